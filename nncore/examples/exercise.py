@@ -1,0 +1,95 @@
+"""练习题：单输出二分类网络的一次更新 / 练习题: one update of the single-output binary network.
+
+例题1's network with its output layer changed to one sigmoid neuron (2-2-1). By default the
+hidden layer keeps 例题1's weights and the output neuron keeps the weights into 例题1's first
+output unit (w11^(2) = 0.7, w21^(2) = 0.8, b1^(3) = 0.5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nncore._checks import bilingual
+from nncore.examples.one_step import one_step_report, render_rows
+from nncore.mlp import MLP
+
+SIZES = (2, 2, 1)
+DEFAULT_THETA = (0.2, 0.3, 0.4, 0.5, 0.3, 0.3, 0.7, 0.8, 0.5)
+DEFAULT_SAMPLES = {"X": [[0.1, 0.2], [0.2, 0.1], [0.8, 0.9], [0.9, 0.7]], "y": [0, 0, 1, 1]}
+TITLE = "练习题：2-2-1 二分类网络的一次权重更新 / 练习题: one weight update of the 2-2-1 binary classifier"
+
+
+def parse_samples(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """读入样本 / Read samples from JSON text or a file (JSON, or CSV rows ``x1,x2,y``).
+
+    JSON forms: ``{"X": [[x1, x2], …], "y": [0, 1, …]}`` or ``[[x1, x2, y], …]``.
+    Returns X (m, 2) and y (m, 1); labels must be 0 or 1.
+    """
+    path = Path(text)
+    raw = path.read_text(encoding="utf-8") if len(text) < 4096 and path.is_file() else text
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError:
+        data = [[float(v) for v in line.split(",")] for line in raw.splitlines() if line.strip()]
+    if isinstance(data, dict):
+        X, y = np.asarray(data["X"], dtype=float), np.asarray(data["y"], dtype=float)
+    else:
+        arr = np.asarray(data, dtype=float)
+        if arr.ndim != 2 or arr.shape[1] != 3:
+            raise ValueError(
+                bilingual(
+                    f"样本应为 m 行 3 列 (x1, x2, y)，实际形状 {arr.shape}",
+                    f"samples must be m rows of (x1, x2, y), got shape {arr.shape}",
+                )
+            )
+        X, y = arr[:, :2], arr[:, 2]
+    if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],) or X.shape[0] == 0:
+        raise ValueError(
+            bilingual(
+                f"需要 X 形状 (m, 2)、y 形状 (m,)，实际 {X.shape}、{y.shape}",
+                f"need X of shape (m, 2) and y of shape (m,), got {X.shape} and {y.shape}",
+            )
+        )
+    if not np.all(np.isfinite(X)) or not np.all(np.isin(y, (0.0, 1.0))):
+        raise ValueError(
+            bilingual("X 必须是有限数，y 必须是 0 或 1", "X must be finite and y must be 0 or 1")
+        )
+    return X, y[:, None]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """练习题的选项 / Options of the 练习题."""
+    parser.add_argument(
+        "--samples",
+        help='样本：JSON 文本或文件 / samples: JSON text or a file, e.g. \'{"X": [[0.1, 0.2]], "y": [0]}\'',
+    )
+    parser.add_argument("--loss", choices=("mse", "bce"), default="mse", help="½‖h−y‖² 或/or BCE")
+    parser.add_argument("--alpha", type=float, default=0.1, help="学习率 / learning rate α")
+    parser.add_argument(
+        "--theta", help="9 个初始参数，逗号分隔，讲义顺序 / 9 initial parameters, slide order"
+    )
+
+
+def run(args: argparse.Namespace | None = None) -> dict[str, Any]:
+    """做一次更新 / Do one update on the given (or default) samples."""
+    samples = getattr(args, "samples", None)
+    X, y = parse_samples(samples) if samples else parse_samples(json.dumps(DEFAULT_SAMPLES))
+    theta_text = getattr(args, "theta", None)
+    theta = [float(v) for v in theta_text.split(",")] if theta_text else DEFAULT_THETA
+    model = MLP.from_flat(SIZES, theta, activation="sigmoid")
+    loss = getattr(args, "loss", "mse")
+    report = one_step_report(model, X, y, loss=loss, lr=getattr(args, "alpha", 0.1))
+    return {"example": "exercise", "title": TITLE, **report}
+
+
+def render(report: dict[str, Any]) -> str:
+    """文本输出 / Text output."""
+    return (
+        f"{TITLE}\nloss = {report['loss']}, α = {report['alpha']}, m = {report['m']}"
+        + render_rows(report)
+    )
