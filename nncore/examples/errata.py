@@ -43,6 +43,7 @@ def errata_markdown() -> str:
             f"{STATUS_TEXT[r['status']]} |"
         )
     first = {r["name"]: r["value"] for r in report["rows"] if r["section"] == "gradient"}
+    upd = {r["name"]: r["value"] for r in report["rows"] if r["section"] == "updated"}
     out += [
         "",
         "要点 / In short:",
@@ -50,10 +51,10 @@ def errata_markdown() -> str:
         "- 隐层与输出层的前向值、∂J/∂w11^(2) 与 w11^(2) 的更新与讲义一致。"
         " / The forward values, ∂J/∂w11^(2) and the update of w11^(2) match.",
         "- 讲义列出的其余第二层更新值，其下标与讲义自己的 W 顺序互换（0.7979 来自 0.8 那个权重，即 w21^(2)），"
-        "且 0.7979、0.4982 的末位与正确值 0.7978、0.4983 不同。"
+        f"且 0.7979、0.4982 的末位与正确值 {upd['w21^(2)']:.4f}、{upd['w12^(2)']:.4f} 不同。"
         " / The slide lists the other second-layer updates under transposed labels (0.7979 "
         "belongs to the 0.8 weight, w21^(2) in its own W order), and 0.7979 and 0.4982 are off "
-        "in the last digit (correct: 0.7978, 0.4983).",
+        f"in the last digit (correct: {upd['w21^(2)']:.4f}, {upd['w12^(2)']:.4f}).",
         f"- 第一层梯度全部为正（∂J/∂w11^(1) = {first['dJ/dw11^(1)']:.6f}，不是 −0.053），"
         "所以一次更新后第一层权重都略微变小，而讲义的 0.2053、0.4098、0.3044、0.5026 都变大了："
         "它们不能由讲义自己的网络推出。"

@@ -1,0 +1,29 @@
+"""nncore 只依赖 numpy / nncore imports and runs with numpy alone."""
+
+import subprocess
+import sys
+
+BLOCKER = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in {'sympy', 'nbgrader', 'sklearn', 'matplotlib', 'torch', 'rich', 'tqdm', 'scipy'}:
+            raise ImportError('blocked for this test: ' + name)
+sys.meta_path.insert(0, Block())
+import pkgutil, importlib, nncore
+for mod in pkgutil.walk_packages(nncore.__path__, 'nncore.'):
+    if mod.name != 'nncore.__main__':
+        importlib.import_module(mod.name)
+from nncore.__main__ import main
+assert main(['example', '1', '--json']) == 0
+assert main(['example', 'exercise']) == 0
+print('numpy-only OK')
+"""
+
+
+def test_nncore_runs_without_optional_packages():
+    out = subprocess.run(
+        [sys.executable, "-c", BLOCKER], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert "numpy-only OK" in out.stdout
