@@ -66,7 +66,7 @@ def test_threshold_functions_refuse_backprop(name):
 
 
 def test_unknown_activation_is_a_clear_error():
-    with pytest.raises(ValueError, match="unknown activation 'sigmod'.*sigmoid"):
+    with pytest.raises(ValueError, match=r"unknown activation 'sigmod'.*sigmoid"):
         get_activation("sigmod")
 
 
