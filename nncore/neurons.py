@@ -8,7 +8,6 @@ import numpy as np
 
 from nncore._checks import as_2d, bilingual, require_finite, require_same_rows
 from nncore.activations import sigmoid
-from nncore.losses import binary_cross_entropy_with_logits
 
 
 class ConvergenceWarning(UserWarning):
@@ -117,8 +116,10 @@ def logistic_gradient(
     ∂J/∂w = (1/m) Xᵀ(a − y), ∂J/∂b = (1/m) Σ (a − y). Shapes: X (m, n), y (m,), w (n,).
     Returns (J, dw (n,), db).
     """
-    J, dz = binary_cross_entropy_with_logits((X @ w + b)[:, None], y[:, None])
-    return J, X.T @ dz[:, 0], float(dz.sum())
+    z = X @ w + b
+    J = float(np.mean(np.logaddexp(0.0, z) - y * z))  # ln(1 + e^z) − y z, stable
+    dz = (sigmoid(z) - y) / X.shape[0]
+    return J, X.T @ dz, float(dz.sum())
 
 
 def logistic_update(
