@@ -33,7 +33,7 @@ def test_residual_skip_carries_gradient_when_branch_is_dead() -> None:
     """零权重时 ∂J/∂a^(l) = δ^(l+2)：恒等通路不衰减 / With zero weights only the skip path remains."""
     a = np.linspace(-1, 1, 12).reshape(3, 4)
     zeros = (np.zeros((4, 2)), np.zeros(2), np.zeros((2, 4)), np.zeros(4))
-    out, cache = residual_forward(a, *zeros, activation="identity")
+    out, cache = residual_forward(a, *zeros, activation="sigmoid")
     np.testing.assert_allclose(out, a)
     da = residual_backward(np.ones_like(a), cache)[0]
     np.testing.assert_allclose(da, np.ones_like(a))
