@@ -1,6 +1,6 @@
 """学生 API 清单：作业、桩函数、给定代码与评分任务 / The student API manifest.
 
-This file is the **single source of truth** shared by the release build (``grader/build``,
+This file is the **single source of truth** shared by the release build (``grader/release``,
 issue 5) and the hidden grading suites (``grader/suites``, issue 4). For every assignment it
 lists the student modules, every stub the student fills in (module, function name, the nncore
 function whose body is the reference solution, a hint "about N lines", and the grader task ids
@@ -259,11 +259,14 @@ A2 = Assignment(
         _s("exercise", "one_update", "nncore.examples.exercise.one_update", 12, "a2.exercise"),
     ),
     given=(
+        Given("layers", "DenseCache", "nncore.layers.DenseCache"),
+        Given("layers", "ActivationCache", "nncore.layers.ActivationCache"),
         Given("layers", "activation_forward", "nncore.layers.activation_forward"),
         Given("layers", "activation_backward", "nncore.layers.activation_backward"),
         Given("losses", "bilingual", "nncore._checks.bilingual"),
         Given("losses", "empirical_risk", "nncore.losses.empirical_risk"),
         Given("losses", "one_hot_targets", "nncore.losses.one_hot_targets"),
+        Given("mlp", "LayerCache", "nncore.mlp.LayerCache"),
         Given("mlp", "flatten", "nncore.mlp.flatten"),
         Given("gradcheck", "relative_error", "nncore.gradcheck.relative_error"),
         Given("exercise", "SIZES", "nncore.examples.exercise.SIZES"),
