@@ -1,0 +1,225 @@
+"""可信端的比较 / Comparisons, done in the trusted grader parent only.
+
+Everything here runs in the grader process on plain data decoded from the worker (numpy arrays,
+Python scalars, lists, tuples, dicts): the student's code is never involved, so a student who
+redefines ``numpy.allclose`` in the worker changes nothing here.
+
+A :class:`Comparison` records *how* a value differs from the expected one (shape, dtype,
+finiteness, max relative error, first bad index) but never the expected value itself, so it can
+be shown to a student without leaking a hidden oracle value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+#: Default tolerances: relative error per entry ``|g − e| / max(|e|, atol_scale)``.
+RTOL = 1e-6
+ATOL_SCALE = 1e-8
+
+OK = "ok"
+BAD_TYPE = "type"
+BAD_SHAPE = "shape"
+BAD_DTYPE = "dtype"
+NONFINITE = "nonfinite"
+BAD_VALUE = "value"
+
+
+@dataclass
+class Comparison:
+    """一次比较的结果 / The outcome of one comparison (no expected values inside).
+
+    ``kind`` is one of ``ok``, ``type``, ``shape``, ``dtype``, ``nonfinite``, ``value``.
+    ``got_shape`` / ``want_shape`` are shapes (public: they follow from the stub's docstring),
+    ``max_rel_err`` the largest relative error, ``first_bad`` the first bad multi-index.
+    """
+
+    kind: str
+    what: str = ""
+    got_shape: tuple[int, ...] | None = None
+    want_shape: tuple[int, ...] | None = None
+    got_type: str = ""
+    max_rel_err: float | None = None
+    first_bad: tuple[int, ...] | None = None
+    n_bad: int = 0
+    n_total: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """通过 / True when the value matched."""
+        return self.kind == OK
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON 形式 / JSON-ready form (for report.json)."""
+        return {
+            "kind": self.kind,
+            "what": self.what,
+            "got_shape": list(self.got_shape) if self.got_shape is not None else None,
+            "want_shape": list(self.want_shape) if self.want_shape is not None else None,
+            "got_type": self.got_type,
+            "max_rel_err": _finite_or_none(self.max_rel_err),
+            "first_bad": list(self.first_bad) if self.first_bad is not None else None,
+            "n_bad": self.n_bad,
+            "n_total": self.n_total,
+        }
+
+
+def _finite_or_none(x: float | None) -> float | None:
+    """把非有限数换成 None（JSON 中不出现 NaN）/ Non-finite floats become None in JSON."""
+    if x is None or not np.isfinite(x):
+        return None
+    return float(x)
+
+
+def as_numeric_array(value: Any) -> np.ndarray | None:
+    """把学生返回值转成数值数组；不行则 None / A numeric ndarray from a reply, or None.
+
+    Accepts ndarrays, numpy scalars, Python numbers and (nested) lists/tuples of numbers.
+    Object arrays, strings, dicts and handles give None.
+    """
+    if isinstance(value, bool):
+        value = float(value)
+    if isinstance(value, np.ndarray):
+        arr = value
+    elif isinstance(value, int | float | np.generic):
+        arr = np.asarray(value)
+    elif isinstance(value, list | tuple):
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            return None
+    else:
+        return None
+    if arr.dtype.hasobject or arr.dtype.kind not in "biuf":
+        return None
+    return arr
+
+
+def relative_errors(
+    got: np.ndarray, want: np.ndarray, atol_scale: float = ATOL_SCALE
+) -> np.ndarray:
+    """逐项相对误差 / Entry-wise relative error |g − e| / max(|e|, atol_scale) (float64)."""
+    g = np.asarray(got, dtype=np.float64)
+    e = np.asarray(want, dtype=np.float64)
+    return np.abs(g - e) / np.maximum(np.abs(e), atol_scale)
+
+
+def max_rel_error(got: Any, want: np.ndarray, atol_scale: float = ATOL_SCALE) -> float:
+    """最大相对误差（形状不符或非数值时为 inf）/ Max relative error; inf if incomparable."""
+    arr = as_numeric_array(got)
+    w = np.asarray(want)
+    if arr is None or arr.shape != w.shape:
+        if arr is not None and arr.size == w.size and w.ndim <= 1 and arr.ndim <= 1:
+            arr = arr.reshape(w.shape)
+        else:
+            return float("inf")
+    if not np.all(np.isfinite(arr)):
+        return float("inf")
+    if w.size == 0:
+        return 0.0
+    return float(np.max(relative_errors(arr, w, atol_scale)))
+
+
+def compare_array(
+    got: Any,
+    want: np.ndarray,
+    what: str = "",
+    *,
+    rtol: float = RTOL,
+    atol_scale: float = ATOL_SCALE,
+    float_dtype: np.dtype | None = None,
+    allow_scalar_shape: bool = False,
+) -> Comparison:
+    """比较一个数组 / Compare one returned array with the expected one.
+
+    Checks in order: numeric type, shape (``(n,)`` vs ``(1, n)`` are *different* shapes unless
+    ``allow_scalar_shape`` lets a 0-d/1-element value stand for a scalar), dtype (floating
+    point, and exactly ``float_dtype`` when given), all entries finite, and every entry's
+    relative error ≤ ``rtol``.
+    """
+    want = np.asarray(want)
+    arr = as_numeric_array(got)
+    if arr is None:
+        return Comparison(BAD_TYPE, what, want_shape=want.shape, got_type=_type_name(got))
+    if allow_scalar_shape and want.size == 1 and arr.size == 1:
+        arr = arr.reshape(want.shape)
+    if arr.shape != want.shape:
+        return Comparison(
+            BAD_SHAPE, what, got_shape=arr.shape, want_shape=want.shape, got_type=_type_name(got)
+        )
+    base = dict(what=what, got_shape=arr.shape, want_shape=want.shape, got_type=_type_name(got))
+    if float_dtype is not None and arr.dtype != np.dtype(float_dtype):
+        return Comparison(BAD_DTYPE, **base, extra={"got_dtype": str(arr.dtype)})
+    finite = np.isfinite(arr.astype(np.float64)) if arr.size else np.ones(0, bool)
+    if not np.all(finite):
+        bad = np.argwhere(~finite)
+        return Comparison(
+            NONFINITE,
+            **base,
+            first_bad=tuple(int(i) for i in bad[0]) if arr.ndim else (),
+            n_bad=int(bad.shape[0]) if arr.ndim else 1,
+            n_total=int(arr.size),
+        )
+    if arr.size == 0:
+        return Comparison(OK, **base, max_rel_err=0.0)
+    rel = relative_errors(arr, want, atol_scale)
+    worst = float(np.max(rel))
+    if worst <= rtol:
+        return Comparison(OK, **base, max_rel_err=worst, n_total=int(arr.size))
+    bad = np.argwhere(rel > rtol)
+    return Comparison(
+        BAD_VALUE,
+        **base,
+        max_rel_err=worst,
+        first_bad=tuple(int(i) for i in bad[0]) if arr.ndim else (),
+        n_bad=int(bad.shape[0]) if arr.ndim else 1,
+        n_total=int(arr.size),
+    )
+
+
+def compare_sequence(
+    got: Any, want: list[np.ndarray], what: str, **kwargs: Any
+) -> list[Comparison]:
+    """比较数组序列（如每层梯度）/ Compare a list of arrays (e.g. one gradient per layer).
+
+    Returns one Comparison per expected item; a reply that is not a list/tuple of the right
+    length gives a single ``type``/``shape`` comparison.
+    """
+    if not isinstance(got, list | tuple):
+        return [Comparison(BAD_TYPE, what, got_type=_type_name(got))]
+    if len(got) != len(want):
+        return [
+            Comparison(
+                BAD_SHAPE,
+                what,
+                got_shape=(len(got),),
+                want_shape=(len(want),),
+                got_type=f"{_type_name(got)} of length {len(got)}",
+            )
+        ]
+    return [
+        compare_array(g, w, f"{what}[{k}]", **kwargs)
+        for k, (g, w) in enumerate(zip(got, want, strict=True))
+    ]
+
+
+def matches(got: Any, want: np.ndarray, rtol: float = 1e-6) -> bool:
+    """是否与某个候选值一致（用于诊断常见错误）/ Whether ``got`` equals a candidate value.
+
+    Used to recognise common mistakes: the parent computes what a transposed W, a missing f'
+    or a missing 1/m would have produced and checks whether the student's value is that.
+    """
+    return max_rel_error(got, want) <= rtol
+
+
+def _type_name(value: Any) -> str:
+    """返回值的类型描述 / A short description of a reply's type (no values)."""
+    if isinstance(value, np.ndarray):
+        return f"ndarray[{value.dtype}]"
+    if value is None:
+        return "None"
+    return type(value).__name__

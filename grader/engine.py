@@ -1,0 +1,520 @@
+"""评一份提交 / Grade one submission against one assignment's hidden suite.
+
+Flow per task (see ``DESIGN.md``, "The trust boundary"):
+
+1. The submission is copied once (regular files only) into a private folder together with the
+   worker-side driver (:mod:`grader.driver`); nothing of the grader, the solutions or nncore.
+2. Each task gets a **fresh** sandbox worker (:class:`grader.sandbox.Sandbox`): a hang, crash,
+   memory bomb or ``sys.exit`` costs that task only, and forbidden-import attempts are
+   attributed to the task that made them.
+3. The task's check builds hidden inputs from a seed derived from (salt, student, task), sends
+   them to the worker, and compares the plain-data replies here, in the trusted process.
+4. Points follow the task's documented rule; the zh/en message is built from comparison
+   summaries and mistake codes only (:mod:`grader.feedback`): no hidden value is ever printed.
+
+A submission whose modules import ``nncore`` or ``grader`` (seen statically in its source or
+blocked at run time in the worker) gets 0 for every task that uses those modules.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from grader import feedback, manifest
+from grader.compare import Comparison
+from grader.driver import DRIVER_FILE, DRIVER_MODULE
+from grader.feedback import Message
+from grader.registry import Case, Reply, Task, tasks_for
+from grader.sandbox import CallResult, Limits, Sandbox
+
+GRADER_VERSION = "1"
+FORBIDDEN = ("nncore", "grader")
+DEFAULT_SALT = "nnkit-hidden-suite-v1"
+MAX_FILE_BYTES = 2 << 20
+MAX_FILES = 200
+
+
+def salt() -> str:
+    """隐藏用例的盐 / The salt of hidden-case seeds (``NNKIT_GRADER_SALT`` or the default).
+
+    A course should set its own secret salt so that seeds cannot be predicted from the kit.
+    """
+    return os.environ.get("NNKIT_GRADER_SALT", DEFAULT_SALT)
+
+
+def task_seed(student: str, task_id: str, salt_text: str | None = None) -> int:
+    """每个学生、每个任务的种子 / The reproducible seed of one student's task."""
+    text = f"{salt_text if salt_text is not None else salt()}|{student}|{task_id}"
+    return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], 16)
+
+
+# --- the submission copy and the static scan --------------------------------------------
+def prepare_copy(submission: Path, dest: Path) -> None:
+    """复制提交（仅普通文件）并放入驱动 / Copy the submission's regular files and the driver.
+
+    Symlinks, special files, files over 2 MiB and hidden folders are skipped; at most 200 files.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for root, dirs, files in os.walk(submission, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        rel = Path(root).relative_to(submission)
+        for name in sorted(files):
+            src = Path(root) / name
+            if src.is_symlink() or not src.is_file() or src.stat().st_size > MAX_FILE_BYTES:
+                continue
+            count += 1
+            if count > MAX_FILES:
+                return
+            (dest / rel).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest / rel / name)
+    shutil.copyfile(DRIVER_FILE, dest / f"{DRIVER_MODULE}.py")
+
+
+def _forbidden_in_source(text: str) -> set[str]:
+    """源码中对参考答案/评分器的引用 / References to nncore/grader in one module's source.
+
+    Parsed with :mod:`ast` (nothing is executed): ``import nncore``, ``from grader… import``,
+    ``__import__("nncore")`` / ``importlib.import_module("grader…")`` and string paths that
+    point into ``nncore/`` or ``grader/``.
+    """
+    found: set[str] = set()
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return found
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            v = node.value
+            names = [v] if v.split(".")[0] in FORBIDDEN else []
+            for f in FORBIDDEN:
+                if f"{f}/" in v or f"/{f}" in v:
+                    found.add(f)
+        for n in names:
+            top = n.split(".")[0]
+            if top in FORBIDDEN:
+                found.add(top)
+    return found
+
+
+def static_forbidden(submission: Path) -> dict[str, set[str]]:
+    """每个模块（及其导入的同目录模块）引用的禁用包 / Forbidden references per module stem.
+
+    A module inherits the references of the submission modules it imports (one level of
+    ``from layers import …`` is followed transitively).
+    """
+    direct: dict[str, set[str]] = {}
+    deps: dict[str, set[str]] = {}
+    for path in sorted(submission.glob("*.py")):
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        direct[path.stem] = _forbidden_in_source(text)
+        deps[path.stem] = _local_imports(text)
+    out: dict[str, set[str]] = {}
+    for mod in direct:
+        seen, todo, acc = {mod}, [mod], set()
+        while todo:
+            m = todo.pop()
+            acc |= direct.get(m, set())
+            for d in deps.get(m, set()):
+                if d in direct and d not in seen:
+                    seen.add(d)
+                    todo.append(d)
+        out[mod] = acc
+    return out
+
+
+def _local_imports(text: str) -> set[str]:
+    """模块导入的顶层名 / Top-level names imported by a module's source."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+# --- the context a check sees -------------------------------------------------------------
+_STATUS_KIND = {
+    "timeout": "timeout",
+    "memory": "memory",
+    "crashed": "crash",
+    "exit": "exit",
+    "reply_too_large": "too_large",
+    "protocol": "protocol",
+}
+
+
+def reply_from(result: CallResult, function: str) -> Reply:
+    """把沙箱结果转成检查用的 Reply / Turn a sandbox CallResult into a check's Reply."""
+    if result.ok:
+        return Reply(True, result.value, function=function)
+    kind = _STATUS_KIND.get(result.status, "exception")
+    etype = result.error_type or ""
+    if etype == "NotImplementedError":
+        kind = "not_implemented"
+    elif etype in ("MissingModule", "ModuleNotFoundError") and "not found" in result.message_en:
+        kind = "missing_module"
+    elif etype in ("MissingFunction", "AttributeError") and (
+        "not found" in result.message_en or " has no " in result.message_en
+    ):
+        kind = "missing_attr"
+    text = f"{etype}: {result.message_en}" if etype else result.message_en
+    return Reply(
+        False,
+        kind=kind,
+        error=feedback.mask_numbers(text),
+        forbidden=list(result.forbidden_imports),
+        function=function,
+    )
+
+
+class EngineContext:
+    """检查函数的上下文：调用、种子、限制 / What a check sees: calls, seed, rng."""
+
+    def __init__(self, sandbox: Sandbox, student: str, seed: int) -> None:
+        """Bind a task's sandbox, the student id and the task seed."""
+        self.sandbox = sandbox
+        self.student = student
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.calls = 0
+
+    def call(self, function: str, *args: Any, **kwargs: Any) -> Reply:
+        """调用学生函数 ``module.func`` / Call the student's ``module.func`` via the driver.
+
+        The driver echoes array arguments after the call; any difference from what was sent
+        (compared here, exactly, NaN = NaN) is reported in ``Reply.mutated``.
+        """
+        module, _, name = function.partition(".")
+        self.calls += 1
+        result = self.sandbox.call(DRIVER_MODULE, "invoke", module, name, list(args), kwargs)
+        if not result.ok:
+            return reply_from(result, function)
+        value = result.value
+        if not isinstance(value, dict) or "result" not in value:
+            return Reply(False, kind="protocol", function=function)
+        echoed = value.get("args") or []
+        mutated = [
+            k
+            for k, (sent, back) in enumerate(zip(args, echoed, strict=False))
+            if _changed(sent, back)
+        ]
+        warns = [str(w) for w in value.get("warnings") or [] if isinstance(w, str)]
+        return Reply(
+            True,
+            value["result"],
+            mutated=mutated,
+            warnings=warns,
+            forbidden=list(result.forbidden_imports),
+            function=function,
+        )
+
+    def run(self, driver: str, *args: Any) -> Reply:
+        """运行驱动中的例程（如训练循环）/ Run a driver routine such as ``train``."""
+        self.calls += 1
+        result = self.sandbox.call(DRIVER_MODULE, driver, *args)
+        if not result.ok:
+            return reply_from(result, driver)
+        return Reply(True, result.value, forbidden=list(result.forbidden_imports), function=driver)
+
+
+def _changed(sent: Any, back: Any) -> bool:
+    """参数是否被就地修改 / Whether an array argument came back different from what was sent."""
+    if isinstance(sent, np.ndarray):
+        if not isinstance(back, np.ndarray):
+            return False  # not echoed (e.g. non-array argument)
+        return sent.shape != back.shape or not np.array_equal(sent, back, equal_nan=True)
+    if isinstance(sent, list | tuple) and sent and all(isinstance(s, np.ndarray) for s in sent):
+        if not isinstance(back, list) or len(back) != len(sent):
+            return back is not None
+        return any(_changed(s, b) for s, b in zip(sent, back, strict=True))
+    return False
+
+
+# --- results ----------------------------------------------------------------------------
+@dataclass
+class TaskResult:
+    """一个任务的评分结果 / The graded outcome of one task."""
+
+    id: str
+    title_zh: str
+    title_en: str
+    points: float
+    max_points: float
+    status: str
+    message_zh: str
+    message_en: str
+    credit_rule_zh: str
+    credit_rule_en: str
+    hints: list[str] = field(default_factory=list)
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON 形式 / JSON-ready form."""
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    """一份提交在一次作业上的报告 / One submission's report for one assignment."""
+
+    student: str
+    assignment: str
+    title_zh: str
+    title_en: str
+    total: float
+    max_total: float
+    tasks: list[TaskResult]
+    isolation: dict[str, Any]
+    grader_version: str = GRADER_VERSION
+    seconds: float = 0.0
+    manual_tasks: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON 形式 / JSON-ready form (report.json)."""
+        out = asdict(self)
+        out["tasks"] = [t.to_json() for t in self.tasks]
+        return out
+
+
+STATUS_TEXT = {
+    "passed": ("通过", "passed"),
+    "partial": ("部分通过", "partial"),
+    "failed": ("未通过", "failed"),
+    "not_implemented": ("未实现", "not implemented"),
+    "forbidden": ("违规导入", "forbidden import"),
+    "grader_error": ("评分器错误", "grader error"),
+}
+
+
+def _case_json(case: Case) -> dict[str, Any]:
+    """用例的 JSON（无隐藏值）/ A case as JSON (comparisons only, no values)."""
+    return {
+        "label_zh": case.label_zh,
+        "label_en": case.label_en,
+        "passed": case.passed,
+        "comparisons": [c.to_json() for c in case.comparisons if not c.ok],
+        "hints": list(dict.fromkeys(case.hints)),
+        "error": None
+        if case.reply is None
+        else {"kind": case.reply.kind, "text": case.reply.error},
+    }
+
+
+def _failure_text(case: Case) -> Message:
+    """第一个失败用例的描述 / Describe a failed case (no hidden values)."""
+    label = Message(f"{case.label_zh}：", f"{case.label_en}: ")
+    if case.reply is not None and not case.reply.ok:
+        r = case.reply
+        name = r.function
+        msg = feedback.failure(
+            r.kind, name=name, error=r.error, limit=str(getattr(r, "limit", "?"))
+        )
+        if r.kind == "exception" and r.error:
+            msg = Message(f"{name} 运行时出错：{r.error}", f"{name} raised {r.error}")
+        elif r.kind in ("missing_attr", "missing_module"):
+            msg = Message(f"找不到 {name}", f"{name} not found")
+        return label + msg
+    bad = [c for c in case.comparisons if not c.ok]
+    if bad:
+        parts = [feedback.describe(c) for c in bad[:2]]
+        msg = parts[0]
+        for p in parts[1:]:
+            msg = msg + Message("；", "; ") + p
+        return label + msg
+    if case.note_zh or case.note_en:
+        return label + Message(case.note_zh, case.note_en)
+    return label + Message("未通过", "failed")
+
+
+def summarise(task: Task, cases: list[Case], forbidden: set[str], seconds: float) -> TaskResult:
+    """用例 → 分数、状态与双语消息 / Cases → points, status and the zh/en message."""
+    title = manifest.get(task.assignment).task(task.id)
+    rule_zh, rule_en = task.credit_rule()
+    n, passed = len(cases), sum(c.passed for c in cases)
+    checked = Message(
+        f"检查：{task.checked_zh}。" if task.checked_zh else "",
+        f"Checked: {task.checked_en}. " if task.checked_en else "",
+    )
+    hints: list[str] = []
+    for c in cases:
+        if not c.passed:
+            hints += c.hints
+            for comp in c.comparisons:
+                if not comp.ok:
+                    hints += feedback.symptom_hints(comp)
+    hints = list(dict.fromkeys(hints))
+    if forbidden:
+        points, status = 0.0, "forbidden"
+        msg = checked + feedback.failure("forbidden", name=", ".join(sorted(forbidden)))
+        msg = msg + Message(
+            "。请只用 numpy 和你自己的模块完成作业。",
+            ". Use only numpy and your own modules.",
+        )
+    else:
+        points = task.score(cases)
+        failed = [c for c in cases if not c.passed]
+        if not failed:
+            status = "passed"
+        elif all(c.reply is not None and c.reply.kind == "not_implemented" for c in failed) and (
+            passed == 0
+        ):
+            status = "not_implemented"
+        else:
+            status = "partial" if points > 0 else "failed"
+        msg = checked + Message(f"通过 {passed}/{n} 个用例。", f"{passed}/{n} cases passed. ")
+        if status == "not_implemented":
+            fn = ", ".join(task.functions)
+            msg = msg + Message(
+                f"尚未实现（{fn} 抛出 NotImplementedError）。",
+                f"Not implemented yet ({fn} raise NotImplementedError).",
+            )
+        elif failed:
+            msg = msg + Message("第一个未通过：", "First failure: ") + _failure_text(failed[0])
+            msg = msg + Message("。", ". ")
+            if hints:
+                for code in hints[:2]:
+                    h = feedback.hint(code)
+                    msg = msg + Message(f"提示：{h.zh}", f"Hint: {h.en} ")
+    return TaskResult(
+        id=task.id,
+        title_zh=title.title_zh,
+        title_en=title.title_en,
+        points=points,
+        max_points=float(title.points),
+        status=status,
+        message_zh=msg.zh.strip(),
+        message_en=msg.en.strip(),
+        credit_rule_zh=rule_zh,
+        credit_rule_en=rule_en,
+        hints=[] if status in ("passed", "not_implemented", "forbidden") else hints,
+        cases=[_case_json(c) for c in cases],
+        seconds=round(seconds, 3),
+    )
+
+
+def _task_modules(task: Task) -> set[str]:
+    """任务用到的学生模块 / Student modules a task calls."""
+    return {f.split(".")[0] for f in task.functions}
+
+
+def grade_task(
+    task: Task,
+    work: Path,
+    student: str,
+    static: dict[str, set[str]],
+    *,
+    hide: Iterable[Path] = (),
+    level: str | None = None,
+) -> tuple[TaskResult, dict[str, Any]]:
+    """评一个任务（新的工作进程）/ Grade one task with a fresh worker; never raises."""
+    t0 = time.monotonic()
+    limits = Limits(
+        cpu_seconds=task.cpu_seconds,
+        wall_seconds=task.wall_seconds,
+        memory_bytes=1 << 30,
+        worker_cpu_seconds=max(30.0, 3 * task.cpu_seconds),
+    )
+    sandbox = Sandbox(work, limits=limits, hide=list(hide), forbidden=FORBIDDEN, level=level)
+    iso = sandbox.isolation
+    try:
+        ctx = EngineContext(sandbox, student, task_seed(student, task.id))
+        try:
+            cases = task.check(ctx)
+        except Exception as exc:  # a bug in the grader, never the student's fault
+            sandbox.close()
+            result = summarise(task, [], set(), time.monotonic() - t0)
+            result.status = "grader_error"
+            result.message_zh = f"评分器内部错误（不是你的错，请联系助教）：{type(exc).__name__}"
+            result.message_en = (
+                f"internal grader error (not your fault; tell the TA): {type(exc).__name__}: {exc}"
+            )
+            return result, iso
+        runtime = set(sandbox.forbidden_imports)
+    finally:
+        sandbox.close()
+    forbidden = runtime
+    for mod in _task_modules(task):
+        forbidden |= static.get(mod, set())
+    return summarise(task, cases, forbidden, time.monotonic() - t0), iso
+
+
+def student_id(submission: Path) -> str:
+    """学生标识 = 提交目录名 / The student id is the submission folder's name."""
+    return Path(submission).resolve().name
+
+
+def grade_submission(
+    submission: Path | str,
+    assignment: str,
+    *,
+    student: str | None = None,
+    tasks: list[str] | None = None,
+    hide: Iterable[Path] = (),
+    level: str | None = None,
+) -> Report:
+    """评一份提交 / Grade ``submission`` (a folder of the student's modules) on ``assignment``.
+
+    ``tasks`` restricts to some task ids; ``hide`` adds paths the worker must not see.
+    Deterministic: the same folder and student id always get the same score.
+    """
+    t0 = time.monotonic()
+    submission = Path(submission).resolve()
+    student = student or student_id(submission)
+    info = manifest.get(assignment)
+    selected = [t for t in tasks_for(assignment) if tasks is None or t.id in tasks]
+    results: list[TaskResult] = []
+    isolation: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="nnkit-grade-") as tmp:
+        work = Path(tmp) / "submission"
+        prepare_copy(submission, work)
+        static = static_forbidden(work)
+        for task in selected:
+            res, isolation = grade_task(task, work, student, static, hide=hide, level=level)
+            results.append(res)
+    manual = [
+        {"id": t.id, "points": t.points, "title_zh": t.title_zh, "title_en": t.title_en}
+        for t in info.tasks
+        if t.kind == "manual"
+    ]
+    return Report(
+        student=student,
+        assignment=assignment,
+        title_zh=info.title_zh,
+        title_en=info.title_en,
+        total=round(sum(r.points for r in results), 2),
+        max_total=round(sum(r.max_points for r in results), 2),
+        tasks=results,
+        isolation={k: v for k, v in isolation.items() if k != "hidden"},
+        seconds=round(time.monotonic() - t0, 3),
+        manual_tasks=manual,
+    )
+
+
+def comparisons_ok(comps: list[Comparison]) -> bool:
+    """全部通过 / True if every comparison passed."""
+    return all(c.ok for c in comps)

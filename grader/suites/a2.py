@@ -1,0 +1,718 @@
+"""作业 2 隐藏测试：神经网络与反向传播 / Hidden suite of a2: networks and backpropagation.
+
+Oracles: sympy's exact derivatives (:mod:`grader.oracles.symbolic`) for 例题1, for random small
+networks from a fixed pool and for the 练习题 on the student's own samples; nncore for layer-level
+cases; closed-form derivatives for the numerical-gradient task. All inputs are drawn from the
+task's seed (student + task), so they differ between students and cannot be hard-coded.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+from grader.oracles import symbolic
+from grader.registry import ALL, Case, Context, Reply, task
+from grader.suites import oracles
+from grader.suites.common import (
+    Expect,
+    case_from_reply,
+    failed_dependency,
+    numbered,
+    pick_item,
+    run_case,
+)
+from nncore import layers, losses
+from nncore.activations import get_activation
+from nncore.examples.exercise import DEFAULT_THETA
+from nncore.examples.slide_values import EXAMPLE1_ALPHA
+from nncore.mlp import mlp_forward
+
+RANDOM = ("随机用例", "random case")
+
+
+def _dense_shapes(rng: np.random.Generator, k: int) -> tuple[int, int, int]:
+    """(m, N_l, N_{l+1})；第一个用例为方阵以识别转置 / first case square (detects Wᵀ)."""
+    m = int(rng.integers(2, 6))
+    if k == 0:
+        n = int(rng.integers(2, 5))
+        return m, n, n
+    return m, int(rng.integers(1, 6)), int(rng.integers(1, 6))
+
+
+# ------------------------------------------------------------------------------------------
+@task(
+    "a2.dense_forward",
+    ("layers.dense_forward",),
+    checked_zh="随机 a^(l)、W^(l)、b^(l+1) 上 z^(l+1) = a^(l) W^(l) + b^(l+1) 的值与形状，且不修改输入",
+    checked_en="z^(l+1) = a^(l) W^(l) + b^(l+1) (values, shape) on random a, W, b; inputs unchanged",
+)
+def dense_forward(ctx: Context) -> list[Case]:
+    """4 个随机用例，按比例给分 / 4 random cases; fraction credit."""
+    cases = []
+    for k in range(4):
+        m, n_in, n_out = _dense_shapes(ctx.rng, k)
+        a = ctx.rng.uniform(-1, 1, (m, n_in))
+        W = ctx.rng.uniform(-1, 1, (n_in, n_out))
+        b = ctx.rng.uniform(-1, 1, n_out)
+        z = a @ W + b
+        exp = Expect(
+            "z^(l+1)",
+            z,
+            pick_item(0),
+            {"transposed_w": (a @ W.T + b) if n_in == n_out else None, "forgot_bias": a @ W},
+        )
+        cases.append(
+            run_case(ctx, "layers.dense_forward", (a, W, b), [exp], numbered(*RANDOM, k + 1, 4))
+        )
+    return cases
+
+
+@task(
+    "a2.dense_backward",
+    ("layers.dense_forward", "layers.dense_backward"),
+    checked_zh="给定 δ^(l+1)，∂J/∂a^(l) = δ Wᵀ、∂J/∂W^(l) = a^(l)ᵀ δ、∂J/∂b^(l+1) = Σ_n δ（随机用例，缓存来自你的 dense_forward）",
+    checked_en="given δ^(l+1): ∂J/∂a^(l) = δ Wᵀ, ∂J/∂W^(l) = a^(l)ᵀ δ, ∂J/∂b^(l+1) = Σ_n δ "
+    "(random cases; the cache comes from your dense_forward)",
+)
+def dense_backward(ctx: Context) -> list[Case]:
+    """4 个随机用例，按比例给分 / 4 random cases; fraction credit."""
+    cases = []
+    for k in range(4):
+        label = numbered(*RANDOM, k + 1, 4)
+        m, n_in, n_out = _dense_shapes(ctx.rng, k)
+        a = ctx.rng.uniform(-1, 1, (m, n_in))
+        W = ctx.rng.uniform(-1, 1, (n_in, n_out))
+        b = ctx.rng.uniform(-1, 1, n_out)
+        dz = ctx.rng.uniform(-1, 1, (m, n_out)) / m
+        da, dW, db = layers.dense_backward(dz, (a, W))
+        fwd = ctx.call("layers.dense_forward", a, W, b)
+        cache: Any = (a, W)
+        if fwd.ok and isinstance(fwd.value, tuple | list) and len(fwd.value) == 2:
+            cache = fwd.value[1]
+        expects = [
+            Expect(
+                "∂J/∂a^(l)",
+                da,
+                pick_item(0),
+                {"transposed_w": (dz @ W) if n_in == n_out else None, "sign_error": -da},
+            ),
+            Expect(
+                "∂J/∂W^(l)",
+                dW,
+                pick_item(1),
+                {
+                    "transposed_w": (dz.T @ a) if n_in == n_out else None,
+                    "extra_1_over_m": dW / m,
+                    "sign_error": -dW,
+                },
+            ),
+            Expect(
+                "∂J/∂b^(l+1)",
+                db,
+                pick_item(2),
+                {"extra_1_over_m": db / m, "bias_gradient": dz.mean(axis=0), "sign_error": -db},
+            ),
+        ]
+        reply = ctx.call("layers.dense_backward", dz, cache)
+        cases.append(case_from_reply(reply, expects, label))
+    return cases
+
+
+# ------------------------------------------------------------------------------------------
+def _loss_expects(J: float, dJ: np.ndarray, m: int, what: str, rtol: float = 1e-6) -> list[Expect]:
+    """(J, dJ) 的期望与常见错误 / Expected (J, ∂J/∂·) with the common mistakes."""
+    return [
+        Expect("J", J, pick_item(0), {"missing_1_over_m": J * m}, rtol=rtol, scalar=True),
+        Expect(
+            what,
+            dJ,
+            pick_item(1),
+            {"missing_1_over_m": dJ * m, "sign_error": -dJ},
+            rtol=rtol,
+        ),
+    ]
+
+
+@task(
+    "a2.loss_mse",
+    ("losses.half_squared_error",),
+    checked_zh="J = (1/m) Σ_n ½‖h − y‖² 及 ∂J/∂h = (h − y)/m（随机用例）",
+    checked_en="J = (1/m) Σ_n ½‖h − y‖² and ∂J/∂h = (h − y)/m (random cases)",
+)
+def loss_mse(ctx: Context) -> list[Case]:
+    """3 个随机用例，按比例给分 / 3 random cases; fraction credit."""
+    cases = []
+    for k in range(3):
+        m, K = int(ctx.rng.integers(2, 6)), int(ctx.rng.integers(1, 4))
+        h, y = ctx.rng.uniform(-1, 2, (m, K)), ctx.rng.uniform(0, 1, (m, K))
+        J, dJ = losses.half_squared_error(h, y)
+        cases.append(
+            run_case(
+                ctx,
+                "losses.half_squared_error",
+                (h, y),
+                _loss_expects(J, dJ, m, "∂J/∂h"),
+                numbered(*RANDOM, k + 1, 3),
+            )
+        )
+    return cases
+
+
+@task(
+    "a2.loss_bce",
+    ("losses.binary_cross_entropy", "losses.binary_cross_entropy_with_logits"),
+    checked_zh="二分类交叉熵：概率形式（含 h = 0 或 1 的极端值）与 logit 形式（含 |z| = 1000，须无溢出）",
+    checked_en="binary cross-entropy: on probabilities (including h = 0 or 1) and on logits "
+    "(including |z| = 1000, without overflow)",
+)
+def loss_bce(ctx: Context) -> list[Case]:
+    """4 个用例（2 常规 + 2 极端），按比例给分 / 2 ordinary + 2 extreme cases; fraction credit."""
+    rng = ctx.rng
+    cases = []
+    m, K = int(rng.integers(3, 7)), int(rng.integers(1, 3))
+    h, y = rng.uniform(0.05, 0.95, (m, K)), rng.integers(0, 2, (m, K)).astype(float)
+    J, dJ = losses.binary_cross_entropy(h, y)
+    cases.append(
+        run_case(
+            ctx,
+            "losses.binary_cross_entropy",
+            (h, y),
+            _loss_expects(J, dJ, m, "∂J/∂h"),
+            ("概率形式，常规值", "probabilities, ordinary values"),
+        )
+    )
+    y2 = rng.integers(0, 2, (m, 1)).astype(float)
+    h2 = np.where(rng.random((m, 1)) < 0.5, y2, rng.uniform(0.2, 0.8, (m, 1)))  # exact 0 / 1
+    J2, dJ2 = losses.binary_cross_entropy(h2, y2)
+    cases.append(
+        run_case(
+            ctx,
+            "losses.binary_cross_entropy",
+            (h2, y2),
+            _loss_expects(J2, dJ2, m, "∂J/∂h", rtol=1e-4),
+            ("概率形式，h 恰为 0 或 1", "probabilities, h exactly 0 or 1"),
+        )
+    )
+    z = rng.uniform(-4, 4, (m, K))
+    Jz, dz = losses.binary_cross_entropy_with_logits(z, y)
+    cases.append(
+        run_case(
+            ctx,
+            "losses.binary_cross_entropy_with_logits",
+            (z, y),
+            _loss_expects(Jz, dz, m, "∂J/∂z^(L)"),
+            ("logit 形式，常规值", "logits, ordinary values"),
+            stable=True,
+        )
+    )
+    z3 = rng.choice([-1000.0, -50.0, 50.0, 1000.0], size=(m, 1))
+    y3 = rng.integers(0, 2, (m, 1)).astype(float)
+    J3, dz3 = losses.binary_cross_entropy_with_logits(z3, y3)
+    cases.append(
+        run_case(
+            ctx,
+            "losses.binary_cross_entropy_with_logits",
+            (z3, y3),
+            _loss_expects(J3, dz3, m, "∂J/∂z^(L)"),
+            ("logit 形式，|z| 极大（数值稳定性）", "logits, huge |z| (numerical stability)"),
+            stable=True,
+        )
+    )
+    return cases
+
+
+@task(
+    "a2.loss_softmax_ce",
+    ("losses.softmax_cross_entropy",),
+    checked_zh="softmax 交叉熵 J 与 ∂J/∂z = (softmax(z) − y)/m：独热标签、整数标签、极大 logit（须无溢出）",
+    checked_en="softmax cross-entropy J and ∂J/∂z = (softmax(z) − y)/m: one-hot targets, integer "
+    "labels, huge logits (without overflow)",
+)
+def loss_softmax_ce(ctx: Context) -> list[Case]:
+    """3 个用例，按比例给分 / 3 cases; fraction credit."""
+    rng = ctx.rng
+    cases = []
+    m, K = int(rng.integers(3, 7)), int(rng.integers(3, 6))
+    labels = rng.integers(0, K, m)
+    onehot = np.eye(K)[labels]
+    specs = [
+        (rng.uniform(-3, 3, (m, K)), onehot, ("独热标签", "one-hot targets")),
+        (rng.uniform(-3, 3, (m, K)), labels.astype(np.int64), ("整数标签", "integer labels")),
+        (
+            rng.uniform(-3, 3, (m, K)) + rng.choice([-1000.0, 1000.0], (m, 1)),
+            onehot,
+            ("极大 logit（数值稳定性）", "huge logits (numerical stability)"),
+        ),
+    ]
+    for z, y, label in specs:
+        J, dz = losses.softmax_cross_entropy(z, y)
+        Y = np.eye(K)[np.asarray(y).astype(int)] if np.ndim(y) == 1 else y
+        e = np.exp(z - z.max(axis=0, keepdims=True))
+        wrong_axis = (e / e.sum(axis=0, keepdims=True) - Y) / m
+        expects = _loss_expects(J, dz, m, "∂J/∂z^(L)")
+        expects[1].mistakes["softmax_axis"] = wrong_axis
+        cases.append(
+            run_case(ctx, "losses.softmax_cross_entropy", (z, y), expects, label, stable=True)
+        )
+    return cases
+
+
+# ------------------------------------------------------------------------------------------
+ACTS = ("sigmoid", "tanh", "relu", "identity")
+
+
+def _random_mlp(
+    rng: np.random.Generator, square: bool = False
+) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray], list[str]]:
+    """随机网络（nncore 对照）/ A random MLP for nncore-checked forward cases."""
+    depth = int(rng.integers(1, 4))
+    if square:
+        n = int(rng.integers(2, 5))
+        sizes = [n] * (depth + 1)
+    else:
+        sizes = [int(s) for s in rng.integers(1, 6, depth + 1)]
+    Ws = [rng.uniform(-1, 1, (i, o)) for i, o in pairwise(sizes)]
+    bs = [rng.uniform(-1, 1, o) for o in sizes[1:]]
+    acts = [str(a) for a in rng.choice(ACTS, depth)]
+    X = rng.uniform(-2, 2, (int(rng.integers(1, 5)), sizes[0]))
+    return X, Ws, bs, acts
+
+
+def _forward(
+    X: np.ndarray,
+    Ws: list[np.ndarray],
+    bs: list[np.ndarray],
+    acts: list[str],
+    *,
+    transpose: bool = False,
+    bias: bool = True,
+) -> np.ndarray:
+    """前向（可模拟常见错误）/ Forward pass, optionally with a typical mistake."""
+    a = X
+    for W, b, f in zip(Ws, bs, acts, strict=True):
+        a = get_activation(f).forward(a @ (W.T if transpose else W) + (b if bias else 0))
+    return a
+
+
+@task(
+    "a2.mlp_forward",
+    ("mlp.mlp_forward",),
+    checked_zh="随机网络（1–3 层、sigmoid/tanh/ReLU/线性）的输出 a^(L) = f(…f(x W^(1) + b^(2))…)",
+    checked_en="the output a^(L) = f(…f(x W^(1) + b^(2))…) of random networks (1–3 layers, "
+    "sigmoid/tanh/ReLU/identity)",
+)
+def mlp_forward_task(ctx: Context) -> list[Case]:
+    """4 个随机网络，按比例给分 / 4 random networks; fraction credit."""
+    cases = []
+    for k in range(4):
+        X, Ws, bs, acts = _random_mlp(ctx.rng, square=(k == 0))
+        out, _ = mlp_forward(X, Ws, bs, acts)
+        mistakes = {"forgot_bias": _forward(X, Ws, bs, acts, bias=False)}
+        if k == 0:
+            mistakes["transposed_w"] = _forward(X, Ws, bs, acts, transpose=True)
+        cases.append(
+            run_case(
+                ctx,
+                "mlp.mlp_forward",
+                (X, Ws, bs, acts),
+                [Expect("a^(L)", out, pick_item(0), mistakes)],
+                numbered("随机网络", "random network", k + 1, 4),
+            )
+        )
+    return cases
+
+
+def _no_fprime_grads(
+    X: np.ndarray, Ws: list[np.ndarray], bs: list[np.ndarray], acts: list[str], delta: np.ndarray
+) -> list[np.ndarray]:
+    """“忘了乘 f'” 的梯度（隐藏层）/ Gradients if the hidden f'(z) were left out."""
+    a_list = [X]
+    for W, b, f in zip(Ws[:-1], bs[:-1], acts[:-1], strict=True):
+        a_list.append(get_activation(f).forward(a_list[-1] @ W + b))
+    grads: list[np.ndarray] = [np.empty(0)] * (2 * len(Ws))
+    for l in range(len(Ws) - 1, -1, -1):
+        grads[2 * l], grads[2 * l + 1] = a_list[l].T @ delta, delta.sum(axis=0)
+        delta = delta @ Ws[l].T
+    return grads
+
+
+def _grad_expects(
+    arch: symbolic.Arch, grad_flat: np.ndarray, wrong: list[np.ndarray] | None = None
+) -> list[Expect]:
+    """每层 ∂J/∂W、∂J/∂b 的期望 / Expected ∂J/∂W^(l), ∂J/∂b^(l+1) from a flat gradient."""
+    gW, gb = oracles.unflatten(grad_flat, arch.sizes)
+    out = []
+    for l in range(len(gW)):
+        mW = {"missing_fprime": wrong[2 * l]} if wrong is not None else {}
+        mb = {"missing_fprime": wrong[2 * l + 1]} if wrong is not None else {}
+        out.append(Expect(f"∂J/∂W^({l + 1})", gW[l], pick_item(0, l), mW))
+        out.append(Expect(f"∂J/∂b^({l + 2})", gb[l], pick_item(1, l), mb))
+    return out
+
+
+def _backward_case(
+    ctx: Context,
+    arch: symbolic.Arch,
+    flat: np.ndarray,
+    X: np.ndarray,
+    Y: np.ndarray,
+    label: tuple[str, str],
+) -> Case:
+    """一个反传用例（缓存来自学生的 mlp_forward）/ One backprop case (cache from the student)."""
+    Ws, bs = oracles.unflatten(flat, arch.sizes)
+    acts = list(arch.activations)
+    _, grad = symbolic.gradient(arch, flat, X, Y)
+    out = _forward(X, Ws, bs, acts)
+    m = X.shape[0]
+    fwd = ctx.call("mlp.mlp_forward", X, Ws, bs, acts)
+    if not fwd.ok or not isinstance(fwd.value, tuple | list) or len(fwd.value) != 2:
+        bad = (
+            fwd
+            if not fwd.ok
+            else Reply(
+                False,
+                kind="exception",
+                function="mlp.mlp_forward",
+                error="mlp_forward must return (a^(L), caches)",
+            )
+        )
+        return failed_dependency(label, bad)
+    caches = fwd.value[1]
+    if arch.loss == "bce":
+        delta = (out - Y) / m
+        wrong = _no_fprime_grads(X, Ws, bs, acts, delta)
+        reply = ctx.call("mlp.backprop", delta, caches)
+    else:
+        dout = (out - Y) / m
+        wrong = _no_fprime_grads(X, Ws, bs, acts, dout)
+        reply = ctx.call("mlp.mlp_backward", dout, caches)
+    return case_from_reply(reply, _grad_expects(arch, grad, wrong), label)
+
+
+@task(
+    "a2.mlp_backward",
+    ("mlp.mlp_forward", "mlp.mlp_backward", "mlp.backprop"),
+    checked_zh="随机小网络（1–3 个隐含层、1–5 个单元）上 δ 递推得到的全部 ∂J/∂W^(l)、∂J/∂b^(l+1)，与 sympy 精确导数比较"
+    "（mlp_backward 从 ∂J/∂a^(L) 开始；backprop 从 δ^(L) 开始）",
+    checked_en="every ∂J/∂W^(l), ∂J/∂b^(l+1) from the δ recursion on random small networks (1–3 "
+    "hidden layers, 1–5 units) against sympy's exact derivatives (mlp_backward starts from "
+    "∂J/∂a^(L), backprop from δ^(L))",
+)
+def mlp_backward_task(ctx: Context) -> list[Case]:
+    """3 个 mlp_backward + 1 个 backprop 用例，按比例给分 / 3 + 1 cases; fraction credit."""
+    cases = []
+    for k in range(4):
+        pool = oracles.BCE_POOL if k == 3 else oracles.MSE_POOL
+        arch, flat, X, Y = oracles.random_network(ctx.rng, pool)
+        label = numbered("随机网络", "random network", k + 1, 4)
+        cases.append(_backward_case(ctx, arch, flat, X, Y, label))
+    return cases
+
+
+@task(
+    "a2.gd_update",
+    ("optim.gradient_descent_update",),
+    checked_zh="W := W − α ∂J/∂W 对每个参数同时更新，返回新数组、不修改传入的数组",
+    checked_en="W := W − α ∂J/∂W for every parameter at once; new arrays returned, inputs unchanged",
+)
+def gd_update(ctx: Context) -> list[Case]:
+    """3 个随机用例，按比例给分 / 3 random cases; fraction credit."""
+    cases = []
+    for k in range(3):
+        shapes = [(2, 3), (3,), (3, 1), (1,)]
+        params = [ctx.rng.uniform(-1, 1, s) for s in shapes]
+        grads = [ctx.rng.uniform(-1, 1, s) for s in shapes]
+        lr = float(ctx.rng.uniform(0.05, 0.9))
+        expects = [
+            Expect(
+                f"θ_{i + 1}",
+                p - lr * g,
+                pick_item(i),
+                {"sign_error": p + lr * g, "no_learning_rate": p - g},
+            )
+            for i, (p, g) in enumerate(zip(params, grads, strict=True))
+        ]
+        cases.append(
+            run_case(
+                ctx,
+                "optim.gradient_descent_update",
+                (params, grads, lr),
+                expects,
+                numbered(*RANDOM, k + 1, 3),
+            )
+        )
+    return cases
+
+
+# ------------------------------------------------------------------------------------------
+SLIDE_FIRST_LAYER = np.array([0.2053, 0.4098, 0.3044, 0.5026])
+
+
+def _sequential_update(theta: np.ndarray, x: np.ndarray, y: np.ndarray, alpha: float) -> np.ndarray:
+    """非同时更新（先改 W^(2) 再用新 W^(2) 反传）/ The non-simultaneous (sequential) update."""
+    Ws, bs = oracles.unflatten(theta, (2, 2, 2))
+    sig = get_activation("sigmoid")
+    z2 = x @ Ws[0] + bs[0]
+    a2 = sig.forward(z2)
+    a3 = sig.forward(a2 @ Ws[1] + bs[1])
+    d3 = (a3 - y) * a3 * (1 - a3)
+    W2 = Ws[1] - alpha * a2.T @ d3
+    b3 = bs[1] - alpha * d3.sum(axis=0)
+    d2 = (d3 @ W2.T) * a2 * (1 - a2)
+    W1 = Ws[0] - alpha * x.T @ d2
+    b2 = bs[0] - alpha * d2.sum(axis=0)
+    return np.concatenate([W1.ravel(), b2, W2.ravel(), b3])
+
+
+@task(
+    "a2.example1",
+    (
+        "mlp.mlp_forward",
+        "mlp.mlp_backward",
+        "losses.half_squared_error",
+        "optim.gradient_descent_update",
+    ),
+    credit=ALL,
+    checked_zh="例题1（2-2-2 sigmoid 网络，x = (0.4, 0.6)，y = (0.6, 0.6)，α = 0.1）：用你的函数算出的输出 a^(3)、全部梯度和一次更新后的参数，"
+    "与 sympy 的精确结果比较（不是讲义上四舍五入的数）",
+    checked_en="例题1 (2-2-2 sigmoid net, x = (0.4, 0.6), y = (0.6, 0.6), α = 0.1): the output "
+    "a^(3), every gradient and the parameters after one update computed with your functions, "
+    "against sympy's exact results (not the slide's rounded numbers)",
+)
+def example1(ctx: Context) -> list[Case]:
+    """3 个检查全部通过才得分 / 3 checks, all or nothing."""
+    ex = oracles.example1()
+    theta = np.asarray(ex["params"], dtype=float)
+    X, Y = ex["x"][None, :], ex["y"][None, :]
+    Ws, bs = oracles.unflatten(theta, (2, 2, 2))
+    acts = ["sigmoid", "sigmoid"]
+    cases = []
+    fwd = ctx.call("mlp.mlp_forward", X, Ws, bs, acts)
+    cases.append(
+        case_from_reply(
+            fwd,
+            [Expect("a^(3)", ex["outputs"][None, :], pick_item(0))],
+            ("例题1 前向传播", "例题1 forward pass"),
+        )
+    )
+    arch = symbolic.EXAMPLE1_ARCH
+    label = ("例题1 梯度", "例题1 gradients")
+    if fwd.ok and isinstance(fwd.value, tuple | list) and len(fwd.value) == 2:
+        dout = ex["outputs"][None, :] - Y
+        wrong = _no_fprime_grads(X, Ws, bs, acts, dout)
+        back = ctx.call("mlp.mlp_backward", dout, fwd.value[1])
+        cases.append(case_from_reply(back, _grad_expects(arch, ex["grad_flat"], wrong), label))
+    else:
+        cases.append(failed_dependency(label, fwd))
+    spec = {
+        "loop": "gd",
+        "epochs": 1,
+        "lr": EXAMPLE1_ALPHA,
+        "loss": "half_squared_error",
+        "activations": acts,
+    }
+    params = [p for pair in zip(Ws, bs, strict=True) for p in pair]
+    run = ctx.run("train", spec, params, X, Y)
+    value = run.value.get("params") if run.ok and isinstance(run.value, dict) else None
+    upd = ex["updated_flat"]
+    seq = _sequential_update(theta, X, Y, EXAMPLE1_ALPHA)
+    slide = upd.copy()
+    slide[:4] = SLIDE_FIRST_LAYER
+    flat_pick = _flat_params
+    expects = [
+        Expect(
+            "θ − α∂J/∂θ",
+            upd,
+            flat_pick,
+            {"sequential_update": seq, "sign_error": 2 * theta - upd},
+        )
+    ]
+    upd_reply = Reply(True, value, function="train") if run.ok else run
+    case = case_from_reply(upd_reply, expects, ("例题1 一次更新", "例题1 one update"))
+    if not case.passed and run.ok:
+        got = _safe_flat(value)
+        if (
+            got is not None
+            and got.shape == upd.shape
+            and np.allclose(got[:4], SLIDE_FIRST_LAYER, atol=6e-5)
+        ):
+            case.hints.insert(0, "slide_erratum")
+    cases.append(case)
+    return cases
+
+
+def _flat_params(value: Any) -> np.ndarray:
+    """参数列表 → 讲义顺序向量 / A list of parameter arrays as one slide-order vector."""
+    out = _safe_flat(value)
+    if out is None:
+        raise TypeError("not a list of arrays")
+    return out
+
+
+def _safe_flat(value: Any) -> np.ndarray | None:
+    """尽量展平 / Flatten a list of numeric arrays, or None."""
+    if not isinstance(value, list | tuple):
+        return None
+    try:
+        return np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in value])
+    except (TypeError, ValueError):
+        return None
+
+
+# ------------------------------------------------------------------------------------------
+def _quadratic(rng: np.random.Generator, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """f(x) = ½ xᵀAx + cᵀx + Σ sin(3x) 的 A、c / The A (symmetric) and c of the test function."""
+    n = int(np.prod(shape))
+    B = rng.uniform(-1, 1, (n, n))
+    return (B + B.T) / 2, rng.uniform(-1, 1, n)
+
+
+@task(
+    "a2.numerical_gradient",
+    ("gradcheck.numerical_gradient",),
+    checked_zh="f(x) = ½xᵀAx + cᵀx + Σ sin(3x) 的中心差分梯度（一维和二维 x、给定 ε），形状与 x 相同，且 x 被恢复",
+    checked_en="central-difference gradient of f(x) = ½xᵀAx + cᵀx + Σ sin(3x) (1-D and 2-D x, a "
+    "given ε), the same shape as x, and x restored afterwards",
+)
+def numerical_gradient(ctx: Context) -> list[Case]:
+    """3 个用例，按比例给分 / 3 cases; fraction credit."""
+    cases = []
+    specs: list[tuple[tuple[int, ...], float | None, float]] = [
+        ((int(ctx.rng.integers(3, 6)),), None, 1e-5),
+        ((2, int(ctx.rng.integers(2, 4))), None, 1e-5),
+        ((int(ctx.rng.integers(3, 6)),), 1e-3, 1e-4),
+    ]
+    for k, (shape, eps, rtol) in enumerate(specs):
+        A, c = _quadratic(ctx.rng, shape)
+        x = ctx.rng.uniform(-1, 1, shape)
+        xf = x.ravel()
+        grad = (A @ xf + c + 3 * np.cos(3 * xf)).reshape(shape)
+        h = eps or 1e-6
+        f0 = 0.5 * xf @ A @ xf + c @ xf + np.sum(np.sin(3 * xf))
+        fwd = np.empty(xf.size)
+        for i in range(xf.size):
+            xp = xf.copy()
+            xp[i] += h
+            fwd[i] = (0.5 * xp @ A @ xp + c @ xp + np.sum(np.sin(3 * xp)) - f0) / h
+        exp = Expect(
+            "∂f/∂x",
+            grad,
+            pick_item("result"),
+            {"forward_difference": fwd.reshape(shape)},
+            rtol=rtol,
+            atol_scale=1.0,
+        )
+        reply = ctx.run("numgrad", A, c, x, eps)
+        label = numbered("用例", "case", k + 1, 3)
+        case = case_from_reply(reply, [exp], label)
+        if reply.ok and isinstance(reply.value, dict):
+            after = reply.value.get("x_after")
+            if not isinstance(after, np.ndarray) or not np.array_equal(after, x):
+                case.passed = False
+                case.hints.insert(0, "not_restored")
+                case.note_zh, case.note_en = "x 未恢复原值", "x was not restored"
+        cases.append(case)
+    return cases
+
+
+# ------------------------------------------------------------------------------------------
+def _samples(value: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """检查学生的样本 / Validate the student's (X, y); None if invalid."""
+    if isinstance(value, dict):
+        value = (value.get("X"), value.get("y"))
+    if not isinstance(value, tuple | list) or len(value) < 2:
+        return None
+    try:
+        X = np.asarray(value[0], dtype=np.float64)
+        y = np.asarray(value[1], dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        return None
+    ok = (
+        X.ndim == 2
+        and X.shape[1] == 2
+        and 2 <= X.shape[0] <= 100
+        and y.shape == (X.shape[0],)
+        and bool(np.all(np.isfinite(X)))
+        and bool(np.all(np.isin(y, (0.0, 1.0))))
+        and len(set(y.tolist())) == 2
+    )
+    return (X, y) if ok else None
+
+
+@task(
+    "a2.exercise",
+    ("exercise.my_samples", "exercise.one_update"),
+    checked_zh="练习题：my_samples() 给出有效的二分类样本；one_update 在你自己的样本上（½‖h−y‖² 与交叉熵、讲义初值与随机初值）"
+    "和在隐藏样本上的一次更新，与 sympy 对你的样本重新推导的精确结果比较",
+    checked_en="练习题: my_samples() returns valid binary samples; one_update on your own samples "
+    "(½‖h−y‖² and cross-entropy, the slide's and random initial values) and on hidden samples, "
+    "against sympy's exact update recomputed for your samples",
+)
+def exercise(ctx: Context) -> list[Case]:
+    """4 个用例，按比例给分 / 4 cases; fraction credit."""
+    rng = ctx.rng
+    cases: list[Case] = []
+    got = ctx.call("exercise.my_samples")
+    samples = _samples(got.value) if got.ok else None
+    if samples is None:
+        label = ("你的样本 my_samples()", "your samples my_samples()")
+        if got.ok:
+            cases.append(
+                Case(
+                    *label,
+                    False,
+                    hints=["invalid_samples"],
+                    note_zh="样本无效",
+                    note_en="invalid samples",
+                )
+            )
+        else:
+            cases.append(Case(*label, False, reply=got))
+    else:
+        cases.append(Case("你的样本 my_samples()", "your samples my_samples()", True))
+    theta0 = np.asarray(DEFAULT_THETA, dtype=float)
+    hidden_X = rng.uniform(0, 1, (4, 2))
+    hidden_y = np.array([0.0, 1.0, 0.0, 1.0])
+    runs = [
+        (theta0, 0.1, "mse", ("你的样本，讲义初值，½‖h−y‖²", "your samples, slide's θ, ½‖h−y‖²")),
+        (
+            rng.uniform(-1, 1, 9),
+            float(rng.uniform(0.1, 1.0)),
+            "bce",
+            ("你的样本，随机初值，交叉熵", "your samples, random θ, cross-entropy"),
+        ),
+        (
+            rng.uniform(-1, 1, 9),
+            float(rng.uniform(0.1, 1.0)),
+            "mse",
+            ("隐藏样本，随机初值，½‖h−y‖²", "hidden samples, random θ, ½‖h−y‖²"),
+        ),
+    ]
+    for k, (theta, alpha, loss, label) in enumerate(runs):
+        if k < 2:
+            if samples is None:
+                cases.append(
+                    Case(
+                        *label,
+                        False,
+                        hints=["invalid_samples"],
+                        note_zh="没有有效样本",
+                        note_en="no valid samples",
+                    )
+                )
+                continue
+            X, y = samples
+        else:
+            X, y = hidden_X, hidden_y
+        want = symbolic.exercise(theta, X, y, alpha, loss)
+        exp = Expect(
+            "θ − α∂J/∂θ",
+            want,
+            lambda r: r,
+            {"sign_error": 2 * theta - want, "no_learning_rate": theta - (theta - want) / alpha},
+        )
+        cases.append(run_case(ctx, "exercise.one_update", (theta, X, y, alpha, loss), [exp], label))
+    return cases

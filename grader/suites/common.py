@@ -1,0 +1,133 @@
+"""隐藏测试集的公共工具 / Shared helpers of the hidden suites.
+
+:func:`run_case` calls one student function in the sandbox and turns the plain-data reply into
+a :class:`grader.registry.Case`: every expected output is compared here (trusted parent), the
+student's value is also compared with the values that typical mistakes would produce (a
+transposed W, a missing f', a missing 1/m …) to pick a hint, arguments modified in place fail
+the case, and for stability cases any overflow/invalid warning fails it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from grader.compare import BAD_TYPE, Comparison, compare_array, matches
+from grader.registry import Case, Context, Reply
+
+
+@dataclass
+class Expect:
+    """一个期望输出 / One expected output of a call.
+
+    ``pick`` selects the value from the student's reply (e.g. ``lambda r: r[0]`` for the z of
+    ``(z, cache)``); ``what`` names it in lecture notation (``∂J/∂W^(l)``); ``mistakes`` maps a
+    hint code to the value that mistake would give.
+    """
+
+    what: str
+    want: Any
+    pick: Callable[[Any], Any] = field(default=lambda r: r)
+    mistakes: dict[str, Any] = field(default_factory=dict)
+    rtol: float = 1e-6
+    scalar: bool = False
+    atol_scale: float = 1e-8
+
+
+def pick_item(*path: int | str) -> Callable[[Any], Any]:
+    """按下标取返回值的一部分 / Select ``reply[i][j]…`` from a tuple/list reply."""
+
+    def pick(value: Any) -> Any:
+        for i in path:
+            value = value[i]
+        return value
+
+    return pick
+
+
+def compare_expect(value: Any, exp: Expect) -> tuple[Comparison, list[str]]:
+    """比较并诊断 / Compare one picked value and name the mistake it matches, if any."""
+    try:
+        got = exp.pick(value)
+    except (IndexError, KeyError, TypeError):
+        return Comparison(BAD_TYPE, exp.what, got_type=type(value).__name__), ["wrong_type"]
+    comp = compare_array(
+        got,
+        np.asarray(exp.want),
+        exp.what,
+        rtol=exp.rtol,
+        atol_scale=exp.atol_scale,
+        allow_scalar_shape=exp.scalar,
+    )
+    hints: list[str] = []
+    if not comp.ok:
+        for code, candidate in exp.mistakes.items():
+            if candidate is not None and matches(got, np.asarray(candidate), max(exp.rtol, 1e-9)):
+                hints.append(code)
+                break
+    return comp, hints
+
+
+def case_from_reply(
+    reply: Reply,
+    expects: list[Expect],
+    label: tuple[str, str],
+    *,
+    stable: bool = False,
+    inplace_ok: bool = False,
+) -> Case:
+    """由回复生成用例结果 / Build a Case from a reply and the expected outputs."""
+    zh, en = label
+    if not reply.ok:
+        return Case(zh, en, False, reply=reply)
+    comps: list[Comparison] = []
+    hints: list[str] = []
+    for exp in expects:
+        comp, h = compare_expect(reply.value, exp)
+        comps.append(comp)
+        hints += h
+    passed = all(c.ok for c in comps)
+    note_zh = note_en = ""
+    if reply.mutated and not inplace_ok:
+        passed = False
+        hints.insert(0, "inplace")
+        note_zh = f"第 {', '.join(str(k + 1) for k in reply.mutated)} 个参数被就地修改"
+        note_en = f"argument(s) {', '.join(str(k + 1) for k in reply.mutated)} modified in place"
+    if stable and any(w in ("overflow", "invalid", "divide") for w in reply.warnings):
+        if passed:
+            hints.insert(0, "overflow_warning")
+            note_zh = "数值正确，但计算中出现了溢出/无效值警告"
+            note_en = "values are right but the computation raised overflow/invalid warnings"
+        else:
+            hints.append("unstable")
+        passed = False
+    return Case(zh, en, passed, comps, hints, None, note_zh, note_en)
+
+
+def run_case(
+    ctx: Context,
+    function: str,
+    args: tuple[Any, ...],
+    expects: list[Expect],
+    label: tuple[str, str],
+    *,
+    kwargs: dict[str, Any] | None = None,
+    stable: bool = False,
+    inplace_ok: bool = False,
+) -> Case:
+    """调用并比较 / Call ``function(*args)`` in the sandbox and compare with ``expects``."""
+    reply = ctx.call(function, *args, **(kwargs or {}))
+    return case_from_reply(reply, expects, label, stable=stable, inplace_ok=inplace_ok)
+
+
+def numbered(zh: str, en: str, k: int, n: int) -> tuple[str, str]:
+    """用例标签 / A case label such as "随机用例 2/4" (no values)."""
+    return f"{zh} {k}/{n}", f"{en} {k}/{n}"
+
+
+def failed_dependency(label: tuple[str, str], reply: Reply) -> Case:
+    """依赖的调用失败 / A case that could not run because an earlier call failed."""
+    return Case(label[0], label[1], False, reply=reply)
