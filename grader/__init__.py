@@ -1,0 +1,1 @@
+"""nnkit grader: the instructor's grading engine (never shipped to students)."""

@@ -1,0 +1,709 @@
+"""Trusted side of the sandbox: start workers, send calls, classify every kind of failure.
+
+Typical use (one ``Sandbox`` per submission/task; the worker is reused across calls and
+restarted after any failure)::
+
+    with Sandbox(Path("submissions/s001"), modules=["layers"], limits=Limits(wall_seconds=5)) as sb:
+        r = sb.call("layers", "dense_forward", x, w, b)
+        if r.ok:
+            out, cache = r.value            # arrays; the student's cache may be a Handle
+            g = sb.call("layers", "dense_backward", dout, cache)
+        else:
+            print(r.status, r.message_zh, r.message_en)
+
+``call`` never raises for anything the student does: the outcome is a :class:`CallResult` with
+``status`` in :data:`STATUSES`.  Values coming back are rebuilt by :mod:`.protocol` (JSON +
+``np.load(allow_pickle=False)``); nothing from the worker is ever unpickled or evaluated, so all
+comparisons made afterwards in this process use the parent's own, untouched numpy.
+
+Thread note: on Linux the worker is tied (PR_SET_PDEATHSIG / bwrap --die-with-parent) to the
+*thread* that started it; use a sandbox from one long-lived thread or process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import selectors
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import isolation, protocol
+
+#: Every possible ``CallResult.status``.
+STATUSES = ("ok", "timeout", "memory", "crashed", "exit", "error", "reply_too_large", "protocol")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+_MEMORY_HINTS = ("MemoryError", "Cannot allocate memory", "out of memory", "std::bad_alloc")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of a worker.
+
+    ``cpu_seconds``, ``wall_seconds`` and ``reply_bytes`` apply to each call; the others apply
+    to the worker process for its whole lifetime (one task).  ``worker_cpu_seconds`` is the
+    hard RLIMIT_CPU of a worker across all its calls.
+    """
+
+    cpu_seconds: float = 10.0
+    wall_seconds: float = 20.0
+    memory_bytes: int = 2 << 30
+    file_bytes: int = 64 << 20
+    nprocs: int = 64
+    reply_bytes: int = 64 << 20
+    open_files: int = 256
+    start_seconds: float = 30.0
+    copy_bytes: int = 256 << 20
+    worker_cpu_seconds: float = 600.0
+
+
+@dataclass(frozen=True)
+class Handle:
+    """Opaque reference to an object that lives in the worker (e.g. a student's ``cache``).
+
+    Pass it back as an argument of a later call; it is only valid while the worker that
+    created it (``generation``) is alive.
+    """
+
+    id: int
+    generation: int
+    type_name: str = ""
+
+
+@dataclass
+class CallResult:
+    """Outcome of one call into the sandbox.
+
+    ``ok`` is True only for ``status == "ok"``; then ``value`` holds the decoded reply (arrays,
+    scalars, nested list/tuple/dict, :class:`Handle`).  Otherwise ``message_zh``/``message_en``
+    explain what happened, ``error_type`` names the student's exception (if any) and
+    ``traceback`` shows only frames in the student's files.
+    """
+
+    ok: bool
+    value: Any = None
+    status: str = "ok"
+    message_zh: str = ""
+    message_en: str = ""
+    error_type: str | None = None
+    traceback: str = ""
+    forbidden_imports: tuple[str, ...] = ()
+    elapsed: float = 0.0
+    exit_code: int | None = None
+    signal: int | None = None
+    log_tail: str = field(default="", repr=False)
+
+    @property
+    def message(self) -> str:
+        """``"<中文> / <English>"`` in one line."""
+        return f"{self.message_zh} / {self.message_en}"
+
+
+class _Failure(Exception):
+    """Internal: a call ended in a non-ok status (carries the finished result)."""
+
+    def __init__(self, result: CallResult) -> None:
+        """Wrap ``result``."""
+        super().__init__(result.status)
+        self.result = result
+
+
+def _fail(status: str, zh: str, en: str, **kw: Any) -> CallResult:
+    """Build a failed :class:`CallResult`."""
+    return CallResult(ok=False, status=status, message_zh=zh, message_en=en, **kw)
+
+
+def _file_of(module: str) -> str:
+    """``"pkg.mod"`` → ``"pkg/mod.py"`` (how students see their modules)."""
+    return module.replace(".", "/") + ".py"
+
+
+class Sandbox:
+    """Runs a submission's code in an isolated, resource-limited worker process.
+
+    Parameters
+    ----------
+    submission_dir:
+        Folder with the student's modules; it is copied (regular files only) into a fresh
+        temporary directory for every worker lifetime.
+    modules:
+        If given, only these modules may be called.
+    limits:
+        :class:`Limits`; can be changed later with :meth:`set_limits`.
+    hide:
+        Extra paths (solutions, hidden suites, ...) hidden under bwrap, in addition to the repo
+        root, ``../shared``, the installed nncore and the grader's HOME.
+    forbidden:
+        Top-level modules the student's code may not import; attempts are blocked and reported.
+    level:
+        Weakest-allowed starting point of isolation detection (``"bwrap"``, ``"unshare"``,
+        ``"rlimits"``); None = strongest available.
+    """
+
+    def __init__(
+        self,
+        submission_dir: Path | str,
+        *,
+        modules: Iterable[str] | None = None,
+        limits: Limits = Limits(),
+        hide: Iterable[Path | str] = (),
+        forbidden: Iterable[str] = ("nncore", "grader"),
+        level: str | None = None,
+    ) -> None:
+        """Remember the configuration and detect the isolation level (worker starts lazily)."""
+        self.submission_dir = Path(submission_dir).resolve()
+        self.modules = None if modules is None else frozenset(modules)
+        self.limits = limits
+        self.forbidden = tuple(dict.fromkeys(forbidden))
+        self.plan = isolation.detect(tuple(str(Path(h).resolve()) for h in hide), level)
+        self.isolation: dict[str, Any] = self.plan.report()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._wd: isolation.WorkerDir | None = None
+        self._generation = 0
+        self._next_id = 1
+        self._forbidden_seen: set[str] = set()
+        self._killed_for: str | None = None
+        self._lock = threading.RLock()
+        self.startup_seconds: float | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def __enter__(self) -> Sandbox:
+        """Return self (the worker starts on the first call)."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Kill the worker and delete its temporary files."""
+        self.close()
+
+    def __del__(self) -> None:
+        """Best-effort cleanup if the sandbox was not closed."""
+        with contextlib.suppress(Exception):
+            self.close()
+
+    @property
+    def generation(self) -> int:
+        """Number of the current worker lifetime (handles of older lifetimes are stale)."""
+        return self._generation
+
+    @property
+    def worker_pid(self) -> int | None:
+        """Host pid of the process started for the worker (bwrap itself under bwrap)."""
+        return self._proc.pid if self._proc is not None else None
+
+    @property
+    def forbidden_imports(self) -> tuple[str, ...]:
+        """Forbidden modules the submission tried to import so far (across restarts)."""
+        return tuple(sorted(self._forbidden_seen))
+
+    def set_limits(self, limits: Limits) -> None:
+        """Use ``limits`` from now on; restarts the worker if a lifetime limit changed."""
+        old, self.limits = self.limits, limits
+        lifetime = ("memory_bytes", "file_bytes", "nprocs", "open_files", "worker_cpu_seconds")
+        if any(getattr(old, k) != getattr(limits, k) for k in lifetime):
+            self.restart()
+
+    def close(self) -> None:
+        """Kill the worker's whole process group and remove its temporary directory."""
+        with self._lock:
+            proc, self._proc = self._proc, None
+            if proc is not None:
+                self._kill(proc)
+            if self._wd is not None:
+                self._wd.cleanup()
+                self._wd = None
+
+    def restart(self) -> None:
+        """Kill the current worker (if any); the next call starts a fresh one (new handles)."""
+        self.close()
+
+    def start(self) -> CallResult:
+        """Start a worker now if none is running; returns an ok or a failed result."""
+        with self._lock:
+            if self._proc is not None and self._proc.poll() is None:
+                return CallResult(ok=True, message_zh="工作进程已启动", message_en="worker running")
+            try:
+                self._spawn()
+            except _Failure as f:
+                self.close()
+                return f.result
+            return CallResult(ok=True, message_zh="工作进程已启动", message_en="worker started")
+
+    def _spawn(self) -> None:
+        """Create the temporary tree, launch the wrapped bootstrap and wait for its hello."""
+        self.close()
+        lim = self.limits
+        t0 = time.monotonic()
+        if not self.submission_dir.is_dir():
+            raise _Failure(
+                _fail(
+                    "error",
+                    f"提交目录不存在：{self.submission_dir}",
+                    f"submission folder does not exist: {self.submission_dir}",
+                    error_type="SubmissionError",
+                )
+            )
+        try:
+            wd = isolation.WorkerDir.create(self.submission_dir, lim.copy_bytes)
+        except OSError as exc:
+            raise _Failure(
+                _fail(
+                    "error",
+                    f"无法复制提交目录：{exc}",
+                    f"cannot copy the submission: {exc}",
+                    error_type="SubmissionError",
+                )
+            ) from None
+        self._wd = wd
+        uid = isolation.pick_uid() if self.plan.drop_uid else None
+        if uid is not None:
+            wd.give_to(uid, uid)
+        cfg = isolation.worker_config(
+            wd,
+            limits={
+                "as": int(lim.memory_bytes),
+                "fsize": int(lim.file_bytes),
+                "nofile": int(lim.open_files),
+                "nproc": int(lim.nprocs),
+                "cpu_hard": max(1, int(lim.worker_cpu_seconds)),
+            },
+            forbidden=list(self.forbidden),
+            uid=uid,
+            parent_pid=None if self.plan.level == "bwrap" else os.getpid(),
+        )
+        argv = self.plan.wrap(isolation.python_argv(cfg), wd)
+        with open(wd.log, "wb") as log:
+            try:
+                self._proc = subprocess.Popen(
+                    argv,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                    env=isolation.scrubbed_env(wd.home),
+                    cwd=str(wd.work),
+                    start_new_session=True,
+                    close_fds=True,
+                )
+            except OSError as exc:
+                raise _Failure(
+                    _fail(
+                        "crashed",
+                        f"无法启动工作进程：{exc}",
+                        f"cannot start the worker: {exc}",
+                    )
+                ) from None
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        os.set_blocking(self._proc.stdin.fileno(), False)
+        os.set_blocking(self._proc.stdout.fileno(), False)
+        self._generation += 1
+        self._killed_for = None
+        reply = self._receive(t0 + lim.start_seconds, 1 << 16, None)
+        if not reply.get("hello"):
+            raise _Failure(self._protocol_error("the worker did not say hello"))
+        self.startup_seconds = time.monotonic() - t0
+
+    def _kill(self, proc: subprocess.Popen[bytes]) -> None:
+        """SIGKILL the process group of ``proc`` (bwrap's pid namespace goes with it) and reap."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+
+    # -- I/O ------------------------------------------------------------------------------
+    def _send(self, message: dict[str, Any], deadline: float) -> None:
+        """Write one frame to the worker before ``deadline`` (raises _Failure otherwise)."""
+        assert self._proc is not None and self._proc.stdin is not None
+        data = memoryview(protocol.frame(message))
+        fd = self._proc.stdin.fileno()
+        with selectors.DefaultSelector() as sel:
+            sel.register(fd, selectors.EVENT_WRITE)
+            while data:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise _Failure(self._timeout())
+                if not sel.select(left):
+                    continue
+                try:
+                    n = os.write(fd, data[: 1 << 20])
+                except BlockingIOError:
+                    continue
+                except (BrokenPipeError, OSError):
+                    raise _Failure(self._after_death()) from None
+                data = data[n:]
+
+    def _read_exact(self, n: int, deadline: float, sel: selectors.BaseSelector) -> bytes | None:
+        """Read ``n`` bytes before ``deadline``; None on end of file (raises on timeout)."""
+        assert self._proc is not None and self._proc.stdout is not None
+        fd = self._proc.stdout.fileno()
+        buf = bytearray()
+        while len(buf) < n:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _Failure(self._timeout())
+            if not sel.select(min(left, 0.25)):
+                # A child forked by the student may keep the pipe open after the worker died:
+                # notice the death without waiting for end of file.
+                if self._proc.poll() is not None:
+                    return None
+                continue
+            try:
+                part = os.read(fd, min(n - len(buf), 1 << 20))
+            except BlockingIOError:
+                continue
+            if not part:
+                return None
+            buf += part
+        return bytes(buf)
+
+    def _receive(self, deadline: float, max_bytes: int, expect_id: int | None) -> dict[str, Any]:
+        """Read and parse one reply frame (size-bounded); raise _Failure on any problem."""
+        assert self._proc is not None and self._proc.stdout is not None
+        with selectors.DefaultSelector() as sel:
+            sel.register(self._proc.stdout.fileno(), selectors.EVENT_READ)
+            head = self._read_exact(protocol.HEADER.size, deadline, sel)
+            if head is None:
+                raise _Failure(self._after_death())
+            (size,) = protocol.HEADER.unpack(head)
+            if size > max_bytes:
+                self._kill_current("reply_too_large")
+                mib = max_bytes / 2**20
+                raise _Failure(
+                    _fail(
+                        "reply_too_large",
+                        f"返回数据过大（{size} 字节，上限 {mib:.1f} MiB）",
+                        f"reply too large ({size} bytes, limit {mib:.1f} MiB)",
+                    )
+                )
+            body = self._read_exact(size, deadline, sel)
+            if body is None:
+                raise _Failure(self._after_death())
+        try:
+            msg = protocol.parse_body(body)
+            if expect_id is not None and msg.get("id") != expect_id:
+                raise protocol.ProtocolError("reply id does not match the request")
+        except protocol.ProtocolError as exc:
+            raise _Failure(self._protocol_error(str(exc))) from None
+        forbidden = msg.get("forbidden", [])
+        if isinstance(forbidden, list):
+            self._forbidden_seen.update(str(x)[:100] for x in forbidden[:100])
+        return msg
+
+    # -- failure classification -----------------------------------------------------------
+    def _kill_current(self, reason: str) -> None:
+        """Kill the running worker, remembering why (used to classify its death)."""
+        self._killed_for = reason
+        if self._proc is not None:
+            self._kill(self._proc)
+
+    def _log_tail(self, limit: int = 4000) -> str:
+        """Last ``limit`` bytes of the worker's stderr (student prints and crash messages)."""
+        if self._wd is None:
+            return ""
+        try:
+            with open(self._wd.log, "rb") as fh:
+                fh.seek(0, os.SEEK_END)
+                fh.seek(max(0, fh.tell() - limit))
+                return fh.read().decode("utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def _timeout(self) -> CallResult:
+        """Kill the worker group after a wall-time overrun and describe it."""
+        self._kill_current("timeout")
+        w, c = self.limits.wall_seconds, self.limits.cpu_seconds
+        return _fail(
+            "timeout",
+            f"超时：超过 {w:g} 秒墙钟时间（CPU 限制 {c:g} 秒），可能有死循环",
+            f"timed out: exceeded {w:g} s wall time (CPU limit {c:g} s); infinite loop?",
+            log_tail=self._log_tail(),
+        )
+
+    def _protocol_error(self, detail: str) -> CallResult:
+        """Kill the worker after a malformed reply and describe it."""
+        self._kill_current("protocol")
+        return _fail(
+            "protocol",
+            f"工作进程返回了无法解析或不安全的数据：{detail[:200]}",
+            f"the worker sent malformed or unsafe data: {detail[:200]}",
+            log_tail=self._log_tail(),
+        )
+
+    def _after_death(self) -> CallResult:
+        """The worker closed its pipe: reap it and turn its exit status into a result."""
+        proc = self._proc
+        rc: int | None = None
+        if proc is not None:
+            try:
+                rc = proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self._kill(proc)
+                rc = proc.returncode
+        tail = self._log_tail()
+        sig: int | None = None
+        code: int | None = None
+        if rc is not None and rc < 0:
+            sig = -rc
+        elif rc is not None and self.plan.level == "bwrap" and 128 < rc < 128 + 65:
+            sig = rc - 128  # bwrap reports a child killed by signal N as exit code 128 + N
+        else:
+            code = rc
+        if self._killed_for == "timeout" or sig == getattr(signal, "SIGXCPU", -1):
+            c = self.limits.cpu_seconds
+            return _fail(
+                "timeout",
+                f"超时：超过 CPU 时间限制（{c:g} 秒）",
+                f"timed out: CPU time limit ({c:g} s) exceeded",
+                signal=sig,
+                log_tail=tail,
+            )
+        if any(h in tail for h in _MEMORY_HINTS):
+            return self._memory(tail, sig, code)
+        if sig is not None:
+            name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else sig
+            return _fail(
+                "crashed",
+                f"工作进程崩溃（信号 {name}）",
+                f"the worker process crashed (signal {name})",
+                signal=sig,
+                log_tail=tail,
+            )
+        return _fail(
+            "exit",
+            f"代码提前退出了进程（退出码 {code}），请不要调用 sys.exit / os._exit / exit()",
+            f"the code ended the process (exit code {code}); do not call sys.exit / os._exit / exit()",
+            exit_code=code,
+            log_tail=tail,
+        )
+
+    def _memory(self, tail: str, sig: int | None, code: int | None) -> CallResult:
+        """Describe an out-of-memory failure."""
+        mib = self.limits.memory_bytes / 2**20
+        return _fail(
+            "memory",
+            f"内存不足：超过 {mib:.0f} MiB 内存限制",
+            f"out of memory: exceeded the {mib:.0f} MiB memory limit",
+            error_type="MemoryError",
+            signal=sig,
+            exit_code=code,
+            log_tail=tail,
+        )
+
+    def _from_error_reply(self, msg: dict[str, Any], module: str | None, attr: str) -> CallResult:
+        """Turn a worker error reply into a result with trusted zh/en wording."""
+        kind = msg.get("kind")
+        etype = str(msg.get("error_type") or "")[:100] or None
+        text = str(msg.get("message") or "")[:2000]
+        tb = str(msg.get("traceback") or "")[:8000]
+        where = _file_of(module) if module else "the object"
+        if kind == "missing_module":
+            return _fail(
+                "error",
+                f"未找到模块 {module}（{where}）",
+                f"module {module} not found ({where})",
+                error_type="MissingModule",
+            )
+        if kind == "missing_attr":
+            return _fail(
+                "error",
+                f"未找到函数 {attr}（{where}）",
+                f"function {attr} not found in {where}",
+                error_type="MissingFunction",
+            )
+        if kind == "missing_callable":
+            return _fail(
+                "error",
+                f"{where} 中的 {attr} 不是函数",
+                f"{attr} in {where} is not callable",
+                error_type="MissingFunction",
+            )
+        if kind == "memory":
+            r = self._memory(self._log_tail(), None, None)
+            r.traceback = tb
+            return r
+        if kind == "exit":
+            code = msg.get("code")
+            code = code if isinstance(code, int) else None
+            return _fail(
+                "exit",
+                f"代码调用了 sys.exit / exit()（退出码 {code}），请不要退出进程",
+                f"the code called sys.exit / exit() (exit code {code}); do not exit the process",
+                error_type="SystemExit",
+                exit_code=code,
+                traceback=tb,
+            )
+        return _fail(
+            "error",
+            f"代码抛出异常 {etype}：{text}",
+            f"the code raised {etype}: {text}",
+            error_type=etype,
+            traceback=tb,
+            log_tail=self._log_tail(),
+        )
+
+    # -- calls ----------------------------------------------------------------------------
+    def _encode_arg(self, obj: Any) -> dict[str, Any]:
+        """Encode a :class:`Handle` argument; refuse stale handles and unknown objects."""
+        if isinstance(obj, Handle):
+            if obj.generation != self._generation or self._proc is None:
+                raise _StaleHandle(obj)
+            return {"__handle__": obj.id}
+        raise protocol.Unencodable(f"cannot send a value of type {type(obj).__name__}")
+
+    def _decode_handle(self, tag: dict[str, Any]) -> Handle:
+        """Make a :class:`Handle` for a handle tag in a reply."""
+        return Handle(int(tag["__handle__"]), self._generation, str(tag.get("type", ""))[:100])
+
+    def request(
+        self,
+        op: str,
+        *,
+        module: str | None = None,
+        handle: Handle | None = None,
+        attr: str = "",
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+    ) -> CallResult:
+        """Send one request (``call``, ``getattr`` or ``check``) and classify its outcome.
+
+        Never raises for anything the submission does; after any failure the worker is killed
+        and the next request starts a fresh one.
+        """
+        t0 = time.monotonic()
+        with self._lock:
+            result = self._request(op, module, handle, attr, args, kwargs or {})
+        result.elapsed = time.monotonic() - t0
+        result.forbidden_imports = self.forbidden_imports
+        return result
+
+    def _request(
+        self,
+        op: str,
+        module: str | None,
+        handle: Handle | None,
+        attr: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> CallResult:
+        """Body of :meth:`request` (lock held)."""
+        for name in (module, attr or None):
+            if name is not None and not _NAME.match(name):
+                return _fail(
+                    "error",
+                    f"无效的名称 {name!r}",
+                    f"invalid name {name!r}",
+                    error_type="ArgumentError",
+                )
+        if module is not None and self.modules is not None and module not in self.modules:
+            return _fail(
+                "error",
+                f"不允许调用模块 {module}",
+                f"module {module} may not be called",
+                error_type="ArgumentError",
+            )
+        if self._proc is None or self._proc.poll() is not None:
+            started = self.start()
+            if not started.ok:
+                return started
+        rid = self._next_id
+        self._next_id += 1
+        message: dict[str, Any] = {"op": op, "id": rid, "attr": attr}
+        message["cpu_seconds"] = float(self.limits.cpu_seconds)
+        try:
+            if handle is not None:
+                message["handle"] = self._encode_arg(handle)["__handle__"]
+            else:
+                message["module"] = module
+            message["args"] = protocol.encode(list(args), self._encode_arg)
+            message["kwargs"] = protocol.encode(dict(kwargs), self._encode_arg)
+        except _StaleHandle as exc:
+            return _fail(
+                "error",
+                f"句柄 {exc.handle.id} 已失效（工作进程已重启）",
+                f"handle {exc.handle.id} is stale (the worker was restarted)",
+                error_type="StaleHandle",
+            )
+        except (protocol.Unencodable, ValueError, RecursionError) as exc:
+            return _fail(
+                "error",
+                f"参数无法发送给工作进程：{exc}",
+                f"argument cannot be sent to the worker: {exc}",
+                error_type="ArgumentError",
+            )
+        deadline = time.monotonic() + self.limits.wall_seconds
+        try:
+            self._killed_for = None
+            self._send(message, deadline)
+            reply = self._receive(deadline, int(self.limits.reply_bytes), rid)
+            if reply.get("ok") is True:
+                try:
+                    value = protocol.decode(reply.get("value"), self._decode_handle)
+                except protocol.ProtocolError as exc:
+                    raise _Failure(self._protocol_error(str(exc))) from None
+                return CallResult(ok=True, value=value, message_zh="完成", message_en="ok")
+            if reply.get("kind") == "bad_request":
+                raise _Failure(self._protocol_error("bad request"))
+            result = self._from_error_reply(reply, module, attr)
+        except _Failure as f:
+            result = f.result
+        self.close()  # restart after any failure
+        return result
+
+    def call(self, module: str, function: str, *args: Any, **kwargs: Any) -> CallResult:
+        """Call ``module.function(*args, **kwargs)`` in the worker (``function`` may be dotted,
+        e.g. ``"Dense.forward"``).  Arguments: arrays, scalars, nested list/tuple/dict, Handles.
+        """
+        return self.request("call", module=module, attr=function, args=args, kwargs=kwargs)
+
+    def call_method(self, handle: Handle, method: str, *args: Any, **kwargs: Any) -> CallResult:
+        """Call ``<object behind handle>.method(*args, **kwargs)`` in the worker."""
+        return self.request("call", handle=handle, attr=method, args=args, kwargs=kwargs)
+
+    def getattr(self, target: str | Handle, attr: str) -> CallResult:
+        """Read attribute ``attr`` of a submission module (by name) or of a handle's object."""
+        if isinstance(target, Handle):
+            return self.request("getattr", handle=target, attr=attr)
+        return self.request("getattr", module=target, attr=attr)
+
+    def import_error(self, module: str, function: str | None = None) -> CallResult | None:
+        """Return None if ``module`` (and ``function`` in it) can be imported, else the failure
+        (e.g. "未找到函数 dense_forward / function dense_forward not found in layers.py")."""
+        r = self.request("check", module=module, attr=function or "")
+        return None if r.ok else r
+
+    def release(self, *handles: Handle) -> None:
+        """Let the worker forget ``handles`` (frees memory in long tasks)."""
+        ids = [h.id for h in handles if h.generation == self._generation]
+        with self._lock:
+            if not ids or self._proc is None:
+                return
+            rid = self._next_id
+            self._next_id += 1
+            deadline = time.monotonic() + self.limits.wall_seconds
+            try:
+                self._send({"op": "release", "id": rid, "handles": ids}, deadline)
+                self._receive(deadline, 1 << 16, rid)
+            except _Failure:
+                self.close()
+
+
+class _StaleHandle(Exception):
+    """A handle from an earlier worker lifetime was passed to a call."""
+
+    def __init__(self, handle: Handle) -> None:
+        """Keep the offending handle."""
+        super().__init__(handle)
+        self.handle = handle

@@ -1,0 +1,418 @@
+"""The grader's sandbox contains hostile submissions (fixtures in ``tests/grader/hostile``).
+
+Each test checks a real outcome and then that the *next* call in the same sandbox still works.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.sandbox import Handle, Limits, ProtocolError, Sandbox, isolation_report, protocol
+from grader.sandbox.isolation import repo_root
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+LIMITS = Limits(
+    cpu_seconds=2,
+    wall_seconds=3,
+    memory_bytes=1 << 30,
+    file_bytes=16 << 20,
+    nprocs=24,
+    reply_bytes=1 << 20,
+    start_seconds=20,
+)
+BEST = isolation_report()["level"]
+LEVELS = sorted({BEST, "rlimits"}, key=["bwrap", "unshare", "rlimits"].index)
+needs_bwrap = pytest.mark.skipif(
+    BEST != "bwrap", reason=f"bubblewrap unusable here (level {BEST}): repo files are visible"
+)
+
+
+@pytest.fixture
+def sb() -> Sandbox:
+    """A sandbox over the hostile submission at the strongest isolation level."""
+    with Sandbox(HOSTILE, limits=LIMITS) as box:
+        yield box
+
+
+def assert_still_works(box: Sandbox) -> None:
+    """The sandbox answers a normal call after whatever happened before."""
+    r = box.call("good", "echo", np.arange(3))
+    assert r.ok, r
+    assert np.array_equal(r.value[0][0], np.arange(3))
+
+
+def processes_mentioning(text: str) -> list[int]:
+    """Pids of live (non-zombie) processes whose command line contains ``text``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if text in cmd and state != "Z":
+            found.append(int(entry))
+    return found
+
+
+def wait_gone(text: str, seconds: float = 3.0) -> list[int]:
+    """Wait until no process mentions ``text``; return those still alive."""
+    end = time.monotonic() + seconds
+    while (left := processes_mentioning(text)) and time.monotonic() < end:
+        time.sleep(0.05)
+    return left
+
+
+def descendants(pid: int) -> list[int]:
+    """All descendants of ``pid`` (Linux /proc children lists)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            tids = os.listdir(f"/proc/{p}/task")
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                kids = Path(f"/proc/{p}/task/{tid}/children").read_text().split()
+            except OSError:
+                continue
+            out += map(int, kids)
+            todo += map(int, kids)
+    return out
+
+
+# -- normal operation ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_round_trip_and_handles(level: str) -> None:
+    """Arrays keep dtype/shape/values exactly; a student's cache object travels as a handle."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4, 3)).astype(np.float32)
+    w = rng.standard_normal((3, 5))
+    b = np.arange(5, dtype=np.int16)
+    with Sandbox(HOSTILE, limits=LIMITS, level=level) as box:
+        assert box.isolation["level"] == level
+        r = box.call("good", "dense_forward", x, w, b)
+        assert r.ok and r.status == "ok", r
+        out, cache = r.value
+        assert isinstance(cache, Handle) and cache.type_name == "Cache"
+        expected = x @ w + b
+        assert out.dtype == expected.dtype and out.shape == expected.shape
+        assert np.array_equal(out, expected)
+        dout = np.ones_like(out)
+        r = box.call("good", "dense_backward", dout, cache)
+        assert r.ok, r
+        dx, dw, db = r.value
+        assert np.array_equal(dx, dout @ w.T) and np.array_equal(dw, x.T @ dout)
+        assert np.array_equal(db, dout.sum(axis=0))
+
+        odd = (np.int8(-3), np.float16(1.5), True, None, "中文", 2**70, 1 + 2j, b"\0\1")
+        odd += (float("nan"), float("-inf"), np.zeros((0, 3), np.uint8), np.asfortranarray(w))
+        r = box.call("good", "echo", *odd, nested={"k": [x, (b, {"d": 1})], 3: "int key"})
+        assert r.ok, r
+        args, kwargs = r.value
+        for sent, got in zip(odd, args, strict=True):
+            assert type(got) is type(sent)
+            if isinstance(sent, np.ndarray | np.generic):
+                assert got.dtype == sent.dtype and got.shape == sent.shape
+                assert np.array_equal(got, sent)
+            elif isinstance(sent, float) and np.isnan(sent):
+                assert np.isnan(got)
+            else:
+                assert got == sent
+        assert np.array_equal(kwargs["nested"]["k"][0], x) and kwargs["nested"][3] == "int key"
+
+        box.restart()  # handles die with their worker
+        r = box.call("good", "dense_backward", dout, cache)
+        assert r.status == "error" and r.error_type == "StaleHandle", r
+        assert_still_works(box)
+
+
+def test_errors_missing_names_and_traceback(sb: Sandbox) -> None:
+    """A student exception, a missing function and a missing module are clear zh/en errors."""
+    r = sb.call("good", "raise_value_error")
+    assert r.status == "error" and r.error_type == "ValueError"
+    assert "shapes do not match" in r.message_en and "good.py" in r.traceback
+    assert "runner" not in r.traceback and "nnkit_worker" not in r.traceback
+    r = sb.call("good", "dense_fwd")
+    assert r.message_zh == "未找到函数 dense_fwd（good.py）"
+    assert r.message_en == "function dense_fwd not found in good.py"
+    assert sb.import_error("good", "dense_forward") is None
+    miss = sb.import_error("layers")
+    assert (
+        miss is not None and miss.error_type == "MissingModule" and "layers.py" in miss.message_en
+    )
+    assert sb.import_error("numpy") is not None  # only the submission's own modules are callable
+    assert_still_works(sb)
+
+
+def test_environment_is_scrubbed(sb: Sandbox) -> None:
+    """Worker sees only the scrubbed env, a temp copy as cwd and no repo/site-packages on path."""
+    r = sb.call("snoop", "info")
+    assert r.ok, r
+    env, path, cwd = r.value["env"], r.value["path"], r.value["cwd"]
+    assert set(env) - {"PWD"} == {
+        "PATH",
+        "LANG",
+        "HOME",
+        "OPENBLAS_NUM_THREADS",
+        "OMP_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "PYTHONHASHSEED",
+        "PYTHONDONTWRITEBYTECODE",
+    }
+    assert env["OPENBLAS_NUM_THREADS"] == "1" and env["PYTHONHASHSEED"] == "0"
+    assert cwd != str(HOSTILE) and path[0] == cwd and env["HOME"] != os.environ.get("HOME")
+    root = str(repo_root())
+    assert not any(p.startswith(root) or "site-packages" in p for p in path)
+    if sb.isolation["unprivileged_uid"]:
+        assert r.value["uid"] != 0
+
+
+# -- hangs, memory, exits, crashes --------------------------------------------------------------
+
+
+def test_infinite_loop_times_out(sb: Sandbox) -> None:
+    """A CPU-bound loop dies of RLIMIT_CPU (SIGXCPU after 1-2 s of CPU: the limit has 1 s
+    granularity) long before the 10 s wall limit; a sleeping loop hits the wall limit."""
+    sb.set_limits(Limits(**{**LIMITS.__dict__, "cpu_seconds": 1, "wall_seconds": 10}))
+    r = sb.call("loops", "spin")
+    assert r.status == "timeout" and r.signal == signal.SIGXCPU, r
+    assert r.elapsed < 10
+    assert "超时" in r.message_zh and "timed out" in r.message_en
+    assert_still_works(sb)
+    sb.set_limits(Limits(**{**LIMITS.__dict__, "wall_seconds": 1}))
+    r = sb.call("loops", "sleep_forever")
+    assert r.status == "timeout" and r.signal is None, r
+    assert 1 <= r.elapsed < 2
+    assert_still_works(sb)
+
+
+@pytest.mark.parametrize("fn", ["numpy_bomb", "list_bomb"])
+def test_memory_bomb(sb: Sandbox, fn: str) -> None:
+    """np.ones(10**11) and unbounded list growth hit RLIMIT_AS: status 'memory'."""
+    sb.set_limits(Limits(**{**LIMITS.__dict__, "memory_bytes": 512 << 20}))
+    r = sb.call("memory", fn)
+    assert r.status == "memory" and r.error_type == "MemoryError", r
+    assert "内存" in r.message_zh and "memory" in r.message_en
+    assert_still_works(sb)
+
+
+@pytest.mark.parametrize(
+    ("module", "fn", "code"),
+    [
+        ("exits", "call_sys_exit", 3),
+        ("exits", "call_os_exit", 1),
+        ("exit_at_import", "anything", 3),
+        ("osexit_at_import", "anything", 1),
+    ],
+)
+def test_exit_in_call_or_import(sb: Sandbox, module: str, fn: str, code: int) -> None:
+    """sys.exit / os._exit, in a call or at import, is 'exit' with the exit code."""
+    r = sb.call(module, fn)
+    assert r.status == "exit" and r.exit_code == code, r
+    assert_still_works(sb)
+
+
+def test_worker_killed_mid_task(sb: Sandbox) -> None:
+    """Another thread SIGKILLs the worker's Python process during a call: 'crashed'."""
+    assert sb.start().ok
+
+    def killer() -> None:
+        time.sleep(0.4)
+        for pid in [sb.worker_pid, *descendants(sb.worker_pid)]:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+            if b"nnkit_worker.py" in cmd and not cmd.startswith(b"bwrap"):
+                os.kill(pid, signal.SIGKILL)
+
+    t = threading.Thread(target=killer)
+    t.start()
+    r = sb.call("killme", "nap", 10)
+    t.join()
+    assert r.status == "crashed" and r.signal == signal.SIGKILL, r
+    assert r.elapsed < 3
+    assert_still_works(sb)
+
+
+def test_huge_reply_is_refused(sb: Sandbox) -> None:
+    """A reply above reply_bytes is 'reply_too_large'; the parent never reads it in."""
+    r = sb.call("huge", "big_reply", 2_000_000)  # 16 MB of float64 > 1 MiB limit
+    assert r.status == "reply_too_large", r
+    assert "过大" in r.message_zh and "too large" in r.message_en
+    assert_still_works(sb)
+
+
+def test_forged_pickle_reply_is_never_unpickled(sb: Sandbox) -> None:
+    """Student code writes a forged reply with a pickled object array onto the pipe."""
+    r = sb.call("forge", "forged_pickle")
+    assert r.status == "protocol", r
+    assert_still_works(sb)
+
+
+def test_protocol_rejects_unsafe_payloads() -> None:
+    """The parent's decoder refuses pickles, object dtypes, unknown tags and deep nesting."""
+    buf = io.BytesIO()
+    np.save(buf, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    bad = {"__nd__": base64.b64encode(buf.getvalue()).decode()}
+    for payload in (bad, {"__eval__": "1"}, {"__nd__": "!!"}, {"a": 1, "b": 2}):
+        with pytest.raises(ProtocolError):
+            protocol.decode(payload, lambda t: t)
+    deep: list = []
+    for _ in range(100):
+        deep = [deep]
+    with pytest.raises(ProtocolError):
+        protocol.decode(deep, lambda t: t)
+    with pytest.raises(ProtocolError):
+        protocol.parse_body(b'{"x": NaN}')
+
+
+# -- the trust boundary -------------------------------------------------------------------------
+
+
+def test_patched_numpy_stays_in_the_worker(sb: Sandbox) -> None:
+    """A submission replacing numpy.allclose only fools its own process, never the parent."""
+    original = np.allclose
+    x = np.arange(4.0)
+    r = sb.call("cheat", "forward", x)
+    assert r.ok
+    assert np.allclose is original and not np.allclose(r.value, 2 * x)  # parent's comparison
+    fooled = sb.call("cheat", "worker_says", 1.0, 2.0)
+    assert fooled.ok and fooled.value is True  # the patch was real, but only over there
+    assert not np.allclose(1.0, 2.0)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_import_of_nncore_and_grader_is_blocked_and_reported(level: str) -> None:
+    """`import nncore` / `import grader` fail with a zh/en message and are reported."""
+    with Sandbox(HOSTILE, limits=LIMITS, level=level) as box:
+        r = box.call("sneaky", "answer")
+        assert r.ok and r.value == 42  # the attempt was swallowed, but it is still reported
+        assert r.forbidden_imports == ("nncore",)
+        r = box.call("snoop", "import_module", "grader.sandbox")
+        assert r.status == "error" and r.error_type == "ModuleNotFoundError", r
+        assert "禁止导入 grader" in r.message_zh
+        assert box.forbidden_imports == ("grader", "nncore")
+        assert_still_works(box)
+
+
+@needs_bwrap
+def test_repo_is_invisible_under_bwrap(sb: Sandbox) -> None:
+    """Under bwrap the repo's files cannot be read, and nncore stays unimportable even with
+    the import hook removed and the repo root put back on sys.path."""
+    root = repo_root()
+    assert root is not None
+    targets = [root / "grader" / "sandbox" / "runner.py", Path(__file__)]
+    if (root / "nncore" / "__init__.py").exists():
+        targets.append(root / "nncore" / "__init__.py")
+    for target in targets:
+        assert target.exists()
+        r = sb.call("snoop", "read_file", str(target))
+        assert r.status == "error" and r.error_type == "FileNotFoundError", (target, r)
+    r = sb.call("snoop", "import_bypassing_hook", "grader", str(root))
+    assert r.status == "error" and r.error_type == "ModuleNotFoundError", r
+    assert "禁止" not in r.message_zh  # failed because the files are hidden, not by the hook
+    assert sb.isolation["filesystem"] == "repo hidden"
+    assert_still_works(sb)
+
+
+def test_network_is_unreachable(sb: Sandbox) -> None:
+    """Under bwrap/unshare a connect attempt fails immediately."""
+    if sb.isolation["network"] != "unshared":
+        pytest.skip(f"no network namespace at level {sb.isolation['level']}")
+    r = sb.call("snoop", "connect", "1.1.1.1", 80)
+    assert r.status == "error" and r.error_type in ("OSError", "TimeoutError"), r
+    assert r.elapsed < 2.5
+    assert_still_works(sb)
+
+
+# -- processes and files ------------------------------------------------------------------------
+
+
+def test_fork_loop_is_bounded_and_cleaned_up() -> None:
+    """50 forks against nprocs=8: forks fail once the limit is hit (if NPROC is enforceable),
+    and every child dies with the worker."""
+    limits = Limits(**{**LIMITS.__dict__, "nprocs": 8})
+    with Sandbox(HOSTILE, limits=limits) as box:
+        r = box.call("forks", "fork_many", 50, 20)
+        assert r.ok, r
+        started, failed = r.value
+        assert started + failed == 50
+        if box.isolation["nproc"] == "enforced":
+            assert started <= 8 and failed >= 42
+        marker = str(box._wd.root)  # every worker process has its config path in argv
+        assert len(processes_mentioning(marker)) >= 1
+        box.restart()
+        assert wait_gone(marker) == []
+        assert_still_works(box)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_children_killed_with_the_group_on_timeout(level: str) -> None:
+    """Processes the student spawned die with the worker when a call times out."""
+    marker = f"{700 + uuid.uuid4().int % 200}.{uuid.uuid4().int % 10**6:06d}"
+    escape = level == "bwrap"  # a setsid() child leaves the group: only a PID namespace stops it
+    limits = Limits(**{**LIMITS.__dict__, "wall_seconds": 1.5})
+    with Sandbox(HOSTILE, limits=limits, level=level) as box:
+        r = box.call("loops", "spawn_and_hang", marker, escape)
+        assert r.status == "timeout", r
+        assert wait_gone(marker) == []
+        assert_still_works(box)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_worker_dies_with_its_parent(level: str) -> None:
+    """If the grader process is SIGKILLed mid-call, its worker (and sandbox) die too."""
+    code = (
+        "from grader.sandbox import Sandbox\n"
+        f"sb = Sandbox({str(HOSTILE)!r}, level={level!r})\n"
+        "assert sb.start().ok\n"
+        "print(sb._wd.root, flush=True)\n"
+        "sb.call('killme', 'nap', 60)\n"
+    )
+    grader_proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=repo_root(), stdout=subprocess.PIPE, text=True
+    )
+    try:
+        marker = grader_proc.stdout.readline().strip()
+        assert marker.startswith("/")
+        time.sleep(0.3)
+        assert processes_mentioning(marker)
+    finally:
+        grader_proc.kill()
+        grader_proc.wait()
+        grader_proc.stdout.close()
+    assert wait_gone(marker) == []
+    shutil.rmtree(marker, ignore_errors=True)  # the killed grader could not clean up
+
+
+def test_file_size_limit(sb: Sandbox) -> None:
+    """Writing 100 MB with a 16 MiB RLIMIT_FSIZE fails with EFBIG instead of filling the disk."""
+    r = sb.call("files", "write_big", 100)
+    assert r.status == "error" and r.error_type == "OSError", r
+    assert "File too large" in r.message_en
+    assert_still_works(sb)
+
+
+def test_isolation_report_is_bilingual() -> None:
+    """The report names the level and explains it in Chinese and English."""
+    rep = isolation_report()
+    assert rep["level"] in ("bwrap", "unshare", "rlimits")
+    assert rep["description_zh"] and rep["description_en"]
+    assert {"network", "filesystem", "nproc", "pid_namespace"} <= set(rep)
