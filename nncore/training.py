@@ -32,6 +32,7 @@ __all__ = [
     "History",
     "Model",
     "accuracy",
+    "confusion_matrix",
     "early_stopping_step",
     "evaluate",
     "fit",
@@ -310,3 +311,10 @@ def fit(
             p[...] = saved
         history.best_epoch = best_epoch
     return history
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, k: int) -> np.ndarray:
+    """混淆矩阵 / Confusion matrix C (k, k): C[i, j] = #samples of class i predicted as j."""
+    C = np.zeros((k, k), dtype=np.int64)
+    np.add.at(C, (np.asarray(y_true, dtype=np.int64), np.asarray(y_pred, dtype=np.int64)), 1)
+    return C

@@ -8,4 +8,8 @@ Each example module has ``add_arguments(parser)``, ``run(args) -> dict`` (JSON-r
 EXAMPLES: dict[str, str] = {
     "1": "nncore.examples.example1",
     "exercise": "nncore.examples.exercise",
+    "2": "nncore.examples.example2",
+    "3": "nncore.examples.example3",
+    "4": "nncore.examples.example4",
+    "problems": "nncore.examples.problems",
 }
