@@ -1,0 +1,45 @@
+"""``python -m grader build [--check]``：生成学生版 / Build the student release."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+HELP = "由 solutions/ 与 nncore 生成 assignments/（--check：只检查）/ build the student release"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """选项 / Options."""
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="不写文件；与新构建有任何差异即失败（CI 用）/ write nothing, fail on any drift (CI)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """运行构建 / Run the build; 0 on success, 1 on drift or a failed check."""
+    from grader.release.build import BuildError, build
+
+    start = time.perf_counter()
+    try:
+        report = build(check=args.check)
+    except BuildError as exc:
+        print(f"构建失败 / build failed:\n{exc}", file=sys.stderr)
+        return 1
+    took = time.perf_counter() - start
+    names = ", ".join(report.assignments)
+    if report.drift:
+        print("与新构建不一致 / drift from a fresh build:", file=sys.stderr)
+        for line in report.drift:
+            print(f"  {line}", file=sys.stderr)
+        print("请运行 / run: python -m grader build", file=sys.stderr)
+        return 1
+    if args.check:
+        print(f"发布版与新构建一致 / release is up to date ({names}; {took:.1f} s)")
+    else:
+        for path in report.written:
+            print(f"写入 / wrote {path}")
+        print(f"构建完成 / built {names} in {took:.1f} s")
+    return 0
