@@ -451,18 +451,30 @@ def gd_update(ctx: Context) -> list[Case]:
 SLIDE_FIRST_LAYER = np.array([0.2053, 0.4098, 0.3044, 0.5026])
 
 
-def _sequential_update(theta: np.ndarray, x: np.ndarray, y: np.ndarray, alpha: float) -> np.ndarray:
-    """非同时更新（先改 W^(2) 再用新 W^(2) 反传）/ The non-simultaneous (sequential) update."""
-    Ws, bs = oracles.unflatten(theta, (2, 2, 2))
+def _sequential_update(
+    theta: np.ndarray,
+    X: np.ndarray,
+    Y: np.ndarray,
+    alpha: float,
+    sizes: tuple[int, ...] = (2, 2, 2),
+    loss: str = "mse",
+) -> np.ndarray:
+    """非同时更新（先改 W^(2) 再用新 W^(2) 反传）/ The non-simultaneous (sequential) update.
+
+    One hidden layer, sigmoid everywhere; ``loss`` "mse" or "bce" (δ^(3) = (a^(3) − y)/m).
+    """
+    Ws, bs = oracles.unflatten(theta, sizes)
+    X = np.asarray(X, dtype=float)
+    Y = np.asarray(Y, dtype=float).reshape(X.shape[0], -1)
+    m = X.shape[0]
     sig = get_activation("sigmoid")
-    z2 = x @ Ws[0] + bs[0]
-    a2 = sig.forward(z2)
+    a2 = sig.forward(X @ Ws[0] + bs[0])
     a3 = sig.forward(a2 @ Ws[1] + bs[1])
-    d3 = (a3 - y) * a3 * (1 - a3)
+    d3 = (a3 - Y) / m if loss == "bce" else (a3 - Y) * a3 * (1 - a3) / m
     W2 = Ws[1] - alpha * a2.T @ d3
     b3 = bs[1] - alpha * d3.sum(axis=0)
     d2 = (d3 @ W2.T) * a2 * (1 - a2)
-    W1 = Ws[0] - alpha * x.T @ d2
+    W1 = Ws[0] - alpha * X.T @ d2
     b2 = bs[0] - alpha * d2.sum(axis=0)
     return np.concatenate([W1.ravel(), b2, W2.ravel(), b3])
 
@@ -698,7 +710,8 @@ def exercise(ctx: Context) -> list[Case]:
                     Case(
                         *label,
                         False,
-                        hints=["invalid_samples"],
+                        hints=["invalid_samples"] if got.ok else [],
+                        reply=None if got.ok else got,
                         note_zh="没有有效样本",
                         note_en="no valid samples",
                     )
@@ -712,7 +725,11 @@ def exercise(ctx: Context) -> list[Case]:
             "θ − α∂J/∂θ",
             want,
             lambda r: r,
-            {"sign_error": 2 * theta - want, "no_learning_rate": theta - (theta - want) / alpha},
+            {
+                "sequential_update": _sequential_update(theta, X, y, alpha, (2, 2, 1), loss),
+                "sign_error": 2 * theta - want,
+                "no_learning_rate": theta - (theta - want) / alpha,
+            },
         )
         cases.append(run_case(ctx, "exercise.one_update", (theta, X, y, alpha, loss), [exp], label))
     return cases
