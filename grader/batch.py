@@ -55,6 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", "-j", type=int, default=1, help="并行进程数 / processes")
     parser.add_argument("--force", action="store_true", help="重新评分 / regrade everything")
     parser.add_argument("--quiet", "-q", action="store_true", help="不显示表格 / no table")
+    parser.add_argument(
+        "--tasks", nargs="+", metavar="TASK_ID", help="只评这些任务 / grade only these task ids"
+    )
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -98,7 +101,7 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def _done(out: Path, sub: Path, assignment: str, fp: str) -> dict[str, Any] | None:
+def _done(out: Path, sub: Path, assignment: str, fp: str, ids: list[str]) -> dict[str, Any] | None:
     """已完成的报告（可续跑）/ The finished report of a student, if still valid."""
     from grader.engine import GRADER_VERSION
 
@@ -111,16 +114,19 @@ def _done(out: Path, sub: Path, assignment: str, fp: str) -> dict[str, Any] | No
         data.get("assignment") == assignment
         and data.get("grader_version") == GRADER_VERSION
         and data.get("fingerprint") == fp
+        and [t.get("id") for t in data.get("tasks", [])] == ids
     )
     return data if ok else None
 
 
-def grade_one(sub: Path, assignment: str, out: Path) -> dict[str, Any]:
+def grade_one(
+    sub: Path, assignment: str, out: Path, tasks: list[str] | None = None
+) -> dict[str, Any]:
     """评一个学生并原子写出报告 / Grade one student and write its reports atomically."""
     from grader.engine import grade_submission
 
     fp = fingerprint(sub)
-    report = grade_submission(sub, assignment).to_json()
+    report = grade_submission(sub, assignment, tasks=tasks).to_json()
     report["fingerprint"] = fp
     folder = out / sub.name
     atomic_write(folder / "report.html", report_html.render(report))
@@ -128,18 +134,25 @@ def grade_one(sub: Path, assignment: str, out: Path) -> dict[str, Any]:
     return report
 
 
-def _worker(job: tuple[str, str, str]) -> dict[str, Any]:
+def _worker(job: tuple[str, str, str, list[str] | None]) -> dict[str, Any]:
     """进程池任务 / Pool entry point (never raises: a failure becomes a grader_error row)."""
-    sub, assignment, out = job
+    sub, assignment, out, tasks = job
     try:
-        return grade_one(Path(sub), assignment, Path(out))
+        return grade_one(Path(sub), assignment, Path(out), tasks)
     except Exception as exc:  # the grader itself failed for this student
         return {"student": Path(sub).name, "error": f"{type(exc).__name__}: {exc}"}
 
 
-def write_csv(out: Path, assignment: str, reports: list[dict[str, Any]]) -> Path:
+def _ids(assignment: str, tasks: list[str] | None = None) -> list[str]:
+    """作业的任务 id / Task ids of the assignment (optionally restricted)."""
+    return [t.id for t in tasks_for(assignment) if tasks is None or t.id in tasks]
+
+
+def write_csv(
+    out: Path, assignment: str, reports: list[dict[str, Any]], tasks: list[str] | None = None
+) -> Path:
     """grades.csv：每行一个学生 / One row per student, a column per task, total, max."""
-    ids = [t.id for t in tasks_for(assignment)]
+    ids = _ids(assignment, tasks)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["student", *ids, "total", "max_total"])
@@ -160,11 +173,11 @@ def _cell(t: dict[str, Any] | None) -> str:
     return f"[{color}]{t['points']:g}[/{color}]"
 
 
-def _table(assignment: str, reports: list[dict[str, Any]]) -> Any:
+def _table(assignment: str, reports: list[dict[str, Any]], tasks: list[str] | None) -> Any:
     """终端表格 / The terminal table (rich): students as columns when there are few."""
     from rich.table import Table
 
-    ids = [t.id for t in tasks_for(assignment)]
+    ids = _ids(assignment, tasks)
     reports = sorted(reports, key=lambda r: r["student"])
     by = [{t["id"]: t for t in r.get("tasks", [])} for r in reports]
     table = Table(title=f"{assignment} 评分 / grades")
@@ -201,6 +214,7 @@ def grade_batch(
     workers: int = 1,
     force: bool = False,
     quiet: bool = False,
+    tasks: list[str] | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
     """批量评分 / Grade ``submissions`` into ``out``; returns (exit code, reports)."""
     from rich.console import Console
@@ -220,7 +234,7 @@ def grade_batch(
     reports: dict[str, dict[str, Any]] = {}
     todo: list[Path] = []
     for s in subs:
-        prev = None if force else _done(out, s, assignment, fingerprint(s))
+        prev = None if force else _done(out, s, assignment, fingerprint(s), _ids(assignment, tasks))
         if prev is not None:
             reports[s.name] = prev
         else:
@@ -236,7 +250,7 @@ def grade_batch(
     if len(reports):
         console.print(f"续跑：跳过 {len(reports)} 个已完成 / resuming: {len(reports)} already done")
     errors: list[str] = []
-    jobs = [(str(s), assignment, str(out)) for s in todo]
+    jobs = [(str(s), assignment, str(out), tasks) for s in todo]
     pool = None
     if workers > 1 and len(jobs) > 1:
         # Fork before the progress display starts its thread; workers inherit the oracles.
@@ -259,16 +273,16 @@ def grade_batch(
                     reports[r["student"]] = r
                     if any(t["status"] == "grader_error" for t in r["tasks"]):
                         errors.append(f"{r['student']}: grader_error in a task")
-                    write_csv(out, assignment, list(reports.values()))
+                    write_csv(out, assignment, list(reports.values()), tasks)
                 progress.advance(bar)
     finally:
         if pool is not None:
             pool.close()
             pool.join()
     all_reports = [reports[n] for n in sorted(reports)]
-    write_csv(out, assignment, all_reports)
+    write_csv(out, assignment, all_reports, tasks)
     if not quiet:
-        Console().print(_table(assignment, all_reports))
+        Console().print(_table(assignment, all_reports, tasks))
     iso = next((r.get("isolation", {}) for r in all_reports), {})
     console.print(
         f"隔离级别 / isolation: {iso.get('level', '?')} — {iso.get('description_en', '')}\n"
@@ -290,6 +304,7 @@ def run(args: argparse.Namespace) -> int:
             workers=max(1, args.workers),
             force=args.force,
             quiet=args.quiet,
+            tasks=args.tasks,
         )
     except (KeyError, FileNotFoundError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)

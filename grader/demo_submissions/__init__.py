@@ -184,8 +184,35 @@ MISTAKES: tuple[Mistake, ...] = (
     ),
 )
 
+MISTAKES = (
+    *MISTAKES,
+    Mistake(
+        "unstable_sigmoid",
+        "a1",
+        "sigmoid 直接写 1/(1+exp(−z))，z 很负时溢出",
+        "sigmoid as 1/(1+exp(−z)): overflows for very negative z",
+        (
+            Patch(
+                "activations.py",
+                "    e = np.exp(-np.abs(z))\n"
+                "    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype)\n",
+                "    return (1.0 / (1.0 + np.exp(-z))).astype(z.dtype)\n",
+            ),
+        ),
+        "a1.sigmoid",
+        "overflow_warning",
+    ),
+)
+
 #: The demo's "typical mistakes" student: several of the above at once.
-TYPICAL = ("transposed_w", "missing_fprime", "forgot_1_over_m", "unstable_bce", "inplace_update")
+TYPICAL = (
+    "transposed_w",
+    "missing_fprime",
+    "forgot_1_over_m",
+    "unstable_bce",
+    "inplace_update",
+    "unstable_sigmoid",
+)
 
 
 def mistake(name: str) -> Mistake:

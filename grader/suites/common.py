@@ -35,6 +35,7 @@ class Expect:
     rtol: float = 1e-6
     scalar: bool = False
     atol_scale: float = 1e-8
+    dtype: Any = None
 
 
 def pick_item(*path: int | str) -> Callable[[Any], Any]:
@@ -61,6 +62,7 @@ def compare_expect(value: Any, exp: Expect) -> tuple[Comparison, list[str]]:
         rtol=exp.rtol,
         atol_scale=exp.atol_scale,
         allow_scalar_shape=exp.scalar,
+        float_dtype=exp.dtype,
     )
     hints: list[str] = []
     if not comp.ok:
