@@ -23,7 +23,9 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".nnkit-installed"
 
-DEMO = [[str(PY), "-m", "nncore", "example", "1"], [str(PY), "-m", "nncore", "example", "exercise"]]
+# The main job: grade the bundled example submissions (reference, untouched release, typical
+# mistakes) in the sandbox and write the reports.
+DEMO = [[str(PY), "-m", "grader", "demo"]]
 CHECKS = [
     [str(PY), "-m", "ruff", "check", "."],
     [str(PY), "-m", "ruff", "format", "--check", "."],
