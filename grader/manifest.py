@@ -22,8 +22,8 @@ Contract (the build verifies each point on every run):
   the grader's worker puts the submission folder first on ``sys.path``.
 
 Names are **stable** once committed: the grader calls the student's functions by
-``(module, name)``. Assignments marked ``provisional=True`` (a3, a4) still depend on nncore
-modules that are being written; their names may change until the flag is dropped.
+``(module, name)``. An assignment marked ``provisional=True`` still depends on nncore modules
+that are being written; its names may change until the flag is dropped (none is, now).
 
 How to add an entry:
 
@@ -310,17 +310,183 @@ A2 = Assignment(
 )
 
 # ----------------------------------------------------------------------------------------
-# a3 训练实践 / Training in practice  (provisional: nncore.training is being written)
+# a3 训练实践 / Training in practice
 # ----------------------------------------------------------------------------------------
+# Given code shared by a3 and a4: a2's network (layers, losses, MLP) and the data helpers.
+_LAYERS_GIVEN = tuple(
+    Given("layers", n, f"nncore.layers.{n}")
+    for n in (
+        "DenseCache",
+        "ActivationCache",
+        "dense_forward",
+        "dense_backward",
+        "activation_forward",
+        "activation_backward",
+    )
+)
+_LOSSES_GIVEN = tuple(
+    Given("losses", n, src)
+    for n, src in (
+        ("bilingual", "nncore._checks.bilingual"),
+        ("ShapeError", "nncore._checks.ShapeError"),
+        ("require_same_shape", "nncore._checks.require_same_shape"),
+        ("empirical_risk", "nncore.losses.empirical_risk"),
+        ("half_squared_error", "nncore.losses.half_squared_error"),
+        ("binary_cross_entropy", "nncore.losses.binary_cross_entropy"),
+        ("binary_cross_entropy_with_logits", "nncore.losses.binary_cross_entropy_with_logits"),
+        ("one_hot_targets", "nncore.losses.one_hot_targets"),
+        ("softmax_cross_entropy", "nncore.losses.softmax_cross_entropy"),
+        ("Loss", "nncore.losses.Loss"),
+        ("LOSSES", "nncore.losses.LOSSES"),
+        ("ALIASES", "nncore.losses.ALIASES"),
+        ("_ce_on_probabilities", "nncore.losses._ce_on_probabilities"),
+        ("get_loss", "nncore.losses.get_loss"),
+        ("check_targets", "nncore.losses.check_targets"),
+    )
+)
+_MLP_GIVEN = tuple(
+    Given("mlp", n, f"nncore.mlp.{n}")
+    for n in (
+        "LayerCache",
+        "mlp_forward",
+        "backprop",
+        "mlp_backward",
+        "flatten",
+        "parameter_names",
+        "MLP",
+    )
+)
+_DATA_GIVEN = tuple(
+    Given("data", n, src)
+    for n, src in (
+        ("_check_n", "nncore.data.datasets._check_n"),
+        ("curve", "nncore.data.datasets.curve"),
+        ("load_digits", "nncore.data.digits.load_digits"),
+        ("_int_labels", "nncore.data.labels._int_labels"),
+        ("one_hot", "nncore.data.labels.one_hot"),
+        ("digit_vs_rest", "nncore.data.labels.digit_vs_rest"),
+        ("_check_fractions", "nncore.data.split._check_fractions"),
+        ("_strata", "nncore.data.split._strata"),
+        ("split_indices", "nncore.data.split.split_indices"),
+    )
+)
+_OPTIM_CLASSES_GIVEN = tuple(
+    Given("optim", n, f"nncore.optim.{n}")
+    for n in ("gradient_descent_update", "GradientDescent", "Momentum", "get_optimizer")
+)
+_TRAINING_GIVEN = tuple(
+    Given("training", n, f"nncore.training.{n}")
+    for n in (
+        "Model",
+        "predict_labels",
+        "accuracy",
+        "evaluate",
+        "History",
+        "_stdout_is_terminal",
+        "_progress",
+        "cast_model",
+        "fit",
+        "confusion_matrix",
+    )
+)
+_SHARED_GIVEN_MODULES = {
+    "activations": "nncore.activations",
+    "checks": "nncore._checks",
+    "init": "nncore.init",
+}
+
+_A3_TRAIN = ("a3.example2", "a3.example3", "a3.example4")
+
 A3 = Assignment(
     id="a3",
     title_zh="训练实践",
     title_en="Training in practice",
     folder="a3",
-    modules=("training",),
+    modules=(
+        "activations",
+        "checks",
+        "init",
+        "layers",
+        "losses",
+        "mlp",
+        "optim",
+        "preprocessing",
+        "data",
+        "training",
+    ),
     notebook="a3.ipynb",
-    stubs=(),
+    stubs=(
+        _s(
+            "losses", "weight_decay", "nncore.losses.weight_decay", 2, "a3.weight_decay", *_A3_TRAIN
+        ),
+        _s(
+            "optim", "momentum_update", "nncore.optim.momentum_update", 2, "a3.momentum", *_A3_TRAIN
+        ),
+        _s("optim", "minibatches", "nncore.optim.minibatches", 5, "a3.minibatches", *_A3_TRAIN),
+        _s(
+            "preprocessing",
+            "zscore_fit",
+            "nncore.data.preprocessing.zscore_fit",
+            2,
+            "a3.normalise",
+            "a3.example2",
+        ),
+        _s(
+            "preprocessing",
+            "zscore_transform",
+            "nncore.data.preprocessing.zscore_transform",
+            1,
+            "a3.normalise",
+            "a3.example2",
+        ),
+        _s(
+            "preprocessing", "minmax_fit", "nncore.data.preprocessing.minmax_fit", 2, "a3.normalise"
+        ),
+        _s(
+            "preprocessing",
+            "minmax_transform",
+            "nncore.data.preprocessing.minmax_transform",
+            2,
+            "a3.normalise",
+        ),
+        _s("training", "sgd_epoch", "nncore.training.sgd_epoch", 6, "a3.sgd_epoch", *_A3_TRAIN),
+        _s(
+            "training",
+            "early_stopping_step",
+            "nncore.training.early_stopping_step",
+            4,
+            "a3.early_stopping",
+        ),
+    ),
+    given=(
+        *_LAYERS_GIVEN,
+        *_LOSSES_GIVEN,
+        *_MLP_GIVEN,
+        *_OPTIM_CLASSES_GIVEN,
+        *_DATA_GIVEN,
+        *_TRAINING_GIVEN,
+    ),
+    given_modules=dict(_SHARED_GIVEN_MODULES),
     tasks=(
+        Task("a3.minibatches", 3, "小批量划分（打乱顺序）", "mini-batch indices (shuffled)"),
+        Task("a3.sgd_epoch", 4, "一轮小批量 SGD", "one epoch of mini-batch SGD"),
+        Task("a3.momentum", 3, "冲量法更新", "momentum update"),
+        Task("a3.weight_decay", 3, "权值衰减 λ/(2m) Σ w²", "weight decay λ/(2m) Σ w²"),
+        Task(
+            "a3.normalise",
+            4,
+            "归一化：z-score 与最小-最大（只在训练集上拟合）",
+            "normalisation: z-score and min-max (fitted on train only)",
+        ),
+        Task("a3.early_stopping", 3, "早停规则（耐心值）", "early stopping (patience)"),
+        Task(
+            "a3.example2",
+            3,
+            "例题2：曲线拟合（多个初始值）",
+            "例题2: curve fitting from several initialisations",
+        ),
+        Task("a3.example3", 3, "例题3：识别数字 2（二分类）", "例题3: digit 2 vs rest"),
+        Task("a3.example4", 4, "例题4：十个数字（多分类）", "例题4: ten digits"),
         Task("a3.q1", 3, "思考题1：为什么要归一化", "question 1: why normalise", "manual"),
         Task(
             "a3.q2",
@@ -330,24 +496,130 @@ A3 = Assignment(
             "manual",
         ),
     ),
-    provisional=True,
     reveals=("a1", "a2"),
 )
 
 # ----------------------------------------------------------------------------------------
-# a4 深度网络的问题 / Problems of deep networks  (provisional)
+# a4 深度网络的问题 / Problems of deep networks
 # ----------------------------------------------------------------------------------------
 A4 = Assignment(
     id="a4",
     title_zh="深度网络的问题",
     title_en="Problems of deep networks",
     folder="a4",
-    modules=("deep",),
+    modules=(
+        "activations",
+        "checks",
+        "init",
+        "layers",
+        "losses",
+        "mlp",
+        "optim",
+        "data",
+        "training",
+        "vanishing",
+        "residual",
+        "momentum",
+        "autoencoder",
+        "depth_width",
+    ),
     notebook="a4.ipynb",
-    stubs=(),
-    tasks=(),
-    provisional=True,
-    reveals=("a1", "a2"),
+    stubs=(
+        _s(
+            "vanishing",
+            "layer_gradient_norms",
+            "nncore.problems.vanishing.layer_gradient_norms",
+            5,
+            "a4.gradient_norms",
+        ),
+        _s("residual", "residual_forward", "nncore.residual.residual_forward", 4, "a4.residual"),
+        _s("residual", "residual_backward", "nncore.residual.residual_backward", 5, "a4.residual"),
+        _s("momentum", "descend", "nncore.problems.momentum.descend", 12, "a4.saddle"),
+        _s("autoencoder", "corrupt", "nncore.autoencoder.corrupt", 2, "a4.dae"),
+        _s("autoencoder", "dae_forward", "nncore.autoencoder.dae_forward", 1, "a4.dae"),
+        _s("autoencoder", "dae_backward", "nncore.autoencoder.dae_backward", 2, "a4.dae"),
+        _s(
+            "autoencoder",
+            "pretrain_layers",
+            "nncore.autoencoder.pretrain_layers",
+            11,
+            "a4.pretraining",
+        ),
+        _s(
+            "depth_width",
+            "param_count",
+            "nncore.problems.depth_width.param_count",
+            1,
+            "a4.depth_width",
+        ),
+    ),
+    given=(
+        *_LAYERS_GIVEN,
+        *_LOSSES_GIVEN,
+        Given("losses", "weight_decay", "nncore.losses.weight_decay"),
+        *_MLP_GIVEN,
+        Given("optim", "momentum_update", "nncore.optim.momentum_update"),
+        Given("optim", "minibatches", "nncore.optim.minibatches"),
+        *_OPTIM_CLASSES_GIVEN,
+        *_DATA_GIVEN,
+        Given("training", "sgd_epoch", "nncore.training.sgd_epoch"),
+        Given("training", "early_stopping_step", "nncore.training.early_stopping_step"),
+        *_TRAINING_GIVEN,
+        Given("vanishing", "_default_init", "nncore.problems.vanishing._default_init"),
+        Given("vanishing", "_probe", "nncore.problems.vanishing._probe"),
+        Given("residual", "ResidualCache", "nncore.residual.ResidualCache"),
+        Given("momentum", "ravine", "nncore.problems.momentum.ravine"),
+        Given("momentum", "saddle", "nncore.problems.momentum.saddle"),
+        Given("autoencoder", "dae_loss", "nncore.autoencoder.dae_loss"),
+        Given("autoencoder", "DenoisingAutoencoder", "nncore.autoencoder.DenoisingAutoencoder"),
+        Given(
+            "depth_width",
+            "equal_param_architectures",
+            "nncore.problems.depth_width.equal_param_architectures",
+        ),
+        Given("depth_width", "target_function", "nncore.problems.depth_width.target_function"),
+    ),
+    given_modules=dict(_SHARED_GIVEN_MODULES),
+    tasks=(
+        Task(
+            "a4.gradient_norms",
+            4,
+            "逐层梯度范数（梯度消失）",
+            "per-layer gradient norms (vanishing gradients)",
+        ),
+        Task("a4.residual", 5, "残差块前向与反向", "residual block forward and backward"),
+        Task("a4.saddle", 3, "鞍点上的梯度下降与冲量法", "GD and momentum on a saddle"),
+        Task(
+            "a4.dae",
+            5,
+            "降噪自编码器：加噪、前向、反向",
+            "denoising autoencoder: noise, forward, backward",
+        ),
+        Task("a4.pretraining", 3, "逐层无监督预训练", "greedy layer-wise pre-training"),
+        Task("a4.depth_width", 2, "参数个数（加深 vs 加宽）", "parameter count (depth vs width)"),
+        Task(
+            "a4.q_vanishing",
+            3,
+            "问答：为什么 sigmoid 深网络梯度消失，残差为何有效",
+            "why gradients vanish with sigmoid, and why residual connections help",
+            "manual",
+        ),
+        Task(
+            "a4.q_pretraining",
+            2,
+            "问答：预训练为什么在少量标注数据时有用",
+            "why pre-training helps when labels are few",
+            "manual",
+        ),
+        Task(
+            "a4.q_depth",
+            2,
+            "问答：参数相同时加深还是加宽",
+            "deeper or wider at an equal parameter count",
+            "manual",
+        ),
+    ),
+    reveals=("a1", "a2", "a3"),
 )
 
 ASSIGNMENTS: dict[str, Assignment] = {a.id: a for a in (A1, A2, A3, A4)}

@@ -9,7 +9,15 @@ from .digits import load_digit_data, load_digits
 from .idx import IDXFormatError, load_idx, parse_idx, write_idx
 from .labels import digit_vs_rest, one_hot
 from .mnist import MNIST_ENV_VAR, find_mnist_file, load_mnist, mnist_dir
-from .preprocessing import MinMax, NotFittedError, ZScore
+from .preprocessing import (
+    MinMax,
+    NotFittedError,
+    ZScore,
+    minmax_fit,
+    minmax_transform,
+    zscore_fit,
+    zscore_transform,
+)
 from .split import split_indices, train_test_split, train_val_test_split
 
 __all__ = [
@@ -27,6 +35,8 @@ __all__ = [
     "load_idx",
     "load_mnist",
     "make_inseparable_2d",
+    "minmax_fit",
+    "minmax_transform",
     "mnist_dir",
     "one_hot",
     "parse_idx",
@@ -35,4 +45,6 @@ __all__ = [
     "train_val_test_split",
     "write_idx",
     "xor",
+    "zscore_fit",
+    "zscore_transform",
 ]

@@ -11,7 +11,48 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["MinMax", "NotFittedError", "ZScore"]
+__all__ = [
+    "MinMax",
+    "NotFittedError",
+    "ZScore",
+    "minmax_fit",
+    "minmax_transform",
+    "zscore_fit",
+    "zscore_transform",
+]
+
+
+# --- the functional core (what a student reimplements; the classes below use it) -------------
+def zscore_fit(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """z-score 统计量 / Per-feature mean μ_j = (1/m) Σ_n x_j^(n) and standard deviation
+    σ_j = sqrt((1/m) Σ_n (x_j^(n) − μ_j)²) of training data X (m, n) -> (μ (n,), σ (n,)).
+    """
+    X = np.asarray(X, dtype=np.float64)
+    return X.mean(axis=0), X.std(axis=0)
+
+
+def zscore_transform(X: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
+    """z-score 标准化 / x'_j = (x_j − μ_j) / σ_j with the *training* μ, σ; X (m, n) -> (m, n).
+
+    A constant feature (σ_j = 0) is divided by 1 instead, so it maps to 0.
+    """
+    return (np.asarray(X, dtype=np.float64) - mean) / np.where(std > 0, std, 1.0)
+
+
+def minmax_fit(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """最小-最大统计量 / Per-feature min and max of training data X (m, n) -> ((n,), (n,))."""
+    X = np.asarray(X, dtype=np.float64)
+    return X.min(axis=0), X.max(axis=0)
+
+
+def minmax_transform(X: np.ndarray, data_min: np.ndarray, data_max: np.ndarray) -> np.ndarray:
+    """缩放到 [0, 1] / x'_j = (x_j − min_j) / (max_j − min_j) with the *training* min and max.
+
+    X (m, n) -> (m, n); a constant feature (max_j = min_j) maps to 0. Not clipped: test data
+    may fall outside [0, 1].
+    """
+    span = data_max - data_min
+    return (np.asarray(X, dtype=np.float64) - data_min) / np.where(span > 0, span, 1.0)
 
 
 class NotFittedError(RuntimeError):
@@ -101,9 +142,12 @@ class ZScore(_Scaler):
     std_: np.ndarray
 
     def _stats(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        self.mean_ = X.mean(axis=0)
-        self.std_ = X.std(axis=0)
+        self.mean_, self.std_ = zscore_fit(X)
         return self.mean_, self.std_
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """用训练集的 μ、σ 变换 / :func:`zscore_transform` with the fitted μ and σ; (m, n)."""
+        return zscore_transform(self._check(X), self.mean_, self.std_)
 
     def fit(self, X: np.ndarray) -> ZScore:
         """在训练数据上拟合 μ 和 σ / Learn μ and σ from training data ``X`` of shape (m, n)."""
@@ -132,9 +176,14 @@ class MinMax(_Scaler):
         self.feature_range = (float(lo), float(hi))
 
     def _stats(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        self.data_min_ = X.min(axis=0)
-        self.data_max_ = X.max(axis=0)
+        self.data_min_, self.data_max_ = minmax_fit(X)
         return self.data_min_, self.data_max_ - self.data_min_
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """用训练集的最小、最大值变换到 feature_range / :func:`minmax_transform`, then mapped
+        to ``feature_range``; (m, n) -> float64 (m, n)."""
+        arr = minmax_transform(self._check(X), self.data_min_, self.data_max_)
+        return self._post(arr)
 
     def fit(self, X: np.ndarray) -> MinMax:
         """在训练数据上拟合最小值和最大值 / Learn per-feature min and max from ``X`` (m, n)."""
