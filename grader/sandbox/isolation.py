@@ -79,9 +79,29 @@ def default_hidden() -> list[Path]:
     return out
 
 
+def base_interpreter() -> str:
+    """The base interpreter behind a virtual environment, which lives under ``sys.base_prefix``.
+
+    A venv made with copies (``venv.EnvBuilder()``'s default, as ``kit.py`` does) has its own
+    ``bin/python`` inside the venv, i.e. inside the repo that the sandbox hides; the base
+    interpreter is all the worker needs (it gets numpy through its own path).
+    """
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for candidate in (
+        getattr(sys, "_base_executable", None),
+        os.path.join(sys.base_prefix, "bin", version),
+        os.path.join(sys.base_prefix, "bin", "python3"),
+    ):
+        if candidate and os.path.exists(candidate):
+            real = os.path.realpath(candidate)
+            if _is_under(real, os.path.realpath(sys.base_prefix)):
+                return real
+    return os.path.realpath(sys.executable)
+
+
 def python_paths() -> tuple[str, str, list[str]]:
     """Return (interpreter, stdlib prefix, numpy directories) that the worker needs to run."""
-    exe = os.path.realpath(sys.executable)
+    exe = base_interpreter()
     prefix = os.path.realpath(sys.base_prefix)
     site = Path(np.__file__).resolve().parent.parent
     dirs = [str(site / name) for name in ("numpy", "numpy.libs") if (site / name).exists()]
