@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "build": "grader.release.cli",
     "grade": "grader.batch",
     "demo": "grader.demo",
+    "nbgrader": "grader.nbgrader_cli",
 }
 
 

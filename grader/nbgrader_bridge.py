@@ -1,0 +1,729 @@
+"""nbgrader 桥接：让 nbgrader 的流程使用可信评分器 / The nbgrader bridge.
+
+nbgrader alone has four gaps for this kit (``DESIGN.md``, "nbgrader"); the bridge closes each:
+
+1. **Autograde overwrites the student's ``.py`` with the instructor's.** Every autograde runs
+   with ``Autograde.exclude_overwriting = {assignment: [<every student module>.py]}`` (derived
+   from :mod:`grader.manifest`), and afterwards the bridge checks that each module in
+   ``autograded/`` is byte-identical to the submitted one (or absent when the student submitted
+   none): the instructor's solution never stands in for the student's code.
+2. **Feedback shows hidden tests.** The kit's notebooks have *no* hidden tests: hidden tasks are
+   graded by the trusted grader. :func:`hidden_test_problems` refuses any source notebook with a
+   ``BEGIN HIDDEN TESTS`` region (setup and autograde fail closed), and
+   :func:`generate_feedback` scans every feedback HTML for hidden-test markers and deletes a
+   file that has one.
+3. **Tests run in the student's kernel** (a redefined ``np.allclose`` passes them). After
+   nbgrader's autograde the bridge grades the student's *submitted* folder with the kit's
+   trusted grader (:func:`grader.batch.grade_batch`: sandboxed worker, comparisons in the
+   trusted process) and writes each autograded task's points into the gradebook as the
+   ``manual_score`` of the grade cell :func:`grader.manifest.cell_id` (nbgrader's totals use
+   ``manual_score`` over ``auto_score``), with a zh/en comment. Written-answer (manual) cells
+   are left for the TAs in formgrader.
+4. **One broken notebook aborts the batch.** Each student is autograded in their own child
+   process (with a wall-time limit, its process group killed on timeout); a failure is
+   recorded for that student, the trusted scores are still written, and the batch goes on.
+
+Layout of a course (``COURSE``): ``nbgrader_config.py`` (optional; its ``CourseDirectory``
+settings are honoured), ``<source>/<aid>/``, ``<release>/<aid>/``,
+``submitted/<student>/<aid>/``, ``autograded/``, ``feedback/``, the gradebook
+(``CourseDirectory.db_url``, default ``COURSE/gradebook.db``); the bridge adds
+``nnkit_reports/<aid>/<student>/report.{json,html}``, ``grades.csv`` and ``bridge.json``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader import manifest
+from grader.manifest import Assignment
+
+KIT_ROOT = Path(__file__).resolve().parents[1]
+HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+REPORTS_DIR = "nnkit_reports"
+REPORT_IN_FEEDBACK = "nnkit_report.html"
+DEFAULT_TIMEOUT = 900.0
+_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".ipynb_checkpoints")
+
+
+class BridgeError(RuntimeError):
+    """桥接无法继续（配置或课程目录有误）/ The bridge cannot proceed (course or config error)."""
+
+
+# ------------------------------------------------------------------------------ configuration
+def module_files(a: Assignment) -> list[str]:
+    """作业的学生模块文件名 / The student module files of an assignment (``<module>.py``)."""
+    return [f"{m}.py" for m in a.modules]
+
+
+def load_config(course: Path, assignment: Assignment | None = None) -> Any:
+    """课程的 nbgrader 配置 / The course's nbgrader Config, plus the bridge's settings.
+
+    Loads ``COURSE/nbgrader_config.py`` when present, sets ``CourseDirectory.root`` and, for
+    ``assignment``, adds every student module to ``Autograde.exclude_overwriting`` (keeping what
+    the course file lists already).
+    """
+    from traitlets.config import Config, PyFileConfigLoader
+
+    config = Config()
+    path = course / "nbgrader_config.py"
+    if path.is_file():
+        config.merge(PyFileConfigLoader(path.name, path=str(course)).load_config())
+    config.CourseDirectory.root = str(course)
+    if assignment is not None:
+        current = dict(config.Autograde.get("exclude_overwriting", {}) or {})
+        keep = list(current.get(assignment.id, []))
+        current[assignment.id] = sorted(set(keep) | set(module_files(assignment)))
+        config.Autograde.exclude_overwriting = current
+    return config
+
+
+@dataclass(frozen=True)
+class Course:
+    """nbgrader 课程目录 / The resolved directories and gradebook of an nbgrader course."""
+
+    root: Path
+    source: str
+    release: str
+    submitted: str
+    autograded: str
+    feedback: str
+    db_url: str
+    course_id: str
+
+    @classmethod
+    def open(cls, root: Path) -> Course:
+        """读取课程配置 / Resolve a course root with its nbgrader_config.py."""
+        from nbgrader.coursedir import CourseDirectory
+
+        root = Path(root).resolve()
+        if not root.is_dir():
+            raise BridgeError(f"课程目录不存在 / no such course directory: {root}")
+        cd = CourseDirectory(config=load_config(root))
+        return cls(
+            root=root,
+            source=cd.source_directory,
+            release=cd.release_directory,
+            submitted=cd.submitted_directory,
+            autograded=cd.autograded_directory,
+            feedback=cd.feedback_directory,
+            db_url=cd.db_url,
+            course_id=cd.course_id,
+        )
+
+    def path(self, kind: str, student: str | None, aid: str) -> Path:
+        """``<kind>/[<student>/]<aid>`` 的路径 / Path of an assignment folder of one kind."""
+        base = self.root / getattr(self, kind)
+        return base / student / aid if student is not None else base / aid
+
+    def reports(self, aid: str) -> Path:
+        """可信评分报告目录 / Folder of the trusted grader's reports for ``aid``."""
+        return self.root / REPORTS_DIR / aid
+
+
+def _nbgrader_env() -> dict[str, str]:
+    """nbgrader 子进程的环境 / Environment of nbgrader child processes.
+
+    nbgrader runs the ``alembic`` script of its own environment: put it first on PATH.
+    """
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+# ------------------------------------------------------------------------------ hidden tests
+def hidden_test_problems(folder: Path) -> list[str]:
+    """笔记本中的隐藏测试 / Hidden-test regions in the notebooks of ``folder``.
+
+    The kit grades hidden tasks with its trusted grader; a notebook hidden test would be shown
+    to the student by nbgrader's feedback and run in the student's kernel, so it is refused.
+    """
+    problems = []
+    for nb in sorted(folder.glob("*.ipynb")):
+        text = nb.read_text(encoding="utf-8", errors="replace")
+        for marker in HIDDEN_MARKERS:
+            if marker.lower() in text.lower():
+                problems.append(
+                    f"{nb}: 含隐藏测试 {marker!r}（隐藏任务由可信评分器评分，笔记本中不得有隐藏"
+                    f"测试）/ has a hidden test; hidden tasks are graded by the trusted grader, "
+                    "notebooks must have none"
+                )
+                break
+    return problems
+
+
+def feedback_leaks(html_text: str) -> list[str]:
+    """反馈 HTML 中的隐藏测试痕迹 / Hidden-test markers found in a feedback HTML text."""
+    low = html_text.lower()
+    return [m for m in HIDDEN_MARKERS if m.lower() in low]
+
+
+# ------------------------------------------------------------------------------ setup
+def setup_assignment(course_root: Path, aid: str, kit_root: Path = KIT_ROOT) -> list[str]:
+    """把套件的作业装进 nbgrader 课程 / Put one kit assignment into an nbgrader course.
+
+    1. ``<source>/<aid>`` ← the kit's ``solutions/<folder>`` (skipped when the course *is* the
+       kit, i.e. the same folder);
+    2. refuse notebooks with hidden tests;
+    3. nbgrader ``generate_assignment`` (records the notebook and its grade cells in the
+       course's gradebook);
+    4. ``<release>/<aid>`` ← the kit's ``assignments/<folder>``: nbgrader copies ``.py``
+       verbatim (solutions would leak), the kit's build strips them fail-closed.
+
+    Returns the zh/en lines to print.
+    """
+    a = manifest.get(aid)
+    course = Course.open(course_root)
+    kit_src = (kit_root / "solutions" / a.folder).resolve()
+    kit_rel = (kit_root / "assignments" / a.folder).resolve()
+    if not kit_src.is_dir() or not kit_rel.is_dir():
+        raise BridgeError(
+            f"套件中没有作业 {aid}（先运行 python -m grader build）/ the kit has no built "
+            f"assignment {aid} (run python -m grader build)"
+        )
+    src = course.path("source", None, aid)
+    rel = course.path("release", None, aid)
+    lines = []
+    if src.resolve() != kit_src:
+        if src.exists():
+            shutil.rmtree(src)
+        shutil.copytree(kit_src, src, ignore=_IGNORE)
+        lines.append(f"源目录 / source: {src} ← {kit_src}")
+    problems = hidden_test_problems(src)
+    if problems:
+        raise BridgeError("\n".join(problems))
+    result = _run_child("generate", course.root, aid, [""], DEFAULT_TIMEOUT)[""]
+    if not result.get("success"):
+        raise BridgeError(
+            f"nbgrader generate_assignment {aid} 失败 / failed:\n{result.get('error', '')}"
+        )
+    lines.append(f"nbgrader generate_assignment {aid}: 成绩库已登记 / recorded in the gradebook")
+    if rel.resolve() != kit_rel:
+        if rel.exists():
+            shutil.rmtree(rel)
+        shutil.copytree(kit_rel, rel, ignore=_IGNORE)
+        lines.append(
+            f"发布目录 / release: {rel} ← {kit_rel}（.py 已去除解答 / solutions stripped "
+            "from the .py modules）"
+        )
+    leaks = [
+        str(p)
+        for p in rel.rglob("*.py")
+        if "BEGIN SOLUTION" in p.read_text(encoding="utf-8", errors="replace")
+    ]
+    if leaks:
+        raise BridgeError(f"发布版含解答 / the release leaks solutions: {leaks}")
+    return lines
+
+
+# ------------------------------------------------------------------------------ child process
+def _run_child(
+    action: str, course: Path, aid: str, students: Sequence[str], timeout: float
+) -> dict[str, dict[str, Any]]:
+    """在子进程中运行 nbgrader 操作 / Run one nbgrader action in a child process.
+
+    ``students`` are handled one after the other in the child, each by its own nbgrader API
+    call (``[""]`` for an action without a student). The child has its own session: on timeout
+    its whole process group (nbgrader and any kernel) is killed. Returns student ->
+    ``{"success", "error", "log"}``; a student without a reply gets the failure.
+    """
+    cmd = [
+        sys.executable,
+        "-m",
+        "grader.nbgrader_bridge",
+        action,
+        str(course),
+        aid,
+        json.dumps(list(students)),
+    ]
+    results: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=course,
+            env=_nbgrader_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
+        timed_out = False
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    for line in stdout.splitlines():
+        try:
+            data = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and data.get("student") in students:
+            results[data["student"]] = data
+    for s in students:
+        if s in results:
+            continue
+        if timed_out:
+            results[s] = {
+                "success": False,
+                "timeout": True,
+                "error": f"超时 {timeout:g} s，已终止 / timed out after {timeout:g} s, killed",
+                "log": stderr[-20000:],
+            }
+        else:
+            results[s] = {
+                "success": False,
+                "error": f"子进程异常退出 / child exited with {proc.returncode}: {stderr[-2000:]}",
+                "log": stderr[-20000:],
+            }
+    return results
+
+
+def _child_main(argv: Sequence[str]) -> int:
+    """子进程入口 / Child entry: ``python -m grader.nbgrader_bridge ACTION COURSE AID STUDENTS``.
+
+    Prints one JSON line per student: ``{"student", "success", "error", "log"}``.
+    """
+    action, course, aid, students = argv
+    from nbgrader.apps import NbGraderAPI
+
+    a = manifest.get(aid)
+    api = NbGraderAPI(config=load_config(Path(course), a))
+    for student in json.loads(students):
+        if action == "autograde":
+            result = api.autograde(aid, student, force=True, create=True)
+        elif action == "generate":
+            result = api.generate_assignment(aid, force=True, create=True)
+        elif action == "feedback":
+            result = api.generate_feedback(aid, student, force=True)
+        else:
+            raise SystemExit(f"unknown action {action}")
+        reply = {k: result.get(k) for k in ("success", "error", "log")}
+        print(json.dumps({"student": student, **reply}), flush=True)
+    return 0
+
+
+# ------------------------------------------------------------------------------ gradebook
+def _status_text(status: str) -> tuple[str, str]:
+    from grader.engine import STATUS_TEXT
+
+    return STATUS_TEXT.get(status, (status, status))
+
+
+def task_comment(task: dict[str, Any]) -> str:
+    """可信评分的中英评语 / The zh/en comment of one trusted task result."""
+    zh, en = _status_text(task.get("status", ""))
+    head = (
+        f"[nnkit 可信评分 / trusted grader] {task.get('points', 0):g}/"
+        f"{task.get('max_points', 0):g} {zh} / {en}"
+    )
+    body = [task.get("message_zh", ""), task.get("message_en", ""), *task.get("hints", [])]
+    return "\n".join([head, *(b for b in body if b)])
+
+
+def auto_cells(a: Assignment) -> dict[str, manifest.Task]:
+    """自动评分任务的单元 id / Grade-cell id -> auto task of an assignment."""
+    return {manifest.cell_id(t.id): t for t in a.tasks if t.kind == "auto"}
+
+
+def check_gradebook(course: Course, a: Assignment) -> list[str]:
+    """成绩库与清单一致 / Check the gradebook's record of ``a`` against the manifest.
+
+    Every autograded grade cell (code, not a solution) must be a task of the trusted grader:
+    otherwise its score would come from the student's kernel. Returns problems (zh/en).
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    nb_name = Path(a.notebook).stem
+    problems: list[str] = []
+    with Gradebook(course.db_url, course.course_id) as gb:
+        try:
+            nb = gb.find_notebook(nb_name, a.id)
+        except MissingEntry:
+            return [
+                f"成绩库中没有 {a.id}/{nb_name}（先运行 python -m grader nbgrader setup）/ the "
+                f"gradebook has no {a.id}/{nb_name} (run python -m grader nbgrader setup first)"
+            ]
+        cells = auto_cells(a)
+        manual = {manifest.cell_id(t.id) for t in a.tasks if t.kind == "manual"}
+        for gc in nb.grade_cells:
+            untrusted = gc.cell_type == "code" and gc.name not in cells and gc.name not in manual
+            if untrusted:
+                problems.append(
+                    f"{a.id}/{nb_name}: 评分单元 {gc.name} 没有对应的可信评分任务，分数会来自学生"
+                    f"内核 / grade cell {gc.name} has no trusted-grader task; its score would "
+                    "come from the student's kernel"
+                )
+        names = {gc.name for gc in nb.grade_cells}
+        for cid in cells:
+            if cid not in names:
+                problems.append(
+                    f"{a.id}/{nb_name}: 缺少任务的评分单元 {cid} / no grade cell for task {cid}"
+                )
+    return problems
+
+
+def write_trusted_scores(
+    course: Course, a: Assignment, student: str, report: dict[str, Any]
+) -> dict[str, float]:
+    """把可信分数写入成绩库 / Write a trusted report's points into the gradebook.
+
+    For each autograded task: ``manual_score`` of grade cell ``cell_id(task)`` (scaled to the
+    cell's points if they differ), ``needs_manual_grade = False`` and an ``auto_comment`` with
+    the zh/en summary. Creates the student and submission when nbgrader did not get that far.
+    Manual (written-answer) cells are not touched. Returns cell id -> score written.
+    """
+    from nbgrader.api import Comment, Gradebook, MissingEntry
+
+    nb_name = Path(a.notebook).stem
+    cells = auto_cells(a)
+    by_task = {t["id"]: t for t in report.get("tasks", [])}
+    written: dict[str, float] = {}
+    with Gradebook(course.db_url, course.course_id) as gb:
+        gb.update_or_create_student(student)
+        try:
+            gb.find_submission(a.id, student)
+        except MissingEntry:
+            gb.add_submission(a.id, student)
+        snb = gb.find_submission_notebook(nb_name, a.id, student)
+        for cid, task in cells.items():
+            res = by_task.get(task.id)
+            try:
+                grade = gb.find_grade(cid, nb_name, a.id, student)
+            except MissingEntry:
+                continue
+            max_cell = float(grade.max_score or 0.0)
+            if res is None or not res.get("max_points"):
+                score = 0.0
+                text = (
+                    f"[nnkit 可信评分 / trusted grader] 0/{max_cell:g} 未评分 / not graded "
+                    "by the trusted grader"
+                )
+            else:
+                score = round(float(res["points"]) * max_cell / float(res["max_points"]), 4)
+                text = task_comment(res)
+            grade.manual_score = score
+            grade.needs_manual_grade = False
+            comment = (
+                gb.db.query(Comment)
+                .filter(Comment.cell_id == grade.cell_id, Comment.notebook_id == snb.id)
+                .one_or_none()
+            )
+            if comment is None:
+                comment = Comment(cell_id=grade.cell_id, notebook=snb)
+                gb.db.add(comment)
+            comment.auto_comment = text
+            written[cid] = score
+        gb.db.commit()
+    return written
+
+
+# ------------------------------------------------------------------------------ autograde
+@dataclass
+class StudentOutcome:
+    """一个学生的桥接结果 / What the bridge did for one student."""
+
+    student: str
+    nbgrader: str = "not_run"  # ok | failed | timeout
+    nbgrader_error: str = ""
+    modules_kept: bool | None = None
+    trusted_total: float = 0.0
+    trusted_max: float = 0.0
+    written: dict[str, float] = field(default_factory=dict)
+    kernel_scores: dict[str, float | None] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def list_students(course: Course, aid: str) -> list[str]:
+    """有提交的学生 / Students with a ``submitted/<student>/<aid>`` folder."""
+    base = course.root / course.submitted
+    if not base.is_dir():
+        return []
+    return sorted(d.name for d in base.iterdir() if (d / aid).is_dir())
+
+
+def check_modules_kept(course: Course, a: Assignment, student: str) -> list[str]:
+    """autograded/ 中的模块是学生的 / The modules in ``autograded/`` are the student's own."""
+    sub = course.path("submitted", student, a.id)
+    ag = course.path("autograded", student, a.id)
+    problems = []
+    for name in module_files(a):
+        s, g = sub / name, ag / name
+        if g.exists() and (not s.exists() or s.read_bytes() != g.read_bytes()):
+            problems.append(
+                f"{student}: autograded/{a.id}/{name} 不是学生提交的版本 / is not the student's "
+                "submitted file"
+            )
+    return problems
+
+
+def _kernel_scores(course: Course, a: Assignment, student: str) -> dict[str, float | None]:
+    """nbgrader 在学生内核中得到的 auto_score（仅供对照）/ Kernel auto_scores, for reference."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    out: dict[str, float | None] = {}
+    nb_name = Path(a.notebook).stem
+    with Gradebook(course.db_url, course.course_id) as gb:
+        for cid in auto_cells(a):
+            try:
+                out[cid] = gb.find_grade(cid, nb_name, a.id, student).auto_score
+            except MissingEntry:
+                out[cid] = None
+    return out
+
+
+def _first_error_line(result: dict[str, Any]) -> str:
+    """失败原因的一行摘要 / One line saying why an nbgrader run failed (its last exception)."""
+    text = (result.get("error") or "") + "\n" + (result.get("log") or "")
+    lines = [x.strip() for x in text.splitlines() if x.strip()]
+    found = [
+        x
+        for x in lines
+        if re.match(r"^[\w.]*(Error|Exception)\b.*?:", x) and "NbGraderException" not in x
+    ]
+    pick = found[-1] if found else (lines[-1] if lines else "?")
+    return pick[:300]
+
+
+def _stage(course: Course, aid: str, students: Iterable[str], dest: Path) -> list[Path]:
+    """可信评分用的提交副本（目录名 = 学号）/ Copies of submissions named by student id."""
+    out = []
+    for s in students:
+        target = dest / s
+        shutil.copytree(
+            course.path("submitted", s, aid),
+            target,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"),
+            symlinks=True,
+        )
+        out.append(target)
+    return out
+
+
+def autograde(
+    course_root: Path,
+    aid: str,
+    students: Sequence[str] | None = None,
+    *,
+    workers: int = 1,
+    timeout: float = DEFAULT_TIMEOUT,
+    log: Any = print,
+) -> tuple[int, list[StudentOutcome]]:
+    """nbgrader 自动评分 + 可信评分写入成绩库 / Autograde with nbgrader, score with the kit.
+
+    Per student, in order: nbgrader autograde in a child process (student modules excluded from
+    overwriting), the modules-kept check; then the trusted grader on every submitted folder
+    (``workers`` processes); then the trusted points into the gradebook. Returns
+    (exit code, outcomes): 0 when every student has trusted scores written, 3 on a grader error.
+    """
+    from grader.batch import grade_batch
+
+    a = manifest.get(aid)
+    course = Course.open(course_root)
+    problems = hidden_test_problems(course.path("source", None, aid))
+    problems += check_gradebook(course, a)
+    if problems:
+        raise BridgeError("\n".join(problems))
+    students = list(students) if students else list_students(course, aid)
+    missing = [s for s in students if not course.path("submitted", s, aid).is_dir()]
+    if missing:
+        raise BridgeError(f"没有提交目录 / no submitted/<student>/{aid} for: {', '.join(missing)}")
+    if not students:
+        raise BridgeError(f"没有学生提交 {aid} / no submissions for {aid}")
+    outcomes = {s: StudentOutcome(s) for s in students}
+    reports_dir = course.reports(aid)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+
+    for k, s in enumerate(students, 1):
+        log(f"[{k}/{len(students)}] nbgrader autograde {aid} {s} …")
+        result = _run_child("autograde", course.root, aid, [s], timeout)[s]
+        o = outcomes[s]
+        (reports_dir / s).mkdir(parents=True, exist_ok=True)
+        (reports_dir / s / "nbgrader_autograde.log").write_text(
+            (result.get("log") or "") + "\n" + (result.get("error") or ""), encoding="utf-8"
+        )
+        if result.get("success"):
+            o.nbgrader = "ok"
+            kept = check_modules_kept(course, a, s)
+            o.modules_kept = not kept
+            o.problems += kept
+        else:
+            o.nbgrader = "timeout" if result.get("timeout") else "failed"
+            o.nbgrader_error = _first_error_line(result)
+            log(
+                f"    笔记本自动评分失败，继续（模块任务仍由可信评分器评分）/ notebook autograde "
+                f"failed, continuing (module tasks still graded by the trusted grader): "
+                f"{o.nbgrader_error}"
+            )
+
+    log(f"可信评分器 / trusted grader: {len(students)} 份提交 / submissions …")
+    with tempfile.TemporaryDirectory(prefix="nnkit-bridge-") as tmp:
+        subs = _stage(course, aid, students, Path(tmp))
+        code, reports = grade_batch(aid, subs, reports_dir, workers=workers, quiet=True)
+    by_student = {r["student"]: r for r in reports}
+
+    for s in students:
+        o = outcomes[s]
+        report = by_student.get(s)
+        if report is None:
+            o.problems.append(
+                f"{s}: 可信评分器未产生报告，自动评分单元记 0 分 / the trusted grader produced no "
+                "report; autograded cells get 0"
+            )
+            report = {"tasks": []}
+            code = code or 3
+        o.trusted_total = float(report.get("total", 0.0))
+        o.trusted_max = float(report.get("max_total", 0.0))
+        o.kernel_scores = _kernel_scores(course, a, s) if o.nbgrader == "ok" else {}
+        o.written = write_trusted_scores(course, a, s, report)
+
+    summary = [asdict(outcomes[s]) for s in students]
+    (reports_dir / "bridge.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    return code, [outcomes[s] for s in students]
+
+
+# ------------------------------------------------------------------------------ feedback
+def generate_feedback(
+    course_root: Path,
+    aid: str,
+    students: Sequence[str] | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> tuple[dict[str, list[str]], list[str]]:
+    """生成反馈并检查隐藏测试 / nbgrader generate_feedback per student, checked fail-closed.
+
+    Each feedback HTML is scanned for hidden-test markers; a file with one is deleted and
+    reported. The trusted grader's ``report.html`` is copied in as ``nnkit_report.html`` (also
+    for students whose notebook could not be autograded). Returns (student -> zh/en lines,
+    the feedback files deleted for showing hidden tests).
+    """
+    course = Course.open(course_root)
+    base = course.root / course.autograded
+    if not students:
+        students = (
+            sorted(d.name for d in base.iterdir() if (d / aid).is_dir()) if base.is_dir() else []
+        )
+        reports = course.reports(aid)
+        if reports.is_dir():
+            students = sorted(
+                set(students) | {d.name for d in reports.iterdir() if (d / "report.html").is_file()}
+            )
+    graded = [s for s in students if course.path("autograded", s, aid).is_dir()]
+    results = _run_child("feedback", course.root, aid, graded, timeout) if graded else {}
+    out: dict[str, list[str]] = {}
+    deleted: list[str] = []
+    for s in students:
+        lines: list[str] = []
+        fb = course.path("feedback", s, aid)
+        if s in results:
+            if results[s].get("success"):
+                lines.append("nbgrader 反馈已生成 / nbgrader feedback generated")
+            else:
+                lines.append(
+                    f"nbgrader 反馈失败 / feedback failed: {_first_error_line(results[s])}"
+                )
+        else:
+            lines.append(
+                "没有自动评分的笔记本（笔记本评分失败），只附可信评分报告 / no autograded notebook "
+                "(its autograde failed): the trusted report only"
+            )
+        for html in sorted(fb.glob("*.html")) if fb.is_dir() else []:
+            if html.name == REPORT_IN_FEEDBACK:
+                continue
+            leaks = feedback_leaks(html.read_text(encoding="utf-8", errors="replace"))
+            if leaks:
+                html.unlink()
+                deleted.append(str(html))
+                lines.append(
+                    f"已删除含隐藏测试的反馈 / deleted feedback that shows hidden tests: {html.name}"
+                )
+        report = course.reports(aid) / s / "report.html"
+        if report.is_file():
+            fb.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(report, fb / REPORT_IN_FEEDBACK)
+            lines.append(f"可信评分报告 / trusted report: {fb / REPORT_IN_FEEDBACK}")
+        out[s] = lines
+    return out, deleted
+
+
+# ------------------------------------------------------------------------------ export
+def export_csv(course_root: Path, out: Path, assignments: Sequence[str] | None = None) -> Path:
+    """成绩导出 / Export the gradebook to CSV: one row per student.
+
+    Columns: ``student``; per assignment, one per grade cell (autograded tasks in manifest
+    order, then the manual cells), ``<aid>.total`` and ``<aid>.max``; then ``total``,
+    ``max_total`` and ``needs_manual_grade`` (the cells still waiting for a TA).
+    """
+    import csv
+    import io
+
+    from nbgrader.api import Gradebook, MissingEntry
+
+    course = Course.open(course_root)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    with Gradebook(course.db_url, course.course_id) as gb:
+        chosen = [x.name for x in gb.assignments]
+        if assignments:
+            chosen = [x for x in chosen if x in assignments]
+        cols: list[tuple[str, str, str, float]] = []  # (aid, notebook, cell, max)
+        for aid in sorted(chosen):
+            known = manifest.ASSIGNMENTS.get(aid)
+            order = {manifest.cell_id(t.id): i for i, t in enumerate(known.tasks if known else ())}
+            for nb in gb.find_assignment(aid).notebooks:
+                cells = sorted(nb.grade_cells, key=lambda c: (order.get(c.name, 999), c.name))
+                cols += [(aid, nb.name, c.name, float(c.max_score)) for c in cells]
+        header = ["student"]
+        for aid in sorted(chosen):
+            header += [f"{aid}.{c}" for x, _, c, _ in cols if x == aid]
+            header += [f"{aid}.total", f"{aid}.max"]
+        w.writerow([*header, "total", "max_total", "needs_manual_grade"])
+        for st in sorted(gb.students, key=lambda x: x.id):
+            row: list[str] = [st.id]
+            total = max_total = 0.0
+            pending: list[str] = []
+            for aid in sorted(chosen):
+                sub_total = sub_max = 0.0
+                for x, nb_name, cell, mx in cols:
+                    if x != aid:
+                        continue
+                    try:
+                        g = gb.find_grade(cell, nb_name, aid, st.id)
+                        score = float(g.score or 0.0)
+                        if g.needs_manual_grade:
+                            pending.append(f"{aid}.{cell}")
+                    except MissingEntry:
+                        score = 0.0
+                    row.append(f"{score:g}")
+                    sub_total += score
+                    sub_max += mx
+                row += [f"{sub_total:g}", f"{sub_max:g}"]
+                total += sub_total
+                max_total += sub_max
+            w.writerow([*row, f"{total:g}", f"{max_total:g}", " ".join(pending)])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(buf.getvalue(), encoding="utf-8")
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(_child_main(sys.argv[1:]))

@@ -1,0 +1,142 @@
+"""``python -m grader nbgrader …``：nbgrader 流程 + 可信评分 / nbgrader with the trusted grader.
+
+Subcommands (see ``docs/nbgrader.md``)::
+
+    setup     --course C --assignment a2              kit source → course, generate_assignment,
+                                                      stripped release
+    autograde --course C --assignment a2 [--student S …] [--workers N] [--timeout SEC]
+    feedback  --course C --assignment a2 [--student S …]
+    export    --course C --out grades.csv [--assignment a2 …]
+
+Exit codes: 0 done (even if some notebooks failed: they are listed per student), 2 bad
+arguments or a course that fails the bridge's checks, 3 a trusted-grader error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "nbgrader 流程（可信评分写入成绩库）/ nbgrader flow with trusted scores in the gradebook"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """nbgrader 子命令的选项 / Options of ``nbgrader`` and its subcommands."""
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def common(p: argparse.ArgumentParser, students: bool = True) -> None:
+        p.add_argument(
+            "--course", "-c", type=Path, required=True, help="nbgrader 课程根目录 / course root"
+        )
+        p.add_argument("--assignment", "-a", required=True, help="a1 | a2 | a3 | a4")
+        if students:
+            p.add_argument(
+                "--student", "-s", nargs="+", help="只处理这些学生 / only these students"
+            )
+
+    common(
+        sub.add_parser(
+            "setup", help="装入作业并生成发布版 / add an assignment to the course and release it"
+        ),
+        students=False,
+    )
+    p = sub.add_parser("autograde", help="自动评分 + 可信评分 / autograde with trusted scores")
+    common(p)
+    p.add_argument("--workers", "-j", type=int, default=1, help="可信评分进程数 / processes")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=900.0,
+        help="每个学生笔记本评分的时限（秒）/ wall-time limit per student's notebook (s)",
+    )
+    common(sub.add_parser("feedback", help="生成反馈（检查隐藏测试）/ feedback, checked"))
+    p = sub.add_parser("export", help="导出成绩 CSV / export grades to CSV")
+    p.add_argument("--course", "-c", type=Path, required=True, help="课程根目录 / course root")
+    p.add_argument("--out", "-o", type=Path, required=True, help="CSV 文件 / CSV file")
+    p.add_argument("--assignment", "-a", nargs="+", help="只导出这些作业 / only these")
+
+
+def _print_outcomes(outcomes: list) -> None:
+    """每个学生的结果表 / The per-student table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="nbgrader 桥接结果 / bridge results")
+    for col in (
+        "学生 / student",
+        "笔记本 / notebook",
+        "模块保留 / modules kept",
+        "可信总分 / trusted total",
+        "写入单元 / cells written",
+        "说明 / notes",
+    ):
+        table.add_column(col)
+    nb_text = {"ok": "[green]ok", "failed": "[red]失败 failed", "timeout": "[red]超时 timeout"}
+    for o in outcomes:
+        kept = {True: "是 yes", False: "[red]否 no", None: "–"}[o.modules_kept]
+        notes = "; ".join([*([o.nbgrader_error] if o.nbgrader_error else []), *o.problems])
+        table.add_row(
+            o.student,
+            nb_text.get(o.nbgrader, o.nbgrader),
+            kept,
+            f"{o.trusted_total:g}/{o.trusted_max:g}",
+            str(len(o.written)),
+            notes,
+        )
+    Console().print(table)
+
+
+def run(args: argparse.Namespace) -> int:
+    """运行 / Entry point of ``python -m grader nbgrader``."""
+    from grader import nbgrader_bridge as bridge
+
+    try:
+        if args.action == "setup":
+            for line in bridge.setup_assignment(args.course, args.assignment):
+                print(line)
+            print(f"完成 / done: {args.assignment}")
+            return 0
+        if args.action == "autograde":
+            code, outcomes = bridge.autograde(
+                args.course,
+                args.assignment,
+                args.student,
+                workers=max(1, args.workers),
+                timeout=args.timeout,
+            )
+            _print_outcomes(outcomes)
+            failed = [o.student for o in outcomes if o.nbgrader != "ok"]
+            if failed:
+                print(
+                    f"笔记本评分失败（可信分数已写入）/ notebook autograde failed (trusted scores "
+                    f"written): {', '.join(failed)}"
+                )
+            course = bridge.Course.open(args.course)
+            print(
+                f"可信报告 / trusted reports: {course.reports(args.assignment)}; 思考题等人工评分单元"
+                "请在 formgrader 中评分 / grade the written answers in formgrader"
+            )
+            return code
+        if args.action == "feedback":
+            lines, deleted = bridge.generate_feedback(args.course, args.assignment, args.student)
+            for student, text in lines.items():
+                print(f"{student}:")
+                for line in text:
+                    print(f"  {line}")
+            if deleted:
+                print(
+                    "反馈含隐藏测试，已删除（请检查源笔记本）/ feedback showed hidden tests and was "
+                    f"deleted (check the source notebook): {', '.join(deleted)}",
+                    file=sys.stderr,
+                )
+                return 1
+            return 0
+        if args.action == "export":
+            path = bridge.export_csv(args.course, args.out, args.assignment)
+            print(f"已导出 / exported: {path}")
+            return 0
+    except (bridge.BridgeError, KeyError, FileNotFoundError) as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
+    return 2
