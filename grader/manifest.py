@@ -327,9 +327,6 @@ _LAYERS_GIVEN = tuple(
 _LOSSES_GIVEN = tuple(
     Given("losses", n, src)
     for n, src in (
-        ("bilingual", "nncore._checks.bilingual"),
-        ("ShapeError", "nncore._checks.ShapeError"),
-        ("require_same_shape", "nncore._checks.require_same_shape"),
         ("empirical_risk", "nncore.losses.empirical_risk"),
         ("half_squared_error", "nncore.losses.half_squared_error"),
         ("binary_cross_entropy", "nncore.losses.binary_cross_entropy"),
@@ -568,6 +565,7 @@ A4 = Assignment(
         Given("vanishing", "_default_init", "nncore.problems.vanishing._default_init"),
         Given("vanishing", "_probe", "nncore.problems.vanishing._probe"),
         Given("residual", "ResidualCache", "nncore.residual.ResidualCache"),
+        Given("momentum", "Objective", "nncore.problems.momentum.Objective"),
         Given("momentum", "ravine", "nncore.problems.momentum.ravine"),
         Given("momentum", "saddle", "nncore.problems.momentum.saddle"),
         Given("autoencoder", "dae_loss", "nncore.autoencoder.dae_loss"),
