@@ -141,3 +141,247 @@ def numgrad(A: np.ndarray, c: np.ndarray, x: np.ndarray, eps: float | None) -> d
 
     result = fn(f, x) if eps is None else fn(f, x, eps)
     return {"result": result, "x_after": x}
+
+
+# --- a3 / a4: routines that need objects the parent cannot send (generators, models, callables)
+_MAX_BATCHES = 10_000
+
+
+def _quiet() -> Any:
+    """训练时不记录警告 / Silence warnings and floating-point errors while training."""
+    import contextlib
+
+    stack = contextlib.ExitStack()
+    stack.enter_context(warnings.catch_warnings())
+    warnings.simplefilter("ignore")
+    stack.enter_context(np.errstate(all="ignore"))
+    return stack
+
+
+def _rng(seed: int | None) -> np.random.Generator | None:
+    """由种子生成随机数发生器（None 表示不打乱）/ A Generator from a seed (None: no rng)."""
+    return None if seed is None else np.random.default_rng(int(seed))
+
+
+def _take_batches(gen: Any) -> list[Any]:
+    """取出小批量（最多 10000 个）/ Materialise the student's batches (at most 10 000)."""
+    out = []
+    for k, idx in enumerate(gen):
+        if k >= _MAX_BATCHES:
+            raise RuntimeError(
+                f"minibatches 产生了超过 {_MAX_BATCHES} 个批次 / "
+                f"minibatches yielded more than {_MAX_BATCHES} batches"
+            )
+        out.append(np.asarray(idx))
+    return out
+
+
+def batches(m: int, batch_size: int, seed: int | None) -> dict[str, Any]:
+    """调用两次 ``optim.minibatches``（同一种子）/ Call ``optim.minibatches`` twice, same seed.
+
+    Returns both lists of index arrays (reproducibility is judged by the parent).
+    """
+    fn = _resolve("optim", "minibatches")
+    first = _take_batches(fn(int(m), int(batch_size), _rng(seed)))
+    second = _take_batches(fn(int(m), int(batch_size), _rng(seed)))
+    return {"first": first, "second": second}
+
+
+def _model(spec: dict[str, Any], params: list[np.ndarray]) -> Any:
+    """用学生的 mlp.MLP 建网络并载入参数 / A student ``mlp.MLP`` holding ``params``."""
+    MLP = _resolve("mlp", "MLP")
+    net = MLP(list(spec["sizes"]), activations=list(spec["activations"]), seed=0)
+    for p, value in zip(net.params, params, strict=True):
+        p[...] = value
+    return net
+
+
+def _optimizer(spec: dict[str, Any]) -> Any:
+    """给定代码中的优化器对象 / The given optimizer class of the student's ``optim``."""
+    if spec.get("optimizer", "gd") == "momentum":
+        return _resolve("optim", "Momentum")(float(spec["lr"]), float(spec.get("beta", 0.9)))
+    return _resolve("optim", "GradientDescent")(float(spec["lr"]))
+
+
+def sgd_epochs(
+    spec: dict[str, Any], params: list[np.ndarray], X: np.ndarray, y: np.ndarray
+) -> dict[str, Any]:
+    """用学生的 ``training.sgd_epoch`` 训练若干轮 / Run the student's ``sgd_epoch`` ``epochs`` times.
+
+    The model is the given ``mlp.MLP`` loaded with ``params``; the optimizer the given
+    ``GradientDescent``/``Momentum``; one generator ``default_rng(seed)`` (or None) is passed to
+    every epoch. Also returns the batches the student's ``minibatches`` yields for the same
+    generator stream (so the parent can replay exactly these batches), the values returned by
+    every epoch, the final parameters and X, y as they are afterwards (in-place check).
+    """
+    epoch_fn = _resolve("training", "sgd_epoch")
+    net = _model(spec, params)
+    opt = _optimizer(spec)
+    seed, bs, epochs = spec.get("seed"), int(spec["batch_size"]), int(spec["epochs"])
+    order_rng = _rng(seed)
+    mb = _resolve("optim", "minibatches")
+    try:
+        order: Any = [_take_batches(mb(X.shape[0], bs, order_rng)) for _ in range(epochs)]
+    except Exception:  # the parent then replays nncore's own batches
+        order = None
+    rng = _rng(seed)
+    X_in, y_in = X.copy(), y.copy()
+    losses = []
+    with _quiet():
+        for _ in range(epochs):
+            value = epoch_fn(
+                net, X, y, loss=spec["loss"], optimizer=opt, batch_size=bs,
+                lam=float(spec.get("lam", 0.0)), rng=rng,
+            )  # fmt: skip
+            losses.append(value)
+    changed = not (np.array_equal(X, X_in) and np.array_equal(y, y_in))
+    return {
+        "losses": losses,
+        "params": [np.asarray(p) for p in net.params],
+        "batches": order,
+        "data_changed": changed,
+    }
+
+
+def fit_runs(
+    spec: dict[str, Any], inits: list[list[np.ndarray]], X: np.ndarray, y: np.ndarray
+) -> dict[str, Any]:
+    """用给定的 ``training.fit`` 从各初值训练 / Train with the given ``fit`` from each init.
+
+    ``fit`` strings the student's functions together (``sgd_epoch``, ``minibatches``,
+    ``momentum_update`` through ``Momentum``, ``weight_decay`` through ``MLP.loss``). With
+    ``spec["scale"] == "zscore"`` the inputs are first standardised with the student's
+    ``preprocessing.zscore_fit`` / ``zscore_transform`` (fitted on these training inputs) and
+    the fitted μ, σ are returned, so the parent can apply them to data this process never sees.
+    """
+    fit = _resolve("training", "fit")
+    out: dict[str, Any] = {}
+    if spec.get("scale") == "zscore":
+        mean, std = _resolve("preprocessing", "zscore_fit")(X)
+        X = _resolve("preprocessing", "zscore_transform")(X, mean, std)
+        out["mean"], out["std"] = np.asarray(mean), np.asarray(std)
+    runs = []
+    with _quiet():
+        for k, init in enumerate(inits):
+            net = _model(spec, init)
+            fit(
+                net, X, y, loss=spec["loss"], optimizer=spec.get("optimizer", "momentum"),
+                lr=float(spec["lr"]), beta=float(spec.get("beta", 0.9)),
+                epochs=int(spec["epochs"]), batch_size=int(spec["batch_size"]),
+                lam=float(spec.get("lam", 0.0)), seed=int(spec.get("seed", 0)) + k,
+                track_accuracy=False,
+            )  # fmt: skip
+            runs.append([np.asarray(p) for p in net.params])
+    out["params"] = runs
+    return out
+
+
+def early_stopping(val_losses: list[float], patience: int, min_delta: float) -> dict[str, Any]:
+    """按 fit 的方式循环调用早停规则 / Loop the student's ``early_stopping_step`` as ``fit`` does.
+
+    State starts at (inf, −1, 0); the loop stops when the student's rule says so. Returns the
+    state after every epoch as lists (best_loss, best_epoch, wait, stop).
+    """
+    step = _resolve("training", "early_stopping_step")
+    best_loss, best_epoch, wait = float("inf"), -1, 0
+    rec: dict[str, list[Any]] = {"best_loss": [], "best_epoch": [], "wait": [], "stop": []}
+    for epoch, v in enumerate(val_losses):
+        best_loss, best_epoch, wait, stop = step(
+            best_loss, best_epoch, wait, float(v), epoch, int(patience), float(min_delta)
+        )
+        rec["best_loss"].append(float(best_loss))
+        rec["best_epoch"].append(int(best_epoch))
+        rec["wait"].append(int(wait))
+        rec["stop"].append(bool(stop))
+        if stop:
+            break
+    return {key: np.asarray(v) for key, v in rec.items()}
+
+
+def residual_backward(
+    a: np.ndarray,
+    W1: np.ndarray,
+    b1: np.ndarray,
+    W2: np.ndarray,
+    b2: np.ndarray,
+    activation: str,
+    dout: np.ndarray,
+) -> dict[str, Any]:
+    """缓存由给定的层函数建立 / Build the block's cache with the given layer functions, then
+    call the student's ``residual.residual_backward(dout, cache)`` (so backward is graded on
+    its own, independent of the student's forward)."""
+    dense_forward = _resolve("layers", "dense_forward")
+    activation_forward = _resolve("layers", "activation_forward")
+    z1, dense1 = dense_forward(a, W1, b1)
+    _, act1 = activation_forward(z1, activation)
+    h = act1[1]
+    _, dense2 = dense_forward(h, W2, b2)
+    sent = dout.copy()
+    result = _resolve("residual", "residual_backward")(dout, (dense1, act1, dense2))
+    return {"result": result, "mutated": not np.array_equal(dout, sent)}
+
+
+def dae_backward(
+    X: np.ndarray,
+    mask: np.ndarray,
+    params: list[np.ndarray],
+    activations: list[str],
+    dxhat: np.ndarray,
+) -> dict[str, Any]:
+    """缓存由给定的 ``mlp.mlp_forward`` 建立 / Build the DAE cache with the given
+    ``mlp_forward`` on x̃ = x ⊙ mask, then call the student's ``autoencoder.dae_backward``."""
+    forward = _resolve("mlp", "mlp_forward")
+    W1, b1, W2, b2 = params
+    _, cache = forward(X * mask, [W1, W2], [b1, b2], list(activations))
+    sent = dxhat.copy()
+    result = _resolve("autoencoder", "dae_backward")(dxhat, cache)
+    return {"result": result, "mutated": not np.array_equal(dxhat, sent)}
+
+
+def corrupt(X: np.ndarray, noise: float, seed: int) -> dict[str, Any]:
+    """调用两次 ``autoencoder.corrupt``（同一种子）/ Call the student's ``corrupt`` twice with
+    ``default_rng(seed)``; returns both results and X as it is afterwards."""
+    fn = _resolve("autoencoder", "corrupt")
+    sent = X.copy()
+    first = fn(X, float(noise), np.random.default_rng(int(seed)))
+    mutated = not np.array_equal(X, sent, equal_nan=True)
+    second = fn(sent.copy(), float(noise), np.random.default_rng(int(seed)))
+    return {"first": first, "second": second, "mutated": mutated}
+
+
+def pretrain(X: np.ndarray, sizes: list[int], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """运行学生的 ``autoencoder.pretrain_layers`` / Run the student's greedy pre-training on
+    unlabelled X; the parent judges the encoders on labelled data this process never sees."""
+    fn = _resolve("autoencoder", "pretrain_layers")
+    with _quiet():
+        weights, biases = fn(X, [int(s) for s in sizes], **kwargs)
+    return {"weights": list(weights), "biases": list(biases)}
+
+
+def descend(
+    kind: str,
+    coef: list[float],
+    start: list[float],
+    optimizer: str,
+    lr: float,
+    beta: float,
+    steps: int,
+) -> dict[str, Any]:
+    """在二维函数上运行学生的 ``momentum.descend`` / Run the student's ``descend`` on a 2-D
+    function built here from ``coef``: ``"saddle"`` f = a x⁴/4 − b x²/2 + c y²/2, or
+    ``"ravine"`` f = ½(a x² + b y²)."""
+    a, b, c = (float(v) for v in coef)
+
+    def saddle(p: np.ndarray) -> tuple[float, np.ndarray]:
+        x, y = p
+        return a * x**4 / 4 - b * x * x / 2 + c * y * y / 2, np.array([a * x**3 - b * x, c * y])
+
+    def ravine(p: np.ndarray) -> tuple[float, np.ndarray]:
+        x, y = p
+        return 0.5 * (a * x * x + b * y * y), np.array([a * x, b * y])
+
+    fn = _resolve("momentum", "descend")
+    objective = saddle if kind == "saddle" else ravine
+    with _quiet():
+        result = fn(objective, list(start), optimizer=optimizer, lr=lr, beta=beta, steps=steps)
+    return {"result": result}

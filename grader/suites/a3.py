@@ -1,1 +1,1168 @@
-"""作业 a3 隐藏测试 / Hidden suite of a3 (tasks are added as the assignment lands)."""
+"""作业 3 隐藏测试：训练实践 / Hidden suite of a3: training in practice.
+
+Oracles: nncore (closed forms for weight decay, momentum and the scalers; an exact *replay* of
+the student's epoch with nncore's model for ``sgd_epoch``; nncore's patience rule for early
+stopping). Training tasks (``a3.sgd_epoch``'s last case, ``a3.example2/3/4``): the worker trains
+with the student's functions and returns parameters only; the parent evaluates them on data the
+worker never saw (:mod:`grader.suites.heldout`), against thresholds measured on the nncore
+reference run with a margin (:mod:`grader.suites.calibrate`). Every input — data splits,
+initial weights, sizes, sequences — is drawn from the task's seed (student + task), so it
+differs between students and is reproducible.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from grader.compare import Comparison, matches
+from grader.registry import ALL, Case, Context, Reply, task
+from grader.suites import heldout
+from grader.suites.common import Expect, case_from_reply, numbered, pick_item, run_case
+from nncore import losses as L
+from nncore import optim as O
+from nncore.data import curve, digit_vs_rest
+from nncore.data import preprocessing as P
+from nncore.mlp import MLP
+from nncore.training import early_stopping_step, fit
+
+RANDOM = ("随机用例", "random case")
+
+heldout.register_hints(
+    {
+        "momentum_sign": (
+            "冲量法的符号：v := β v − α ∂J/∂θ，θ := θ + v（速度里是减号，参数上是加号）。你的结果像是符号反了"
+            "（或用了 v := βv + α∂J/∂θ、θ := θ − v 这种另一套约定，和文档的 v 不一致）。",
+            "Momentum signs: v := β v − α ∂J/∂θ, then θ := θ + v (minus inside the velocity, plus "
+            "on the parameters). Your result looks like a flipped sign (or the other convention "
+            "v := βv + α∂J/∂θ, θ := θ − v, whose v is not the docstring's).",
+        ),
+        "momentum_old_velocity": (
+            "参数要用新的速度更新：先算 v := β v − α ∂J/∂θ，再 θ := θ + v（不是旧的 v）。",
+            "Update the parameters with the *new* velocity: first v := β v − α ∂J/∂θ, then "
+            "θ := θ + v (not the old v).",
+        ),
+        "momentum_no_beta": (
+            "忘了冲量系数 β：v := β v − α ∂J/∂θ。",
+            "Forgot the momentum coefficient β: v := β v − α ∂J/∂θ.",
+        ),
+        "weight_decay_half": (
+            "正则项是 R = λ/(2m) Σ w²（有 ½），它的梯度是 (λ/m) W（½ 与平方的 2 抵消）。",
+            "The penalty is R = λ/(2m) Σ w² (with the ½); its gradient is (λ/m) W (the ½ cancels "
+            "the 2 of the square).",
+        ),
+        "depends_weight_decay": (
+            "这个用例（λ > 0）通过 MLP.loss 用到了你的 weight_decay，而它的结果不对：请先改好 a3.weight_decay。",
+            "This case (λ > 0) uses your weight_decay through MLP.loss, and that returns wrong "
+            "values: fix a3.weight_decay first.",
+        ),
+        "not_shuffled": (
+            "给了 rng 就要打乱顺序：order = rng.permutation(m)，再按 batch_size 切块；不要忽略 rng。",
+            "When rng is given the order must be shuffled: order = rng.permutation(m), then cut "
+            "into batch_size chunks; do not ignore rng.",
+        ),
+        "shuffled_without_rng": (
+            "rng 为 None 时按原顺序 0, 1, …, m−1 切块（普通的顺序小批量），不要打乱。",
+            "With rng = None keep the order 0, 1, …, m−1 (plain in-order batches); do not shuffle.",
+        ),
+        "not_seeded": (
+            "同一个种子两次得到的批次不同：只能用传入的 rng（rng.permutation），不要用 np.random 的全局状态"
+            "或新建发生器。",
+            "The same seed gave different batches twice: use only the rng passed in "
+            "(rng.permutation), not np.random's global state or a new generator.",
+        ),
+        "batches_cover": (
+            "每个样本每轮必须恰好出现一次：最后一个不满的批次也要保留（range(0, m, batch_size)），不能重复或丢样本。",
+            "Every sample must appear exactly once per epoch: keep the last, smaller batch "
+            "(range(0, m, batch_size)); no duplicates, no dropped samples.",
+        ),
+        "batches_sizes": (
+            "批次大小应为 batch_size（最后一个可以更小）；batch_size ≥ m 时只有一个批次（全批量梯度下降）。",
+            "Batches have batch_size samples (the last may be smaller); batch_size ≥ m gives one "
+            "batch (full-batch gradient descent).",
+        ),
+        "epoch_loss_mean": (
+            "一轮的损失是按批大小加权的平均：Σ_B |B|·J_B / m（最后一个批次较小，不能简单平均）。",
+            "The epoch loss is the batch losses weighted by batch size: Σ_B |B|·J_B / m (the last "
+            "batch is smaller; a plain mean of J_B is not the same).",
+        ),
+        "epoch_loss_last": (
+            "应返回整轮的平均损失 Σ_B |B|·J_B / m，而不是最后一个批次的 J_B。",
+            "Return the epoch's average loss Σ_B |B|·J_B / m, not the last batch's J_B.",
+        ),
+        "sgd_batches": (
+            "sgd_epoch 要按你的 minibatches(m, batch_size, rng) 给出的批次依次更新（每个批次一次 optimizer.step）。",
+            "sgd_epoch must step once per batch, in the batches your minibatches(m, batch_size, "
+            "rng) yields (one optimizer.step per batch).",
+        ),
+        "data_modified": (
+            "训练修改了调用者的 X 或 y：取小批量用 X[idx]（新数组），不要就地打乱或改写数据。",
+            "Training modified the caller's X or y: take batches as X[idx] (new arrays); do not "
+            "shuffle or overwrite the data in place.",
+        ),
+        "zscore_ddof": (
+            "z-score 用总体标准差 σ_j = sqrt((1/m) Σ (x_j − μ_j)²)（np.std 默认 ddof=0），不是样本标准差 (1/(m−1))。",
+            "z-score uses the population standard deviation σ_j = sqrt((1/m) Σ (x_j − μ_j)²) "
+            "(np.std's default ddof=0), not the sample one (1/(m−1)).",
+        ),
+        "zscore_variance": (
+            "要除以标准差 σ，不是方差 σ²。",
+            "Divide by the standard deviation σ, not the variance σ².",
+        ),
+        "stats_axis": (
+            "统计量要按特征（列，axis=0）计算：μ 和 σ 的形状是 (n,)。",
+            "Compute the statistics per feature (column, axis=0): μ and σ have shape (n,).",
+        ),
+        "test_statistics": (
+            "transform 必须使用传入的训练集统计量（μ, σ 或 min, max），不能在测试数据上重新计算——那等于用测试集拟合，"
+            "把测试数据泄露进了训练。",
+            "transform must use the training statistics passed in (μ, σ or min, max), never "
+            "recompute them on the data being transformed: that fits on the test set and leaks "
+            "it into training.",
+        ),
+        "std_zero": (
+            "常数特征的 σ_j = 0（或 max_j = min_j）会除以零：此时除以 1（np.where(σ > 0, σ, 1)），该特征变为 0。",
+            "A constant feature has σ_j = 0 (or max_j = min_j) and divides by zero: divide by 1 "
+            "there instead (np.where(σ > 0, σ, 1)), so the feature maps to 0.",
+        ),
+        "minmax_clipped": (
+            "不要裁剪到 [0, 1]：统计量属于训练集，测试数据可以落在 [0, 1] 之外。",
+            "Do not clip to [0, 1]: the statistics belong to the training set, so test data may "
+            "fall outside [0, 1].",
+        ),
+        "early_stop_off_by_one": (
+            "耐心值差了一：连续 patience 轮没有改进时就停（wait + 1 ≥ patience 时 stop = True），不是多等一轮。",
+            "Off by one: stop as soon as patience epochs in a row brought no improvement (stop "
+            "when wait + 1 >= patience), not one epoch later.",
+        ),
+        "early_stop_not_restoring": (
+            "没有改进时 best_epoch 必须保持不变：fit 在 best_epoch == epoch 时保存参数、最后恢复它们；"
+            "若每轮都把 best_epoch 设为当前轮，最后得到的是最后一轮而不是最好一轮的参数。",
+            "Without improvement best_epoch must stay as it is: fit saves the parameters when "
+            "best_epoch == epoch and restores them at the end; setting best_epoch to the current "
+            "epoch every time restores the last epoch, not the best one.",
+        ),
+        "early_stop_ties": (
+            "改进的条件是严格的 val_loss < best_loss − min_delta：相等不算改进。",
+            "Improvement is strict, val_loss < best_loss − min_delta: an equal loss is not an "
+            "improvement.",
+        ),
+        "early_stop_min_delta": (
+            "忘了 min_delta：只有 val_loss < best_loss − min_delta 才算改进。",
+            "Forgot min_delta: only val_loss < best_loss − min_delta counts as an improvement.",
+        ),
+        "early_stop_wait_reset": (
+            "有改进时等待计数要清零（wait = 0）。",
+            "Reset the wait counter to 0 on an improvement.",
+        ),
+    }
+)
+
+
+# ------------------------------------------------------------------------------------------
+# a3.minibatches
+# ------------------------------------------------------------------------------------------
+def _as_index_list(value: Any) -> list[np.ndarray] | None:
+    """回复中的批次列表 / The batches of a reply as integer arrays, or None if malformed."""
+    if not isinstance(value, list | tuple):
+        return None
+    out = []
+    for b in value:
+        if not isinstance(b, np.ndarray) or b.ndim != 1 or b.dtype.kind not in "iu":
+            return None
+        out.append(b.astype(np.int64))
+    return out
+
+
+def batch_problems(
+    value: Any, m: int, batch_size: int, shuffled: bool
+) -> list[tuple[str, str, str]]:
+    """小批量的性质检查 / Properties of the student's batches (first and second call).
+
+    Each of 0 … m−1 exactly once; sizes batch_size (last smaller); in order without rng,
+    shuffled with rng; the same seed gives the same batches.
+    """
+    if not isinstance(value, dict):
+        return [("wrong_type", "返回值无法解析", "the reply could not be read")]
+    first, second = _as_index_list(value.get("first")), _as_index_list(value.get("second"))
+    if first is None or second is None:
+        return [
+            (
+                "wrong_type",
+                "minibatches 应逐个给出一维整数下标数组",
+                "minibatches must yield 1-D integer index arrays",
+            )
+        ]
+    problems: list[tuple[str, str, str]] = []
+    flat = np.concatenate(first) if first else np.zeros(0, np.int64)
+    counts = np.bincount(flat[(flat >= 0) & (flat < m)], minlength=m) if flat.size else np.zeros(m)
+    missing, dup = int(np.sum(counts == 0)), int(np.sum(counts > 1))
+    outside = int(np.sum((flat < 0) | (flat >= m)))
+    if missing or dup or outside:
+        problems.append(
+            (
+                "batches_cover",
+                f"并非每个样本恰好出现一次：缺 {missing} 个、重复 {dup} 个、越界 {outside} 个",
+                f"not every sample appears exactly once: {missing} missing, {dup} repeated, "
+                f"{outside} out of range",
+            )
+        )
+    want = [batch_size] * (m // batch_size) + ([m % batch_size] if m % batch_size else [])
+    if batch_size >= m:
+        want = [m]
+    got = [int(b.size) for b in first]
+    if got != want:
+        problems.append(
+            (
+                "batches_sizes",
+                f"批次数为 {len(got)}，应为 {len(want)}（批次大小不对）",
+                f"{len(got)} batches where {len(want)} are expected (wrong batch sizes)",
+            )
+        )
+    if not problems:
+        if shuffled and np.array_equal(flat, np.arange(m)):
+            problems.append(
+                ("not_shuffled", "给了 rng 却没有打乱顺序", "rng given but not shuffled")
+            )
+        if not shuffled and not np.array_equal(flat, np.arange(m)):
+            problems.append(
+                (
+                    "shuffled_without_rng",
+                    "rng 为 None 时顺序被打乱了",
+                    "shuffled although rng is None",
+                )
+            )
+    same = len(first) == len(second) and all(
+        np.array_equal(a, b) for a, b in zip(first, second, strict=False)
+    )
+    if not same:
+        problems.append(
+            ("not_seeded", "同一种子两次调用结果不同", "two calls with the same seed differ")
+        )
+    return problems
+
+
+@task(
+    "a3.minibatches",
+    ("optim.minibatches",),
+    checked_zh="minibatches(m, batch_size, rng)：每个样本恰好一次、批大小 batch_size（最后一个可以较小）、"
+    "rng 为 None 时按顺序、给定 rng 时打乱且同一种子结果相同、batch_size ≥ m 时一个批次",
+    checked_en="minibatches(m, batch_size, rng): every sample exactly once, batches of batch_size "
+    "(the last may be smaller), in order for rng = None, shuffled and reproducible for a seeded "
+    "rng, one batch when batch_size >= m",
+)
+def minibatches_task(ctx: Context) -> list[Case]:
+    """4 个用例，按比例给分 / 4 cases; fraction credit."""
+    rng = ctx.rng
+    bs1 = int(rng.integers(3, 7))
+    bs2 = int(rng.integers(5, 12))
+    bs3 = int(rng.integers(4, 9))
+    specs = [
+        (bs1 * int(rng.integers(3, 6)) + int(rng.integers(1, bs1)), bs1, None,
+         ("顺序小批量（rng = None）", "in-order batches (rng = None)")),
+        (bs2 * int(rng.integers(4, 9)) + int(rng.integers(1, bs2)), bs2, int(rng.integers(2**31)),
+         ("打乱的小批量，最后一批较小", "shuffled batches, smaller last batch")),
+        (bs3 * int(rng.integers(4, 9)), bs3, int(rng.integers(2**31)),
+         ("打乱的小批量，m 整除 batch_size", "shuffled batches, batch_size divides m")),
+        (int(rng.integers(10, 30)), int(rng.integers(30, 60)), int(rng.integers(2**31)),
+         ("batch_size ≥ m：一个批次", "batch_size >= m: one batch")),
+    ]  # fmt: skip
+    cases = []
+    for m, bs, seed, label in specs:
+        reply = ctx.run("batches", m, bs, seed)
+        if not reply.ok:
+            cases.append(
+                Case(label[0], label[1], False, reply=_as_call(reply, "optim.minibatches"))
+            )
+            continue
+        cases.append(
+            heldout.property_case(label, batch_problems(reply.value, m, bs, seed is not None))
+        )
+    return cases
+
+
+def _as_call(reply: Reply, function: str) -> Reply:
+    """把驱动例程的失败归到学生函数 / Attribute a failed driver routine to the student function."""
+    reply.function = function
+    return reply
+
+
+# ------------------------------------------------------------------------------------------
+# a3.momentum
+# ------------------------------------------------------------------------------------------
+SHAPES = [(3, 2), (2,), (2, 1), (1,)]
+
+
+@task(
+    "a3.momentum",
+    ("optim.momentum_update",),
+    checked_zh="冲量法 v := β v − α ∂J/∂θ，θ := θ + v：随机参数、梯度与非零速度，返回 (新参数, 新速度)，"
+    "含默认 β = 0.9，不修改传入的数组",
+    checked_en="momentum v := β v − α ∂J/∂θ, θ := θ + v on random parameters, gradients and "
+    "non-zero velocities; returns (new params, new velocities); default β = 0.9; inputs unchanged",
+)
+def momentum(ctx: Context) -> list[Case]:
+    """4 个随机用例，按比例给分 / 4 random cases; fraction credit."""
+    cases = []
+    for k in range(4):
+        rng = ctx.rng
+        params = [rng.uniform(-1, 1, s) for s in SHAPES]
+        grads = [rng.uniform(-1, 1, s) for s in SHAPES]
+        vel = [rng.uniform(-0.5, 0.5, s) for s in SHAPES]
+        lr = float(rng.uniform(0.05, 0.5))
+        beta = float(rng.uniform(0.5, 0.95))
+        default = k == 3
+        b = 0.9 if default else beta
+        new_p, new_v = O.momentum_update(params, grads, vel, lr, b)
+        expects = []
+        for i in range(len(SHAPES)):
+            p, g, v = params[i], grads[i], vel[i]
+            other_v = b * v + lr * g
+            expects.append(
+                Expect(
+                    f"θ_{i + 1}",
+                    new_p[i],
+                    pick_item(0, i),
+                    {
+                        "momentum_sign": p - other_v,
+                        "momentum_old_velocity": p + v,
+                        "momentum_no_beta": p + v - lr * g,
+                        "sign_error": p - new_v[i],
+                    },
+                )
+            )
+            expects.append(
+                Expect(
+                    f"v_{i + 1}",
+                    new_v[i],
+                    pick_item(1, i),
+                    {"momentum_sign": other_v, "momentum_no_beta": v - lr * g},
+                )
+            )
+        args: tuple[Any, ...] = (params, grads, vel, lr) if default else (params, grads, vel, lr, b)
+        label = ("默认 β = 0.9", "default β = 0.9") if default else numbered(*RANDOM, k + 1, 3)
+        cases.append(run_case(ctx, "optim.momentum_update", args, expects, label))
+    return cases
+
+
+# ------------------------------------------------------------------------------------------
+# a3.weight_decay
+# ------------------------------------------------------------------------------------------
+def _decay_expects(weights: list[np.ndarray], lam: float, m: int) -> list[Expect]:
+    """R 与 ∂R/∂W 的期望及常见错误 / Expected R, ∂R/∂W^(l) with the usual mistakes."""
+    R, dR = L.weight_decay(weights, lam, m)
+    out = [
+        Expect(
+            "R = λ/(2m) Σ w²",
+            R,
+            pick_item(0),
+            {"missing_1_over_m": R * m, "weight_decay_half": 2 * R},
+            scalar=True,
+        )
+    ]
+    for i, d in enumerate(dR):
+        out.append(
+            Expect(
+                f"∂R/∂W^({i + 1})",
+                d,
+                pick_item(1, i),
+                {"missing_1_over_m": d * m, "weight_decay_half": d / 2},
+            )
+        )
+    return out
+
+
+@task(
+    "a3.weight_decay",
+    ("losses.weight_decay",),
+    checked_zh="R = λ/(2m) Σ_l Σ_ji (w_ji^(l))² 与 ∂R/∂W^(l) = (λ/m) W^(l)（随机的层数、形状、λ 与 m），不修改传入的数组",
+    checked_en="R = λ/(2m) Σ_l Σ_ji (w_ji^(l))² and ∂R/∂W^(l) = (λ/m) W^(l) (random layer counts, "
+    "shapes, λ and m); inputs unchanged",
+)
+def weight_decay(ctx: Context) -> list[Case]:
+    """3 个随机用例，按比例给分 / 3 random cases; fraction credit."""
+    cases = []
+    for k in range(3):
+        rng = ctx.rng
+        sizes = [int(s) for s in rng.integers(1, 6, int(rng.integers(2, 5)))]
+        weights = [rng.uniform(-2, 2, (a, b)) for a, b in itertools.pairwise(sizes)]
+        lam, m = float(rng.uniform(0.01, 2.0)), int(rng.integers(2, 200))
+        cases.append(
+            run_case(
+                ctx,
+                "losses.weight_decay",
+                (weights, lam, m),
+                _decay_expects(weights, lam, m),
+                numbered(*RANDOM, k + 1, 3),
+            )
+        )
+    return cases
+
+
+# ------------------------------------------------------------------------------------------
+# a3.normalise
+# ------------------------------------------------------------------------------------------
+def _features(
+    rng: np.random.Generator, m: int, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """不同尺度的特征 / Features on very different scales: (offsets, scales, X (m, n))."""
+    offset = rng.uniform(-50, 50, n)
+    scale = 10.0 ** rng.uniform(-2, 3, n)
+    return offset, scale, offset + scale * rng.normal(size=(m, n))
+
+
+@task(
+    "a3.normalise",
+    (
+        "preprocessing.zscore_fit",
+        "preprocessing.zscore_transform",
+        "preprocessing.minmax_fit",
+        "preprocessing.minmax_transform",
+    ),
+    checked_zh="z-score：训练集上的 μ、σ（总体标准差），用训练集统计量变换测试数据，常数特征（σ = 0）变为 0 且无除零；"
+    "最小-最大：训练集上的 min、max，用它们变换测试数据（可超出 [0, 1]，不裁剪），常数特征变为 0",
+    checked_en="z-score: μ and σ (population std) of the training set, test data transformed "
+    "with the training statistics, a constant feature (σ = 0) maps to 0 without dividing by "
+    "zero; min-max: min and max of the training set, test data transformed with them (may leave "
+    "[0, 1], not clipped), a constant feature maps to 0",
+)
+def normalise(ctx: Context) -> list[Case]:
+    """5 个用例，按比例给分 / 5 cases; fraction credit."""
+    rng = ctx.rng
+    cases = []
+    m, n = int(rng.integers(15, 40)), int(rng.integers(3, 6))
+    _, _, X = _features(rng, m + 10, n)
+    Xtr, Xte = X[:m], X[m:]
+    mu, sd = P.zscore_fit(Xtr)
+    cases.append(
+        run_case(
+            ctx,
+            "preprocessing.zscore_fit",
+            (Xtr,),
+            [
+                Expect("μ", mu, pick_item(0)),
+                Expect(
+                    "σ",
+                    sd,
+                    pick_item(1),
+                    {"zscore_ddof": Xtr.std(axis=0, ddof=1), "zscore_variance": sd**2},
+                ),
+            ],
+            ("z-score：训练集的 μ、σ", "z-score: μ and σ of the training set"),
+        )
+    )
+    want = P.zscore_transform(Xte, mu, sd)
+    own = (Xte - Xte.mean(axis=0)) / Xte.std(axis=0)
+    cases.append(
+        run_case(
+            ctx,
+            "preprocessing.zscore_transform",
+            (Xte, mu, sd),
+            [
+                Expect(
+                    "x'",
+                    want,
+                    mistakes={"test_statistics": own, "zscore_variance": (Xte - mu) / sd**2},
+                )
+            ],
+            (
+                "z-score：用训练集统计量变换测试数据",
+                "z-score: test data with the training statistics",
+            ),
+        )
+    )
+    # a constant feature: σ_j = 0 must not divide by zero
+    Xc = Xtr.copy()
+    j = int(rng.integers(n))
+    Xc[:, j] = float(rng.uniform(-5, 5))
+    mu_c, sd_c = P.zscore_fit(Xc)
+    Xte_c = Xte.copy()
+    Xte_c[:, j] = Xc[0, j] + rng.uniform(-1, 1, Xte.shape[0])
+    label = ("z-score：常数特征（σ_j = 0）", "z-score: a constant feature (σ_j = 0)")
+    fit_reply = ctx.call("preprocessing.zscore_fit", Xc)
+    fit_case = case_from_reply(
+        fit_reply, [Expect("σ", sd_c, pick_item(1), atol_scale=1e-12)], label
+    )
+    if fit_case.passed:
+        tr = run_case(
+            ctx,
+            "preprocessing.zscore_transform",
+            (Xte_c, mu_c, sd_c),
+            [Expect("x'", P.zscore_transform(Xte_c, mu_c, sd_c), atol_scale=1e-6)],
+            label,
+            stable=True,
+        )
+        if not tr.passed and ("nonfinite" in tr.hints or "overflow_warning" in tr.hints
+                              or "unstable" in tr.hints or _has_nonfinite(tr)):  # fmt: skip
+            tr.hints.insert(0, "std_zero")
+        cases.append(tr)
+    else:
+        cases.append(fit_case)
+    # min-max
+    lo, hi = P.minmax_fit(Xc)
+    cases.append(
+        run_case(
+            ctx,
+            "preprocessing.minmax_fit",
+            (Xc,),
+            [Expect("min", lo, pick_item(0)), Expect("max", hi, pick_item(1))],
+            ("最小-最大：训练集的 min、max", "min-max: min and max of the training set"),
+        )
+    )
+    Xte_m = Xte_c.copy()
+    Xte_m[0] = hi + np.abs(hi - lo) + 1.0  # beyond the training range
+    want_m = P.minmax_transform(Xte_m, lo, hi)
+    span = Xte_m.max(axis=0) - Xte_m.min(axis=0)
+    own_m = (Xte_m - Xte_m.min(axis=0)) / np.where(span > 0, span, 1.0)
+    mm = run_case(
+        ctx,
+        "preprocessing.minmax_transform",
+        (Xte_m, lo, hi),
+        [
+            Expect(
+                "x'",
+                want_m,
+                mistakes={"test_statistics": own_m, "minmax_clipped": np.clip(want_m, 0, 1)},
+                atol_scale=1e-6,
+            )
+        ],
+        (
+            "最小-最大：测试数据（超出训练范围、含常数特征）",
+            "min-max: test data (beyond the training range, with a constant feature)",
+        ),
+        stable=True,
+    )
+    if not mm.passed and _has_nonfinite(mm):
+        mm.hints.insert(0, "std_zero")
+    cases.append(mm)
+    return cases
+
+
+def _has_nonfinite(case: Case) -> bool:
+    """用例中是否出现 NaN/inf 或除零警告 / Whether a case failed with NaN/inf or divide warnings."""
+    return any(c.kind == "nonfinite" for c in case.comparisons) or any(
+        h in ("nonfinite", "unstable", "overflow_warning") for h in case.hints
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# a3.early_stopping
+# ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StopVariant:
+    """早停规则的（错误）变体 / A variant of the patience rule (the right one or a mistake)."""
+
+    off_by_one: bool = False
+    best_always_current: bool = False
+    ties: bool = False
+    no_min_delta: bool = False
+    no_reset: bool = False
+
+
+def stop_run(
+    val: np.ndarray, patience: int, min_delta: float, v: StopVariant | None = None
+) -> dict[str, np.ndarray]:
+    """按 fit 的循环运行早停规则 / Run the patience rule as fit does (nncore, or a mistake)."""
+    v = v or StopVariant()
+    best, best_epoch, wait = np.inf, -1, 0
+    rec: dict[str, list[Any]] = {"best_loss": [], "best_epoch": [], "wait": [], "stop": []}
+    for epoch, x in enumerate(val):
+        if v == StopVariant():
+            best, best_epoch, wait, stop = early_stopping_step(
+                best, best_epoch, wait, float(x), epoch, patience, min_delta
+            )
+        else:
+            delta = 0.0 if v.no_min_delta else min_delta
+            better = x <= best - delta if v.ties else x < best - delta
+            if better:
+                best, best_epoch, wait = float(x), epoch, (wait if v.no_reset else 0)
+                stop = v.no_reset and wait >= patience
+            else:
+                wait += 1
+                if v.best_always_current:
+                    best_epoch = epoch
+                stop = wait > patience if v.off_by_one else wait >= patience
+        rec["best_loss"].append(float(best))
+        rec["best_epoch"].append(int(best_epoch))
+        rec["wait"].append(int(wait))
+        rec["stop"].append(bool(stop))
+        if stop:
+            break
+    return {k: np.asarray(x) for k, x in rec.items()}
+
+
+STOP_MISTAKES = {
+    "early_stop_off_by_one": StopVariant(off_by_one=True),
+    "early_stop_not_restoring": StopVariant(best_always_current=True),
+    "early_stop_ties": StopVariant(ties=True),
+    "early_stop_min_delta": StopVariant(no_min_delta=True),
+    "early_stop_wait_reset": StopVariant(no_reset=True),
+}
+
+
+def _val_curve(rng: np.random.Generator, min_delta: float) -> np.ndarray:
+    """验证损失曲线：先降后升，含平台与相等值 / A validation curve: falls, plateaus (with exact
+    ties and steps smaller than min_delta), rises."""
+    n = int(rng.integers(14, 22))
+    t = np.arange(n)
+    turn = int(rng.integers(4, n - 6))
+    curve_ = 1.0 / (1 + 0.4 * t) + 0.02 * np.maximum(0, t - turn) ** 1.3
+    curve_ = np.round(curve_ + rng.uniform(0, 0.01, n), 3)
+    k = int(rng.integers(2, turn))
+    curve_[k + 1] = curve_[k]  # an exact tie
+    if min_delta > 0:
+        curve_[k + 2] = curve_[k] - min_delta / 2  # better, but by less than min_delta
+    return curve_
+
+
+def _restored(best_epoch: np.ndarray) -> int:
+    """fit 最后恢复的轮次 / The epoch whose weights fit holds at the end (−1: none)."""
+    hits = [e for e, b in enumerate(best_epoch.tolist()) if b == e]
+    return hits[-1] if hits else -1
+
+
+@task(
+    "a3.early_stopping",
+    ("training.early_stopping_step",),
+    checked_zh="早停规则：按 fit 的循环，在随机验证损失曲线（含相等值与小于 min_delta 的改进）上逐轮调用你的函数，"
+    "比较每轮的 (best_loss, best_epoch, wait, stop)、停止的轮次与最后恢复的最好轮次",
+    checked_en="the patience rule, called epoch by epoch as fit does on random validation curves "
+    "(with exact ties and improvements smaller than min_delta): (best_loss, best_epoch, wait, "
+    "stop) after every epoch, the epoch it stops at and the best epoch restored at the end",
+)
+def early_stopping(ctx: Context) -> list[Case]:
+    """3 条曲线，按比例给分 / 3 curves; fraction credit."""
+    cases = []
+    for k in range(3):
+        rng = ctx.rng
+        min_delta = 0.0 if k == 0 else float(rng.choice([0.005, 0.01, 0.02]))
+        patience = int(rng.integers(2, 5))
+        val = _val_curve(rng, min_delta)
+        want = stop_run(val, patience, min_delta)
+        wrong = {code: stop_run(val, patience, min_delta, v) for code, v in STOP_MISTAKES.items()}
+        expects = [
+            Expect(
+                name,
+                want[name].astype(np.float64),
+                (lambda r, key=name: np.asarray(r[key], dtype=np.float64)),
+                {code: w[name].astype(np.float64) for code, w in wrong.items()},
+                atol_scale=1e-12,
+            )
+            for name in ("best_epoch", "wait", "stop", "best_loss")
+        ]
+        label = numbered("验证曲线", "validation curve", k + 1, 3)
+        reply = ctx.run("early_stopping", val, patience, min_delta)
+        if not reply.ok:
+            cases.append(Case(*label, False, reply=_as_call(reply, "training.early_stopping_step")))
+            continue
+        case = case_from_reply(reply, expects, label)
+        got = reply.value if isinstance(reply.value, dict) else {}
+        be = got.get("best_epoch")
+        if isinstance(be, np.ndarray) and be.ndim == 1:
+            restored = _restored(be)
+            if restored != _restored(want["best_epoch"]):
+                case.passed = False
+                case.note_zh = "fit 最后恢复的不是最好一轮的参数"
+                case.note_en = "fit would not restore the best epoch's parameters"
+        # keep only the hints of the variants that match the student's whole record
+        full = [
+            code
+            for code, w in wrong.items()
+            if all(
+                isinstance(got.get(n), np.ndarray)
+                and matches(got[n].astype(float), w[n].astype(float))
+                for n in w
+            )
+        ]
+        if not case.passed:
+            case.hints = full + [h for h in case.hints if h not in STOP_MISTAKES]
+        cases.append(case)
+    return cases
+
+
+# ------------------------------------------------------------------------------------------
+# a3.sgd_epoch
+# ------------------------------------------------------------------------------------------
+@dataclass
+class SgdCase:
+    """sgd_epoch 的一个精确用例 / One exact case of sgd_epoch (replayed with nncore)."""
+
+    spec: dict[str, Any]
+    params: list[np.ndarray]
+    X: np.ndarray
+    y: np.ndarray
+    label: tuple[str, str]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _default_batches(spec: dict[str, Any], m: int) -> list[list[np.ndarray]]:
+    """nncore 的批次顺序 / nncore's batches for ``epochs`` epochs of one generator stream."""
+    rng = None if spec.get("seed") is None else np.random.default_rng(int(spec["seed"]))
+    return [
+        list(O.minibatches(m, int(spec["batch_size"]), rng)) for _ in range(int(spec["epochs"]))
+    ]
+
+
+def _valid_batches(value: Any, m: int, epochs: int) -> list[list[np.ndarray]] | None:
+    """学生 minibatches 给出的批次（可用于重放）/ The student's batches, if usable for a replay."""
+    if not isinstance(value, list) or len(value) != epochs:
+        return None
+    out = []
+    for ep in value:
+        idx = _as_index_list(ep)
+        if idx is None or any(i.size and (i.min() < 0 or i.max() >= m) for i in idx):
+            return None
+        out.append(idx)
+    return out
+
+
+def replay(
+    spec: dict[str, Any],
+    params: list[np.ndarray],
+    X: np.ndarray,
+    y: np.ndarray,
+    batches: list[list[np.ndarray]],
+    *,
+    decay_all: bool = False,
+) -> tuple[np.ndarray, list[float], list[float], list[float]]:
+    """用 nncore 重放学生的批次 / Replay the epochs with nncore on the given batches.
+
+    Returns (final parameters flattened, weighted epoch losses, plain means of J_B, last J_B).
+    ``decay_all`` models the mistake "λ/|B|·θ added to every parameter, biases included".
+    """
+    net = MLP(list(spec["sizes"]), activations=list(spec["activations"]), seed=0)
+    for p, v in zip(net.params, params, strict=True):
+        p[...] = v
+    opt = O.GradientDescent(float(spec["lr"]))
+    lam = float(spec.get("lam", 0.0))
+    weighted, means, last = [], [], []
+    with np.errstate(all="ignore"):
+        for epoch in batches:
+            total, js = 0.0, []
+            for idx in epoch:
+                if idx.size == 0:
+                    continue
+                if decay_all:
+                    J, grads = net.loss(X[idx], y[idx], spec["loss"], 0.0)
+                    grads = [g + lam / idx.size * p for g, p in zip(grads, net.params, strict=True)]
+                else:
+                    J, grads = net.loss(X[idx], y[idx], spec["loss"], lam)
+                opt.step(net.params, grads)
+                total += J * idx.size
+                js.append(J)
+            weighted.append(total / X.shape[0])
+            means.append(float(np.mean(js)) if js else 0.0)
+            last.append(js[-1] if js else 0.0)
+    return np.concatenate([p.ravel() for p in net.params]), weighted, means, last
+
+
+def _flat(value: Any) -> np.ndarray:
+    """参数列表展平 / Flatten a list of parameter arrays (raises on malformed input)."""
+    if not isinstance(value, list | tuple):
+        raise TypeError("not a list")
+    return np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in value])
+
+
+def _sgd_cases(rng: np.random.Generator) -> list[SgdCase]:
+    """三个精确用例 / The three exact cases: in order (mse), shuffled over two epochs (bce),
+    shuffled with weight decay (softmax + ce)."""
+    out = []
+    # 1: in order, mse
+    m, bs = int(rng.integers(11, 16)), int(rng.integers(3, 5))
+    spec = {"sizes": [3, 4, 2], "activations": ["tanh", "sigmoid"], "loss": "mse",
+            "lr": float(rng.uniform(0.2, 0.8)), "batch_size": bs, "epochs": 1, "seed": None,
+            "lam": 0.0}  # fmt: skip
+    out.append(SgdCase(spec, heldout.xavier_params(rng, spec["sizes"]),
+                       rng.uniform(-1, 1, (m, 3)), rng.uniform(0, 1, (m, 2)),
+                       ("顺序小批量，½‖h−y‖²，一轮", "in-order batches, ½‖h−y‖², one epoch")))  # fmt: skip
+    # 2: shuffled, bce, two epochs
+    m, bs = int(rng.integers(15, 21)), int(rng.integers(4, 7))
+    spec = {"sizes": [4, 5, 1], "activations": ["sigmoid", "sigmoid"], "loss": "bce",
+            "lr": float(rng.uniform(0.2, 0.8)), "batch_size": bs, "epochs": 2,
+            "seed": int(rng.integers(2**31)), "lam": 0.0}  # fmt: skip
+    out.append(SgdCase(spec, heldout.xavier_params(rng, spec["sizes"]),
+                       rng.uniform(-1, 1, (m, 4)), rng.integers(0, 2, (m, 1)).astype(float),
+                       ("打乱的小批量，交叉熵，两轮", "shuffled batches, cross-entropy, two epochs")))  # fmt: skip
+    # 3: shuffled, softmax + ce, weight decay
+    m, bs = int(rng.integers(17, 23)), int(rng.integers(5, 8))
+    spec = {"sizes": [4, 6, 3], "activations": ["tanh", "softmax"], "loss": "ce",
+            "lr": float(rng.uniform(0.2, 0.8)), "batch_size": bs, "epochs": 1,
+            "seed": int(rng.integers(2**31)), "lam": float(rng.uniform(0.1, 1.0))}  # fmt: skip
+    out.append(SgdCase(spec, [p + (0.1 if p.ndim == 1 else 0.0) for p in
+                              heldout.xavier_params(rng, spec["sizes"])],
+                       rng.uniform(-1, 1, (m, 4)), rng.integers(0, 3, m).astype(np.int64),
+                       ("打乱的小批量，softmax 交叉熵 + 权值衰减 λ", "shuffled, softmax CE + weight decay λ")))  # fmt: skip
+    return out
+
+
+#: The held-out training run of a3.sgd_epoch (thresholds: :mod:`grader.suites.calibrate`).
+SGD_RUN = {"sizes": [64, 32, 10], "activations": ["sigmoid", "softmax"], "loss": "ce",
+           "lr": 0.5, "batch_size": 32, "epochs": 8, "lam": 0.0}  # fmt: skip
+SGD_SPLIT = (1000, 797)
+SGD_MIN_ACCURACY = 0.85
+
+
+def sgd_setup(rng: np.random.Generator) -> dict[str, Any]:
+    """留出用例的数据与初值 / Data split and initial weights of the held-out sgd case."""
+    X, y = heldout.digits()
+    tr, te = heldout.digit_split(rng, SGD_SPLIT)
+    spec = dict(SGD_RUN, seed=int(rng.integers(2**31)))
+    return {"spec": spec, "params": heldout.xavier_params(rng, spec["sizes"]),
+            "X": X[tr], "y": y[tr], "X_test": X[te], "y_test": y[te]}  # fmt: skip
+
+
+def sgd_reference(setup: dict[str, Any]) -> dict[str, Any]:
+    """nncore 参考运行（与驱动例程相同）/ nncore's run of the driver routine ``sgd_epochs``."""
+    from nncore.training import sgd_epoch
+
+    spec = setup["spec"]
+    net = heldout.network(spec["sizes"], spec["activations"], setup["params"])
+    opt = O.GradientDescent(spec["lr"])
+    rng = np.random.default_rng(spec["seed"])
+    for _ in range(spec["epochs"]):
+        sgd_epoch(net, setup["X"], setup["y"], loss=spec["loss"], optimizer=opt,
+                  batch_size=spec["batch_size"], lam=spec["lam"], rng=rng)  # fmt: skip
+    return {"params": [p.copy() for p in net.params]}
+
+
+def sgd_score(setup: dict[str, Any], value: Any) -> tuple[float | None, list[Comparison]]:
+    """留出数据上的准确率 / Held-out accuracy of the returned parameters (None if unusable)."""
+    spec = setup["spec"]
+    params = value.get("params") if isinstance(value, dict) else None
+    bad = heldout.check_params(params, heldout.param_shapes(spec["sizes"]), "θ")
+    if bad:
+        return None, bad
+    net = heldout.network(spec["sizes"], spec["activations"], params)  # type: ignore[arg-type]
+    return heldout.accuracy(net, setup["X_test"], setup["y_test"]), []
+
+
+@task(
+    "a3.sgd_epoch",
+    ("training.sgd_epoch",),
+    checked_zh="一轮小批量 SGD：按你的 minibatches 给出的批次、用给定的 MLP 与 GradientDescent，逐批更新后的参数和返回的"
+    "平均损失 Σ|B|J_B/m 与 nncore 精确重放一致（顺序/打乱/两轮/含权值衰减 λ）；另用你的 sgd_epoch 在 1000 个数字上训练 "
+    f"64-32-10 网络 {SGD_RUN['epochs']} 轮，评分器在 797 个未给出的数字上测准确率，要求 ≥ {SGD_MIN_ACCURACY:.2f}",
+    checked_en="one epoch of mini-batch SGD: with the given MLP and GradientDescent, on the "
+    "batches your minibatches yields, the parameters after every batch step and the returned "
+    "mean loss Σ|B|J_B/m equal nncore's exact replay (in order / shuffled / two epochs / with "
+    "weight decay λ); then your sgd_epoch trains a 64-32-10 net on 1000 digits for "
+    f"{SGD_RUN['epochs']} epochs and the grader measures accuracy on 797 digits it never sent: "
+    f"≥ {SGD_MIN_ACCURACY:.2f} required",
+    cpu_seconds=20.0,
+    wall_seconds=40.0,
+)
+def sgd_epoch_task(ctx: Context) -> list[Case]:
+    """3 个精确用例 + 1 个留出数据用例，按比例给分 / 3 exact + 1 held-out case; fraction."""
+    cases = []
+    for c in _sgd_cases(ctx.rng):
+        cases.append(_sgd_exact_case(ctx, c))
+    setup = sgd_setup(ctx.rng)
+    label = ("训练 64-32-10，留出数据准确率", "train 64-32-10, held-out accuracy")
+    reply = ctx.run("sgd_epochs", setup["spec"], setup["params"], setup["X"], setup["y"])
+    if not reply.ok:
+        cases.append(Case(*label, False, reply=_as_call(reply, "training.sgd_epoch")))
+        return cases
+    acc, bad = sgd_score(setup, reply.value)
+    if acc is None:
+        cases.append(heldout.failed_params_case(label, bad))
+    else:
+        cases.append(
+            heldout.threshold_case(
+                label,
+                acc,
+                at_least=SGD_MIN_ACCURACY,
+                what=("留出数据上的准确率", "held-out accuracy"),
+                fmt="{:.3f}",
+            )
+        )
+    return cases
+
+
+def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
+    """一个精确重放用例 / One exactly replayed sgd_epoch case."""
+    spec, m = c.spec, c.X.shape[0]
+    reply = ctx.run("sgd_epochs", spec, c.params, c.X, c.y)
+    if not reply.ok:
+        return Case(*c.label, False, reply=_as_call(reply, "training.sgd_epoch"))
+    value = reply.value if isinstance(reply.value, dict) else {}
+    own = _valid_batches(value.get("batches"), m, spec["epochs"])
+    batches = own if own is not None else _default_batches(spec, m)
+    flat, weighted, means, last = replay(spec, c.params, c.X, c.y, batches)
+    mistakes_p: dict[str, Any] = {}
+    if spec["lam"] > 0:
+        mistakes_p["weight_decay_on_bias"] = replay(spec, c.params, c.X, c.y, batches,
+                                                    decay_all=True)[0]  # fmt: skip
+    if spec.get("seed") is not None:
+        in_order = [list(O.minibatches(m, spec["batch_size"])) for _ in range(spec["epochs"])]
+        mistakes_p["not_shuffled"] = replay(spec, c.params, c.X, c.y, in_order)[0]
+    expects = [
+        Expect("θ（训练后 / after training）", flat, lambda r: _flat(r["params"]), mistakes_p,
+               rtol=1e-7),
+        Expect("Σ|B|J_B/m", np.asarray(weighted),
+               lambda r: np.asarray([float(x) for x in r["losses"]]),
+               {"epoch_loss_mean": np.asarray(means), "epoch_loss_last": np.asarray(last)},
+               rtol=1e-7),
+    ]  # fmt: skip
+    case = case_from_reply(Reply(True, value, function="training.sgd_epoch"), expects, c.label)
+    if value.get("data_changed"):
+        case.passed = False
+        case.hints.insert(0, "data_modified")
+        case.note_zh, case.note_en = "X 或 y 被修改", "X or y was modified"
+    if not case.passed and own is None:
+        case.hints.append("sgd_batches")
+    if not case.passed and spec["lam"] > 0:
+        wd = ctx.call("losses.weight_decay", c.params[0::2], spec["lam"], 7)
+        want = L.weight_decay(c.params[0::2], spec["lam"], 7)
+        ok = False
+        if wd.ok and isinstance(wd.value, tuple | list) and len(wd.value) == 2:
+            try:
+                ok = matches(wd.value[0], np.asarray(want[0])) and matches(
+                    _flat(wd.value[1]), _flat(want[1])
+                )
+            except (TypeError, ValueError):
+                ok = False
+        if not ok:
+            case.hints.insert(0, "depends_weight_decay")
+    return case
+
+
+# ------------------------------------------------------------------------------------------
+# 例题2–4: the worker trains with the given fit (which calls the student's functions)
+# ------------------------------------------------------------------------------------------
+#: 例题2: 1-5-1 sigmoid/linear, momentum, full batch, four initialisations (two small, two large).
+EX2 = {"hidden": 5, "m": 200, "m_test": 500, "epochs": 1000, "lr": 0.3, "lam": 1e-4,
+       "limits": (0.5, 0.5, 3.0, 3.0)}  # fmt: skip
+EX2_MAX_BEST_MSE = 0.006
+EX2_MAX_ANY_MSE = 0.03
+
+#: 例题3 (digit 2 vs rest, 64-25-1) and 例题4 (ten digits, 64-100-10): 1347 train / 450 held out.
+EX34_SPLIT = (1347, 450)
+EX3 = {"sizes": [64, 25, 1], "activations": ["sigmoid", "sigmoid"], "loss": "bce",
+       "optimizer": "momentum", "lr": 0.3, "beta": 0.9, "epochs": 15, "batch_size": 32,
+       "lam": 1e-3}  # fmt: skip
+EX4 = {"sizes": [64, 100, 10], "activations": ["sigmoid", "softmax"], "loss": "ce",
+       "optimizer": "momentum", "lr": 0.3, "beta": 0.9, "epochs": 15, "batch_size": 32,
+       "lam": 1e-3}  # fmt: skip
+EX3_MIN_ACCURACY = 0.96
+EX4_MIN_ACCURACY = 0.93
+
+
+def example2_setup(rng: np.random.Generator) -> dict[str, Any]:
+    """例题2 的数据与初值 / 例题2's training sample, fresh test sample and initial weights.
+
+    W^(1), b^(2) ~ U[−r, r] with r from ``EX2["limits"]``, W^(2) ~ U[−½, ½], b^(3) = 0.
+    """
+    seed = int(rng.integers(2**31))
+    x, y = curve(EX2["m"], seed=seed)
+    x_test, y_test = curve(EX2["m_test"], seed=seed + 1)
+    H = EX2["hidden"]
+    inits = [
+        [rng.uniform(-r, r, (1, H)), rng.uniform(-r, r, H), rng.uniform(-0.5, 0.5, (H, 1)),
+         np.zeros(1)]
+        for r in EX2["limits"]
+    ]  # fmt: skip
+    spec = {"sizes": [1, H, 1], "activations": ["sigmoid", "identity"], "loss": "mse",
+            "optimizer": "momentum", "lr": EX2["lr"], "beta": 0.9, "epochs": EX2["epochs"],
+            "batch_size": EX2["m"], "lam": EX2["lam"], "seed": int(rng.integers(2**31)),
+            "scale": "zscore"}  # fmt: skip
+    return {"spec": spec, "inits": inits, "X": x, "y": y, "X_test": x_test, "y_test": y_test}
+
+
+def fit_reference(setup: dict[str, Any]) -> dict[str, Any]:
+    """nncore 参考运行（与驱动例程 fit_runs 相同）/ nncore's run of the driver's ``fit_runs``."""
+    spec, X = setup["spec"], setup["X"]
+    out: dict[str, Any] = {}
+    if spec.get("scale") == "zscore":
+        mean, std = P.zscore_fit(X)
+        X = P.zscore_transform(X, mean, std)
+        out["mean"], out["std"] = mean, std
+    runs = []
+    for k, init in enumerate(setup["inits"]):
+        net = heldout.network(spec["sizes"], spec["activations"], init)
+        fit(net, X, setup["y"], loss=spec["loss"], optimizer=spec["optimizer"], lr=spec["lr"],
+            beta=spec["beta"], epochs=spec["epochs"], batch_size=spec["batch_size"],
+            lam=spec["lam"], seed=spec["seed"] + k, track_accuracy=False)  # fmt: skip
+        runs.append([p.copy() for p in net.params])
+    out["params"] = runs
+    return out
+
+
+def _runs(setup: dict[str, Any], value: Any) -> tuple[list[list[Any]] | None, list[Comparison]]:
+    """检查各次训练返回的参数 / Check the parameters of every run."""
+    spec = setup["spec"]
+    runs = value.get("params") if isinstance(value, dict) else None
+    shapes = heldout.param_shapes(spec["sizes"])
+    if not isinstance(runs, list) or len(runs) != len(setup["inits"]):
+        return None, heldout.check_params(None, shapes, "θ")
+    for k, r in enumerate(runs):
+        bad = heldout.check_params(r, shapes, f"θ（第 {k + 1} 个初值 / init {k + 1}）")
+        if bad:
+            return None, bad
+    return runs, []
+
+
+def example2_score(setup: dict[str, Any], value: Any) -> dict[str, Any]:
+    """新样本上的 MSE / MSE = (1/m) Σ (a − y)² of every run on the fresh sample.
+
+    The test x is standardised with the μ, σ the worker returned (the training statistics).
+    Returns ``{"mse": [...], "stats_ok": bool, "bad": [...]}``.
+    """
+    spec = setup["spec"]
+    runs, bad = _runs(setup, value)
+    out: dict[str, Any] = {"mse": None, "bad": bad, "stats": []}
+    mu = heldout.as_stat(value.get("mean") if isinstance(value, dict) else None, (1,))
+    sd = heldout.as_stat(value.get("std") if isinstance(value, dict) else None, (1,))
+    mu_ref, sd_ref = P.zscore_fit(setup["X"])
+    out["stats"] = [
+        heldout.compare_stat(mu, mu_ref, "μ", (1,)),
+        heldout.compare_stat(sd, sd_ref, "σ", (1,)),
+    ]
+    if runs is None or mu is None or sd is None:
+        return out
+    xs = (setup["X_test"] - mu) / np.where(sd > 0, sd, 1.0)
+    mses = []
+    for r in runs:
+        net = heldout.network(spec["sizes"], spec["activations"], r)
+        with np.errstate(all="ignore"):
+            pred = net.predict(xs)
+        mses.append(float(np.mean((pred - setup["y_test"]) ** 2)))
+    out["mse"] = mses
+    return out
+
+
+@task(
+    "a3.example2",
+    ("preprocessing.zscore_fit", "preprocessing.zscore_transform", "training.sgd_epoch",
+     "optim.momentum_update", "optim.minibatches", "losses.weight_decay"),
+    credit=ALL,
+    checked_zh=f"例题2：y = x + 0.3 sin(2πx) + ε 的 {EX2['m']} 个样本，x 先用你的 zscore_fit/zscore_transform 标准化，"
+    f"1-{EX2['hidden']}-1 网络（sigmoid 隐层、线性输出）用给定的 fit（冲量法、全批量、λ = {EX2['lam']}）从 4 组初值"
+    f"（两组 U[−0.5, 0.5]、两组 U[−3, 3]）各训练 {EX2['epochs']} 轮；评分器用你返回的训练集 μ、σ 在 {EX2['m_test']} 个"
+    f"新样本上算 MSE：最好的一次 ≤ {EX2_MAX_BEST_MSE}，每一次 ≤ {EX2_MAX_ANY_MSE}（小初值停在直线附近是正常的）",
+    checked_en=f"例题2: {EX2['m']} samples of y = x + 0.3 sin(2πx) + ε; x standardised with "
+    f"your zscore_fit/zscore_transform; a 1-{EX2['hidden']}-1 net (sigmoid hidden, linear output) "
+    f"trained by the given fit (momentum, full batch, λ = {EX2['lam']}) for {EX2['epochs']} "
+    "epochs from 4 initialisations (two U[−0.5, 0.5], two U[−3, 3]); the grader applies the "
+    f"training μ, σ you return to {EX2['m_test']} fresh samples: best MSE ≤ {EX2_MAX_BEST_MSE}, "
+    f"every run ≤ {EX2_MAX_ANY_MSE} (small initial weights stalling near a line is expected)",
+    cpu_seconds=30.0,
+    wall_seconds=60.0,
+)  # fmt: skip
+def example2(ctx: Context) -> list[Case]:
+    """3 个检查全部通过才得分 / 3 checks, all or nothing."""
+    setup = example2_setup(ctx.rng)
+    reply = ctx.run("fit_runs", setup["spec"], setup["inits"], setup["X"], setup["y"])
+    labels = [
+        ("训练集的 μ、σ（zscore_fit）", "training μ and σ (zscore_fit)"),
+        ("新样本上最好的 MSE", "best MSE on fresh samples"),
+        ("每个初值的 MSE（无发散）", "MSE of every initialisation (no divergence)"),
+    ]
+    if not reply.ok:
+        return [Case(*lab, False, reply=_as_call(reply, "training.fit")) for lab in labels]
+    score = example2_score(setup, reply.value)
+    stats = [c for c in score["stats"] if not c.ok]
+    cases = [
+        Case(
+            *labels[0],
+            not stats,
+            comparisons=stats,
+            hints=["zscore_ddof"] if stats and stats[-1].what == "σ" else [],
+        )
+    ]
+    if score["mse"] is None:
+        bad = score["bad"] or stats
+        cases += [heldout.failed_params_case(lab, bad) for lab in labels[1:]]
+        return cases
+    mses = score["mse"]
+    what_best = ("最好的 MSE", "best MSE")
+    cases.append(
+        heldout.threshold_case(labels[1], min(mses), at_most=EX2_MAX_BEST_MSE, what=what_best)
+    )
+    cases.append(
+        heldout.threshold_case(
+            labels[2], max(mses), at_most=EX2_MAX_ANY_MSE, what=("最差的 MSE", "worst MSE")
+        )
+    )
+    return cases
+
+
+def digits_setup(rng: np.random.Generator, which: int) -> dict[str, Any]:
+    """例题3/4 的划分与初值 / 例题3/4's split (1347 train / 450 held out) and Xavier init."""
+    X, y = heldout.digits()
+    tr, te = heldout.digit_split(rng, EX34_SPLIT)
+    spec = dict(EX3 if which == 3 else EX4, seed=int(rng.integers(2**31)))
+    yy = digit_vs_rest(y, 2).astype(np.float64) if which == 3 else y
+    return {"spec": spec, "inits": [heldout.xavier_params(rng, spec["sizes"])],
+            "X": X[tr], "y": yy[tr], "X_test": X[te], "y_test": yy[te]}  # fmt: skip
+
+
+def digits_score(setup: dict[str, Any], value: Any) -> tuple[float | None, list[Comparison]]:
+    """留出数据准确率 / Held-out accuracy of the returned parameters (None if unusable)."""
+    runs, bad = _runs(setup, value)
+    if runs is None:
+        return None, bad
+    spec = setup["spec"]
+    net = heldout.network(spec["sizes"], spec["activations"], runs[0])
+    return heldout.accuracy(net, setup["X_test"], setup["y_test"]), []
+
+
+def _digits_task(ctx: Context, which: int, threshold: float) -> list[Case]:
+    """例题3/4 的检查 / The check of 例题3 or 例题4."""
+    setup = digits_setup(ctx.rng, which)
+    label = ("留出数据上的准确率", "accuracy on held-out digits")
+    reply = ctx.run("fit_runs", setup["spec"], setup["inits"], setup["X"], setup["y"])
+    if not reply.ok:
+        return [Case(*label, False, reply=_as_call(reply, "training.fit"))]
+    acc, bad = digits_score(setup, reply.value)
+    if acc is None:
+        return [heldout.failed_params_case(label, bad)]
+    return [
+        heldout.threshold_case(label, acc, at_least=threshold,
+                               what=("留出数据上的准确率", "held-out accuracy"), fmt="{:.3f}")
+    ]  # fmt: skip
+
+
+_TRAIN_FUNCS = ("training.sgd_epoch", "optim.momentum_update", "optim.minibatches",
+                "losses.weight_decay")  # fmt: skip
+
+
+@task(
+    "a3.example3",
+    _TRAIN_FUNCS,
+    credit=ALL,
+    checked_zh=f"例题3：识别数字 2。64-25-1 网络（sigmoid 输出、交叉熵 + λ = {EX3['lam']}）用给定的 fit（冲量法 α = "
+    f"{EX3['lr']}，小批量 {EX3['batch_size']}，{EX3['epochs']} 轮）在 1347 个内置数字上训练（调用你的 sgd_epoch、"
+    f"minibatches、momentum_update、weight_decay）；评分器在另外 450 个未给出的数字上测准确率，要求 ≥ {EX3_MIN_ACCURACY}",
+    checked_en=f"例题3: digit 2 vs rest. A 64-25-1 net (sigmoid output, cross-entropy + λ = "
+    f"{EX3['lam']}) trained by the given fit (momentum α = {EX3['lr']}, batches of "
+    f"{EX3['batch_size']}, {EX3['epochs']} epochs) on 1347 embedded digits, calling your "
+    "sgd_epoch, minibatches, momentum_update and weight_decay; the grader measures accuracy on "
+    f"450 other digits it never sent: ≥ {EX3_MIN_ACCURACY} required",
+    cpu_seconds=30.0,
+    wall_seconds=60.0,
+)
+def example3(ctx: Context) -> list[Case]:
+    """留出数据准确率，全对才得分 / Held-out accuracy; all or nothing."""
+    return _digits_task(ctx, 3, EX3_MIN_ACCURACY)
+
+
+@task(
+    "a3.example4",
+    _TRAIN_FUNCS,
+    credit=ALL,
+    checked_zh=f"例题4：十个数字。64-100-10 网络（softmax 输出、交叉熵 + λ = {EX4['lam']}）用给定的 fit（冲量法 α = "
+    f"{EX4['lr']}，小批量 {EX4['batch_size']}，{EX4['epochs']} 轮）在 1347 个内置数字上训练；评分器在另外 450 个"
+    f"未给出的数字上测准确率，要求 ≥ {EX4_MIN_ACCURACY}",
+    checked_en=f"例题4: ten digits. A 64-100-10 net (softmax output, cross-entropy + λ = "
+    f"{EX4['lam']}) trained by the given fit (momentum α = {EX4['lr']}, batches of "
+    f"{EX4['batch_size']}, {EX4['epochs']} epochs) on 1347 embedded digits; the grader measures "
+    f"accuracy on 450 other digits it never sent: ≥ {EX4_MIN_ACCURACY} required",
+    cpu_seconds=30.0,
+    wall_seconds=60.0,
+)
+def example4(ctx: Context) -> list[Case]:
+    """留出数据准确率，全对才得分 / Held-out accuracy; all or nothing."""
+    return _digits_task(ctx, 4, EX4_MIN_ACCURACY)

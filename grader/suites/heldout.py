@@ -1,0 +1,202 @@
+"""训练类任务的公共部分：留出数据、参数检查、阈值用例 / Shared parts of the training tasks.
+
+The trust rule for training (``DESIGN.md``): the worker trains with the student's code and
+returns *parameters* only; the trusted parent rebuilds the network with nncore and evaluates it
+on data the worker never received (a held-out split of the embedded digits, a fresh sample of
+例题2's curve). Thresholds are set from the nncore reference run with a margin; the numbers
+and how they were measured are in :mod:`grader.suites.calibrate`
+(``python -m grader.suites.calibrate``).
+
+Also here: :func:`property_case`, a case judged by properties (coverage of every sample,
+reproducibility, …) rather than by one expected array, and :func:`register_hints`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+from grader import feedback
+from grader.compare import BAD_SHAPE, BAD_TYPE, NONFINITE, Comparison, as_numeric_array
+from grader.registry import Case, Reply
+from nncore.mlp import MLP
+
+
+def register_hints(hints: dict[str, tuple[str, str]]) -> None:
+    """登记一个测试集的提示 / Add a suite's mistake hints to :data:`grader.feedback.HINTS`."""
+    for code, text in hints.items():
+        if code in feedback.HINTS and feedback.HINTS[code] != text:
+            raise ValueError(f"hint {code!r} registered twice with different texts")
+        feedback.HINTS[code] = text
+
+
+@functools.cache
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    """内置 8×8 手写数字（只读，缓存）/ The embedded 8×8 digits X (1797, 64) in [0, 1], y (1797,).
+
+    Loaded in the trusted parent only; the worker receives the training part as arrays.
+    """
+    from nncore.data import load_digits
+
+    X, y = load_digits()
+    X.setflags(write=False)
+    y.setflags(write=False)
+    return X, y
+
+
+def digit_split(rng: np.random.Generator, sizes: Sequence[int]) -> list[np.ndarray]:
+    """数字数据的随机划分（每个学生不同）/ Disjoint random index sets of the given sizes."""
+    X, _ = digits()
+    order = rng.permutation(X.shape[0])
+    out, start = [], 0
+    for n in sizes:
+        out.append(np.sort(order[start : start + n]))
+        start += n
+    return out
+
+
+def xavier_params(rng: np.random.Generator, sizes: Sequence[int]) -> list[np.ndarray]:
+    """Xavier 初值（由评分器生成）/ Xavier-uniform weights and zero biases, [W1, b1, W2, b2, …]."""
+    params: list[np.ndarray] = []
+    for n_in, n_out in pairwise(sizes):
+        r = np.sqrt(6.0 / (n_in + n_out))
+        params += [rng.uniform(-r, r, (n_in, n_out)), np.zeros(n_out)]
+    return params
+
+
+def param_shapes(sizes: Sequence[int]) -> list[tuple[int, ...]]:
+    """参数形状 / Shapes of [W1, b1, W2, b2, …] for layer sizes ``sizes``."""
+    out: list[tuple[int, ...]] = []
+    for n_in, n_out in pairwise(sizes):
+        out += [(n_in, n_out), (n_out,)]
+    return out
+
+
+def check_params(value: Any, shapes: list[tuple[int, ...]], what: str) -> list[Comparison]:
+    """检查返回的参数列表 / Type, shape and finiteness of a returned list of parameter arrays.
+
+    Returns the failed comparisons (empty when the parameters are usable).
+    """
+    if not isinstance(value, list | tuple) or len(value) != len(shapes):
+        n = len(value) if isinstance(value, list | tuple) else 0
+        return [
+            Comparison(
+                BAD_SHAPE if isinstance(value, list | tuple) else BAD_TYPE,
+                what,
+                got_shape=(n,),
+                want_shape=(len(shapes),),
+                got_type=type(value).__name__,
+            )
+        ]
+    bad: list[Comparison] = []
+    for k, (p, shape) in enumerate(zip(value, shapes, strict=True)):
+        arr = as_numeric_array(p)
+        name = f"{what}[{k}]"
+        if arr is None:
+            bad.append(Comparison(BAD_TYPE, name, got_type=type(p).__name__, want_shape=shape))
+        elif arr.shape != shape:
+            bad.append(Comparison(BAD_SHAPE, name, got_shape=arr.shape, want_shape=shape))
+        elif not np.all(np.isfinite(arr.astype(np.float64))):
+            n_bad = int(np.sum(~np.isfinite(arr.astype(np.float64))))
+            bad.append(Comparison(NONFINITE, name, got_shape=arr.shape, want_shape=shape,
+                                  first_bad=tuple(int(i) for i in np.argwhere(
+                                      ~np.isfinite(arr.astype(np.float64)))[0]),
+                                  n_bad=n_bad, n_total=int(arr.size)))  # fmt: skip
+    return bad
+
+
+def network(sizes: Sequence[int], activations: Sequence[str], params: Sequence[Any]) -> MLP:
+    """用（已检查的）参数建 nncore 网络 / An nncore MLP holding checked parameters."""
+    net = MLP(list(sizes), activations=list(activations), seed=0)
+    for p, value in zip(net.params, params, strict=True):
+        p[...] = np.asarray(value, dtype=np.float64)
+    return net
+
+
+def property_case(
+    label: tuple[str, str], problems: list[tuple[str, str, str]], reply: Reply | None = None
+) -> Case:
+    """按性质判定的用例 / A case judged by properties.
+
+    ``problems`` lists ``(hint code, zh, en)`` for each violated property (empty: passed); the
+    first one becomes the case's note. The texts describe the student's own output only.
+    """
+    if not problems:
+        return Case(label[0], label[1], True)
+    _, zh, en = problems[0]
+    hints = [c for c, _, _ in problems if c]
+    return Case(label[0], label[1], False, hints=list(dict.fromkeys(hints)), note_zh=zh,
+                note_en=en, reply=reply)  # fmt: skip
+
+
+def threshold_case(
+    label: tuple[str, str],
+    value: float,
+    *,
+    at_least: float | None = None,
+    at_most: float | None = None,
+    what: tuple[str, str],
+    fmt: str = "{:.4f}",
+    hint: str = "training_poor",
+) -> Case:
+    """阈值用例 / A case that passes when ``value`` is ≥ ``at_least`` / ≤ ``at_most``.
+
+    The message shows the student's own value and the documented threshold (no oracle value).
+    """
+    ok = bool(np.isfinite(value))
+    if at_least is not None:
+        ok = ok and value >= at_least
+    if at_most is not None:
+        ok = ok and value <= at_most
+    if ok:
+        return Case(label[0], label[1], True)
+    need_zh = f"≥ {fmt.format(at_least)}" if at_least is not None else f"≤ {fmt.format(at_most)}"
+    got = fmt.format(value) if np.isfinite(value) else "NaN/inf"
+    return Case(
+        label[0],
+        label[1],
+        False,
+        hints=[hint],
+        note_zh=f"{what[0]} 为 {got}，要求 {need_zh}",
+        note_en=f"{what[1]} is {got}; required {need_zh}",
+    )
+
+
+def failed_params_case(label: tuple[str, str], bad: list[Comparison]) -> Case:
+    """参数不可用 / A case failed because the returned parameters are unusable."""
+    hints = [c for comp in bad for c in feedback.symptom_hints(comp)]
+    return Case(label[0], label[1], False, comparisons=bad, hints=hints)
+
+
+def accuracy(net: MLP, X: np.ndarray, y: np.ndarray) -> float:
+    """留出数据上的准确率 / Accuracy of ``net`` on held-out (X, y) (nncore's rule)."""
+    from nncore.training import accuracy as _accuracy
+
+    with np.errstate(all="ignore"):
+        out = net.predict(X)
+    if not np.all(np.isfinite(out)):
+        return float("nan")
+    return _accuracy(out, y)
+
+
+def as_stat(value: Any, shape: tuple[int, ...]) -> np.ndarray | None:
+    """返回的统计量（如 μ、σ）/ A returned statistic as float64 of ``shape``, or None."""
+    arr = as_numeric_array(value)
+    if arr is None or arr.size != int(np.prod(shape)):
+        return None
+    arr = arr.astype(np.float64).reshape(shape)
+    return arr if np.all(np.isfinite(arr)) else None
+
+
+def compare_stat(value: Any, want: np.ndarray, what: str, shape: tuple[int, ...]) -> Comparison:
+    """比较返回的统计量 / Compare a returned statistic with the oracle's (same rules as arrays)."""
+    from grader.compare import compare_array
+
+    arr = as_numeric_array(value)
+    if arr is not None and arr.size == int(np.prod(shape)):
+        value = arr.reshape(shape)
+    return compare_array(value, np.asarray(want).reshape(shape), what)
