@@ -800,7 +800,7 @@ def _sgd_cases(rng: np.random.Generator) -> list[SgdCase]:
 
 #: The held-out training run of a3.sgd_epoch (thresholds: :mod:`grader.suites.calibrate`).
 SGD_RUN = {"sizes": [64, 32, 10], "activations": ["sigmoid", "softmax"], "loss": "ce",
-           "lr": 0.5, "batch_size": 32, "epochs": 8, "lam": 0.0}  # fmt: skip
+           "lr": 1.0, "batch_size": 32, "epochs": 10, "lam": 0.0}  # fmt: skip
 SGD_SPLIT = (1000, 797)
 SGD_MIN_ACCURACY = 0.85
 
@@ -947,7 +947,7 @@ EX4 = {"sizes": [64, 100, 10], "activations": ["sigmoid", "softmax"], "loss": "c
        "optimizer": "momentum", "lr": 0.3, "beta": 0.9, "epochs": 15, "batch_size": 32,
        "lam": 1e-3}  # fmt: skip
 EX3_MIN_ACCURACY = 0.96
-EX4_MIN_ACCURACY = 0.93
+EX4_MIN_ACCURACY = 0.92
 
 
 def example2_setup(rng: np.random.Generator) -> dict[str, Any]:
