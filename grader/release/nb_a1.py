@@ -36,7 +36,7 @@ def notebook() -> nbformat.NotebookNode:
 run `pytest` in this folder for the public points table. The hidden tests decide the grade.
 """
     )
-    nb.code(SETUP)
+    nb.setup(SETUP)
     nb.md(
         r"""
 ## 1. 激活函数 / Activation functions

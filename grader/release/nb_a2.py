@@ -40,7 +40,7 @@ then run this notebook top to bottom. `pytest` in this folder prints the public 
 the hidden tests (exact symbolic gradients included) decide the grade.
 """
     )
-    nb.code(SETUP)
+    nb.setup(SETUP)
     nb.md(
         r"""
 ## 1. 全连接层 / The dense layer

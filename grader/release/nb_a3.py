@@ -53,7 +53,7 @@ def notebook() -> nbformat.NotebookNode:
 the grade.
 """
     )
-    nb.code(SETUP)
+    nb.setup(SETUP)
 
     # ---------------------------------------------------------------- mini-batches, SGD
     nb.md(

@@ -60,7 +60,7 @@ code of a2/a3 is given. Run this notebook top to bottom and answer the written q
 `pytest` in this folder prints the public points table; the hidden tests decide the grade.
 """
     )
-    nb.code(SETUP)
+    nb.setup(SETUP)
 
     # ---------------------------------------------------------------- vanishing gradients
     nb.md(

@@ -14,6 +14,19 @@ from grader.manifest import Assignment, cell_id
 
 SCHEMA = 3
 
+#: Appended to every notebook's setup cell: plot labels are bilingual, so use a Chinese-capable
+#: font where one is installed, and keep quiet about missing glyphs where none is.
+PLOT_FONTS = """
+# 图中的中文：有中文字体就用 / Chinese in plot labels: use a CJK font where one is installed
+import warnings
+from matplotlib import font_manager
+_cjk = sorted({f.name for f in font_manager.fontManager.ttflist
+               if any(k in f.name for k in ("CJK", "Hei", "PingFang", "Han Sans", "WenQuanYi"))})
+plt.rcParams["font.sans-serif"] = _cjk[:1] + plt.rcParams["font.sans-serif"]
+plt.rcParams["axes.unicode_minus"] = False
+warnings.filterwarnings("ignore", message="Glyph .* missing from")
+"""
+
 
 def _meta(grade_id: str, *, grade: bool, solution: bool, locked: bool, points: float | None):
     meta = {
@@ -50,6 +63,10 @@ class NotebookBuilder:
     def code(self, src: str) -> None:
         """普通代码单元 / A plain code cell."""
         self.cells.append(nbformat.v4.new_code_cell(src.strip()))
+
+    def setup(self, src: str) -> None:
+        """第一个代码单元：导入与绘图字体 / The setup cell: imports, then :data:`PLOT_FONTS`."""
+        self.code(src.strip() + "\n" + PLOT_FONTS)
 
     def solution(self, name: str, src: str) -> None:
         """学生作答的代码单元（含 ### BEGIN/END SOLUTION）/ A code cell the student completes."""
