@@ -204,7 +204,184 @@ MISTAKES = (
     ),
 )
 
-#: The demo's "typical mistakes" student: several of the above at once.
+_SGD_LOSS = "        J, grads = model.loss(X[idx], y[idx], loss, lam)\n"
+
+MISTAKES = (
+    *MISTAKES,
+    # --- a3 训练实践 ----------------------------------------------------------------------
+    Mistake(
+        "momentum_sign",
+        "a3",
+        "冲量法写成 θ := θ − v（符号反了）",
+        "momentum as θ := θ − v (wrong sign)",
+        (
+            Patch(
+                "optim.py",
+                "    return [p + v for p, v in zip(params, new_v, strict=True)], new_v\n",
+                "    return [p - v for p, v in zip(params, new_v, strict=True)], new_v\n",
+            ),
+        ),
+        "a3.momentum",
+        "momentum_sign",
+    ),
+    Mistake(
+        "weight_decay_on_bias",
+        "a3",
+        "sgd_epoch 自己给每个参数（含偏置）加 λ/|B|·θ",
+        "sgd_epoch adds λ/|B|·θ to every parameter itself (biases included)",
+        (
+            Patch(
+                "training.py",
+                _SGD_LOSS,
+                "        J, grads = model.loss(X[idx], y[idx], loss)\n"
+                "        grads = [g + lam / idx.size * p for g, p in zip(grads, model.params)]\n",
+            ),
+        ),
+        "a3.sgd_epoch",
+        "weight_decay_on_bias",
+    ),
+    Mistake(
+        "zscore_test_statistics",
+        "a3",
+        "zscore_transform 在要变换的（测试）数据上重新计算 μ、σ",
+        "zscore_transform recomputes μ and σ on the (test) data it transforms",
+        (
+            Patch(
+                "preprocessing.py",
+                "    return (np.asarray(X, dtype=np.float64) - mean) / np.where(std > 0, std, 1.0)\n",
+                "    X = np.asarray(X, dtype=np.float64)\n"
+                "    return (X - X.mean(axis=0)) / X.std(axis=0)\n",
+            ),
+        ),
+        "a3.normalise",
+        "test_statistics",
+    ),
+    Mistake(
+        "std_zero_division",
+        "a3",
+        "z-score 直接除以 σ（常数特征除以零）",
+        "z-score divides by σ directly (a constant feature divides by zero)",
+        (
+            Patch(
+                "preprocessing.py",
+                "    return (np.asarray(X, dtype=np.float64) - mean) / np.where(std > 0, std, 1.0)\n",
+                "    return (np.asarray(X, dtype=np.float64) - mean) / std\n",
+            ),
+        ),
+        "a3.normalise",
+        "std_zero",
+    ),
+    Mistake(
+        "early_stopping_not_restoring",
+        "a3",
+        "早停：没有改进时也把 best_epoch 设为当前轮（fit 恢复的是最后一轮）",
+        "early stopping: best_epoch set to the current epoch without improvement (fit restores "
+        "the last epoch)",
+        (
+            Patch(
+                "training.py",
+                "    return best_loss, best_epoch, wait, wait >= patience\n",
+                "    return best_loss, epoch, wait, wait >= patience\n",
+            ),
+        ),
+        "a3.early_stopping",
+        "early_stop_not_restoring",
+    ),
+    Mistake(
+        "early_stopping_off_by_one",
+        "a3",
+        "早停：wait > patience 才停（多等一轮）",
+        "early stopping: stops only when wait > patience (one epoch late)",
+        (
+            Patch(
+                "training.py",
+                "    return best_loss, best_epoch, wait, wait >= patience\n",
+                "    return best_loss, best_epoch, wait, wait > patience\n",
+            ),
+        ),
+        "a3.early_stopping",
+        "early_stop_off_by_one",
+    ),
+    Mistake(
+        "minibatches_drop_last",
+        "a3",
+        "小批量丢掉了最后一个不满的批次",
+        "mini-batches drop the last, smaller batch",
+        (
+            Patch(
+                "optim.py",
+                "    for start in range(0, m, batch_size):\n",
+                "    for start in range(0, m - batch_size + 1, batch_size):\n",
+            ),
+        ),
+        "a3.minibatches",
+        "batches_cover",
+    ),
+    Mistake(
+        "imports_nncore_a3",
+        "a3",
+        "归一化从 nncore 导入参考答案",
+        "normalisation imports the reference solution from nncore",
+        (
+            Patch(
+                "preprocessing.py",
+                "import numpy as np\n",
+                "import numpy as np\n\ntry:\n    from nncore.data import preprocessing as _ref\n"
+                "except ImportError:\n    _ref = None\n",
+            ),
+        ),
+        "a3.normalise",
+        None,
+    ),
+    # --- a4 深度网络的问题 ---------------------------------------------------------------
+    Mistake(
+        "residual_no_skip_backward",
+        "a4",
+        "残差块反向漏了跳跃路径（∂J/∂a 只有经过两层的部分）",
+        "residual backward without the skip path (∂J/∂a only through the layers)",
+        (
+            Patch(
+                "residual.py",
+                "    return dout + da_dense, dW1, db1, dW2, db2\n",
+                "    return da_dense, dW1, db1, dW2, db2\n",
+            ),
+        ),
+        "a4.residual",
+        "residual_skip_backward",
+    ),
+    Mistake(
+        "dae_corrupts_target",
+        "a4",
+        "corrupt 就地修改 X（X *= mask），重构目标也成了加噪的输入",
+        "corrupt modifies X in place (X *= mask), so the reconstruction target is noisy too",
+        (
+            Patch(
+                "autoencoder.py",
+                "    return X * mask, mask\n",
+                "    X *= mask\n    return X, mask\n",
+            ),
+        ),
+        "a4.dae",
+        "dae_noisy_target",
+    ),
+    Mistake(
+        "norms_reversed",
+        "a4",
+        "逐层梯度范数的顺序反了（从输出一侧开始）",
+        "per-layer gradient norms in reverse order (output side first)",
+        (
+            Patch(
+                "vanishing.py",
+                "    return [float(np.linalg.norm(g)) for g in grads[0::2]]\n",
+                "    return [float(np.linalg.norm(g)) for g in grads[0::2]][::-1]\n",
+            ),
+        ),
+        "a4.gradient_norms",
+        "norms_order",
+    ),
+)
+
+#: The demo's "typical mistakes" students (one per assignment): several of the above at once.
 TYPICAL = (
     "transposed_w",
     "missing_fprime",
@@ -212,6 +389,13 @@ TYPICAL = (
     "unstable_bce",
     "inplace_update",
     "unstable_sigmoid",
+    "momentum_sign",
+    "weight_decay_on_bias",
+    "zscore_test_statistics",
+    "early_stopping_not_restoring",
+    "residual_no_skip_backward",
+    "dae_corrupts_target",
+    "norms_reversed",
 )
 
 

@@ -34,11 +34,16 @@ RANDOM = ("随机用例", "random case")
 heldout.register_hints(
     {
         "momentum_sign": (
-            "冲量法的符号：v := β v − α ∂J/∂θ，θ := θ + v（速度里是减号，参数上是加号）。你的结果像是符号反了"
-            "（或用了 v := βv + α∂J/∂θ、θ := θ − v 这种另一套约定，和文档的 v 不一致）。",
-            "Momentum signs: v := β v − α ∂J/∂θ, then θ := θ + v (minus inside the velocity, plus "
-            "on the parameters). Your result looks like a flipped sign (or the other convention "
-            "v := βv + α∂J/∂θ, θ := θ − v, whose v is not the docstring's).",
+            "冲量法的符号：v := β v − α ∂J/∂θ，然后 θ := θ + v（速度里是减号，参数上是加号）；你的结果像是写成了 θ := θ − v。",
+            "Momentum signs: v := β v − α ∂J/∂θ, then θ := θ + v (minus inside the velocity, "
+            "plus on the parameters); your result looks like θ := θ − v.",
+        ),
+        "momentum_convention": (
+            "你用了另一套约定 v := β v + α ∂J/∂θ、θ := θ − v：它的 v 与文档的 v 符号相反，和传入的速度不一致。"
+            "请按文档：v := β v − α ∂J/∂θ，θ := θ + v。",
+            "You used the other convention v := β v + α ∂J/∂θ, θ := θ − v: its v has the "
+            "opposite sign of the docstring's, so it does not fit the velocities passed in. "
+            "Follow the docstring: v := β v − α ∂J/∂θ, θ := θ + v.",
         ),
         "momentum_old_velocity": (
             "参数要用新的速度更新：先算 v := β v − α ∂J/∂θ，再 θ := θ + v（不是旧的 v）。",
@@ -327,10 +332,10 @@ def momentum(ctx: Context) -> list[Case]:
                     new_p[i],
                     pick_item(0, i),
                     {
-                        "momentum_sign": p - other_v,
+                        "momentum_sign": p - new_v[i],
+                        "momentum_convention": p - other_v,
                         "momentum_old_velocity": p + v,
                         "momentum_no_beta": p + v - lr * g,
-                        "sign_error": p - new_v[i],
                     },
                 )
             )
@@ -339,7 +344,7 @@ def momentum(ctx: Context) -> list[Case]:
                     f"v_{i + 1}",
                     new_v[i],
                     pick_item(1, i),
-                    {"momentum_sign": other_v, "momentum_no_beta": v - lr * g},
+                    {"momentum_convention": other_v, "momentum_no_beta": v - lr * g},
                 )
             )
         args: tuple[Any, ...] = (params, grads, vel, lr) if default else (params, grads, vel, lr, b)
@@ -477,7 +482,7 @@ def normalise(ctx: Context) -> list[Case]:
     # a constant feature: σ_j = 0 must not divide by zero
     Xc = Xtr.copy()
     j = int(rng.integers(n))
-    Xc[:, j] = float(rng.uniform(-5, 5))
+    Xc[:, j] = float(rng.integers(-8, 8)) + 0.5  # exactly representable: σ_j == 0 exactly
     mu_c, sd_c = P.zscore_fit(Xc)
     Xte_c = Xte.copy()
     Xte_c[:, j] = Xc[0, j] + rng.uniform(-1, 1, Xte.shape[0])
@@ -497,7 +502,7 @@ def normalise(ctx: Context) -> list[Case]:
         )
         if not tr.passed and ("nonfinite" in tr.hints or "overflow_warning" in tr.hints
                               or "unstable" in tr.hints or _has_nonfinite(tr)):  # fmt: skip
-            tr.hints.insert(0, "std_zero")
+            tr.hints = ["std_zero", *(h for h in tr.hints if h not in _NUMERIC_HINTS)]
         cases.append(tr)
     else:
         cases.append(fit_case)
@@ -536,9 +541,12 @@ def normalise(ctx: Context) -> list[Case]:
         stable=True,
     )
     if not mm.passed and _has_nonfinite(mm):
-        mm.hints.insert(0, "std_zero")
+        mm.hints = ["std_zero", *(h for h in mm.hints if h not in _NUMERIC_HINTS)]
     cases.append(mm)
     return cases
+
+
+_NUMERIC_HINTS = ("nonfinite", "unstable", "overflow_warning")
 
 
 def _has_nonfinite(case: Case) -> bool:
@@ -660,6 +668,12 @@ def early_stopping(ctx: Context) -> list[Case]:
             continue
         case = case_from_reply(reply, expects, label)
         got = reply.value if isinstance(reply.value, dict) else {}
+        stops = got.get("stop")
+        if isinstance(stops, np.ndarray) and stops.ndim == 1 and stops.size != want["stop"].size:
+            late = stops.size > want["stop"].size
+            case.comparisons = []
+            case.note_zh = "停止得比耐心规则" + ("晚" if late else "早")
+            case.note_en = "stopped " + ("later" if late else "earlier") + " than the patience rule"
         be = got.get("best_epoch")
         if isinstance(be, np.ndarray) and be.ndim == 1:
             restored = _restored(be)
