@@ -195,28 +195,34 @@ def setup_assignment(course_root: Path, aid: str, kit_root: Path = KIT_ROOT) -> 
     src = course.path("source", None, aid)
     rel = course.path("release", None, aid)
     lines = []
-    if src.resolve() != kit_src:
-        if src.exists():
-            shutil.rmtree(src)
-        shutil.copytree(kit_src, src, ignore=_IGNORE)
-        lines.append(f"源目录 / source: {src} ← {kit_src}")
-    problems = hidden_test_problems(src)
-    if problems:
-        raise BridgeError("\n".join(problems))
-    result = _run_child("generate", course.root, aid, [""], DEFAULT_TIMEOUT)[""]
-    if not result.get("success"):
-        raise BridgeError(
-            f"nbgrader generate_assignment {aid} 失败 / failed:\n{result.get('error', '')}"
-        )
+    with tempfile.TemporaryDirectory(prefix="nnkit-setup-") as tmp:
+        # Snapshot the kit's stripped release first: nbgrader writes its own (unstripped .py)
+        # release, which may be the kit's folder itself when the course is the kit.
+        snapshot = Path(tmp) / "release"
+        shutil.copytree(kit_rel, snapshot, ignore=_IGNORE)
+        if src.resolve() != kit_src:
+            if src.exists():
+                shutil.rmtree(src)
+            shutil.copytree(kit_src, src, ignore=_IGNORE)
+            lines.append(f"源目录 / source: {src} ← {kit_src}")
+        problems = hidden_test_problems(src)
+        if problems:
+            raise BridgeError("\n".join(problems))
+        try:
+            result = _run_child("generate", course.root, aid, [""], DEFAULT_TIMEOUT)[""]
+        finally:
+            if rel.exists():
+                shutil.rmtree(rel)
+            shutil.copytree(snapshot, rel)
+        if not result.get("success"):
+            raise BridgeError(
+                f"nbgrader generate_assignment {aid} 失败 / failed:\n{result.get('error', '')}"
+            )
     lines.append(f"nbgrader generate_assignment {aid}: 成绩库已登记 / recorded in the gradebook")
-    if rel.resolve() != kit_rel:
-        if rel.exists():
-            shutil.rmtree(rel)
-        shutil.copytree(kit_rel, rel, ignore=_IGNORE)
-        lines.append(
-            f"发布目录 / release: {rel} ← {kit_rel}（.py 已去除解答 / solutions stripped "
-            "from the .py modules）"
-        )
+    lines.append(
+        f"发布目录 / release: {rel} ← {kit_rel}（.py 已去除解答 / solutions stripped from the "
+        ".py modules）"
+    )
     leaks = [
         str(p)
         for p in rel.rglob("*.py")
@@ -449,6 +455,7 @@ class StudentOutcome:
     written: dict[str, float] = field(default_factory=dict)
     kernel_scores: dict[str, float | None] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    isolation: str = ""
 
 
 def list_students(course: Course, aid: str) -> list[str]:
@@ -552,7 +559,7 @@ def autograde(
     reports_dir.mkdir(parents=True, exist_ok=True)
 
     for k, s in enumerate(students, 1):
-        log(f"[{k}/{len(students)}] nbgrader autograde {aid} {s} …")
+        log(f"[{k}/{len(students)}] nbgrader 自动评分 / autograde {aid} {s} …")
         result = _run_child("autograde", course.root, aid, [s], timeout)[s]
         o = outcomes[s]
         (reports_dir / s).mkdir(parents=True, exist_ok=True)
@@ -589,6 +596,8 @@ def autograde(
             )
             report = {"tasks": []}
             code = code or 3
+        iso = report.get("isolation", {})
+        o.isolation = f"{iso.get('level', '?')} — {iso.get('description_en', '')}" if iso else ""
         o.trusted_total = float(report.get("total", 0.0))
         o.trusted_max = float(report.get("max_total", 0.0))
         o.kernel_scores = _kernel_scores(course, a, s) if o.nbgrader == "ok" else {}

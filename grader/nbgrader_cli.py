@@ -113,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
                     f"written): {', '.join(failed)}"
                 )
             course = bridge.Course.open(args.course)
+            iso = next((o.isolation for o in outcomes if o.isolation), "?")
+            print(f"可信评分器隔离级别 / trusted grader isolation: {iso}")
             print(
                 f"可信报告 / trusted reports: {course.reports(args.assignment)}; 思考题等人工评分单元"
                 "请在 formgrader 中评分 / grade the written answers in formgrader"

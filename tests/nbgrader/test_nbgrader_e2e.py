@@ -157,6 +157,11 @@ def test_commands_succeed(course: dict[str, Any]) -> None:
         r = course[step]
         assert r.returncode == 0, f"{step}: {r.stdout}\n{r.stderr}"
     assert "s0_broken" in course["autograde"].stdout
+    # setup: nbgrader's release (.py copied verbatim, with solutions) replaced by the kit's build
+    for name in bridge.module_files(A):
+        released = (course["root"] / "release" / AID / name).read_bytes()
+        assert released == (ROOT / "assignments" / A.folder / name).read_bytes()
+        assert b"BEGIN SOLUTION" not in released
 
 
 def test_broken_notebook_does_not_abort_the_batch(course: dict[str, Any]) -> None:
