@@ -41,7 +41,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,6 +140,25 @@ def _nbgrader_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return env
+
+
+@contextlib.contextmanager
+def gradebook(course: Course) -> Iterator[Any]:
+    """打开课程成绩库 / Open the course's gradebook (nbgrader's ``Gradebook``).
+
+    A new database is created by nbgrader's ``alembic`` script: the environment's scripts
+    folder is put on PATH while the gradebook opens.
+    """
+    from nbgrader.api import Gradebook
+
+    old = os.environ.get("PATH", "")
+    os.environ["PATH"] = _nbgrader_env()["PATH"]
+    try:
+        gb = Gradebook(course.db_url, course.course_id)
+    finally:
+        os.environ["PATH"] = old
+    with gb:
+        yield gb
 
 
 # ------------------------------------------------------------------------------ hidden tests
@@ -355,11 +374,11 @@ def check_gradebook(course: Course, a: Assignment) -> list[str]:
     Every autograded grade cell (code, not a solution) must be a task of the trusted grader:
     otherwise its score would come from the student's kernel. Returns problems (zh/en).
     """
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     nb_name = Path(a.notebook).stem
     problems: list[str] = []
-    with Gradebook(course.db_url, course.course_id) as gb:
+    with gradebook(course) as gb:
         try:
             nb = gb.find_notebook(nb_name, a.id)
         except MissingEntry:
@@ -396,13 +415,13 @@ def write_trusted_scores(
     the zh/en summary. Creates the student and submission when nbgrader did not get that far.
     Manual (written-answer) cells are not touched. Returns cell id -> score written.
     """
-    from nbgrader.api import Comment, Gradebook, MissingEntry
+    from nbgrader.api import Comment, MissingEntry
 
     nb_name = Path(a.notebook).stem
     cells = auto_cells(a)
     by_task = {t["id"]: t for t in report.get("tasks", [])}
     written: dict[str, float] = {}
-    with Gradebook(course.db_url, course.course_id) as gb:
+    with gradebook(course) as gb:
         gb.update_or_create_student(student)
         try:
             gb.find_submission(a.id, student)
@@ -483,11 +502,11 @@ def check_modules_kept(course: Course, a: Assignment, student: str) -> list[str]
 
 def _kernel_scores(course: Course, a: Assignment, student: str) -> dict[str, float | None]:
     """nbgrader 在学生内核中得到的 auto_score（仅供对照）/ Kernel auto_scores, for reference."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     out: dict[str, float | None] = {}
     nb_name = Path(a.notebook).stem
-    with Gradebook(course.db_url, course.course_id) as gb:
+    with gradebook(course) as gb:
         for cid in auto_cells(a):
             try:
                 out[cid] = gb.find_grade(cid, nb_name, a.id, student).auto_score
@@ -685,12 +704,12 @@ def export_csv(course_root: Path, out: Path, assignments: Sequence[str] | None =
     import csv
     import io
 
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     course = Course.open(course_root)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    with Gradebook(course.db_url, course.course_id) as gb:
+    with gradebook(course) as gb:
         chosen = [x.name for x in gb.assignments]
         if assignments:
             chosen = [x for x in chosen if x in assignments]
