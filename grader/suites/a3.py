@@ -774,10 +774,21 @@ def replay(
 
 
 def _flat(value: Any) -> np.ndarray:
-    """参数列表展平 / Flatten a list of parameter arrays (raises on malformed input)."""
-    if not isinstance(value, list | tuple):
+    """参数列表展平 / Flatten a list of parameter arrays (TypeError on malformed input)."""
+    if not isinstance(value, list | tuple) or not value:
         raise TypeError("not a list")
-    return np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in value])
+    try:
+        return np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in value])
+    except ValueError as exc:
+        raise TypeError("not numeric") from exc
+
+
+def _floats(value: Any) -> np.ndarray:
+    """每轮返回的损失 / The values returned by every epoch as floats (TypeError if not)."""
+    try:
+        return np.asarray([float(x) for x in value])
+    except (ValueError, OverflowError) as exc:
+        raise TypeError("not numeric") from exc
 
 
 def _sgd_cases(rng: np.random.Generator) -> list[SgdCase]:
@@ -916,7 +927,7 @@ def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
         Expect("θ（训练后 / after training）", flat, lambda r: _flat(r["params"]), mistakes_p,
                rtol=1e-7),
         Expect("Σ|B|J_B/m", np.asarray(weighted),
-               lambda r: np.asarray([float(x) for x in r["losses"]]),
+               lambda r: _floats(r["losses"]),
                {"epoch_loss_mean": np.asarray(means), "epoch_loss_last": np.asarray(last)},
                rtol=1e-7),
     ]  # fmt: skip
