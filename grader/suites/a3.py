@@ -289,10 +289,9 @@ def minibatches_task(ctx: Context) -> list[Case]:
     return cases
 
 
-def _as_call(reply: Reply, function: str) -> Reply:
-    """把驱动例程的失败归到学生函数 / Attribute a failed driver routine to the student function."""
-    reply.function = function
-    return reply
+def _as_call(reply: Reply, function: str, functions: tuple[str, ...] = ()) -> Reply:
+    """把驱动例程的失败归到学生函数 / Attribute a failed driver routine to a student function."""
+    return heldout.attribute(reply, function, functions)
 
 
 # ------------------------------------------------------------------------------------------
@@ -1058,10 +1057,14 @@ def example2_score(setup: dict[str, Any], value: Any) -> dict[str, Any]:
     return out
 
 
+_TRAIN_FUNCS = ("training.sgd_epoch", "optim.momentum_update", "optim.minibatches",
+                "losses.weight_decay")  # fmt: skip
+EX2_FUNCS = ("preprocessing.zscore_fit", "preprocessing.zscore_transform", *_TRAIN_FUNCS)
+
+
 @task(
     "a3.example2",
-    ("preprocessing.zscore_fit", "preprocessing.zscore_transform", "training.sgd_epoch",
-     "optim.momentum_update", "optim.minibatches", "losses.weight_decay"),
+    EX2_FUNCS,
     credit=ALL,
     checked_zh=f"例题2：y = x + 0.3 sin(2πx) + ε 的 {EX2['m']} 个样本，x 先用你的 zscore_fit/zscore_transform 标准化，"
     f"1-{EX2['hidden']}-1 网络（sigmoid 隐层、线性输出）用给定的 fit（冲量法、全批量、λ = {EX2['lam']}）从 4 组初值"
@@ -1086,7 +1089,8 @@ def example2(ctx: Context) -> list[Case]:
         ("每个初值的 MSE（无发散）", "MSE of every initialisation (no divergence)"),
     ]
     if not reply.ok:
-        return [Case(*lab, False, reply=_as_call(reply, "training.fit")) for lab in labels]
+        fail = _as_call(reply, "training.fit", EX2_FUNCS)
+        return [Case(*lab, False, reply=fail) for lab in labels]
     score = example2_score(setup, reply.value)
     stats = [c for c in score["stats"] if not c.ok]
     cases = [
@@ -1140,7 +1144,7 @@ def _digits_task(ctx: Context, which: int, threshold: float) -> list[Case]:
     label = ("留出数据上的准确率", "accuracy on held-out digits")
     reply = ctx.run("fit_runs", setup["spec"], setup["inits"], setup["X"], setup["y"])
     if not reply.ok:
-        return [Case(*label, False, reply=_as_call(reply, "training.fit"))]
+        return [Case(*label, False, reply=_as_call(reply, "training.fit", _TRAIN_FUNCS))]
     acc, bad = digits_score(setup, reply.value)
     if acc is None:
         return [heldout.failed_params_case(label, bad)]
@@ -1148,10 +1152,6 @@ def _digits_task(ctx: Context, which: int, threshold: float) -> list[Case]:
         heldout.threshold_case(label, acc, at_least=threshold,
                                what=("留出数据上的准确率", "held-out accuracy"), fmt="{:.3f}")
     ]  # fmt: skip
-
-
-_TRAIN_FUNCS = ("training.sgd_epoch", "optim.momentum_update", "optim.minibatches",
-                "losses.weight_decay")  # fmt: skip
 
 
 @task(

@@ -277,7 +277,7 @@ def residual(ctx: Context) -> list[Case]:
 def _routine_case(reply: Reply, expects: list[Expect], label: tuple[str, str], fn: str) -> Case:
     """驱动例程的回复 → 用例（含就地修改）/ A case from a driver routine's reply."""
     if not reply.ok:
-        reply.function = fn
+        heldout.attribute(reply, fn)
         return Case(label[0], label[1], False, reply=reply)
     case = case_from_reply(reply, expects, label)
     if isinstance(reply.value, dict) and reply.value.get("mutated"):
@@ -306,7 +306,7 @@ def _corrupt_case(ctx: Context, dtype: type, label: tuple[str, str]) -> Case:
     inverted = (1 - mask).astype(dtype)
     reply = ctx.run("corrupt", X, noise, seed)
     if not reply.ok:
-        reply.function = "autoencoder.corrupt"
+        heldout.attribute(reply, "autoencoder.corrupt")
         return Case(label[0], label[1], False, reply=reply)
     expects = [
         Expect("x̃", xt, pick_item("first", 0), {"mask_inverted": X * inverted}, dtype=dtype),
@@ -478,7 +478,7 @@ def pretraining(ctx: Context) -> list[Case]:
     label = ("编码器的读出准确率（留出数据）", "read-out accuracy of the encoders (held out)")
     reply = ctx.run("pretrain", setup["X"], setup["sizes"], setup["kwargs"])
     if not reply.ok:
-        reply.function = "autoencoder.pretrain_layers"
+        heldout.attribute(reply, "autoencoder.pretrain_layers")
         return [Case(*label, False, reply=reply)]
     acc, bad = pretrain_score(setup, reply.value)
     if acc is None:
@@ -558,7 +558,7 @@ def saddle(ctx: Context) -> list[Case]:
                  f"{name[1]}, {'momentum' if opt == 'momentum' else 'gradient descent'}")  # fmt: skip
         reply = ctx.run("descend", kind, list(coef), start, opt, lr, beta, steps)
         if not reply.ok:
-            reply.function = "momentum.descend"
+            heldout.attribute(reply, "momentum.descend")
             cases.append(Case(*label, False, reply=reply))
             continue
         cases.append(case_from_reply(reply, expects, label))
