@@ -59,6 +59,13 @@ heldout.register_hints(
             "The penalty is R = λ/(2m) Σ w² (with the ½); its gradient is (λ/m) W (the ½ cancels "
             "the 2 of the square).",
         ),
+        "examples_depend": (
+            "例题用你的 sgd_epoch、minibatches、momentum_update 和 weight_decay 训练（例题2 还用 zscore）：先让 "
+            "a3.sgd_epoch、a3.minibatches、a3.momentum、a3.weight_decay（与 a3.normalise）通过，再看学习率和轮数。",
+            "The examples train with your sgd_epoch, minibatches, momentum_update and weight_decay "
+            "(例题2 also with the z-score): make a3.sgd_epoch, a3.minibatches, a3.momentum and "
+            "a3.weight_decay (and a3.normalise) pass first.",
+        ),
         "depends_weight_decay": (
             "这个用例（λ > 0）通过 MLP.loss 用到了你的 weight_decay，而它的结果不对：请先改好 a3.weight_decay。",
             "This case (λ > 0) uses your weight_decay through MLP.loss, and that returns wrong "
@@ -898,7 +905,7 @@ def sgd_epoch_task(ctx: Context) -> list[Case]:
                 label,
                 acc,
                 at_least=SGD_MIN_ACCURACY,
-                what=("留出数据上的准确率", "held-out accuracy"),
+                what=("准确率", "accuracy"),
                 fmt="{:.3f}",
             )
         )
@@ -1059,6 +1066,7 @@ def example2_score(setup: dict[str, Any], value: Any) -> dict[str, Any]:
 
 _TRAIN_FUNCS = ("training.sgd_epoch", "optim.momentum_update", "optim.minibatches",
                 "losses.weight_decay")  # fmt: skip
+DEPEND = ("training_poor", "examples_depend")
 EX2_FUNCS = ("preprocessing.zscore_fit", "preprocessing.zscore_transform", *_TRAIN_FUNCS)
 
 
@@ -1108,7 +1116,9 @@ def example2(ctx: Context) -> list[Case]:
     mses = score["mse"]
     what_best = ("最好的 MSE", "best MSE")
     cases.append(
-        heldout.threshold_case(labels[1], min(mses), at_most=EX2_MAX_BEST_MSE, what=what_best)
+        heldout.threshold_case(
+            labels[1], min(mses), at_most=EX2_MAX_BEST_MSE, what=what_best, hints=DEPEND
+        )
     )
     cases.append(
         heldout.threshold_case(
@@ -1149,8 +1159,10 @@ def _digits_task(ctx: Context, which: int, threshold: float) -> list[Case]:
     if acc is None:
         return [heldout.failed_params_case(label, bad)]
     return [
-        heldout.threshold_case(label, acc, at_least=threshold,
-                               what=("留出数据上的准确率", "held-out accuracy"), fmt="{:.3f}")
+        heldout.threshold_case(
+            label, acc, at_least=threshold, what=("准确率", "accuracy"), fmt="{:.3f}",
+            hints=DEPEND,
+        )
     ]  # fmt: skip
 
 

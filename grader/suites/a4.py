@@ -487,7 +487,7 @@ def pretraining(ctx: Context) -> list[Case]:
         return [case]
     return [
         heldout.threshold_case(label, acc, at_least=PRETRAIN_MIN_ACCURACY,
-                               what=("读出准确率", "read-out accuracy"), fmt="{:.3f}")
+                               what=("准确率", "accuracy"), fmt="{:.3f}")
     ]  # fmt: skip
 
 

@@ -141,7 +141,7 @@ def threshold_case(
     at_most: float | None = None,
     what: tuple[str, str],
     fmt: str = "{:.4f}",
-    hint: str = "training_poor",
+    hints: tuple[str, ...] = ("training_poor",),
 ) -> Case:
     """阈值用例 / A case that passes when ``value`` is ≥ ``at_least`` / ≤ ``at_most``.
 
@@ -160,7 +160,7 @@ def threshold_case(
         label[0],
         label[1],
         False,
-        hints=[hint],
+        hints=list(hints),
         note_zh=f"{what[0]} 为 {got}，要求 {need_zh}",
         note_en=f"{what[1]} is {got}; required {need_zh}",
     )

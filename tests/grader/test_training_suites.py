@@ -122,7 +122,8 @@ def test_training_tasks_deterministic(tmp_path: Path) -> None:
     ]
     ex3 = {t.id: t for t in a.tasks}["a3.example3"]
     assert ex3.points == 0 and "training_poor" in ex3.hints
-    assert "held-out accuracy" in ex3.message_en and "留出数据" in ex3.message_zh
+    assert "accuracy on held-out digits" in ex3.message_en and "留出数据" in ex3.message_zh
+    assert "examples_depend" in ex3.hints
 
 
 def test_pretraining_needs_trained_encoders(tmp_path: Path) -> None:
