@@ -29,6 +29,8 @@ DEMO = [[str(PY), "-m", "grader", "demo"]]
 CHECKS = [
     [str(PY), "-m", "ruff", "check", "."],
     [str(PY), "-m", "ruff", "format", "--check", "."],
+    # The committed student release must equal a fresh, fail-closed build of solutions/.
+    [str(PY), "-m", "grader", "build", "--check"],
 ]
 PYTEST = [str(PY), "-m", "pytest", "-W", "error", "-q"]
 
