@@ -270,7 +270,7 @@ A2 = Assignment(
         Given("mlp", "flatten", "nncore.mlp.flatten"),
         Given("gradcheck", "relative_error", "nncore.gradcheck.relative_error"),
         Given("exercise", "SIZES", "nncore.examples.exercise.SIZES"),
-        Given("exercise", "unflatten", "nncore.examples.exercise.unflatten"),
+        Given("exercise", "unflatten", "nncore.mlp.unflatten"),
     ),
     given_modules={"activations": "nncore.activations"},
     tasks=(
@@ -349,6 +349,7 @@ _MLP_GIVEN = tuple(
         "backprop",
         "mlp_backward",
         "flatten",
+        "unflatten",
         "parameter_names",
         "MLP",
     )

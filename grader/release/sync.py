@@ -143,9 +143,40 @@ def free_names(fn: ast.FunctionDef) -> set[str]:
     for node in ast.walk(fn):
         if isinstance(node, ast.Name):
             (bound if isinstance(node.ctx, ast.Store | ast.Del) else used).add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.Lambda) and node is not fn:
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef) and node is not fn:
+            bound.add(node.name)
+        if isinstance(node, ast.FunctionDef | ast.Lambda) and node is not fn:
             bound.update(a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg))
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
     return used - bound - set(dir(builtins))
+
+
+def check_resolvable(text: str, where: str, only: set[str] | None = None) -> None:
+    """模块中每个函数与方法用到的名字都有定义 / Every name a function or method reads resolves.
+
+    Checks top-level functions and the methods of top-level classes (``only``: just these
+    top-level names). A given helper that calls a name the student module lacks fails the
+    build here instead of failing in a student's hands.
+    """
+    tree = ast.parse(text)
+    defined = module_names(tree)
+    for node in tree.body:
+        if only is not None and getattr(node, "name", None) not in only:
+            continue
+        fns = [node] if isinstance(node, ast.FunctionDef) else []
+        if isinstance(node, ast.ClassDef):
+            fns = [n for n in node.body if isinstance(n, ast.FunctionDef)]
+        for fn in fns:
+            unresolved = free_names(fn) - defined
+            if unresolved:
+                raise BuildError(
+                    f"{where}: {fn.name} 用到模块中未定义的名字 / uses names the student module "
+                    f"does not define or import: {sorted(unresolved)} (import them from a sibling "
+                    "module, or list them as Given in grader/manifest.py)"
+                )
 
 
 def _given_text(dotted: str, indent: str) -> str:
@@ -183,6 +214,7 @@ def sync_given_module(dotted_module: str) -> str:
     out.extend(lines[pos:])
     result = GENERATED_HEADER + "\n".join(out).rstrip() + "\n"
     _check_imports(result, f"given module {dotted_module}")
+    check_resolvable(result, f"given module {dotted_module}")
     return result
 
 
@@ -298,17 +330,8 @@ def sync_module(assignment: Assignment, module: str, text: str, path: str) -> st
         )
     result = "\n".join(lines) + "\n"
 
-    # 3. every free name of every generated body resolves in the student module
-    tree = ast.parse(result)
-    defined = module_names(tree)
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name in stubs:
-            unresolved = free_names(node) - defined
-            if unresolved:
-                raise BuildError(
-                    f"{path}: {node.name} 用到模块中未定义的名字 / uses names the student module "
-                    f"does not define or import: {sorted(unresolved)} (import them from a sibling "
-                    "module, or list them as Given in grader/manifest.py)"
-                )
+    # 3. every name read by any function or method of the module (generated bodies and given
+    #    code alike) resolves in the student module
+    check_resolvable(result, path)
     _check_imports(result, path)
     return result

@@ -28,7 +28,7 @@ from nncore import layers, losses
 from nncore.activations import get_activation
 from nncore.examples.exercise import DEFAULT_THETA
 from nncore.examples.slide_values import EXAMPLE1_ALPHA
-from nncore.mlp import mlp_forward
+from nncore.mlp import mlp_forward, unflatten
 
 RANDOM = ("随机用例", "random case")
 
@@ -343,7 +343,7 @@ def _grad_expects(
     arch: symbolic.Arch, grad_flat: np.ndarray, wrong: list[np.ndarray] | None = None
 ) -> list[Expect]:
     """每层 ∂J/∂W、∂J/∂b 的期望 / Expected ∂J/∂W^(l), ∂J/∂b^(l+1) from a flat gradient."""
-    gW, gb = oracles.unflatten(grad_flat, arch.sizes)
+    gW, gb = unflatten(grad_flat, arch.sizes)
     out = []
     for l in range(len(gW)):
         mW = {"missing_fprime": wrong[2 * l]} if wrong is not None else {}
@@ -362,7 +362,7 @@ def _backward_case(
     label: tuple[str, str],
 ) -> Case:
     """一个反传用例（缓存来自学生的 mlp_forward）/ One backprop case (cache from the student)."""
-    Ws, bs = oracles.unflatten(flat, arch.sizes)
+    Ws, bs = unflatten(flat, arch.sizes)
     acts = list(arch.activations)
     _, grad = symbolic.gradient(arch, flat, X, Y)
     out = _forward(X, Ws, bs, acts)
@@ -463,7 +463,7 @@ def _sequential_update(
 
     One hidden layer, sigmoid everywhere; ``loss`` "mse" or "bce" (δ^(3) = (a^(3) − y)/m).
     """
-    Ws, bs = oracles.unflatten(theta, sizes)
+    Ws, bs = unflatten(theta, sizes)
     X = np.asarray(X, dtype=float)
     Y = np.asarray(Y, dtype=float).reshape(X.shape[0], -1)
     m = X.shape[0]
@@ -499,7 +499,7 @@ def example1(ctx: Context) -> list[Case]:
     ex = oracles.example1()
     theta = np.asarray(ex["params"], dtype=float)
     X, Y = ex["x"][None, :], ex["y"][None, :]
-    Ws, bs = oracles.unflatten(theta, (2, 2, 2))
+    Ws, bs = unflatten(theta, (2, 2, 2))
     acts = ["sigmoid", "sigmoid"]
     cases = []
     fwd = ctx.call("mlp.mlp_forward", X, Ws, bs, acts)

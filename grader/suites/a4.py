@@ -12,7 +12,6 @@ drawn from the task's seed (student + task).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
@@ -25,6 +24,7 @@ from grader.suites.common import Expect, case_from_reply, numbered, pick_item, r
 from nncore import autoencoder as AE
 from nncore import residual as R
 from nncore.activations import get_activation
+from nncore.gradcheck import numerical_gradient
 from nncore.mlp import MLP, mlp_forward
 from nncore.problems import depth_width as DW
 from nncore.problems import momentum as M
@@ -188,23 +188,6 @@ def _block(rng: np.random.Generator) -> tuple[np.ndarray, list[np.ndarray]]:
                rng.uniform(-1, 1, (H, N)), rng.uniform(-1, 1, N)]  # fmt: skip
 
 
-def finite_difference(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """中心差分（在评分器中，对 nncore 前向）/ Central differences of f() w.r.t. x (in place,
-    restored), computed in the parent on nncore's forward."""
-    grad = np.zeros_like(x)
-    it = np.nditer(x, flags=["multi_index"])
-    for _ in it:
-        i = it.multi_index
-        old = x[i]
-        x[i] = old + eps
-        fp = f()
-        x[i] = old - eps
-        fm = f()
-        x[i] = old
-        grad[i] = (fp - fm) / (2 * eps)
-    return grad
-
-
 def _fd_check(want: list[np.ndarray], fd: list[np.ndarray], what: str) -> None:
     """oracle 与有限差分一致（否则是评分器的错）/ The oracle must agree with finite differences."""
     for w, d in zip(want, fd, strict=True):
@@ -255,7 +238,7 @@ def residual(ctx: Context) -> list[Case]:
               dout: np.ndarray = dout) -> float:  # fmt: skip
             return float(np.sum(dout * R.residual_forward(a, *p, act)[0]))
 
-        fd = [finite_difference(J, x) for x in (a, W1, b1, W2, b2)]
+        fd = [numerical_gradient(J, x) for x in (a, W1, b1, W2, b2)]
         _fd_check(want, fd, "residual_backward")
         names = ("∂J/∂a^(l)", "∂J/∂W1", "∂J/∂b1", "∂J/∂W2", "∂J/∂b2")
         expects = [
@@ -374,7 +357,7 @@ def dae(ctx: Context) -> list[Case]:
               f: str = f, g: str = g, dxhat: np.ndarray = dxhat) -> float:  # fmt: skip
             return float(np.sum(dxhat * AE.dae_forward(X, mask, *p, f, g)[0]))
 
-        fd = [finite_difference(J, x) for x in p]
+        fd = [numerical_gradient(J, x) for x in p]
         _fd_check(want, fd, "dae_backward")
         names = ("∂J/∂W1", "∂J/∂b1", "∂J/∂W2", "∂J/∂b2")
         expects = [

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import time
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -81,16 +80,3 @@ def random_network(
     else:
         Y = rng.uniform(0.0, 1.0, size=(m, arch.sizes[-1]))
     return arch, flat, X, Y
-
-
-def unflatten(
-    flat: np.ndarray, sizes: tuple[int, ...]
-) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """讲义顺序向量 → 各层 W、b / Split a slide-order vector into W^(l) (N_l, N_{l+1}), b."""
-    Ws, bs, k = [], [], 0
-    for n_in, n_out in pairwise(sizes):
-        Ws.append(np.array(flat[k : k + n_in * n_out]).reshape(n_in, n_out))
-        k += n_in * n_out
-        bs.append(np.array(flat[k : k + n_out]))
-        k += n_out
-    return Ws, bs

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -19,27 +17,13 @@ import numpy as np
 from nncore._checks import bilingual
 from nncore.examples.one_step import one_step_report, render_rows
 from nncore.losses import binary_cross_entropy_with_logits, half_squared_error
-from nncore.mlp import MLP, backprop, flatten, mlp_backward, mlp_forward
+from nncore.mlp import MLP, backprop, flatten, mlp_backward, mlp_forward, unflatten
 from nncore.optim import gradient_descent_update
 
 SIZES = (2, 2, 1)
 DEFAULT_THETA = (0.2, 0.3, 0.4, 0.5, 0.3, 0.3, 0.7, 0.8, 0.5)
 DEFAULT_SAMPLES = {"X": [[0.1, 0.2], [0.2, 0.1], [0.8, 0.9], [0.9, 0.7]], "y": [0, 0, 1, 1]}
 TITLE = "练习题：2-2-1 二分类网络的一次权重更新 / 练习题: one weight update of the 2-2-1 binary classifier"
-
-
-def unflatten(theta: np.ndarray, sizes: Sequence[int]) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """讲义顺序的参数向量 → 各层 W、b / Split a slide-order vector into weights and biases.
-
-    theta (P,) -> weights[l] (N_l, N_{l+1}) with W[j, i] = w_ji^(l), biases[l] (N_{l+1},).
-    """
-    weights, biases, start = [], [], 0
-    for n_in, n_out in pairwise(sizes):
-        weights.append(theta[start : start + n_in * n_out].reshape(n_in, n_out))
-        start += n_in * n_out
-        biases.append(theta[start : start + n_out])
-        start += n_out
-    return weights, biases
 
 
 def one_update(

@@ -90,6 +90,22 @@ def flatten(arrays: Sequence[np.ndarray]) -> np.ndarray:
 
 
 # ---- end given ----
+# ---- given code (给定代码): unflatten ----
+def unflatten(theta: np.ndarray, sizes: Sequence[int]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """讲义顺序的参数向量 → 各层 W、b / Split a slide-order vector into weights and biases.
+
+    theta (P,) -> weights[l] (N_l, N_{l+1}) with W[j, i] = w_ji^(l), biases[l] (N_{l+1},).
+    """
+    weights, biases, start = [], [], 0
+    for n_in, n_out in pairwise(sizes):
+        weights.append(theta[start : start + n_in * n_out].reshape(n_in, n_out))
+        start += n_in * n_out
+        biases.append(theta[start : start + n_out])
+        start += n_out
+    return weights, biases
+
+
+# ---- end given ----
 # ---- given code (给定代码): parameter_names ----
 def parameter_names(sizes: Sequence[int]) -> list[str]:
     """参数名，与讲义顺序一致 / Names of the flat vector's entries: w11^(1), …, b1^(2), ….
@@ -186,10 +202,13 @@ class MLP:
                 )
             )
         require_finite(theta, "theta")
-        start = 0
-        for p in self.params:
-            p[...] = theta[start : start + p.size].reshape(p.shape)
-            start += p.size
+        weights, biases = unflatten(theta, self.sizes)
+        for p, new in zip(
+            self.params,
+            [x for pair in zip(weights, biases, strict=True) for x in pair],
+            strict=True,
+        ):
+            p[...] = new
         return self
 
     @classmethod
