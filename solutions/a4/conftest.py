@@ -9,6 +9,7 @@ instructor's hidden tests, which go much further.
 from __future__ import annotations
 
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -42,21 +43,30 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         _OUTCOME.setdefault(report.nodeid, "passed")
 
 
+def _width(text: str) -> int:
+    """终端显示宽度：汉字占两格 / Display width in a terminal: CJK characters take two cells."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if not _POINTS:
         return
     tr = terminalreporter
     tr.section("公开测试得分 / public test points")
-    width = max(len(f"{zh} / {en}") for _, zh, en in _POINTS.values())
+    width = max(_width(f"{zh} / {en}") for _, zh, en in _POINTS.values())
     got = total = 0.0
     for nodeid, (n, zh, en) in _POINTS.items():
         ok = _OUTCOME.get(nodeid) == "passed"
         got += n if ok else 0.0
         total += n
         mark = "通过 / pass" if ok else "未通过 / FAIL"
-        tr.write_line(f"{zh} / {en}".ljust(width) + f"  {n if ok else 0:>4g} / {n:<4g} {mark}")
+        tr.write_line(_pad(f"{zh} / {en}", width) + f"  {n if ok else 0:>4g} / {n:<4g} {mark}")
     tr.write_line("-" * (width + 24))
-    tr.write_line("合计 / total".ljust(width) + f"  {got:>4g} / {total:<4g}")
+    tr.write_line(_pad("合计 / total", width) + f"  {got:>4g} / {total:<4g}")
     tr.write_line(
         "仅供参考：最终成绩以隐藏测试为准 / indicative only: hidden tests decide the grade"
     )
