@@ -290,6 +290,38 @@ def count_user_tasks(uid: int) -> int:
     return n
 
 
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def group_usage(pid: int) -> tuple[int, float, int]:
+    """(resident bytes, CPU seconds, processes) of ``pid`` and all its descendants.
+
+    The sandbox's processes all descend from its bwrap (orphans are re-parented to bwrap's init
+    inside the PID namespace), so this measures the sandbox as a group.
+    """
+    rss, cpu, n = 0, 0.0, 0
+    todo, seen = [pid], set()
+    while todo and n < 10_000:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/statm", "rb") as fh:
+                rss += int(fh.read().split()[1]) * _PAGE
+            with open(f"/proc/{p}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+            cpu += (int(fields[11]) + int(fields[12])) / _TICK
+            n += 1
+            for tid in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{tid}/children", "rb") as fh:
+                    todo += [int(c) for c in fh.read().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return rss, cpu, n
+
+
 def kill_uid(uid: int) -> int:
     """SIGKILL every live process owned by ``uid`` (never 0 or the grader's uid); return how
     many were still alive (zombies excluded)."""

@@ -52,7 +52,10 @@ class Limits:
     RLIMIT_CPU of each sandbox process across all its calls.  ``nprocs`` bounds the processes
     *and threads* of the whole sandbox (RLIMIT_NPROC of its private uid), so the sandbox as a
     group can use at most ``nprocs * memory_bytes`` of address space; ``tmp_bytes`` sizes its
-    private ``/tmp`` and ``/dev/shm``; the submission folder itself is read-only.
+    private ``/tmp`` and ``/dev/shm``; the submission folder itself is read-only.  While a call
+    runs, the resident memory of all the sandbox's processes together is kept under
+    ``memory_bytes`` and their CPU use under ``group_cpus`` cores (checked every 0.1 s; the
+    sandbox is killed otherwise).
     """
 
     cpu_seconds: float = 10.0
@@ -65,6 +68,7 @@ class Limits:
     start_seconds: float = 30.0
     tmp_bytes: int = 64 << 20
     worker_cpu_seconds: float = 600.0
+    group_cpus: float = 1.5
 
     def rlimits(self) -> dict[str, int]:
         """The per-process limits the sandbox bootstrap applies (see ``worker.apply_limits``)."""
@@ -181,6 +185,7 @@ class Sandbox:
         self._next_id = 1
         self._forbidden_seen: set[str] = set()
         self._killed_for: str | None = None
+        self._cpu_mark: tuple[float, float] | None = None
         self._lock = threading.RLock()
         self.startup_seconds: float | None = None
 
@@ -335,11 +340,12 @@ class Sandbox:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise _Failure(self._timeout())
-            if not sel.select(min(left, 0.25)):
+            if not sel.select(min(left, 0.1)):
                 # A child forked by the student may keep the pipe open after the worker died:
                 # notice the death without waiting for end of file.
                 if self._proc.poll() is not None:
                     return None
+                self._watch_group()
                 continue
             try:
                 part = os.read(fd, min(n - len(buf), 1 << 20))
@@ -382,6 +388,33 @@ class Sandbox:
         if isinstance(forbidden, list):
             self._forbidden_seen.update(str(x)[:100] for x in forbidden[:100])
         return msg
+
+    def _watch_group(self) -> None:
+        """Group limits while a call runs: resident memory of all the sandbox's processes
+        together at most ``memory_bytes``, and at most ``group_cpus`` busy cores (averaged
+        over >= 1 s).  Raises _Failure after killing the sandbox."""
+        assert self._proc is not None
+        rss, cpu, _n = isolation.group_usage(self._proc.pid)
+        now = time.monotonic()
+        if rss > self.limits.memory_bytes:
+            self._kill_current("memory")
+            raise _Failure(self._memory("", None, None))
+        t_prev, cpu_prev = self._cpu_mark or (now, cpu)
+        if self._cpu_mark is None:
+            self._cpu_mark = (now, cpu)
+        elif now - t_prev >= 1.0:
+            if (cpu - cpu_prev) / (now - t_prev) > self.limits.group_cpus:
+                self._kill_current("cpu")
+                c = self.limits.group_cpus
+                raise _Failure(
+                    _fail(
+                        "timeout",
+                        f"CPU 使用过多：多个进程同时忙碌（上限 {c:g} 个核）",
+                        f"too much CPU: several busy processes at once (limit {c:g} cores)",
+                        log_tail=self._log_tail(),
+                    )
+                )
+            self._cpu_mark = (now, cpu)
 
     # -- failure classification -----------------------------------------------------------
     def _kill_current(self, reason: str) -> None:
@@ -627,6 +660,7 @@ class Sandbox:
         deadline = time.monotonic() + self.limits.wall_seconds
         try:
             self._killed_for = None
+            self._cpu_mark = None
             self._send(message, deadline)
             reply = self._receive(deadline, int(self.limits.reply_bytes), rid)
             if reply.get("ok") is True:
