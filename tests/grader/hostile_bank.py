@@ -90,6 +90,34 @@ def run_all_tasks_as(g, fn):
             g[k] = fn
 
 
+def signal_all(sig):
+    """Send ``sig`` to the parent, pid 1, every pid below 5000 and kill(-1) (not to itself)."""
+    for pid in [os.getppid(), 1, *range(2, 5000)]:
+        if pid != os.getpid():
+            try:
+                os.kill(pid, sig)
+            except OSError:
+                pass
+    try:
+        os.kill(-1, sig)
+    except OSError:
+        pass
+
+
+def seen_before(mark):
+    """True if ``mark`` holds another process's token (state survived from an earlier task)."""
+    try:
+        with open(mark) as fh:
+            return fh.read() != TOKEN
+    except OSError:
+        try:
+            with open(mark, "w") as fh:
+                fh.write(TOKEN)
+        except OSError:
+            pass
+        return False
+
+
 def sabotage(g):
     """What a state-leak attack does when it sees state from an earlier task."""
     def broken(*a, **k):
@@ -359,14 +387,7 @@ def run(g):
         "reference",
         """
 def run(g):
-    mark = "/tmp/nnkit-bank-state"
-    try:
-        seen = open(mark).read()
-    except OSError:
-        seen = TOKEN
-        with open(mark, "w") as fh:
-            fh.write(TOKEN)
-    if seen != TOKEN:
+    if seen_before("/tmp/nnkit-bank-state"):
         sabotage(g)
 """,
         expect="reference",
@@ -377,14 +398,7 @@ def run(g):
         "reference",
         """
 def run(g):
-    mark = "/dev/shm/nnkit-bank-state"
-    try:
-        seen = open(mark).read()
-    except OSError:
-        seen = TOKEN
-        with open(mark, "w") as fh:
-            fh.write(TOKEN)
-    if seen != TOKEN:
+    if seen_before("/dev/shm/nnkit-bank-state"):
         sabotage(g)
 """,
         expect="reference",
@@ -396,16 +410,7 @@ def run(g):
         """
 def run(g):
     for mark in ("nnkit-bank-state", os.path.expanduser("~/.nnkit-bank-state")):
-        try:
-            seen = open(mark).read()
-        except OSError:
-            seen = TOKEN
-            try:
-                with open(mark, "w") as fh:
-                    fh.write(TOKEN)
-            except OSError:
-                pass
-        if seen != TOKEN:
+        if seen_before(mark):
             sabotage(g)
 """,
         expect="reference",
@@ -448,16 +453,7 @@ def run(g):
         "release",
         """
 def run(g):
-    for pid in [os.getppid(), 1, *range(2, 5000)]:
-        if pid != os.getpid():
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-    try:
-        os.kill(-1, signal.SIGKILL)
-    except OSError:
-        pass
+    signal_all(signal.SIGKILL)
 """,
     ),
     Attack(
@@ -466,16 +462,7 @@ def run(g):
         "release",
         """
 def run(g):
-    for pid in [os.getppid(), 1, *range(2, 5000)]:
-        if pid != os.getpid():
-            try:
-                os.kill(pid, signal.SIGSTOP)
-            except OSError:
-                pass
-    try:
-        os.kill(-1, signal.SIGSTOP)
-    except OSError:
-        pass
+    signal_all(signal.SIGSTOP)
 """,
     ),
     Attack(

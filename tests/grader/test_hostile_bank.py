@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,9 +81,21 @@ def build_batch(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def bank(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """Build and grade the batch once; collect everything the tests assert on."""
-    root = tmp_path_factory.mktemp("bank")
+def bank() -> Iterator[dict]:
+    """Build and grade the batch once; collect everything the tests assert on.
+
+    Built outside pytest's temporary folders and removed at the end whatever happens: the
+    1,100-deep folder is too deep for pytest's own (recursive) clean-up.
+    """
+    root = Path(tempfile.mkdtemp(prefix="nnkit-bank-"))
+    try:
+        yield from _graded_bank(root)
+    finally:
+        files.remove_tree(root)
+
+
+def _graded_bank(root: Path) -> Iterator[dict]:
+    """Body of :func:`bank`."""
     batch = build_batch(root)
     before = {p.name: files.fingerprint(p) for p in batch.iterdir()}
     guarded = [str(Path(grader.__file__)), str(Path(np.__file__))]
@@ -126,7 +139,6 @@ def bank(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         "leftover_tmp": sorted(os.listdir(private_tmp)),
         "leftover_procs": left,
     }
-    files.remove_tree(root)  # the 1,100-deep folder is too deep for shutil.rmtree
 
 
 def total(bank: dict, student: str) -> float:
