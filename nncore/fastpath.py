@@ -251,10 +251,11 @@ class EpochEngine:
         for start in range(0, m, b):
             idx = order[start : start + b]
             J = self._batch(idx, -lr if builtin else 1.0)
-            if c:
-                J += c / 2 * sum(float(np.vdot(W, W)) for W in weights)  # λ/(2m) Σ w²
+            if c:  # d = αc·W (c·W for other optimizers), then λ/(2m) Σ w² from the hot d
+                k = c * lr
                 for W, d in zip(weights, decays, strict=True):
-                    np.multiply(W, c * lr, out=d)
+                    np.multiply(W, k, out=d)
+                    J += float(np.vdot(d, W)) * c / (2 * k) if k else c / 2 * float(np.vdot(W, W))
             if not builtin:  # any other optimizer: the plain gradients through its own step
                 if c:
                     G += T

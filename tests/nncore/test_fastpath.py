@@ -103,3 +103,30 @@ def test_engine_validates_once():
         EpochEngine(net, np.array([[1.0, np.nan]]), np.zeros(1), optimizer=GradientDescent())
     with pytest.raises(ValueError, match="batch_size"):
         EpochEngine(net, np.ones((2, 2)), np.zeros(2), optimizer=GradientDescent(), batch_size=0)
+
+
+def test_parameters_share_one_vector_and_velocities_follow():
+    X, y = _data([6, 8, 4], "ce")
+    net, opt = MLP([6, 8, 4], "sigmoid", "softmax", seed=2), Momentum(0.2, 0.9)
+    opt.step(net.params, net.loss(X[:5], y[:5], "ce")[1])  # velocities of the original arrays
+    ref, ref_opt = net.copy(), Momentum(0.2, 0.9)
+    for v, w in zip(ref_opt.state_for(ref.params), opt.velocities, strict=True):
+        v[...] = w
+    engine = EpochEngine(net, X, y, loss="ce", optimizer=opt, batch_size=7, lam=0.3)
+    assert all(p.base is engine.theta for p in net.params)  # one flat vector, slide order
+    np.testing.assert_array_equal(net.get_flat(), ref.get_flat())
+    r1, r2 = np.random.default_rng(0), np.random.default_rng(0)
+
+    def both() -> None:
+        engine.run(r1)
+        sgd_epoch(ref, X, y, loss="ce", optimizer=ref_opt, batch_size=7, lam=0.3, rng=r2)
+        np.testing.assert_allclose(net.get_flat(), ref.get_flat(), rtol=1e-11, atol=1e-13)
+
+    both()
+    # a plain Momentum.step in between replaces the velocity arrays: the engine follows
+    opt.step(net.params, net.loss(X[:3], y[:3], "ce")[1])
+    ref_opt.step(ref.params, ref.loss(X[:3], y[:3], "ce")[1])
+    both()
+    opt.reset()  # fresh velocities are zeros again
+    ref_opt.reset()
+    both()
