@@ -191,3 +191,13 @@ def test_cli_json_never_prints_bare_nan(monkeypatch, capsys):
     parsed = json.loads(out.out, parse_constant=lambda c: pytest.fail(f"bare {c} in JSON"))
     assert parsed["history"]["val_loss"] == [None]
     assert "警告" in out.err and "null" in out.err
+
+
+def test_non_finite_validation_loss_stops_fit(monkeypatch):
+    import nncore.training as T
+
+    monkeypatch.setattr(T, "evaluate", lambda *a, **k: (float("nan"), 0.5))
+    X, y = np.zeros((4, 2)), np.array([0, 1, 0, 1])
+    net = MLP([2, 2], "sigmoid", "softmax")
+    with pytest.raises(FloatingPointError, match="monitored nan"):
+        fit(net, X, y, loss="ce", epochs=3, validation=(X, y), patience=2)
