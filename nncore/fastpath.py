@@ -5,19 +5,23 @@ it calls ``MLP.loss``, which validates the batch, computes ∂J/∂a for every l
 new arrays, and then ``optimizer.step``. :class:`EpochEngine` computes **the same numbers**
 (tested equal to the plain path) for an :class:`nncore.mlp.MLP` with less work:
 
-* the data are validated, converted to the model's dtype and the targets made one-hot once,
-  not per batch; one permutation per epoch, each batch gathered by one fancy index (measured
-  here: faster than permuting all of X per epoch, which leaves the cache);
+* the data are validated, converted to the model's dtype and the targets made one-hot once
+  (``fit`` builds one engine per call), not per batch; one permutation per epoch, each batch
+  gathered by one fancy index (measured here: faster than permuting all of X per epoch);
+* the parameters live in one flat vector θ in the slide's order, so each layer's [W; b] is
+  one (N_l + 1, N_{l+1}) matrix: with a column of ones on x, one GEMM gives
+  z^(2) = xW^(1) + b^(2) and one gives [∂J/∂W^(1); ∂J/∂b^(2)]; the GD / momentum update and
+  the weight decay are a few whole-vector operations on θ;
 * ∂J/∂a^(1) of the input layer is never computed (nothing uses it);
+* the learning rate rides on the small δ^(L) (the gradients come out as −α·∂J/∂θ);
 * the output activation is skipped where the loss fuses with it (δ^(L) comes from z^(L)),
   and softmax + cross-entropy is computed without re-validating the targets;
-* z, a, δ and the gradients live in preallocated buffers; sigmoid (as ½ + ½ tanh(z/2)),
-  its derivative, weight decay and the GD / momentum updates are done in place; Σ w² is a
-  BLAS dot product.
+* z, a and δ live in preallocated buffers; sigmoid (as ½ + ½ tanh(z/2)) and its derivative
+  are computed in place; Σ w² is a BLAS dot product.
 
 Equal to the plain path up to float rounding (the tests compare parameters and losses after
-whole epochs, float32 and float64; only the sigmoid formula and the summation order of
-Σ w² and of the loss differ).
+whole epochs, float32 and float64; the sigmoid formula, where b is added and the order of
+the sums differ).
 
 ``fit`` uses it automatically for an ``MLP`` (any other model, or a subclass that overrides
 ``loss``, takes the plain path). Other optimizers still work: they get the gradients through

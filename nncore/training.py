@@ -274,7 +274,10 @@ def fit(
         progress: True/False, or None for "only when stdout is a terminal" (rich or tqdm).
         track_accuracy: record training accuracy (one extra forward pass per epoch).
         fast: use the library's fast path (``nncore.fastpath``, tested equal to
-            :func:`sgd_epoch`) when it applies; False always calls :func:`sgd_epoch`.
+            :func:`sgd_epoch` up to float rounding) for an :class:`~nncore.mlp.MLP`; it
+            keeps the parameters in one flat vector, so ``model.weights``/``biases`` are
+            views of it afterwards (read them from the model, not from arrays taken
+            before). False always calls :func:`sgd_epoch`.
 
     The data are checked once: X must be 2-D with at least one sample and as many rows as y
     (ShapeError otherwise); 'bce' needs a sigmoid output and 'ce' a softmax output.

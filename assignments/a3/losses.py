@@ -25,6 +25,8 @@ def empirical_risk(per_sample: np.ndarray) -> float:
 def half_squared_error(h: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     """平方误差损失 / l = ½‖h(x) − y‖².
 
+    Summed over the K outputs, averaged over the m samples: J = K/2 × torch's
+    ``F.mse_loss(h, y)`` (which averages over outputs too and has no ½).
     Shapes: h, y (m, K) -> J scalar, dJ/dh = (h − y)/m of shape (m, K).
     """
     diff = h - y
@@ -56,7 +58,9 @@ def binary_cross_entropy(
 def binary_cross_entropy_with_logits(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     """由 logit 计算的二分类交叉熵（稳定）/ Stable BCE from the logit z, with h = σ(z).
 
-    l = max(z, 0) − z·y + ln(1 + e^{−|z|}); ∂J/∂z = (σ(z) − y)/m, i.e. δ^(L) = a^(L) − y.
+    l = max(z, 0) − z·y + ln(1 + e^{−|z|}) summed over the K outputs, averaged over samples
+    (J = K × torch's ``F.binary_cross_entropy_with_logits(z, y)``);
+    ∂J/∂z = (σ(z) − y)/m, i.e. δ^(L) = a^(L) − y.
     Shapes: z, y (m, K) -> J, dJ/dz (m, K). Finite for |z| = 1e4.
     """
     per_sample = np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))), axis=1)
@@ -99,7 +103,9 @@ def one_hot_targets(y: np.ndarray, k: int) -> np.ndarray:
 def softmax_cross_entropy(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     """Softmax 多分类交叉熵（稳定）/ Stable softmax cross-entropy from logits z.
 
-    l = −Σ_k y_k ln softmax(z)_k, computed as a log-sum-exp; ∂J/∂z = (softmax(z) − y)/m.
+    l = −Σ_k y_k ln softmax(z)_k, computed as a log-sum-exp; ∂J/∂z = (softmax(z) − y)/m,
+    exact because every target row sums to 1 (checked by :func:`one_hot_targets`).
+    torch: ``F.cross_entropy(z, labels)``.
     Shapes: z (m, K), y one-hot (m, K) or labels (m,) -> J, dJ/dz (m, K).
     """
     Y = one_hot_targets(y, z.shape[1]).astype(z.dtype, copy=False)
