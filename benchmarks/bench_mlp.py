@@ -256,6 +256,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--m", type=int, default=8000, help="训练样本数 / training samples")
     parser.add_argument("--threads", type=int, default=1, help="BLAS/torch 线程 / threads")
     parser.add_argument("--only-main", action="store_true", help="只测 784-100-10 batch 64")
+    parser.add_argument("--config", type=int, action="append", choices=range(len(CONFIGS)),
+                        help="只测第 N 个配置（可重复）/ only configuration N (0-3; repeatable)")  # fmt: skip
     parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
                         help="cpu: 本进程 CPU 时间 / this process's CPU time; wall: 墙钟")  # fmt: skip
     args = parser.parse_args(argv)
@@ -273,7 +275,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"best {args.clock} time of {args.rounds} interleaved rounds after 1 warm-up epoch; {note}"
     )
-    for cfg in CONFIGS[:1] if args.only_main else CONFIGS:
+    chosen = [CONFIGS[i] for i in args.config] if args.config else list(CONFIGS)
+    for cfg in chosen[:1] if args.only_main else chosen:
         res = run_config(X, y, Xt, yt, cfg, args.rounds, clock)
         print("\n".join(report(cfg, res)), flush=True)
 

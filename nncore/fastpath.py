@@ -15,7 +15,8 @@ new arrays, and then ``optimizer.step``. :class:`EpochEngine` computes **the sam
 * ∂J/∂a^(1) of the input layer is never computed (nothing uses it);
 * the learning rate rides on the small δ^(L) (the gradients come out as −α·∂J/∂θ);
 * the output activation is skipped where the loss fuses with it (δ^(L) comes from z^(L)),
-  and softmax + cross-entropy is computed without re-validating the targets;
+  and softmax + cross-entropy and sigmoid + BCE are computed in a few in-place operations
+  without re-validating the targets;
 * z, a and δ live in preallocated buffers; sigmoid (as ½ + ½ tanh(z/2)) and its derivative
   are computed in place; Σ w² is a BLAS dot product.
 
@@ -202,6 +203,19 @@ class EpochEngine:
         p -= yb * (scale / n)
         return J, p
 
+    def _sigmoid_bce(self, z: np.ndarray, yb: np.ndarray, scale: float) -> tuple[float, np.ndarray]:
+        """sigmoid + 二分类交叉熵 / J and scale·δ^(L) = scale·(σ(z) − y)/m from the logits.
+
+        J = (1/m) Σ [ln(1 + e^z) − y z] (``np.logaddexp(0, z)``: stable for any z).
+        """
+        n = z.shape[0]
+        p = self.p[:n]
+        J = (float(np.logaddexp(0, z, out=p).sum()) - float(np.vdot(yb, z))) / n
+        _sigmoid_into(z, p)
+        p -= yb
+        p *= scale / n
+        return J, p
+
     def _batch(self, idx: np.ndarray, scale: float) -> float:
         """一个批量 / One batch: forward, δ recursion, scale × [∂J/∂W; ∂J/∂b] into ``G``.
 
@@ -219,6 +233,8 @@ class EpochEngine:
         f_out = self.model.activations[-1]
         if self.spec.name == "ce" and f_out.name == "softmax":
             J, delta = self._softmax_ce(z, yb, scale)
+        elif self.spec.name == "bce" and f_out.name == "sigmoid":
+            J, delta = self._sigmoid_bce(z, yb, scale)
         else:
             fused = self.spec.fused is not None and f_out.name == self.spec.fused_with
             out = z if fused else f_out.forward(z)

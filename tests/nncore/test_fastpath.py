@@ -130,3 +130,16 @@ def test_parameters_share_one_vector_and_velocities_follow():
     opt.reset()  # fresh velocities are zeros again
     ref_opt.reset()
     both()
+
+
+@pytest.mark.parametrize(("loss", "out", "k"), [("bce", "sigmoid", 1), ("ce", "softmax", 3)])
+def test_saturated_logits_stay_finite_and_equal(loss, out, k):
+    X, y = _data([3, k], loss, m=9)
+    plain = MLP([3, 4, k], "tanh", out, seed=0)
+    for W in plain.weights:
+        W *= 3e3  # |z| in the thousands: exp would overflow without the stable forms
+    fast = plain.copy()
+    J1 = sgd_epoch(plain, X, y, loss=loss, optimizer=GradientDescent(1e-4), batch_size=4)
+    J2 = EpochEngine(fast, X, y, loss=loss, optimizer=GradientDescent(1e-4), batch_size=4).run()
+    assert np.isfinite(J2) and J2 == pytest.approx(J1, rel=1e-9)
+    np.testing.assert_allclose(fast.get_flat(), plain.get_flat(), rtol=1e-9, atol=1e-9)
