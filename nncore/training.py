@@ -150,9 +150,13 @@ def evaluate(
     Accuracy is None for 'mse' (regression).
     """
     spec = get_loss(loss)
-    out, caches = model.forward(X)
-    target = check_targets(out, y, spec)
-    J = output_loss(spec, model.activations[-1], out, caches[-1][1][0], target)[0]
+    if hasattr(model, "forward") and hasattr(model, "activations"):
+        out, caches = model.forward(X)
+        target = check_targets(out, y, spec)
+        J = output_loss(spec, model.activations[-1], out, caches[-1][1][0], target)[0]
+    else:  # any other model: the loss on its output a^(L)
+        out = model.predict(X)
+        J = spec.fn(out, check_targets(out, y, spec))[0]
     if lam:
         J += lam / (2 * (m or out.shape[0])) * sum(float(np.sum(W * W)) for W in model.weights)
     return J, (None if spec.name == "mse" else accuracy(out, y))
