@@ -221,7 +221,7 @@ A2 = Assignment(
         _s("layers", "dense_backward", "nncore.layers.dense_backward", 5, "a2.dense_backward"),
         _s("losses", "half_squared_error", "nncore.losses.half_squared_error", 3, "a2.loss_mse"),
         _s(
-            "losses", "binary_cross_entropy", "nncore.losses.binary_cross_entropy", 3, "a2.loss_bce"
+            "losses", "binary_cross_entropy", "nncore.losses.binary_cross_entropy", 4, "a2.loss_bce"
         ),
         _s(
             "losses",
@@ -338,6 +338,8 @@ _LOSSES_GIVEN = tuple(
         ("ALIASES", "nncore.losses.ALIASES"),
         ("_ce_on_probabilities", "nncore.losses._ce_on_probabilities"),
         ("get_loss", "nncore.losses.get_loss"),
+        ("require_output_activation", "nncore.losses.require_output_activation"),
+        ("output_loss", "nncore.losses.output_loss"),
         ("check_targets", "nncore.losses.check_targets"),
     )
 )

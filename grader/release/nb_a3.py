@@ -69,6 +69,13 @@ J_B = \frac{1}{|B|}\sum_{n\in B} l\big(y^{(n)}, h(x^{(n)})\big).$$
 
 $|B| = m$ 是普通（全批量）梯度下降，$|B| = 1$ 是逐样本的随机梯度下降。
 $|B| = m$ is plain (full-batch) gradient descent, $|B| = 1$ is per-sample SGD.
+
+有权值衰减时每个 $J_B$ 都加上讲义的 $\frac{\lambda}{2m}\sum w^2$（$m$ 是全部训练样本数），
+所以一轮中各批按 $|B|$ 加权的平均正是讲义的 $J$；`model.loss` 按自己的行数 $|B|$ 缩放 λ，
+因此传入 `lam * |B| / m`。
+With weight decay every $J_B$ carries the lecture's $\frac{\lambda}{2m}\sum w^2$ ($m$ = all
+training samples), so the $|B|$-weighted mean over an epoch is the lecture's $J$;
+`model.loss` scales λ by its own row count $|B|$, hence pass `lam * |B| / m`.
 """
     )
     nb.test(
