@@ -146,6 +146,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
         auto_total += points
         ids = _TESTS.get(tid, [])
         ran = [i for i in ids if i in _OUTCOME]
+        if not ids:
+            tr.write_line(f"{label}  {'—':>5} / {points:<4g} 无公开测试，见笔记本 / no public test: "
+                          "see the notebook")  # fmt: skip
+            continue
         if not ran:
             tr.write_line(f"{label}  {'—':>5} / {points:<4g} 未运行 / not run")
             continue
@@ -162,12 +166,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
         _pad("公开部分 / public part", width) + f"  {got:>5.3g} / {auto_total:<4g}"
         f" 自动评分的总分 / of the auto-graded total"
     )
+    manual_zh = f" + 思考题（助教评分）{manual:g}" if manual else ""
+    manual_en = f" + written answers (TA) {manual:g}" if manual else ""
     tr.write_line(
-        f"总分 {auto_total + manual:g} = 自动评分 {auto_total:g} + 思考题（助教评分）{manual:g}；"
+        f"总分 {auto_total + manual:g} = 自动评分 {auto_total:g}{manual_zh}；"
         "参考分按通过的公开测试比例折算，最终以隐藏测试为准（它用随机输入检查同样的内容）。"
     )
     tr.write_line(
-        f"graded total {auto_total + manual:g} = auto-graded {auto_total:g} + written answers "
-        f"(TA) {manual:g}; indicative points are in proportion to the public tests passed; the "
-        "hidden tests (the same checks on random inputs) decide the grade."
+        f"graded total {auto_total + manual:g} = auto-graded {auto_total:g}{manual_en}; "
+        "indicative points are in proportion to the public tests passed; the hidden tests (the "
+        "same checks on random inputs) decide the grade."
     )

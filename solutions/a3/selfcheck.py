@@ -316,4 +316,4 @@ def run_task(task_id: str) -> None:
             OUTCOMES[name] = "passed"
             print(f"✓ {name}")
     if failures:
-        raise CheckFailed("\n\n".join(failures))
+        raise AssertionError("\n\n".join(failures))

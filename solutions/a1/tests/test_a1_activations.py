@@ -102,10 +102,11 @@ def test_sigmoid_float32() -> None:
     where = look(
         "sigmoid", "float32 输入返回 float32，且不溢出 / float32 stays float32, no overflow"
     )
-    z = (T * 25).astype(np.float32)  # |z| ≤ 75: e^{75} overflows float32
+    z = (T * 40).astype(np.float32)  # |z| ≤ 120: float32 overflows beyond e^{88.7}
     want = (1 / (1 + np.exp(-z.astype(np.float64)))).astype(np.float32)
     got = sc.call(sigmoid, z, stable=True)
-    sc.expect(got, want, "sigmoid(float32 z)", where, dtype=np.float32, rtol=1e-5)
+    # 宽松的容差：float32 只有约 7 位有效数字 / loose tolerance: float32 has ~7 digits
+    sc.expect(got, want, "sigmoid(float32 z)", where, dtype=np.float32, rtol=1e-3, atol=1e-12)
 
 
 @pytest.mark.task("a1.sigmoid")
