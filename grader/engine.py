@@ -436,8 +436,13 @@ def grade_task(
     *,
     hide: Iterable[Path] = (),
     level: str | None = None,
+    in_process: bool = False,
 ) -> tuple[TaskResult, dict[str, Any]]:
-    """评一个任务（新的工作进程）/ Grade one task with a fresh worker; never raises."""
+    """评一个任务（新的工作进程）/ Grade one task with a fresh worker; never raises.
+
+    ``in_process`` runs the kit's OWN code without a sandbox (:mod:`grader.inprocess`; the
+    calibration and the accuracy bank only, never a student's submission).
+    """
     t0 = time.monotonic()
     limits = Limits(
         cpu_seconds=task.cpu_seconds,
@@ -445,7 +450,12 @@ def grade_task(
         memory_bytes=1 << 30,
         worker_cpu_seconds=max(30.0, 3 * task.cpu_seconds),
     )
-    sandbox = Sandbox(work, limits=limits, hide=list(hide), forbidden=FORBIDDEN, level=level)
+    if in_process:
+        from grader.inprocess import InProcessRunner
+
+        sandbox: Any = InProcessRunner(work)
+    else:
+        sandbox = Sandbox(work, limits=limits, hide=list(hide), forbidden=FORBIDDEN, level=level)
     iso = sandbox.isolation
     try:
         ctx = EngineContext(sandbox, student, task_seed(student, task.id))
@@ -482,10 +492,12 @@ def grade_submission(
     tasks: list[str] | None = None,
     hide: Iterable[Path] = (),
     level: str | None = None,
+    in_process: bool = False,
 ) -> Report:
     """评一份提交 / Grade ``submission`` (a folder of the student's modules) on ``assignment``.
 
-    ``tasks`` restricts to some task ids; ``hide`` adds paths the worker must not see.
+    ``tasks`` restricts to some task ids; ``hide`` adds paths the worker must not see;
+    ``in_process`` (trusted code only: calibration, the accuracy bank) skips the sandbox.
     Deterministic: the same folder and student id always get the same score.
     """
     t0 = time.monotonic()
@@ -500,7 +512,9 @@ def grade_submission(
         prepare_copy(submission, work)
         static = static_forbidden(work)
         for task in selected:
-            res, isolation = grade_task(task, work, student, static, hide=hide, level=level)
+            res, isolation = grade_task(
+                task, work, student, static, hide=hide, level=level, in_process=in_process
+            )
             results.append(res)
     manual = [
         {"id": t.id, "points": t.points, "title_zh": t.title_zh, "title_en": t.title_en}
