@@ -12,17 +12,58 @@ to with ``in_process=True``; the CLI and the batch never ask).
 
 from __future__ import annotations
 
+import hashlib
+import importlib.abc
 import importlib.util
 import os
 import sys
 import traceback
 from pathlib import Path
-from types import ModuleType
+from types import CodeType, ModuleType
 from typing import Any
 
 from grader.driver import DRIVER_FILE, DRIVER_MODULE
 from grader.sandbox.protocol import decode, encode
 from grader.sandbox.runner import CallResult
+
+
+_CODE: dict[tuple[str, str], CodeType] = {}
+
+
+def _code(path: Path) -> CodeType:
+    """编译（按内容缓存）/ Compile a module's source, cached by file name and content."""
+    text = path.read_text("utf-8")
+    key = (path.name, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    if key not in _CODE:
+        _CODE[key] = compile(text, str(path), "exec")
+    return _CODE[key]
+
+
+class _Loader(importlib.abc.Loader):
+    """从提交目录加载模块（缓存编译结果）/ Load a submission module with a cached code object."""
+
+    def __init__(self, path: Path) -> None:
+        """Bind the module's file."""
+        self.path = path
+
+    def exec_module(self, module: ModuleType) -> None:
+        """Run the module's (cached) code in its namespace."""
+        exec(_code(self.path), module.__dict__)
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    """只为提交的模块名给出规格 / Find the submission's own modules (nothing else)."""
+
+    def __init__(self, work: Path, names: set[str]) -> None:
+        """Bind the submission folder and its module names."""
+        self.work, self.names = work, names
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        """The spec of ``name`` if it is one of the submission's modules."""
+        if name not in self.names or name == DRIVER_MODULE:
+            return None
+        file = self.work / f"{name}.py"
+        return importlib.util.spec_from_file_location(name, file, loader=_Loader(file))
 
 
 class InProcessRunner:
@@ -50,10 +91,9 @@ class InProcessRunner:
 
     def _load_driver(self) -> ModuleType:
         """加载驱动 / Load the worker-side driver as a private module."""
-        spec = importlib.util.spec_from_file_location(DRIVER_MODULE, DRIVER_FILE)
-        assert spec is not None and spec.loader is not None
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
+        mod = ModuleType(DRIVER_MODULE)
+        mod.__file__ = str(DRIVER_FILE)
+        exec(_code(DRIVER_FILE), mod.__dict__)
         return mod
 
     def _wire(self, value: Any) -> Any:
@@ -73,6 +113,8 @@ class InProcessRunner:
         old_cwd, old_path = os.getcwd(), list(sys.path)
         os.chdir(self.work)
         sys.path.insert(0, str(self.work))
+        finder = _Finder(self.work, self._names)
+        sys.meta_path.insert(0, finder)
         try:
             args_in, kwargs_in = self._wire(list(args)), self._wire(kwargs)
             value = getattr(self._driver, function)(*args_in, **kwargs_in)
@@ -92,6 +134,7 @@ class InProcessRunner:
         finally:
             os.chdir(old_cwd)
             sys.path[:] = old_path
+            sys.meta_path.remove(finder)
 
     def close(self) -> None:
         """忘掉模块与对象 / Forget the submission's modules and held objects."""
