@@ -298,7 +298,7 @@ WRONG: tuple[Entry, ...] = (
       "        grads = [g + lam / idx.size * p for g, p in zip(grads, model.params)]\n",
       "a3.sgd_epoch", "weight_decay_on_bias", "weight decay on every parameter"),
     W("sgd_unshuffled", "a3", "training.py", "    for idx in minibatches(m, batch_size, rng):\n",
-      "    for idx in minibatches(m, batch_size, None):\n", "a3.sgd_epoch", "sgd_batches",
+      "    for idx in minibatches(m, batch_size, None):\n", "a3.sgd_epoch", "sgd_batches not_shuffled",
       "sgd_epoch never shuffles"),
     # ---------------------------------------------------------------- a4: deep networks
     W("residual_no_skip_backward", "a4", "residual.py",
