@@ -224,7 +224,7 @@ for ft in (20, 60):
     gain[ft] = round(float(np.mean(p) - np.mean(r)), 3)
     print(f"微调 / fine-tuning {ft} 轮 / epochs: 随机初始化 / random {r} → 预训练 / pre-trained {p}，"
           f"平均提高 / mean gain {gain[ft]:+.3f}")
-print("预训练的好处在有标注训练短时最明显；微调足够久后差距变小。\n"
+print("预训练的好处在有标注训练短时最明显；微调足够久后差距变小。\\n"
       "Pre-training helps most when supervised training is short; with long fine-tuning the gap shrinks.")
 gain
 """

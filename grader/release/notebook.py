@@ -25,7 +25,7 @@ _cjk = sorted({f.name for f in font_manager.fontManager.ttflist
 plt.rcParams["font.sans-serif"] = _cjk[:1] + plt.rcParams["font.sans-serif"]
 plt.rcParams["axes.unicode_minus"] = False
 if not _cjk:
-    print("未找到中文字体：图中的中文会显示为方框（英文标注不受影响）；可安装 fonts-noto-cjk。\n"
+    print("未找到中文字体：图中的中文会显示为方框（英文标注不受影响）；可安装 fonts-noto-cjk。\\n"
           "No CJK font found: Chinese plot labels will show as boxes (the English ones are fine); "
           "install e.g. fonts-noto-cjk.")
 """

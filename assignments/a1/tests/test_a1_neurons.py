@@ -157,6 +157,17 @@ def test_logistic_gradient() -> None:
         sc.expect(got[0], J, "J", where, scalar=True, mistakes=[(3 * J, *m1)])
         sc.expect(got[1], DW, "∂J/∂w", where, mistakes=[(3 * DW, *m1), (-DW, *sign)])
         sc.expect(got[2], DB, "∂J/∂b", where, scalar=True, mistakes=[(3 * DB, *m1), (-DB, *sign)])
+    # 极端输入：z = −1500, −1000, 1750；J 必须有限且精确 / extreme inputs: J finite and exact
+    stable = (
+        "用稳定写法 J = mean(ln(1 + e^z) − y z)（np.logaddexp(0, z)），不要对 σ(z) 取 ln",
+        "use the stable J = mean(ln(1 + e^z) − y z) (np.logaddexp(0, z)), not ln σ(z)",
+    )
+    out = sc.call(logistic_gradient, X * 5000, Y, W, B, stable=True)
+    got = sc.parts(out, 3, "logistic_gradient", "(J, dw, db)")
+    sc.expect(got[0], 499.98333333333335, "J（极端输入 / extreme inputs X·5000）", where,
+              scalar=True, otherwise=stable)  # fmt: skip
+    sc.expect(got[1], [-1666.6666666666665, -3333.333333333333], "∂J/∂w（极端 / extreme）", where)
+    sc.expect(got[2], -1 / 3, "∂J/∂b（极端 / extreme）", where, scalar=True)
 
 
 @pytest.mark.task("a1.logistic")

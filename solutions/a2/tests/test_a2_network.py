@@ -477,51 +477,49 @@ def test_numerical_gradient() -> None:
         "gradcheck.py 中的 numerical_gradient：(f(x + ε e_k) − f(x − ε e_k)) / (2ε)，之后恢复 x_k",
         "numerical_gradient in gradcheck.py: (f(x + ε e_k) − f(x − ε e_k)) / (2ε), then restore x_k",
     )
-    cases = [
-        (np.array([1.0, -2.0, 0.5]), None, 1e-6),
-        (np.array([[0.3, -0.7, 1.1], [2.0, -1.5, 0.0]]), None, 1e-6),
-        (np.array([0.4, -1.2, 0.9, 1.7]), 1e-3, 1e-4),
-    ]
-    for x, eps, rtol in cases:
+
+    def F(v: np.ndarray) -> float:
+        return float(np.sum(v**3) + np.sum(np.sin(3 * v)))
+
+    # (x, ε 传入的值 / eps passed (None: default 1e-6)); with a large ε the result must equal
+    # the central difference at that ε exactly, so an ignored ε shows
+    for x, eps in (
+        (np.array([1.0, -2.0, 0.5]), None),
+        (np.array([[0.3, -0.7, 1.1], [2.0, -1.5, 0.0]]), None),
+        (np.array([0.4, -1.2, 0.9, 1.7]), 0.05),
+    ):
         x0 = x.copy()
-        f = lambda x=x: float(np.sum(x**3) + np.sum(np.sin(3 * x)))  # noqa: E731
-        g = numerical_gradient(f, x) if eps is None else numerical_gradient(f, x, eps)
-        if not np.array_equal(x, x0):
-            sc.fail(
-                f"x 没有恢复原值：调用后 x = {x}，原来 {x0}",
-                f"x was not restored: after the call x = {x}, before {x0}",
-                where,
-                (
-                    "每个 x_k 扰动后都要放回原值 old",
-                    "put every x_k back to its old value after perturbing it",
-                ),
-            )
-        h = eps or 1e-6
-        want = 3 * x0**2 + 3 * np.cos(3 * x0)
-        forward = (
-            np.array(
-                [
-                    np.sum((x0 + h * e) ** 3 + np.sin(3 * (x0 + h * e)))
-                    for e in np.eye(x0.size).reshape(-1, *x0.shape)
-                ]
-            )
-            - np.sum(x0**3 + np.sin(3 * x0))
-        ) / h
-        sc.expect(
-            g,
-            want,
-            f"∂f/∂x（x 形状 / shape {x0.shape}，ε = {eps or '默认 / default'}）",
-            where,
-            rtol=rtol,
-            atol=rtol,
-            mistakes=[
-                (
-                    forward.reshape(x0.shape),
-                    "用了前向差分 (f(x+ε) − f(x))/ε：请用中心差分",
-                    "a forward difference (f(x+ε) − f(x))/ε: use central differences",
-                )
-            ],
+        g = (
+            numerical_gradient(lambda x=x: F(x), x)
+            if eps is None
+            else numerical_gradient(lambda x=x: F(x), x, eps)
         )
+        if not np.array_equal(x, x0):
+            sc.fail(f"x 没有恢复原值：调用后 x = {x}，原来 {x0}", f"x was not restored: after the call x = {x}, before {x0}", where,
+                    ("每个 x_k 扰动后都要放回原值 old", "put every x_k back to its old value after perturbing it"))  # fmt: skip
+        h = eps or 1e-6
+        steps = np.eye(x0.size).reshape(-1, *x0.shape) * h
+        central = np.array([(F(x0 + e) - F(x0 - e)) / (2 * h) for e in steps]).reshape(x0.shape)
+        forward = np.array([(F(x0 + e) - F(x0)) / h for e in steps]).reshape(x0.shape)
+        exact = 3 * x0**2 + 3 * np.cos(3 * x0)
+        mistakes = [
+            (
+                forward,
+                "用了前向差分 (f(x+ε) − f(x))/ε：请用中心差分",
+                "a forward difference (f(x+ε) − f(x))/ε: use central differences",
+            )
+        ]
+        if eps is not None:
+            mistakes.append(
+                (
+                    exact,
+                    "忽略了传入的 eps：用参数 eps，不要写死 1e-6",
+                    "the eps argument was ignored: use it, do not hard-code 1e-6",
+                )
+            )
+        rtol = 1e-5 if eps is None else 1e-8
+        sc.expect(g, exact if eps is None else central, f"∂f/∂x（x 形状 / shape {x0.shape}，ε = {eps or '默认 / default 1e-6'}）",
+                  where, rtol=rtol, atol=rtol, dtype=np.float64, mistakes=mistakes)  # fmt: skip
 
 
 def _valid_samples(Xs, ys) -> tuple[np.ndarray, np.ndarray]:
