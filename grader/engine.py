@@ -19,6 +19,7 @@ blocked at run time in the worker) gets 0 for every task that uses those modules
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import os
 import shutil
@@ -72,7 +73,8 @@ def prepare_copy(submission: Path, dest: Path) -> files.Selection:
     return sel
 
 
-def _forbidden_in_source(text: str) -> set[str]:
+@functools.lru_cache(maxsize=512)
+def _forbidden_in_source(text: str) -> frozenset[str]:
     """源码中对参考答案/评分器的引用 / References to nncore/grader in one module's source.
 
     Parsed with :mod:`ast` (nothing is executed): ``import nncore``, ``from grader… import``,
@@ -83,7 +85,7 @@ def _forbidden_in_source(text: str) -> set[str]:
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return found
+        return frozenset()
     for node in ast.walk(tree):
         names: list[str] = []
         if isinstance(node, ast.Import):
@@ -100,7 +102,7 @@ def _forbidden_in_source(text: str) -> set[str]:
             top = n.split(".")[0]
             if top in FORBIDDEN:
                 found.add(top)
-    return found
+    return frozenset(found)
 
 
 def static_forbidden(submission: Path) -> dict[str, set[str]]:
@@ -115,7 +117,7 @@ def static_forbidden(submission: Path) -> dict[str, set[str]]:
         if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
-        direct[path.stem] = _forbidden_in_source(text)
+        direct[path.stem] = set(_forbidden_in_source(text))
         deps[path.stem] = _local_imports(text)
     out: dict[str, set[str]] = {}
     for mod in direct:
@@ -131,19 +133,20 @@ def static_forbidden(submission: Path) -> dict[str, set[str]]:
     return out
 
 
-def _local_imports(text: str) -> set[str]:
+@functools.lru_cache(maxsize=512)
+def _local_imports(text: str) -> frozenset[str]:
     """模块导入的顶层名 / Top-level names imported by a module's source."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return set()
+        return frozenset()
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module.split(".")[0])
-    return names
+    return frozenset(names)
 
 
 # --- the context a check sees -------------------------------------------------------------
@@ -425,8 +428,13 @@ def grade_task(
     static: dict[str, set[str]],
     *,
     insecure: bool = False,
+    in_process: bool = False,
 ) -> tuple[TaskResult, dict[str, Any]]:
-    """评一个任务（新的工作进程）/ Grade one task with a fresh worker; never raises."""
+    """评一个任务（新的工作进程）/ Grade one task with a fresh worker; never raises.
+
+    ``in_process`` runs the kit's OWN code without a sandbox (:mod:`grader.inprocess`; the
+    calibration and the accuracy bank only, never a student's submission).
+    """
     t0 = time.monotonic()
     limits = Limits(
         cpu_seconds=task.cpu_seconds,
@@ -434,7 +442,12 @@ def grade_task(
         memory_bytes=1 << 30,
         worker_cpu_seconds=max(30.0, 3 * task.cpu_seconds),
     )
-    sandbox = Sandbox(work, limits=limits, forbidden=FORBIDDEN, insecure=insecure)
+    if in_process:
+        from grader.inprocess import InProcessRunner
+
+        sandbox: Any = InProcessRunner(work)
+    else:
+        sandbox = Sandbox(work, limits=limits, forbidden=FORBIDDEN, insecure=insecure)
     iso = sandbox.isolation
     try:
         ctx = EngineContext(sandbox, student, task_seed(student, task.id))
@@ -471,12 +484,14 @@ def grade_submission(
     student: str | None = None,
     tasks: list[str] | None = None,
     insecure: bool = False,
+    in_process: bool = False,
 ) -> Report:
     """评一份提交 / Grade ``submission`` (a folder of the student's modules) on ``assignment``.
 
     ``tasks`` restricts to some task ids.  Student code runs only in the allow-list sandbox
     (:mod:`grader.sandbox`); without one this raises ``SandboxUnavailable`` unless
-    ``insecure`` (then the report's ``isolation`` says so).
+    ``insecure`` (then the report's ``isolation`` says so).  ``in_process`` (trusted code
+    only: calibration, the accuracy bank) skips the sandbox.
     Deterministic: the same folder and student id always get the same score.
     """
     t0 = time.monotonic()
@@ -491,7 +506,9 @@ def grade_submission(
         prepare_copy(submission, work)
         static = static_forbidden(work)
         for task in selected:
-            res, isolation = grade_task(task, work, student, static, insecure=insecure)
+            res, isolation = grade_task(
+                task, work, student, static, insecure=insecure, in_process=in_process
+            )
             results.append(res)
     manual = [
         {"id": t.id, "points": t.points, "title_zh": t.title_zh, "title_en": t.title_en}

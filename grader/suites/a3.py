@@ -21,7 +21,7 @@ import numpy as np
 from grader.compare import Comparison, matches
 from grader.registry import ALL, Case, Context, Reply, task
 from grader.suites import heldout
-from grader.suites.common import Expect, case_from_reply, numbered, pick_item, run_case
+from grader.suites.common import AnyOf, Expect, case_from_reply, numbered, pick_item, run_case
 from nncore import losses as L
 from nncore import optim as O
 from nncore.data import curve, digit_vs_rest
@@ -214,26 +214,27 @@ def batch_problems(
     missing, dup = int(np.sum(counts == 0)), int(np.sum(counts > 1))
     outside = int(np.sum((flat < 0) | (flat >= m)))
     if missing or dup or outside:
+        kinds = [(missing, "有样本缺失", "some samples missing"),
+                 (dup, "有样本重复", "some samples repeated"),
+                 (outside, "有下标越界", "some indices out of range")]  # fmt: skip
         problems.append(
             (
                 "batches_cover",
-                f"并非每个样本恰好出现一次：缺 {missing} 个、重复 {dup} 个、越界 {outside} 个",
-                f"not every sample appears exactly once: {missing} missing, {dup} repeated, "
-                f"{outside} out of range",
+                "并非每个样本恰好出现一次：" + "、".join(z for n, z, _ in kinds if n),
+                "not every sample appears exactly once: " + ", ".join(e for n, _, e in kinds if n),
             )
         )
     want = [batch_size] * (m // batch_size) + ([m % batch_size] if m % batch_size else [])
     if batch_size >= m:
         want = [m]
     got = [int(b.size) for b in first]
-    if got != want:
-        problems.append(
-            (
-                "batches_sizes",
-                f"批次数为 {len(got)}，应为 {len(want)}（批次大小不对）",
-                f"{len(got)} batches where {len(want)} are expected (wrong batch sizes)",
-            )
+    if got != want:  # no counts in the text: they would reveal the hidden m and batch_size
+        zh, en = (
+            ("批次数不对", "the number of batches is wrong")
+            if len(got) != len(want)
+            else ("批次数对，但各批的大小不对", "the right number of batches, but wrong sizes")
         )
+        problems.append(("batches_sizes", zh, en))
     if not problems:
         if shuffled and np.array_equal(flat, np.arange(m)):
             problems.append(
@@ -342,6 +343,7 @@ def momentum(ctx: Context) -> list[Case]:
                         "momentum_convention": p - other_v,
                         "momentum_old_velocity": p + v,
                         "momentum_no_beta": p + v - lr * g,
+                        "no_learning_rate": p + b * v - g,
                     },
                 )
             )
@@ -350,7 +352,11 @@ def momentum(ctx: Context) -> list[Case]:
                     f"v_{i + 1}",
                     new_v[i],
                     pick_item(1, i),
-                    {"momentum_convention": other_v, "momentum_no_beta": v - lr * g},
+                    {
+                        "momentum_convention": other_v,
+                        "momentum_no_beta": v - lr * g,
+                        "no_learning_rate": b * v - g,
+                    },
                 )
             )
         args: tuple[Any, ...] = (params, grads, vel, lr) if default else (params, grads, vel, lr, b)
@@ -380,7 +386,7 @@ def _decay_expects(weights: list[np.ndarray], lam: float, m: int) -> list[Expect
                 f"∂R/∂W^({i + 1})",
                 d,
                 pick_item(1, i),
-                {"missing_1_over_m": d * m, "weight_decay_half": d / 2},
+                {"missing_1_over_m": d * m, "weight_decay_half": AnyOf((d / 2, 2 * d))},
             )
         )
     return out
@@ -491,7 +497,9 @@ def normalise(ctx: Context) -> list[Case]:
     Xc[:, j] = float(rng.integers(-8, 8)) + 0.5  # exactly representable: σ_j == 0 exactly
     mu_c, sd_c = P.zscore_fit(Xc)
     Xte_c = Xte.copy()
-    Xte_c[:, j] = Xc[0, j] + rng.uniform(-1, 1, Xte.shape[0])
+    # the constant column stays constant in the data transformed: "maps to 0" and "x − μ"
+    # agree there, so both readings of the contract get the same marks
+    Xte_c[:, j] = Xc[0, j]
     label = ("z-score：常数特征（σ_j = 0）", "z-score: a constant feature (σ_j = 0)")
     fit_reply = ctx.call("preprocessing.zscore_fit", Xc)
     fit_case = case_from_reply(
@@ -525,6 +533,7 @@ def normalise(ctx: Context) -> list[Case]:
     )
     Xte_m = Xte_c.copy()
     Xte_m[0] = hi + np.abs(hi - lo) + 1.0  # beyond the training range
+    Xte_m[0, j] = Xc[0, j]  # except the constant feature (see above)
     want_m = P.minmax_transform(Xte_m, lo, hi)
     span = Xte_m.max(axis=0) - Xte_m.min(axis=0)
     own_m = (Xte_m - Xte_m.min(axis=0)) / np.where(span > 0, span, 1.0)
@@ -624,12 +633,21 @@ def _val_curve(rng: np.random.Generator, min_delta: float) -> np.ndarray:
     t = np.arange(n)
     turn = int(rng.integers(4, n - 6))
     curve_ = 1.0 / (1 + 0.4 * t) + 0.02 * np.maximum(0, t - turn) ** 1.3
-    curve_ = np.round(curve_ + rng.uniform(0, 0.01, n), 3)
+    # on the grid of multiples of 1/1024 (exact in binary): every difference of two values is
+    # an exact multiple of 1/1024 while min_delta is an odd multiple of 1/2048, so no decision
+    # "val < best − min_delta" sits on the boundary and every correct way of writing it
+    # (best − val > min_delta, …) decides the same; exact ties stay exact
+    curve_ = np.round((curve_ + rng.uniform(0, 0.01, n)) * GRID) / GRID
     k = int(rng.integers(2, turn))
     curve_[k + 1] = curve_[k]  # an exact tie
     if min_delta > 0:
-        curve_[k + 2] = curve_[k] - min_delta / 2  # better, but by less than min_delta
+        curve_[k + 2] = curve_[k] - np.floor(min_delta / 2 * GRID) / GRID  # better by < min_delta
     return curve_
+
+
+#: The validation curves' grid (1/1024) and min_delta values (odd multiples of 1/2048).
+GRID = 1024.0
+MIN_DELTAS = (11 / 2048, 21 / 2048, 41 / 2048)
 
 
 def _restored(best_epoch: np.ndarray) -> int:
@@ -652,7 +670,7 @@ def early_stopping(ctx: Context) -> list[Case]:
     cases = []
     for k in range(3):
         rng = ctx.rng
-        min_delta = 0.0 if k == 0 else float(rng.choice([0.005, 0.01, 0.02]))
+        min_delta = 0.0 if k == 0 else float(rng.choice(MIN_DELTAS))
         patience = int(rng.integers(2, 5))
         val = _val_curve(rng, min_delta)
         want = stop_run(val, patience, min_delta)
