@@ -481,10 +481,12 @@ def pretraining(ctx: Context) -> list[Case]:
         case = heldout.failed_params_case(label, bad)
         case.hints.append("pretrain_codes")
         return [case]
+    ref = pretrain_score(setup, pretrain_reference(setup))[0]
     return [
         replay,
         heldout.threshold_case(label, acc, at_least=PRETRAIN_MIN_ACCURACY,
-                               what=("准确率", "accuracy"), fmt="{:.3f}"),
+                               what=("准确率", "accuracy"), fmt="{:.3f}",
+                               reference=ref, margin=0.05),
     ]  # fmt: skip
 
 
