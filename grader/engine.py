@@ -19,9 +19,11 @@ blocked at run time in the worker) gets 0 for every task that uses those modules
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -184,14 +186,42 @@ def reply_from(result: CallResult, function: str) -> Reply:
         "not found" in result.message_en or " has no " in result.message_en
     ):
         kind = "missing_attr"
-    text = f"{etype}: {result.message_en}" if etype else result.message_en
     return Reply(
         False,
         kind=kind,
-        error=feedback.mask_numbers(text),
+        error=safe_error(etype, result.traceback, result.message_en if not etype else ""),
+        frames=result.traceback or "",
         forbidden=list(result.forbidden_imports),
         function=function,
     )
+
+
+_BUILTIN_ERRORS = {
+    n for n, v in vars(builtins).items() if isinstance(v, type) and issubclass(v, BaseException)
+} | {"MissingModule", "MissingFunction"}
+_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
+
+
+def safe_error(etype: str | None, tb: str, sandbox_text: str = "") -> str:
+    """学生异常的安全描述 / What a report may say about a student's exception.
+
+    Only the exception's type (a built-in name; a class the submission defined becomes
+    "Exception") and the file and line of the student's own code where it was raised: never
+    the message, which the submission controls and could fill with hidden inputs. Failures of
+    the sandbox itself (no ``etype``) keep their fixed text, numbers masked.
+    """
+    if not etype:
+        return feedback.mask_numbers(sandbox_text)
+    name = etype if etype in _BUILTIN_ERRORS else "Exception"
+    frames = [
+        (f, ln)
+        for f, ln in _FRAME.findall(tb or "")
+        if not f.endswith(f"{DRIVER_MODULE}.py") and re.fullmatch(r"[\w./-]{1,80}\.py", f)
+    ]
+    if frames:
+        f, ln = frames[-1]
+        return f"{name} ({Path(f).name}:{int(ln)})"
+    return name
 
 
 class EngineContext:
