@@ -1,6 +1,6 @@
 """评一份提交 / Grade one submission against one assignment's hidden suite.
 
-Flow per task (see ``DESIGN.md``, "The trust boundary"):
+Flow per task (see ``ARCHITECTURE.md``, "The trust boundary"):
 
 1. The submission is copied once (regular files only) into a private folder together with the
    worker-side driver (:mod:`grader.driver`); nothing of the grader, the solutions or nncore.

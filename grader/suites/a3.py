@@ -21,6 +21,7 @@ import numpy as np
 from grader.compare import Comparison, matches
 from grader.registry import ALL, Case, Context, Reply, task
 from grader.suites import heldout
+from grader.suites import settings as S
 from grader.suites.common import AnyOf, Expect, case_from_reply, numbered, pick_item, run_case
 from nncore import losses as L
 from nncore import optim as O
@@ -848,10 +849,11 @@ def _sgd_cases(rng: np.random.Generator) -> list[SgdCase]:
 
 
 #: The held-out training run of a3.sgd_epoch (thresholds: :mod:`grader.suites.calibrate`).
-SGD_RUN = {"sizes": [64, 32, 10], "activations": ["sigmoid", "softmax"], "loss": "ce",
-           "lr": 1.0, "batch_size": 32, "epochs": 10, "lam": 0.0}  # fmt: skip
+SGD_RUN = {"sizes": list(S.SGD.sizes), "activations": list(S.SGD.activations),
+           "loss": S.SGD.loss, "lr": S.SGD.lr, "batch_size": S.SGD.batch_size,
+           "epochs": S.SGD.epochs, "lam": S.SGD.lam}  # fmt: skip
 SGD_SPLIT = (1000, 797)
-SGD_MIN_ACCURACY = 0.85
+SGD_MIN_ACCURACY = S.SGD.min_accuracy
 
 
 def sgd_setup(rng: np.random.Generator) -> dict[str, Any]:
@@ -934,10 +936,10 @@ def sgd_epoch_task(ctx: Context) -> list[Case]:
 
 
 #: How far below the reference trained on the same data a correct run may land (accuracy on
-#: 450–800 held-out samples: one standard error ≈ 0.01, so three of them).
-ACCURACY_MARGIN = 0.03
+#: 450–800 held-out samples: one standard error ≈ 0.01, so three of them; see settings).
+ACCURACY_MARGIN = S.SGD.margin
 #: The same for 例题2's fresh-sample MSE (the reference's best run is ≈ 0.0035).
-MSE_MARGIN = 0.002
+MSE_MARGIN = S.EXAMPLE2.margin
 
 
 def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
@@ -992,21 +994,20 @@ def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
 # 例题2–4: the worker trains with the given fit (which calls the student's functions)
 # ------------------------------------------------------------------------------------------
 #: 例题2: 1-5-1 sigmoid/linear, momentum, full batch, four initialisations (two small, two large).
-EX2 = {"hidden": 5, "m": 200, "m_test": 500, "epochs": 1000, "lr": 0.3, "lam": 1e-4,
-       "limits": (0.5, 0.5, 3.0, 3.0)}  # fmt: skip
-EX2_MAX_BEST_MSE = 0.006
-EX2_MAX_ANY_MSE = 0.03
+EX2 = {"hidden": S.EXAMPLE2.sizes[1], "m": S.EXAMPLE2.extra["m"],
+       "m_test": S.EXAMPLE2.extra["m_test"], "epochs": S.EXAMPLE2.epochs, "lr": S.EXAMPLE2.lr,
+       "lam": S.EXAMPLE2.lam, "limits": S.EXAMPLE2.extra["limits"]}  # fmt: skip
+EX2_MAX_BEST_MSE = S.EXAMPLE2.max_mse
+EX2_MAX_ANY_MSE = S.EXAMPLE2.max_any_mse
 
 #: 例题3 (digit 2 vs rest, 64-25-1) and 例题4 (ten digits, 64-100-10): 1347 train / 450 held out.
 EX34_SPLIT = (1347, 450)
-EX3 = {"sizes": [64, 25, 1], "activations": ["sigmoid", "sigmoid"], "loss": "bce",
-       "optimizer": "momentum", "lr": 0.3, "beta": 0.9, "epochs": 15, "batch_size": 32,
-       "lam": 1e-3}  # fmt: skip
-EX4 = {"sizes": [64, 100, 10], "activations": ["sigmoid", "softmax"], "loss": "ce",
-       "optimizer": "momentum", "lr": 0.3, "beta": 0.9, "epochs": 15, "batch_size": 32,
-       "lam": 1e-3}  # fmt: skip
-EX3_MIN_ACCURACY = 0.96
-EX4_MIN_ACCURACY = 0.92
+EX3 = {"sizes": list(S.EXAMPLE3.sizes), "activations": list(S.EXAMPLE3.activations),
+       "loss": S.EXAMPLE3.loss, **S.EXAMPLE3.fit_kwargs()}  # fmt: skip
+EX4 = {"sizes": list(S.EXAMPLE4.sizes), "activations": list(S.EXAMPLE4.activations),
+       "loss": S.EXAMPLE4.loss, **S.EXAMPLE4.fit_kwargs()}  # fmt: skip
+EX3_MIN_ACCURACY = S.EXAMPLE3.min_accuracy
+EX4_MIN_ACCURACY = S.EXAMPLE4.min_accuracy
 
 
 def example2_setup(rng: np.random.Generator) -> dict[str, Any]:
@@ -1194,10 +1195,11 @@ def _digits_task(ctx: Context, which: int, threshold: float) -> list[Case]:
     if acc is None:
         return [heldout.failed_params_case(label, bad)]
     ref = digits_score(setup, fit_reference(setup))[0]
+    margin = (S.EXAMPLE3 if which == 3 else S.EXAMPLE4).margin
     return [
         heldout.threshold_case(
             label, acc, at_least=threshold, what=("准确率", "accuracy"), fmt="{:.3f}",
-            hints=DEPEND, reference=ref, margin=ACCURACY_MARGIN,
+            hints=DEPEND, reference=ref, margin=margin,
         )
     ]  # fmt: skip
 

@@ -20,6 +20,7 @@ import numpy as np
 from grader.compare import Comparison
 from grader.registry import ALL, Case, Context, Reply, task
 from grader.suites import heldout
+from grader.suites import settings as S
 from grader.suites.common import Expect, case_from_reply, numbered, pick_item, run_case
 from nncore import autoencoder as AE
 from nncore import residual as R
@@ -392,11 +393,13 @@ def dae(ctx: Context) -> list[Case]:
 # ------------------------------------------------------------------------------------------
 # a4.pretraining (trained in the worker, judged here on labelled digits it never saw)
 # ------------------------------------------------------------------------------------------
-PRETRAIN = {"sizes": [64, 32, 16], "noise": 0.3, "epochs": 10, "lr": 0.1, "batch_size": 32}
+PRETRAIN = {"sizes": list(S.PRETRAINING.sizes), "noise": S.PRETRAINING.extra["noise"],
+            "epochs": S.PRETRAINING.epochs, "lr": S.PRETRAINING.lr,
+            "batch_size": S.PRETRAINING.batch_size}  # fmt: skip
 #: unlabelled (sent to the worker) / labelled for the read-out / test (both kept here).
 PRETRAIN_SPLIT = (1000, 100, 697)
 PROBE = {"lr": 0.3, "epochs": 60, "batch_size": 16}
-PRETRAIN_MIN_ACCURACY = 0.6
+PRETRAIN_MIN_ACCURACY = S.PRETRAINING.min_accuracy
 
 
 def pretrain_setup(rng: np.random.Generator) -> dict[str, Any]:
@@ -486,7 +489,7 @@ def pretraining(ctx: Context) -> list[Case]:
         replay,
         heldout.threshold_case(label, acc, at_least=PRETRAIN_MIN_ACCURACY,
                                what=("准确率", "accuracy"), fmt="{:.3f}",
-                               reference=ref, margin=0.05),
+                               reference=ref, margin=S.PRETRAINING.margin),
     ]  # fmt: skip
 
 

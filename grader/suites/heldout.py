@@ -1,6 +1,6 @@
 """训练类任务的公共部分：留出数据、参数检查、阈值用例 / Shared parts of the training tasks.
 
-The trust rule for training (``DESIGN.md``): the worker trains with the student's code and
+The trust rule for training (``ARCHITECTURE.md``): the worker trains with the student's code and
 returns *parameters* only; the trusted parent rebuilds the network with nncore and evaluates it
 on data the worker never received (a held-out split of the embedded digits, a fresh sample of
 例题2's curve). Thresholds are set from the nncore reference run with a margin; the numbers
