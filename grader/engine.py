@@ -56,10 +56,24 @@ def salt() -> str:
     return os.environ.get("NNKIT_GRADER_SALT", DEFAULT_SALT)
 
 
-def task_seed(student: str, task_id: str, salt_text: str | None = None) -> int:
-    """每个学生、每个任务的种子 / The reproducible seed of one student's task."""
-    text = f"{salt_text if salt_text is not None else salt()}|{student}|{task_id}"
+def task_seed(student: str, task_id: str, salt_text: str | None = None, content: str = "") -> int:
+    """每个学生、每个任务、每份提交内容的种子 / The seed of one student's task on one submission.
+
+    ``content`` is :func:`content_digest` of the submission: hidden inputs vary with what was
+    submitted as well as with the student, so inputs learnt from one report do not carry over
+    to the next submission (the same files and id always get the same seed and grade).
+    """
+    text = f"{salt_text if salt_text is not None else salt()}|{student}|{task_id}|{content}"
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], 16)
+
+
+def content_digest(folder: Path) -> str:
+    """提交内容的摘要 / SHA-256 over the submission's modules (names and bytes, sorted)."""
+    h = hashlib.sha256()
+    for path in sorted(Path(folder).glob("*.py")):
+        if path.is_file() and not path.is_symlink() and path.stem != DRIVER_MODULE:
+            h.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 # --- the submission copy and the static scan --------------------------------------------
@@ -470,6 +484,7 @@ def grade_task(
     hide: Iterable[Path] = (),
     level: str | None = None,
     in_process: bool = False,
+    content: str = "",
 ) -> tuple[TaskResult, dict[str, Any]]:
     """评一个任务（新的工作进程）/ Grade one task with a fresh worker; never raises.
 
@@ -491,7 +506,7 @@ def grade_task(
         sandbox = Sandbox(work, limits=limits, hide=list(hide), forbidden=FORBIDDEN, level=level)
     iso = sandbox.isolation
     try:
-        ctx = EngineContext(sandbox, student, task_seed(student, task.id))
+        ctx = EngineContext(sandbox, student, task_seed(student, task.id, content=content))
         try:
             cases = task.check(ctx)
         except Exception as exc:  # a bug in the grader, never the student's fault
@@ -544,10 +559,12 @@ def grade_submission(
         work = Path(tmp) / "submission"
         prepare_copy(submission, work)
         static = static_forbidden(work)
+        content = content_digest(work)
         for task in selected:
             res, isolation = grade_task(
-                task, work, student, static, hide=hide, level=level, in_process=in_process
-            )
+                task, work, student, static, hide=hide, level=level, in_process=in_process,
+                content=content,
+            )  # fmt: skip
             results.append(res)
     manual = [
         {"id": t.id, "points": t.points, "title_zh": t.title_zh, "title_en": t.title_en}
