@@ -398,6 +398,8 @@ def _failure_text(case: Case) -> Message:
         msg = parts[0]
         for p in parts[1:]:
             msg = msg + Message("；", "; ") + p
+        if "blocked_by_dependency" in case.hints and (case.note_zh or case.note_en):
+            msg = msg + Message("；" + case.note_zh, "; " + case.note_en)  # name the dependency
         return label + msg
     if case.note_zh or case.note_en:
         return label + Message(case.note_zh, case.note_en)
