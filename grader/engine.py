@@ -529,6 +529,35 @@ def grade_task(
     return summarise(task, cases, forbidden, time.monotonic() - t0), iso
 
 
+def name_dependencies(results: list[TaskResult], tasks: list[Task]) -> None:
+    """注明失败的依赖 / Tell a failed task which of its stubs failed their own task.
+
+    A task that calls several stubs (例题1, 练习题, the training examples) cannot be tested
+    without them; when one of those stubs fails the task that grades it alone, the failed task
+    says so ("依赖的 dense_forward 未通过 / blocked by your dense_forward") and gets the
+    ``blocked_by_dependency`` hint, so the report points at the cause.
+    """
+    by_id = {t.id: t for t in tasks}
+    failed = {r.id for r in results if r.status in ("failed", "partial")}
+    for r in results:
+        if r.id not in failed or r.id not in by_id:
+            continue
+        mine = set(by_id[r.id].functions)
+        causes = [
+            (u, sorted(set(by_id[u].functions) & mine))
+            for u in sorted(failed - {r.id})
+            if u in by_id and len(by_id[u].functions) < len(mine) and set(by_id[u].functions) & mine
+        ]
+        if not causes:
+            continue
+        zh = "；".join(f"依赖的 {', '.join(f)} 未通过（见 {u}）" for u, f in causes)
+        en = "; ".join(f"blocked by your {', '.join(f)} (see {u})" for u, f in causes)
+        r.message_zh += f" {zh}。"
+        r.message_en += f" {en}."
+        if "blocked_by_dependency" not in r.hints:
+            r.hints.insert(0, "blocked_by_dependency")
+
+
 def student_id(submission: Path) -> str:
     """学生标识 = 提交目录名 / The student id is the submission folder's name."""
     return Path(submission).resolve().name
@@ -568,6 +597,7 @@ def grade_submission(
                 content=content,
             )  # fmt: skip
             results.append(res)
+    name_dependencies(results, selected)
     manual = [
         {"id": t.id, "points": t.points, "title_zh": t.title_zh, "title_en": t.title_en}
         for t in info.tasks
