@@ -1,4 +1,4 @@
-"""nbgrader 配置 / nbgrader configuration of the course (see docs/students.md, DESIGN.md).
+"""nbgrader 配置 / nbgrader configuration of the course (see docs/students.md, ARCHITECTURE.md).
 
 ``python -m grader build`` runs nbgrader's generate_assignment with these directories (in a
 temporary course root, so the committed tree only changes through the build).

@@ -1,6 +1,6 @@
 """评一份提交 / Grade one submission against one assignment's hidden suite.
 
-Flow per task (see ``DESIGN.md``, "The trust boundary"):
+Flow per task (see ``ARCHITECTURE.md``, "The trust boundary"):
 
 1. The submission is copied once (regular files only) into a private folder together with the
    worker-side driver (:mod:`grader.driver`); nothing of the grader, the solutions or nncore.
@@ -19,9 +19,11 @@ blocked at run time in the worker) gets 0 for every task that uses those modules
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -52,10 +54,24 @@ def salt() -> str:
     return os.environ.get("NNKIT_GRADER_SALT", DEFAULT_SALT)
 
 
-def task_seed(student: str, task_id: str, salt_text: str | None = None) -> int:
-    """每个学生、每个任务的种子 / The reproducible seed of one student's task."""
-    text = f"{salt_text if salt_text is not None else salt()}|{student}|{task_id}"
+def task_seed(student: str, task_id: str, salt_text: str | None = None, content: str = "") -> int:
+    """每个学生、每个任务、每份提交内容的种子 / The seed of one student's task on one submission.
+
+    ``content`` is :func:`content_digest` of the submission: hidden inputs vary with what was
+    submitted as well as with the student, so inputs learnt from one report do not carry over
+    to the next submission (the same files and id always get the same seed and grade).
+    """
+    text = f"{salt_text if salt_text is not None else salt()}|{student}|{task_id}|{content}"
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], 16)
+
+
+def content_digest(folder: Path) -> str:
+    """提交内容的摘要 / SHA-256 over the submission's modules (names and bytes, sorted)."""
+    h = hashlib.sha256()
+    for path in sorted(Path(folder).glob("*.py")):
+        if path.is_file() and not path.is_symlink() and path.stem != DRIVER_MODULE:
+            h.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 # --- the submission copy and the static scan --------------------------------------------
@@ -174,14 +190,42 @@ def reply_from(result: CallResult, function: str) -> Reply:
         "not found" in result.message_en or " has no " in result.message_en
     ):
         kind = "missing_attr"
-    text = f"{etype}: {result.message_en}" if etype else result.message_en
     return Reply(
         False,
         kind=kind,
-        error=feedback.mask_numbers(text),
+        error=safe_error(etype, result.traceback, result.message_en if not etype else ""),
+        frames=result.traceback or "",
         forbidden=list(result.forbidden_imports),
         function=function,
     )
+
+
+_BUILTIN_ERRORS = {
+    n for n, v in vars(builtins).items() if isinstance(v, type) and issubclass(v, BaseException)
+} | {"MissingModule", "MissingFunction"}
+_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
+
+
+def safe_error(etype: str | None, tb: str, sandbox_text: str = "") -> str:
+    """学生异常的安全描述 / What a report may say about a student's exception.
+
+    Only the exception's type (a built-in name; a class the submission defined becomes
+    "Exception") and the file and line of the student's own code where it was raised: never
+    the message, which the submission controls and could fill with hidden inputs. Failures of
+    the sandbox itself (no ``etype``) keep their fixed text, numbers masked.
+    """
+    if not etype:
+        return feedback.mask_numbers(sandbox_text)
+    name = etype if etype in _BUILTIN_ERRORS else "Exception"
+    frames = [
+        (f, ln)
+        for f, ln in _FRAME.findall(tb or "")
+        if not f.endswith(f"{DRIVER_MODULE}.py") and re.fullmatch(r"[\w./-]{1,80}\.py", f)
+    ]
+    if frames:
+        f, ln = frames[-1]
+        return f"{name} ({Path(f).name}:{int(ln)})"
+    return name
 
 
 class EngineContext:
@@ -344,6 +388,8 @@ def _failure_text(case: Case) -> Message:
         msg = parts[0]
         for p in parts[1:]:
             msg = msg + Message("；", "; ") + p
+        if "blocked_by_dependency" in case.hints and (case.note_zh or case.note_en):
+            msg = msg + Message("；" + case.note_zh, "; " + case.note_en)  # name the dependency
         return label + msg
     if case.note_zh or case.note_en:
         return label + Message(case.note_zh, case.note_en)
@@ -429,6 +475,7 @@ def grade_task(
     *,
     insecure: bool = False,
     in_process: bool = False,
+    content: str = "",
 ) -> tuple[TaskResult, dict[str, Any]]:
     """评一个任务（新的工作进程）/ Grade one task with a fresh worker; never raises.
 
@@ -450,7 +497,7 @@ def grade_task(
         sandbox = Sandbox(work, limits=limits, forbidden=FORBIDDEN, insecure=insecure)
     iso = sandbox.isolation
     try:
-        ctx = EngineContext(sandbox, student, task_seed(student, task.id))
+        ctx = EngineContext(sandbox, student, task_seed(student, task.id, content=content))
         try:
             cases = task.check(ctx)
         except Exception as exc:  # a bug in the grader, never the student's fault
@@ -469,6 +516,35 @@ def grade_task(
     for mod in _task_modules(task):
         forbidden |= static.get(mod, set())
     return summarise(task, cases, forbidden, time.monotonic() - t0), iso
+
+
+def name_dependencies(results: list[TaskResult], tasks: list[Task]) -> None:
+    """注明失败的依赖 / Tell a failed task which of its stubs failed their own task.
+
+    A task that calls several stubs (例题1, 练习题, the training examples) cannot be tested
+    without them; when one of those stubs fails the task that grades it alone, the failed task
+    says so ("依赖的 dense_forward 未通过 / blocked by your dense_forward") and gets the
+    ``blocked_by_dependency`` hint, so the report points at the cause.
+    """
+    by_id = {t.id: t for t in tasks}
+    failed = {r.id for r in results if r.status in ("failed", "partial")}
+    for r in results:
+        if r.id not in failed or r.id not in by_id:
+            continue
+        mine = set(by_id[r.id].functions)
+        causes = [
+            (u, sorted(set(by_id[u].functions) & mine))
+            for u in sorted(failed - {r.id})
+            if u in by_id and len(by_id[u].functions) < len(mine) and set(by_id[u].functions) & mine
+        ]
+        if not causes:
+            continue
+        zh = "；".join(f"依赖的 {', '.join(f)} 未通过（见 {u}）" for u, f in causes)
+        en = "; ".join(f"blocked by your {', '.join(f)} (see {u})" for u, f in causes)
+        r.message_zh += f" {zh}。"
+        r.message_en += f" {en}."
+        if "blocked_by_dependency" not in r.hints:
+            r.hints.insert(0, "blocked_by_dependency")
 
 
 def student_id(submission: Path) -> str:
@@ -505,11 +581,14 @@ def grade_submission(
         work = Path(tmp) / "submission"
         prepare_copy(submission, work)
         static = static_forbidden(work)
+        content = content_digest(work)
         for task in selected:
             res, isolation = grade_task(
-                task, work, student, static, insecure=insecure, in_process=in_process
-            )
+                task, work, student, static, insecure=insecure, in_process=in_process,
+                content=content,
+            )  # fmt: skip
             results.append(res)
+    name_dependencies(results, selected)
     manual = [
         {"id": t.id, "points": t.points, "title_zh": t.title_zh, "title_en": t.title_en}
         for t in info.tasks

@@ -26,7 +26,6 @@ from grader.driver import DRIVER_FILE, DRIVER_MODULE
 from grader.sandbox.protocol import decode, encode
 from grader.sandbox.runner import CallResult
 
-
 _CODE: dict[tuple[str, str], CodeType] = {}
 
 
@@ -122,7 +121,9 @@ class InProcessRunner:
         except Exception as exc:  # the submission's exception, as the worker would report it
             tb = traceback.extract_tb(exc.__traceback__)
             own = [f for f in tb if Path(f.filename).resolve().parent == self.work]
-            where = f"{Path(own[-1].filename).name}:{own[-1].lineno}" if own else ""
+            where = "\n".join(
+                f'  File "{Path(f.filename).name}", line {f.lineno}, in {f.name}' for f in own
+            )
             return CallResult(
                 ok=False,
                 status="error",

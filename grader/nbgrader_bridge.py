@@ -1,6 +1,6 @@
 """nbgrader 桥接：让 nbgrader 的流程使用可信评分器 / The nbgrader bridge.
 
-nbgrader alone has four gaps for this kit (``DESIGN.md``, "nbgrader"); the bridge closes each:
+nbgrader alone has four gaps for this kit (``ARCHITECTURE.md``, "nbgrader"); the bridge closes each:
 
 1. **Autograde overwrites the student's ``.py`` with the instructor's.** Every autograde runs
    with ``Autograde.exclude_overwriting = {assignment: [<every student module>.py]}`` (derived

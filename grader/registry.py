@@ -56,6 +56,7 @@ class Reply:
     warnings: list[str] = field(default_factory=list)
     forbidden: list[str] = field(default_factory=list)
     function: str = ""
+    frames: str = field(default="", repr=False)  # trusted-side only: never shown in a report
 
 
 class Context(Protocol):
