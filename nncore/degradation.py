@@ -25,7 +25,13 @@ from nncore.mlp import MLP, mlp_forward
 from nncore.residual import ResidualCache, residual_backward, residual_forward
 from nncore.training import fit
 
-__all__ = ["ResidualNet", "degradation", "stack_backward", "stack_forward"]
+__all__ = [
+    "ResidualNet",
+    "degradation",
+    "stack_backward",
+    "stack_forward",
+    "training_error",
+]
 
 Block = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
@@ -129,43 +135,67 @@ class ResidualNet:
         return J, grads
 
 
+def training_error(
+    X: np.ndarray,
+    y: np.ndarray,
+    hidden_layers: int,
+    width: int,
+    *,
+    residual: bool = False,
+    activation: str = "sigmoid",
+    epochs: int = 20,
+    lr: float = 0.1,
+    batch_size: int = 32,
+    seed: int = 0,
+) -> float:
+    """训练后的训练误差 / The training loss J on all of (X, y) after training.
+
+    Builds the plain network MLP([N_1] + [width] * hidden_layers + [K], activation, "softmax",
+    init="xavier", seed=seed) — or, with ``residual=True``, ResidualNet(N_1, width,
+    (hidden_layers − 1) // 2, K, activation=activation, seed=seed), the same dense layers
+    with skips — where K = max(y) + 1; trains it with fit(net, X, y, loss="ce",
+    optimizer="momentum", lr=lr, epochs=epochs, batch_size=batch_size, seed=seed,
+    track_accuracy=False); returns J = net.loss(X, y, "ce")[0] at the *final* parameters
+    (not the epoch's running average that fit records). X (m, N_1), y (m,) labels.
+    """
+    n_out = int(np.max(y)) + 1
+    if residual:
+        net = ResidualNet(X.shape[1], width, (hidden_layers - 1) // 2, n_out,
+                          activation=activation, seed=seed)  # fmt: skip
+    else:
+        sizes = [X.shape[1]] + [width] * hidden_layers + [n_out]
+        net = MLP(sizes, activation, "softmax", init="xavier", seed=seed)
+    fit(net, X, y, loss="ce", optimizer="momentum", lr=lr, epochs=epochs,
+        batch_size=batch_size, seed=seed, track_accuracy=False)  # fmt: skip
+    return float(net.loss(X, y, "ce")[0])
+
+
 def degradation(
     X: np.ndarray,
     y: np.ndarray,
-    n_blocks: Sequence[int] = (0, 2, 4),
+    n_blocks: Sequence[int] = (0, 1, 2, 4),
     *,
     width: int = 16,
     activation: str = "sigmoid",
-    epochs: int = 30,
-    lr: float = 0.3,
+    epochs: int = 20,
+    lr: float = 0.1,
     batch_size: int = 32,
     seeds: Sequence[int] = (0,),
 ) -> dict[str, list[float]]:
     """退化实验 / Final training loss of plain and residual networks of growing depth.
 
     For each b in ``n_blocks``: the plain MLP has 1 + 2b hidden layers of ``width`` units, the
-    residual net 1 input layer + b blocks (the same dense layers, plus the skips). Both are
-    trained with the same optimiser (momentum), epochs and seeds on (X, y) with softmax + 'ce';
-    the training loss J (no weight decay) after the last epoch, averaged over ``seeds``.
+    residual net 1 input layer + b blocks (the same dense layers, plus the skips); both are
+    trained the same way (:func:`training_error`); the loss is averaged over ``seeds``.
     Returns {"hidden_layers", "plain", "residual"}.
     """
-    n_out = int(np.max(y)) + 1
     out: dict[str, list[float]] = {"hidden_layers": [], "plain": [], "residual": []}
+    kw = {"activation": activation, "epochs": epochs, "lr": lr, "batch_size": batch_size}
     for b in n_blocks:
-        plain, res = [], []
-        for seed in seeds:
-            sizes = [X.shape[1]] + [width] * (1 + 2 * b) + [n_out]
-            nets = {
-                "plain": MLP(sizes, activation, "softmax", init="xavier", seed=seed),
-                "residual": ResidualNet(X.shape[1], width, b, n_out, activation=activation,
-                                        seed=seed),
-            }  # fmt: skip
-            for kind, net in nets.items():
-                fit(net, X, y, loss="ce", optimizer="momentum", lr=lr, epochs=epochs,
-                    batch_size=batch_size, seed=seed, track_accuracy=False)  # fmt: skip
-                J = net.loss(X, y, "ce")[0]
-                (plain if kind == "plain" else res).append(float(J))
-        out["hidden_layers"].append(1 + 2 * int(b))
-        out["plain"].append(float(np.mean(plain)))
-        out["residual"].append(float(np.mean(res)))
+        depth = 1 + 2 * int(b)
+        out["hidden_layers"].append(depth)
+        for kind in ("plain", "residual"):
+            losses = [training_error(X, y, depth, width, residual=kind == "residual", seed=s,
+                                     **kw) for s in seeds]  # fmt: skip
+            out[kind].append(float(np.mean(losses)))
     return out

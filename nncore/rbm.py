@@ -12,9 +12,9 @@ energy E(v, h) = −v W hᵀ − v b − h c, so
 
 The log-likelihood gradient ∂ log p(v)/∂W = ⟨vᵀh⟩_data − ⟨vᵀh⟩_model has an intractable model
 term; contrastive divergence (CD-1, Hinton 2002) replaces it by one Gibbs step from the data.
-Per mini-batch V (m, N), with one call of ``rng.random``:
+Per mini-batch V (m, N), with uniform random numbers U (m, H) in [0, 1):
 
-    p_h0 = σ(V W + c);  h0 = (rng.random(p_h0.shape) < p_h0)        (sampled hidden states)
+    p_h0 = σ(V W + c);  h0 = (U < p_h0)                              (sampled hidden states)
     p_v1 = σ(h0 Wᵀ + b)                                              (reconstruction, probabilities)
     p_h1 = σ(p_v1 W + c)
     ΔW = (Vᵀ p_h0 − p_v1ᵀ p_h1) / m,  Δb = mean(V − p_v1),  Δc = mean(p_h0 − p_h1)
@@ -61,18 +61,19 @@ def free_energy(V: np.ndarray, W: np.ndarray, b: np.ndarray, c: np.ndarray) -> n
 
 
 def cd1_gradients(
-    V: np.ndarray, W: np.ndarray, b: np.ndarray, c: np.ndarray, rng: np.random.Generator
+    V: np.ndarray, W: np.ndarray, b: np.ndarray, c: np.ndarray, U: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """CD-1 的参数增量方向 / One step of contrastive divergence (CD-1) on a mini-batch.
 
-    Shapes: V (m, N) in [0, 1]; W (N, H); b (N,); c (H,). Exactly one call
-    ``rng.random(p_h0.shape)`` samples h0 = (rng.random(…) < p_h0). Returns
+    Shapes: V (m, N) in [0, 1]; W (N, H); b (N,); c (H,); U (m, H) uniform in [0, 1), the
+    random numbers that sample the hidden states h0 = (U < p_h0) (1 with probability p_h0).
+    Returns
     (ΔW (N, H), Δb (N,), Δc (H,), reconstruction error mean_n ‖v − p_v1‖²); the update is
     *ascent*: W := W + α ΔW.
     """
     m = V.shape[0]
     p_h0 = hidden_probs(V, W, c)
-    h0 = (rng.random(p_h0.shape) < p_h0).astype(V.dtype)
+    h0 = (U < p_h0).astype(V.dtype)
     p_v1 = visible_probs(h0, W, b)
     p_h1 = hidden_probs(p_v1, W, c)
     dW = (V.T @ p_h0 - p_v1.T @ p_h1) / m
@@ -88,7 +89,8 @@ class RBM:
     ``params`` = [W (N, H), b (N,), c (H,)]. :meth:`loss` returns the reconstruction error and
     the *negated* CD-1 directions, so fit's descent step W := W − α(−ΔW) is CD-1's ascent.
     Weights start at N(0, 0.01²), biases at 0 (Hinton's guide); a seeded generator draws the
-    hidden samples of every mini-batch.
+    uniform numbers U that sample
+    the hidden states of every mini-batch.
     """
 
     def __init__(self, n_visible: int, n_hidden: int, *, seed: int | None = 0) -> None:
@@ -106,7 +108,8 @@ class RBM:
         self, X: np.ndarray, y: np.ndarray | None = None, loss: str = "mse", lam: float = 0.0
     ) -> tuple[float, list[np.ndarray]]:
         """重构误差与 −CD-1 方向 / Reconstruction error and [−ΔW (+ λW/m), −Δb, −Δc]."""
-        dW, db, dc, err = cd1_gradients(X, self.W, self.b, self.c, self.rng)
+        U = self.rng.random((X.shape[0], self.c.size))
+        dW, db, dc, err = cd1_gradients(X, self.W, self.b, self.c, U)
         gW = -dW + (lam / X.shape[0]) * self.W if lam else -dW
         return err, [gW, -db, -dc]
 
