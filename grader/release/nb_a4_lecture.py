@@ -86,7 +86,7 @@ for N in (4, 16):
     ax[1].plot(xs, sigmoid_sum(xs, w, b, v), label=f"N = {N}")
 ax[1].plot(xs, curve_f(xs), "k--", label="f"); ax[1].legend(); ax[1].set_title("F(x)")
 # 加深 / depth: g 是 4 个 sigmoid 之和；g∘g 正好是两个隐层（各 4 个单元）的网络
-Ns = [4, 8, 16, 32, 64, 128, 256]
+Ns = [4, 8, 16, 32, 64, 128]
 errors = {}
 for k, name in ((1, "g（1 个隐层 4 单元即可精确 / exact with 1 layer of 4)"),
                 (2, "g∘g（2 个隐层各 4 单元即可精确 / exact with 2 layers of 4)")):
@@ -158,19 +158,19 @@ for lam_aux in (0.0, 0.5):
     _, grads = net.loss(Xs, ys, "ce")
     first[lam_aux] = [float(np.linalg.norm(g)) for g in grads[0:8:2]]   # ‖∂J/∂W^(1..4)‖
     curves[lam_aux] = []
-    for epoch in range(25):
+    for epoch in range(20):
         fit(net, Xs, ys, loss="ce", optimizer="momentum", lr=0.5, epochs=1, batch_size=16,
             seed=epoch, track_accuracy=False)
         curves[lam_aux].append(accuracy(net.predict(Xs), ys))   # 主输出 / main head only
 fig, ax = plt.subplots(1, 2, figsize=(10, 3.5))
 for lam_aux in curves:
     ax[0].semilogy(range(1, 5), first[lam_aux], "o-", label=f"λ_aux = {lam_aux}")
-    ax[1].plot(range(1, 26), curves[lam_aux], label=f"λ_aux = {lam_aux}")
+    ax[1].plot(range(1, 21), curves[lam_aux], label=f"λ_aux = {lam_aux}")
 ax[0].set_xlabel("层 l / layer l"); ax[0].set_ylabel("‖∂J/∂W^(l)‖（初始化处 / at init）")
 ax[1].set_xlabel("轮 / epoch"); ax[1].set_ylabel("主输出训练准确率 / main-head training accuracy")
 ax[0].legend(); ax[1].legend(); plt.tight_layout(); plt.show()
 print("‖∂J/∂W^(1)‖:", {k: f"{v[0]:.1e}" for k, v in first.items()},
-      " 25 轮后准确率 / accuracy after 25 epochs:", {k: round(v[-1], 3) for k, v in curves.items()})
+      " 20 轮后准确率 / accuracy after 20 epochs:", {k: round(v[-1], 3) for k, v in curves.items()})
 """
     )
     nb.md(
@@ -213,7 +213,7 @@ assert np.isfinite(training_error(Xd, yd, 3, 8, residual=True, epochs=2, seed=3)
     nb.code(
         """
 sub = np.random.default_rng(0).permutation(X.shape[0])[:500]
-deg = degradation(X[sub], y[sub], n_blocks=(0, 1, 2, 4), width=16, epochs=20, lr=0.1)
+deg = degradation(X[sub], y[sub], n_blocks=(0, 1, 3), width=16, epochs=20, lr=0.1)
 plt.plot(deg["hidden_layers"], deg["plain"], "o-", label="普通网络 / plain")
 plt.plot(deg["hidden_layers"], deg["residual"], "s-", label="残差网络 / residual")
 plt.xlabel("隐层数 / hidden layers"); plt.ylabel("训练损失 J（20 轮后）/ training loss after 20 epochs")
