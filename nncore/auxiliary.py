@@ -21,6 +21,7 @@ At test time only the main head is used.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -118,7 +119,7 @@ class AuxiliaryNet:
         self.sizes, self.aux_layer, self.lam_aux = list(sizes), aux_layer, lam_aux
         self.activations = [activation] * (len(sizes) - 2) + [output]
         self.output = output
-        self.weights = [make(i, o, rng) for i, o in zip(sizes[:-1], sizes[1:], strict=True)]
+        self.weights = [make(i, o, rng) for i, o in pairwise(sizes)]
         self.biases = [np.zeros(o) for o in sizes[1:]]
         self.V = make(sizes[aux_layer - 1], sizes[-1], rng)
         self.c = np.zeros(sizes[-1])
@@ -148,4 +149,4 @@ class AuxiliaryNet:
             J += R
             dWs = [dW + d for dW, d in zip(dWs, dR, strict=True)]
         grads = [g for dW, db in zip(dWs, dbs, strict=True) for g in (dW, db)]
-        return J, grads + [dV, dc]
+        return J, [*grads, dV, dc]

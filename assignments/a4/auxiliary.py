@@ -20,6 +20,7 @@ so the layers below k get an error that crossed only k − 1 layers. Only h(x) i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 from activations import Activation
@@ -27,6 +28,7 @@ from init import get_initialiser
 from layers import activation_backward, dense_backward
 from losses import check_targets, get_loss, weight_decay
 from mlp import LayerCache, mlp_forward
+
 
 # ---- given code (给定代码): output_delta ----
 def output_delta(
@@ -109,7 +111,7 @@ class AuxiliaryNet:
         self.sizes, self.aux_layer, self.lam_aux = list(sizes), aux_layer, lam_aux
         self.activations = [activation] * (len(sizes) - 2) + [output]
         self.output = output
-        self.weights = [make(i, o, rng) for i, o in zip(sizes[:-1], sizes[1:], strict=True)]
+        self.weights = [make(i, o, rng) for i, o in pairwise(sizes)]
         self.biases = [np.zeros(o) for o in sizes[1:]]
         self.V = make(sizes[aux_layer - 1], sizes[-1], rng)
         self.c = np.zeros(sizes[-1])
@@ -139,7 +141,7 @@ class AuxiliaryNet:
             J += R
             dWs = [dW + d for dW, d in zip(dWs, dR, strict=True)]
         grads = [g for dW, db in zip(dWs, dbs, strict=True) for g in (dW, db)]
-        return J, grads + [dV, dc]
+        return J, [*grads, dV, dc]
 
 
 # ---- end given ----

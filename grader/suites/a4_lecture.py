@@ -17,6 +17,7 @@ Registered through :func:`grader.registry.task`; imported by :func:`grader.regis
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -168,7 +169,11 @@ def approximation(ctx: Context) -> list[Case]:
 # ------------------------------------------------------------------------------------------
 # a4.auxiliary
 # ------------------------------------------------------------------------------------------
-AUX_SPECS = (("sigmoid", "softmax", "ce"), ("tanh", "identity", "mse"), ("sigmoid", "sigmoid", "bce"))
+AUX_SPECS = (
+    ("sigmoid", "softmax", "ce"),
+    ("tanh", "identity", "mse"),
+    ("sigmoid", "sigmoid", "bce"),
+)
 
 
 def _aux_inputs(rng: np.random.Generator, spec: tuple[str, str, str]) -> tuple[Any, ...]:
@@ -181,7 +186,7 @@ def _aux_inputs(rng: np.random.Generator, spec: tuple[str, str, str]) -> tuple[A
     m = int(rng.integers(3, 7))
     X = rng.normal(size=(m, sizes[0]))
     y = rng.integers(0, K, m) if loss == "ce" else rng.uniform(0, 1, (m, K))
-    weights = [rng.normal(0, 0.8, (i, o)) for i, o in zip(sizes[:-1], sizes[1:], strict=True)]
+    weights = [rng.normal(0, 0.8, (i, o)) for i, o in pairwise(sizes)]
     biases = [rng.normal(0, 0.3, o) for o in sizes[1:]]
     k = int(rng.integers(2, len(sizes)))  # 2 … L−1
     V, c = rng.normal(0, 0.8, (sizes[k - 1], K)), rng.normal(0, 0.3, K)
@@ -204,11 +209,11 @@ def auxiliary(ctx: Context) -> list[Case]:
     cases = []
     for idx, spec in enumerate(AUX_SPECS):
         args = _aux_inputs(ctx.rng, spec)
-        X, y, Ws, bs, acts, V, c, k, lam, loss, out = args
+        X, y, Ws, bs, acts, V, c, k, _, loss, out = args
         J, dWs, dbs, dV, dc = AUX.auxiliary_loss(*args)
 
-        def f(Ws: list = Ws, bs: list = bs, V: np.ndarray = V, c: np.ndarray = c) -> float:
-            return AUX.auxiliary_loss(X, y, Ws, bs, acts, V, c, k, lam, loss, out)[0]
+        def f(a: tuple[Any, ...] = args) -> float:
+            return AUX.auxiliary_loss(*a)[0]
 
         _fd_check([dWs[0], dV], [numerical_gradient(f, Ws[0]), numerical_gradient(f, V)],
                   "auxiliary_loss")  # fmt: skip
@@ -354,7 +359,10 @@ def dbn(ctx: Context) -> list[Case]:
     """形状 + 留出准确率，全对才得分 / Shapes + held-out accuracy; all or nothing."""
     setup = pretrain_setup(ctx.rng)
     kwargs = {**DBN, "seed": setup["kwargs"]["seed"]}
-    label = ("DBN 编码器的读出准确率（留出数据）", "read-out accuracy of the DBN encoders (held out)")
+    label = (
+        "DBN 编码器的读出准确率（留出数据）",
+        "read-out accuracy of the DBN encoders (held out)",
+    )
     reply = ctx.call("rbm.pretrain_rbms", setup["X"], setup["sizes"], **kwargs)
     if not reply.ok:
         heldout.attribute(reply, "rbm.pretrain_rbms", ("rbm.cd1_gradients",))
@@ -362,7 +370,7 @@ def dbn(ctx: Context) -> list[Case]:
     value = reply.value if isinstance(reply.value, list | tuple) and len(reply.value) == 2 else None
     W, b = (value[0], value[1]) if value is not None else (None, None)
     sizes = setup["sizes"]
-    shapes_W = [(i, o) for i, o in zip(sizes[:-1], sizes[1:], strict=True)]
+    shapes_W = [(i, o) for i, o in pairwise(sizes)]
     bad = heldout.check_params(W, shapes_W, "W^(l)")
     bad += heldout.check_params(b, [(o,) for o in sizes[1:]], "b^(l+1)")
     if bad:

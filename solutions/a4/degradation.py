@@ -92,8 +92,12 @@ class ResidualNet:
         self.activation, self.output = activation, output
         self.W_in, self.b_in = make(n_in, width, rng), np.zeros(width)
         self.blocks = [
-            (make(width, width, rng), np.zeros(width), block_scale * make(width, width, rng),
-             np.zeros(width))
+            (
+                make(width, width, rng),
+                np.zeros(width),
+                block_scale * make(width, width, rng),
+                np.zeros(width),
+            )
             for _ in range(n_blocks)
         ]
         self.W_out, self.b_out = make(width, n_out, rng), np.zeros(n_out)

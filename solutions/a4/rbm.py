@@ -25,6 +25,7 @@ import numpy as np
 from activations import sigmoid
 from training import fit
 
+
 # ---- given code (给定代码): hidden_probs ----
 def hidden_probs(V: np.ndarray, W: np.ndarray, c: np.ndarray) -> np.ndarray:
     """隐单元概率 / p(h = 1 | v) = σ(v W + c); V (m, N), W (N, H), c (H,) -> (m, H)."""

@@ -59,7 +59,9 @@ def test_two_layers_represent_the_composition_exactly_one_layer_needs_many_more(
 
 
 # --- auxiliary loss -------------------------------------------------------------------------
-@pytest.mark.parametrize(("loss", "out"), [("ce", "softmax"), ("mse", "identity"), ("bce", "sigmoid")])
+@pytest.mark.parametrize(
+    ("loss", "out"), [("ce", "softmax"), ("mse", "identity"), ("bce", "sigmoid")]
+)
 def test_auxiliary_loss_gradients_match_finite_differences(loss: str, out: str) -> None:
     rng = np.random.default_rng(3)
     sizes, k, lam = [3, 4, 5, 4, 3], 3, 0.7
@@ -69,7 +71,7 @@ def test_auxiliary_loss_gradients_match_finite_differences(loss: str, out: str) 
     X = rng.normal(size=(6, 3))
     y = rng.integers(0, 3, 6) if loss == "ce" else rng.uniform(size=(6, 3))
     acts = ["tanh"] * 3 + [out]
-    J, dWs, dbs, dV, dc = AUX.auxiliary_loss(X, y, Ws, bs, acts, V, c, k, lam, loss, out)
+    _, dWs, dbs, dV, dc = AUX.auxiliary_loss(X, y, Ws, bs, acts, V, c, k, lam, loss, out)
 
     def f() -> float:
         return AUX.auxiliary_loss(X, y, Ws, bs, acts, V, c, k, lam, loss, out)[0]
@@ -143,7 +145,7 @@ def test_cd1_is_the_free_energy_gradient_with_the_reconstruction_fixed() -> None
 
 def _exact_log_likelihood_grad(V: np.ndarray, W: np.ndarray, b: np.ndarray, c: np.ndarray):
     """枚举全部状态的精确梯度 / Exact ∂ mean log p(v)/∂W by enumerating all (v, h)."""
-    N, H = W.shape
+    N = W.shape[0]
     vs = np.array(list(itertools.product([0, 1], repeat=N)), dtype=float)
     p = np.exp(-RBM.free_energy(vs, W, b, c))
     p /= p.sum()
