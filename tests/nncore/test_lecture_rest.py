@@ -58,6 +58,14 @@ def test_two_layers_represent_the_composition_exactly_one_layer_needs_many_more(
     assert n_gg >= 3 * n_g and n_gg > 8
 
 
+def test_trained_one_layer_still_needs_more_units_than_two_layers() -> None:
+    """训练整个隐层后也一样 / Also with the hidden layer trained (fixed seed, deterministic)."""
+    g, gg = (lambda x: UA.composed_target(x, 1)), (lambda x: UA.composed_target(x, 2))
+    assert UA.trained_one_layer(g, 4) < 0.06  # g: 4 units suffice (it *is* 4 sigmoids)
+    assert UA.trained_one_layer(gg, 16) > 0.2  # g∘g: 16 units in one layer are far off, while
+    # two hidden layers of 4 units (8 in all) represent it exactly (test above)
+
+
 # --- auxiliary loss -------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("loss", "out"), [("ce", "softmax"), ("mse", "identity"), ("bce", "sigmoid")]
