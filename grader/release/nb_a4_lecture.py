@@ -32,9 +32,13 @@ def add_sections(nb: NotebookBuilder) -> None:
         """
 ## 讲义其余部分 / The rest of the lecture
 
-下面四节对应讲义 §1 的通用近似定理与 §5 的三种对策（中间层损失、残差、DBN）。先运行这个导入单元。
+下面四节对应讲义 §1 的通用近似定理与 §5 的三种对策（中间层损失、残差、DBN）。要实现的函数在
+`approximation.py`、`auxiliary.py`、`degradation.py` 与 `rbm.py` 中（抛出 `NotImplementedError` 的那些）。
+先运行这个导入单元。
 The next four sections cover §1's universal approximation theorem and three of §5's cures
-(auxiliary losses, residual connections, DBN). Run this import cell first.
+(auxiliary losses, residual connections, DBN). The functions to implement are in
+`approximation.py`, `auxiliary.py`, `degradation.py` and `rbm.py` (those that raise
+`NotImplementedError`). Run this import cell first.
 """
     )
     nb.code(IMPORTS)
