@@ -103,14 +103,34 @@ class Course:
     course_id: str
 
     @classmethod
-    def open(cls, root: Path) -> Course:
-        """读取课程配置 / Resolve a course root with its nbgrader_config.py."""
+    def open(cls, root: Path, *, create: bool = False) -> Course:
+        """读取课程配置 / Resolve a course root with its nbgrader_config.py.
+
+        Refuses a relative sqlite ``db_url`` (nbgrader would resolve it against whatever the
+        current folder is) and, unless ``create`` (``setup``), a course without its gradebook
+        (a mistyped ``--course`` must not leave a stray empty ``gradebook.db``).
+        """
         from nbgrader.coursedir import CourseDirectory
 
         root = Path(root).resolve()
         if not root.is_dir():
             raise BridgeError(f"课程目录不存在 / no such course directory: {root}")
         cd = CourseDirectory(config=load_config(root))
+        url = cd.db_url
+        if url.startswith("sqlite:///"):
+            db = url[len("sqlite:///") :]
+            if not db.startswith("/") and db != ":memory:":
+                raise BridgeError(
+                    f"db_url {url!r} 是相对路径（nbgrader 会相对当前目录解析）；请在 "
+                    f"{root / 'nbgrader_config.py'} 中写绝对路径 / is relative (nbgrader resolves "
+                    f"it against the current folder); write an absolute path, e.g. "
+                    f"'sqlite:///{root / 'gradebook.db'}'"
+                )
+            if not create and not Path(db).is_file():
+                raise BridgeError(
+                    f"{root} 没有成绩库 {db}：--course 拼写有误，或尚未运行 setup / has no "
+                    f"gradebook {db}: a mistyped --course, or setup has not been run"
+                )
         return cls(
             root=root,
             source=cd.source_directory,
@@ -189,11 +209,91 @@ def feedback_leaks(html_text: str) -> list[str]:
 
 
 # ------------------------------------------------------------------------------ setup
-def setup_assignment(course_root: Path, aid: str, kit_root: Path = KIT_ROOT) -> list[str]:
+def source_edits(src: Path, kit_src: Path) -> list[str]:
+    """课程 source 中与套件不同的文件 / Files of ``src`` that differ from the kit's source."""
+    if not src.is_dir():
+        return []
+    skip = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
+
+    def files(d: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(d).as_posix(): p.read_bytes()
+            for p in d.rglob("*")
+            if p.is_file() and not skip & set(p.relative_to(d).parts) and p.suffix != ".pyc"
+        }
+
+    mine, kit = files(src), files(kit_src)
+    return sorted(k for k in mine.keys() | kit.keys() if mine.get(k) != kit.get(k))
+
+
+CONFIG_BEGIN = "# >>> nnkit: python -m grader nbgrader setup >>>"
+CONFIG_END = "# <<< nnkit <<<"
+
+
+def course_config_block() -> str:
+    """课程配置中套件的部分 / The kit's block of a course's ``nbgrader_config.py``.
+
+    Makes nbgrader's own commands and formgrader's buttons safe: student modules never
+    overwritten; the notebook kernel in the sandbox; trusted scores in nbgrader's autograde
+    (before its late penalty); solutions stripped from generated ``.py`` (or the release
+    refused); the trusted report inside the feedback notebook; ``zip_collect`` also collects
+    ``.py`` modules.
+    """
+    from nbgrader.converters import Autograde, GenerateAssignment, GenerateFeedback
+
+    def name(cls: type) -> str:
+        return f"{cls.__module__}.{cls.__name__}"
+
+    excl = {x.id: sorted(module_files(x)) for x in manifest.ASSIGNMENTS.values()}
+    auto: list[str] = []
+    for cls in Autograde.autograde_preprocessors.default():
+        auto.append(name(cls))
+        if cls.__name__ == "SaveAutoGrades":
+            auto.append("grader.nbgrader_guard.TrustedScores")
+    gen = [*map(name, GenerateAssignment.preprocessors.default())]
+    gen.append("grader.nbgrader_guard.StripStudentModules")
+    fb = [*map(name, GenerateFeedback.preprocessors.default())]
+    fb.append("grader.nbgrader_feedback.TrustedReportCells")
+    return "\n".join(
+        [
+            CONFIG_BEGIN,
+            "# 由 setup 写入，块内修改会在下次 setup 时被替换 / written by setup; edits inside this "
+            "block are replaced by the next setup",
+            f"c.Autograde.exclude_overwriting = {excl!r}",
+            "c.Execute.kernel_manager_class = 'grader.nbgrader_sandbox.SandboxedKernelManager'",
+            f"c.Autograde.autograde_preprocessors = {auto!r}",
+            f"c.GenerateAssignment.preprocessors = {gen!r}",
+            f"c.GenerateFeedback.preprocessors = {fb!r}",
+            "c.FileNameCollectorPlugin.valid_ext = ['.ipynb', '.py']",
+            CONFIG_END,
+        ]
+    )
+
+
+def write_course_config(root: Path) -> str:
+    """写入/更新课程配置中的套件块 / Write or replace the kit's block in the course config."""
+    path = root / "nbgrader_config.py"
+    text = path.read_text(encoding="utf-8") if path.is_file() else "c = get_config()  # noqa\n"
+    block = course_config_block()
+    if CONFIG_BEGIN in text and CONFIG_END in text:
+        head, rest = text.split(CONFIG_BEGIN, 1)
+        tail = rest.split(CONFIG_END, 1)[1]
+        text = head + block + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+    return f"课程配置 / course config: {path}（formgrader 按钮已受保护 / formgrader's buttons guarded）"
+
+
+def setup_assignment(
+    course_root: Path, aid: str, kit_root: Path = KIT_ROOT, *, force: bool = False
+) -> list[str]:
     """把套件的作业装进 nbgrader 课程 / Put one kit assignment into an nbgrader course.
 
     1. ``<source>/<aid>`` ← the kit's ``solutions/<folder>`` (skipped when the course *is* the
-       kit, i.e. the same folder);
+       kit, i.e. the same folder); refused when ``<source>/<aid>`` holds edits (files that
+       differ from the kit's) unless ``force``; the kit's block is written into the course's
+       ``nbgrader_config.py`` (:func:`course_config_block`);
     2. refuse notebooks with hidden tests;
     3. nbgrader ``generate_assignment`` (records the notebook and its grade cells in the
        course's gradebook);
@@ -203,7 +303,7 @@ def setup_assignment(course_root: Path, aid: str, kit_root: Path = KIT_ROOT) -> 
     Returns the zh/en lines to print.
     """
     a = manifest.get(aid)
-    course = Course.open(course_root)
+    course = Course.open(course_root, create=True)
     kit_src = (kit_root / "solutions" / a.folder).resolve()
     kit_rel = (kit_root / "assignments" / a.folder).resolve()
     if not kit_src.is_dir() or not kit_rel.is_dir():
@@ -220,10 +320,21 @@ def setup_assignment(course_root: Path, aid: str, kit_root: Path = KIT_ROOT) -> 
         snapshot = Path(tmp) / "release"
         shutil.copytree(kit_rel, snapshot, ignore=_IGNORE)
         if src.resolve() != kit_src:
+            edited = source_edits(src, kit_src)
+            if edited and not force:
+                raise BridgeError(
+                    f"{src} 与套件的 solutions/{a.folder} 不同（{', '.join(edited[:8])}）：setup "
+                    "不会覆盖你的修改。请在套件的 solutions/ 中修改并运行 python -m grader build，"
+                    "或加 --force 用套件版本覆盖 / differs from the kit's solutions/"
+                    f"{a.folder} ({', '.join(edited[:8])}): setup will not overwrite your edits. "
+                    "Edit the kit's solutions/ and run python -m grader build, or pass --force to "
+                    "replace them with the kit's version"
+                )
             if src.exists():
                 shutil.rmtree(src)
             shutil.copytree(kit_src, src, ignore=_IGNORE)
             lines.append(f"源目录 / source: {src} ← {kit_src}")
+            lines.append(write_course_config(course.root))
         problems = hidden_test_problems(src)
         if problems:
             raise BridgeError("\n".join(problems))
@@ -410,6 +521,26 @@ def auto_cells(a: Assignment) -> dict[str, manifest.Task]:
     return {manifest.cell_id(t.id): t for t in a.tasks if t.kind == "auto"}
 
 
+def answer_cells(notebook: Path) -> set[str]:
+    """助教评分的作答单元 / grade_ids of TA-graded answer cells (``solution`` and ``grade``).
+
+    A graded code cell that is also a solution cell is a code *answer* graded by a TA (its
+    score never comes from the kernel), not an autograder test.
+    """
+    import nbformat
+
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except (OSError, ValueError):
+        return set()
+    out = set()
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution") and meta.get("grade") and meta.get("grade_id"):
+            out.add(meta["grade_id"])
+    return out
+
+
 def check_gradebook(course: Course, a: Assignment) -> list[str]:
     """成绩库与清单一致 / Check the gradebook's record of ``a`` against the manifest.
 
@@ -430,6 +561,7 @@ def check_gradebook(course: Course, a: Assignment) -> list[str]:
             ]
         cells = auto_cells(a)
         manual = {manifest.cell_id(t.id) for t in a.tasks if t.kind == "manual"}
+        manual |= answer_cells(course.path("source", None, a.id) / a.notebook)
         for gc in nb.grade_cells:
             untrusted = gc.cell_type == "code" and gc.name not in cells and gc.name not in manual
             if untrusted:
@@ -1039,8 +1171,10 @@ def export_csv(course_root: Path, out: Path, assignments: Sequence[str] | None =
     """成绩导出 / Export the gradebook to CSV: one row per student.
 
     Columns: ``student``; per assignment, one per grade cell (autograded tasks in manifest
-    order, then the manual cells), ``<aid>.total`` and ``<aid>.max``; then ``total``,
-    ``max_total`` and ``needs_manual_grade`` (the cells still waiting for a TA).
+    order, then the manual cells), ``<aid>.raw`` (sum of the cells), ``<aid>.late_penalty``
+    (the course's late policy, as recomputed by :func:`apply_late_penalty` — the same number
+    ``nbgrader export`` shows), ``<aid>.total`` = raw − penalty and ``<aid>.max``; then
+    ``total``, ``max_total`` and ``needs_manual_grade`` (the cells still waiting for a TA).
     """
     import csv
     import io
@@ -1064,7 +1198,7 @@ def export_csv(course_root: Path, out: Path, assignments: Sequence[str] | None =
         header = ["student"]
         for aid in sorted(chosen):
             header += [f"{aid}.{c}" for x, _, c, _ in cols if x == aid]
-            header += [f"{aid}.total", f"{aid}.max"]
+            header += [f"{aid}.raw", f"{aid}.late_penalty", f"{aid}.total", f"{aid}.max"]
         w.writerow([*header, "total", "max_total", "needs_manual_grade"])
         for st in sorted(gb.students, key=lambda x: x.id):
             row: list[str] = [st.id]
@@ -1085,7 +1219,13 @@ def export_csv(course_root: Path, out: Path, assignments: Sequence[str] | None =
                     row.append(f"{score:g}")
                     sub_total += score
                     sub_max += mx
-                row += [f"{sub_total:g}", f"{sub_max:g}"]
+                try:
+                    penalty = float(gb.find_submission(aid, st.id).late_submission_penalty or 0)
+                except MissingEntry:
+                    penalty = 0.0
+                raw = sub_total
+                sub_total = max(0.0, raw - penalty)
+                row += [f"{raw:g}", f"{penalty:g}", f"{sub_total:g}", f"{sub_max:g}"]
                 total += sub_total
                 max_total += sub_max
             w.writerow([*row, f"{total:g}", f"{max_total:g}", " ".join(pending)])

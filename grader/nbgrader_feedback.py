@@ -89,9 +89,15 @@ class TrustedReportCells(Preprocessor):
 
         info = resources.get("nbgrader", {})
         student = info.get("student", "")
-        base = Path(self.reports_dir) if self.reports_dir else None
-        if base is None:
-            return nb, resources
+        if self.reports_dir:
+            base = Path(self.reports_dir)
+        else:  # formgrader's Feedback button: the course from nbgrader's own config
+            from nbgrader.coursedir import CourseDirectory
+
+            from grader.nbgrader_bridge import REPORTS_DIR
+
+            base = Path(CourseDirectory(config=self.config).root) / REPORTS_DIR
+            base = base / info.get("assignment", "")
         report = outcome = None
         with contextlib.suppress(OSError, ValueError):
             report = json.loads((base / student / "report.json").read_text(encoding="utf-8"))
