@@ -226,6 +226,32 @@ def source_edits(src: Path, kit_src: Path) -> list[str]:
     return sorted(k for k in mine.keys() | kit.keys() if mine.get(k) != kit.get(k))
 
 
+def _dotted(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__name__}"
+
+
+def autograde_steps(*, trusted: bool) -> list[str]:
+    """nbgrader 自动评分的预处理器 / nbgrader's autograde preprocessors, made safe.
+
+    nbgrader's own list with ``Execute`` replaced by
+    :class:`grader.nbgrader_sandbox.SandboxedExecute` (the notebook runs in the sandbox) and,
+    when ``trusted`` (nbgrader's own autograde, e.g. formgrader's button),
+    :class:`grader.nbgrader_guard.TrustedScores` right after ``SaveAutoGrades`` (so the late
+    penalty that follows is computed from the trusted scores).
+    """
+    from nbgrader.converters import Autograde
+
+    out: list[str] = []
+    for cls in Autograde.autograde_preprocessors.default():
+        if cls.__name__ == "Execute":
+            out.append("grader.nbgrader_sandbox.SandboxedExecute")
+            continue
+        out.append(_dotted(cls))
+        if trusted and cls.__name__ == "SaveAutoGrades":
+            out.append("grader.nbgrader_guard.TrustedScores")
+    return out
+
+
 CONFIG_BEGIN = "# >>> nnkit: python -m grader nbgrader setup >>>"
 CONFIG_END = "# <<< nnkit <<<"
 
@@ -239,20 +265,13 @@ def course_config_block() -> str:
     refused); the trusted report inside the feedback notebook; ``zip_collect`` also collects
     ``.py`` modules.
     """
-    from nbgrader.converters import Autograde, GenerateAssignment, GenerateFeedback
-
-    def name(cls: type) -> str:
-        return f"{cls.__module__}.{cls.__name__}"
+    from nbgrader.converters import GenerateAssignment, GenerateFeedback
 
     excl = {x.id: sorted(module_files(x)) for x in manifest.ASSIGNMENTS.values()}
-    auto: list[str] = []
-    for cls in Autograde.autograde_preprocessors.default():
-        auto.append(name(cls))
-        if cls.__name__ == "SaveAutoGrades":
-            auto.append("grader.nbgrader_guard.TrustedScores")
-    gen = [*map(name, GenerateAssignment.preprocessors.default())]
+    auto = autograde_steps(trusted=True)
+    gen = [*map(_dotted, GenerateAssignment.preprocessors.default())]
     gen.append("grader.nbgrader_guard.StripStudentModules")
-    fb = [*map(name, GenerateFeedback.preprocessors.default())]
+    fb = [*map(_dotted, GenerateFeedback.preprocessors.default())]
     fb.append("grader.nbgrader_feedback.TrustedReportCells")
     return "\n".join(
         [
@@ -260,7 +279,6 @@ def course_config_block() -> str:
             "# 由 setup 写入，块内修改会在下次 setup 时被替换 / written by setup; edits inside this "
             "block are replaced by the next setup",
             f"c.Autograde.exclude_overwriting = {excl!r}",
-            "c.Execute.kernel_manager_class = 'grader.nbgrader_sandbox.SandboxedKernelManager'",
             f"c.Autograde.autograde_preprocessors = {auto!r}",
             f"c.GenerateAssignment.preprocessors = {gen!r}",
             f"c.GenerateFeedback.preprocessors = {fb!r}",
@@ -441,8 +459,8 @@ def _run_child(
 def child_config(course: Path, a: Assignment, opts: dict[str, Any]) -> Any:
     """子进程中 nbgrader 的配置 / The nbgrader config of a bridge child process.
 
-    The course's config plus: student modules never overwritten; the notebook kernel in the
-    sandbox (:class:`grader.nbgrader_sandbox.SandboxedKernelManager`); nbgrader's default
+    The course's config plus: student modules never overwritten; the notebook executed in the
+    sandbox (:class:`grader.nbgrader_sandbox.SandboxedExecute`); nbgrader's default
     preprocessors (the course config's guards are for formgrader's buttons, not the bridge).
     ``opts``: ``submitted``/``autograded`` (absolute folders of a shadow course, so nbgrader
     reads the snapshot and the kernel's working folder lies outside the course), ``execute``
@@ -452,11 +470,10 @@ def child_config(course: Path, a: Assignment, opts: dict[str, Any]) -> Any:
 
     config = load_config(course, a)
     course_dir = Course.open(course)
-    config.Execute.kernel_manager_class = "grader.nbgrader_sandbox.SandboxedKernelManager"
     config.Autograde.sanitize_preprocessors = list(Autograde.sanitize_preprocessors.default())
-    steps = list(Autograde.autograde_preprocessors.default())
+    steps = autograde_steps(trusted=False)
     if not opts.get("execute", True):
-        steps = [p for p in steps if p.__name__ != "Execute"]
+        steps = [p for p in steps if not p.endswith("Execute")]
     config.Autograde.autograde_preprocessors = steps
     config.GenerateAssignment.preprocessors = list(GenerateAssignment.preprocessors.default())
     config.GenerateFeedback.preprocessors = [
@@ -882,7 +899,7 @@ def autograde(
     """
     from grader.batch import fingerprint, grade_batch
     from grader.nbgrader_layout import check_layout, snapshot
-    from grader.nbgrader_sandbox import SandboxUnavailable, sandbox_available
+    from grader.sandbox import SandboxUnavailable, isolation_report
 
     a = manifest.get(aid)
     course = Course.open(course_root)
@@ -890,13 +907,13 @@ def autograde(
     problems += check_gradebook(course, a)
     if problems:
         raise BridgeError("\n".join(problems))
-    if not sandbox_available():
-        try:
-            from grader.nbgrader_sandbox import sandbox_argv
-
-            sandbox_argv(["true"], rw=[], cwd=Path("/"))
-        except SandboxUnavailable as exc:
-            raise BridgeError(str(exc)) from exc
+    try:
+        isolation_report()
+    except SandboxUnavailable as exc:
+        raise BridgeError(
+            f"没有可用的沙箱，学生笔记本不会在沙箱外执行 / no working sandbox; student notebooks "
+            f"never run outside it: {exc}"
+        ) from exc
     everyone = list_students(course, aid)
     chosen = list(dict.fromkeys(students)) if students else everyone
     if not chosen:

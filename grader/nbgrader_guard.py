@@ -12,7 +12,7 @@ that nbgrader's commands and formgrader's buttons do the right thing without the
   ``SaveAutoGrades`` (the kernel's scores), grades a snapshot of the student's submitted
   modules with the trusted grader and writes its points and zh/en comments into the gradebook,
   before ``AssignLatePenalties`` — so the late penalty is computed from the trusted scores.
-  The kernel itself runs in the sandbox (``Execute.kernel_manager_class``).
+  The notebook itself runs in the sandbox (:class:`grader.nbgrader_sandbox.SandboxedExecute`).
 """
 
 from __future__ import annotations

@@ -1,150 +1,175 @@
-"""沙箱中的笔记本内核 / nbgrader's notebook kernel inside the sandbox.
+"""沙箱中执行学生笔记本 / nbgrader's notebook execution inside the grading sandbox.
 
-nbgrader executes a student's notebook in a Jupyter kernel. Run as is, that kernel is a
-process of the instructor: it can read ``source/`` (the solutions), write ``gradebook.db`` or a
-classmate's ``submitted/`` folder. :class:`SandboxedKernelManager` starts the kernel through
-:func:`sandbox_argv` instead: an allow-list sandbox in which only the system, the Python
-installation (with the kit's own ``grader``/``nncore`` packages masked) and the kernel's own
-scratch directories exist. The kernel talks to nbgrader over ``ipc`` (Unix sockets in its
-scratch directory), so it needs no network.
+nbgrader's ``Execute`` runs a student's notebook in a kernel that is a process of the
+instructor: it can read ``source/`` (the solutions), write ``gradebook.db`` or a classmate's
+``submitted/``. :class:`SandboxedExecute` replaces it (same options: ``Execute.timeout``,
+``extra_arguments``, ``error_on_timeout``): it copies the notebook's folder to a private
+temporary folder and runs :mod:`grader.nbgrader_runner` (nbclient: client and kernel) *inside*
+the kit's allow-list sandbox (:func:`grader.sandbox.run_command`, the same sandbox as the
+trusted grader's worker): the sandbox sees the system's Python, the installed packages (the
+kit's own ``grader``/``nncore`` left out), that copy and nothing else — no course root, no
+exchange, no output folders. Only the cell *outputs* come back into nbgrader's notebook.
 
-:func:`sandbox_argv` is the one adapter between the bridge and the sandbox implementation.
+:func:`run_sandboxed` is the one adapter between nbgrader and the sandbox implementation.
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
+import json
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jupyter_client.manager import AsyncKernelManager
+import nbformat
+from nbgrader.preprocessors import Execute
 
-SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
-MASKED_PACKAGES = ("grader", "nncore")
+from grader.nbgrader_layout import snapshot
 
-
-class SandboxUnavailable(RuntimeError):
-    """没有可用的沙箱 / No allow-list sandbox (bubblewrap) on this machine."""
-
-
-def sandbox_available() -> bool:
-    """bubblewrap 是否可用 / True when the allow-list sandbox (``bwrap``) can be used."""
-    return shutil.which("bwrap") is not None and sys.platform.startswith("linux")
+MASKED_PACKAGES = ("grader", "nncore", "nnkit")
+WORK, META, RUNNER, SITE = "/submission", "/nnkit-meta", "/nnkit-run", "/nnkit-site"
+RUNNER_SCRIPT = Path(__file__).with_name("nbgrader_runner.py")
 
 
-def _python_dirs() -> list[str]:
-    """解释器与包所在目录（只读绑定）/ Python installation directories bound read-only."""
-    dirs = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, sys.exec_prefix)}
-    for entry in sys.path:
-        if entry and os.path.isdir(entry) and "site-packages" in entry:
-            dirs.add(os.path.realpath(entry))
-    return sorted(dirs)
+class NotebookRunError(RuntimeError):
+    """笔记本未能在沙箱中执行完 / The notebook run in the sandbox did not complete."""
 
 
-def _masked_dirs() -> list[str]:
-    """学生代码不得导入的套件包 / The kit's own packages (hidden suites, reference library)."""
+def run_sandboxed(
+    argv: Sequence[str],
+    *,
+    ro: Sequence[tuple[Path, str]],
+    rw: Sequence[tuple[Path, str]],
+    cwd: str,
+    env: dict[str, str],
+    timeout: float,
+) -> tuple[int | None, str, bool]:
+    """在沙箱中运行命令 / Run ``argv`` in the grading sandbox: (returncode, stderr, timed out).
+
+    The adapter to :func:`grader.sandbox.run_command` (allow-list bubblewrap, unprivileged uid,
+    no network, everything killed on return). Raises ``SandboxUnavailable`` without a sandbox:
+    no student notebook ever runs unsandboxed.
+    """
+    from grader.sandbox import Limits, run_command
+
+    limits = Limits(
+        memory_bytes=4 << 30,
+        nprocs=256,
+        file_bytes=256 << 20,
+        open_files=1024,
+        tmp_bytes=512 << 20,
+        worker_cpu_seconds=max(60.0, timeout),
+    )
+    r = run_command(
+        list(argv), ro_binds=ro, rw_binds=rw, cwd=cwd, env=env, limits=limits, timeout=timeout
+    )
+    return r.returncode, r.stderr.decode("utf-8", "replace"), r.timed_out
+
+
+def site_binds() -> list[tuple[Path, str]]:
+    """已安装的包（不含套件自己的包）/ Installed packages for the sandbox, the kit's left out.
+
+    Every entry of the site-packages folder that holds nbclient is bound read-only under
+    ``/nnkit-site`` — except ``grader`` (hidden suites), ``nncore`` (the reference library) and
+    their metadata, so a non-editable install of the kit shows nothing either.
+    """
+    import nbclient
+
+    site = Path(nbclient.__file__).resolve().parents[1]
     out = []
-    for name in MASKED_PACKAGES:
-        with contextlib.suppress(ImportError, ValueError):
-            spec = importlib.util.find_spec(name)
-            if spec is not None and spec.submodule_search_locations:
-                out += [os.path.realpath(p) for p in spec.submodule_search_locations]
+    for entry in sorted(site.iterdir()):
+        low = entry.name.lower()
+        if any(low == m or low.startswith(m + "-") or low.startswith(m + ".") for m in MASKED):
+            continue
+        if low.startswith("__editable__") or low.endswith(".pth") or low == "__pycache__":
+            continue
+        out.append((entry, f"{SITE}/{entry.name}"))
     return out
 
 
-def sandbox_argv(argv: Sequence[str], *, rw: Sequence[Path], cwd: Path) -> list[str]:
-    """在沙箱中运行 ``argv`` 的命令行 / The command line that runs ``argv`` in the sandbox.
+MASKED = MASKED_PACKAGES
 
-    Allow-list (bubblewrap): the system directories and the Python installation read-only,
-    ``rw`` read-write, a private ``/tmp``; nothing else of the host exists (no course root, no
-    exchange, no home, no repository). The kit's ``grader`` and ``nncore`` packages are masked
-    even when installed into site-packages. New PID/IPC/UTS/network namespaces, all
-    capabilities dropped, the sandbox dies with its parent.
 
-    Raises :class:`SandboxUnavailable` when bubblewrap is missing (fail closed: no student
-    notebook runs unsandboxed).
+def merge_outputs(nb: Any, executed: Any) -> None:
+    """只取回输出 / Copy outputs and execution counts of ``executed`` into ``nb``.
+
+    Sources and metadata stay nbgrader's (a notebook written by student code can change
+    outputs only). Raises NotebookRunError if the cells do not line up.
     """
-    if not sandbox_available():
-        raise SandboxUnavailable(
-            "没有 bubblewrap（bwrap），不能在沙箱中执行学生笔记本；请安装（apt-get install "
-            "bubblewrap）/ bubblewrap (bwrap) is missing: student notebooks cannot run "
-            "sandboxed; install it (apt-get install bubblewrap)"
-        )
-    cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session"]
-    # the kernel's parent is the sandbox's init (pid 1): ipykernel would take that as "parent
-    # gone" and quit; --die-with-parent ends the sandbox with its parent instead.
-    cmd += ["--unsetenv", "JPY_PARENT_PID"]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
-    for top in SYSTEM_DIRS:
-        if os.path.islink(top):
-            cmd += ["--symlink", os.readlink(top), top]
-        elif os.path.isdir(top):
-            cmd += ["--ro-bind", top, top]
-    for d in _python_dirs():
-        cmd += ["--ro-bind", d, d]
-    for d in _masked_dirs():
-        cmd += ["--tmpfs", d]
-    for d in rw:
-        real = os.path.realpath(d)
-        cmd += ["--bind", real, real]
-    if os.geteuid() == 0:
-        cmd += ["--cap-drop", "ALL"]
-    cmd += ["--chdir", os.path.realpath(cwd), "--"]
-    return [*cmd, *argv]
+    if len(executed.cells) != len(nb.cells):
+        raise NotebookRunError("执行结果的单元数不符 / the executed notebook's cells do not match")
+    for cell, done in zip(nb.cells, executed.cells, strict=True):
+        if cell.cell_type == "code" and done.cell_type == "code":
+            cell.outputs = done.get("outputs", [])
+            cell.execution_count = done.get("execution_count")
 
 
-def kernel_env(home: Path) -> dict[str, str]:
-    """内核的完整环境 / The kernel's complete environment (nothing of the instructor's)."""
-    env = {
-        "PATH": os.pathsep.join(
-            [str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]
-        ),
-        "HOME": str(home),
-        "LANG": "C.UTF-8",
-        "MPLBACKEND": "agg",
-        "MPLCONFIGDIR": str(home / ".matplotlib"),
-        "IPYTHONDIR": str(home / ".ipython"),
-        "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    if "NBGRADER_EXECUTION" in os.environ:
-        env["NBGRADER_EXECUTION"] = os.environ["NBGRADER_EXECUTION"]
-    return env
+class SandboxedExecute(Execute):
+    """nbgrader 的 Execute，在沙箱中执行 / nbgrader's Execute, run inside the sandbox."""
 
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        """复制 → 沙箱中执行 → 取回输出 / Copy, execute sandboxed, take the outputs back."""
+        from grader.sandbox import sandbox_python
 
-class SandboxedKernelManager(AsyncKernelManager):
-    """在沙箱中启动内核 / A kernel manager whose kernel runs inside :func:`sandbox_argv`.
-
-    Set ``c.Execute.kernel_manager_class`` to this class (the bridge and the course's
-    ``nbgrader_config.py`` written by ``setup`` do). The kernel sees its working directory
-    (nbgrader's copy of the submission) and a private scratch directory (HOME, sockets) only.
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._scratch = Path(tempfile.mkdtemp(prefix="nnkit-kernel-")).resolve()
-        (self._scratch / "home").mkdir()
-        self.transport = "ipc"
-        self.connection_file = str(self._scratch / "kernel.json")
-        self.ip = str(self._scratch / "k")
-
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        """把内核命令包进沙箱 / Launch ``kernel_cmd`` wrapped by the sandbox."""
-        cwd = Path(kw.get("cwd") or os.getcwd()).resolve()
-        kw["env"] = kernel_env(self._scratch / "home")
-        argv = sandbox_argv(kernel_cmd, rw=[cwd, self._scratch], cwd=cwd)
-        await super()._async_launch_kernel(argv, **kw)
-
-    async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        """清理临时目录 / Remove the scratch directory once the kernel is gone."""
-        await super()._async_cleanup_resources(restart=restart)
-        if not restart:
-            shutil.rmtree(self._scratch, ignore_errors=True)
+        folder = Path(resources.get("metadata", {}).get("path") or ".")
+        cells = sum(1 for c in nb.cells if c.cell_type == "code")
+        per_cell = float(self.timeout or 30)
+        total = per_cell * (cells + 2) + 60.0
+        with tempfile.TemporaryDirectory(prefix="nnkit-nb-") as tmp_name:
+            tmp = Path(tmp_name)
+            work, meta, run = tmp / "work", tmp / "meta", tmp / "run"
+            snapshot(folder, work)
+            for d in (meta, run):
+                d.mkdir()
+            for p in work.glob("*.ipynb"):
+                p.unlink()
+            shutil.copyfile(RUNNER_SCRIPT, run / "runner.py")
+            nbformat.write(nb, meta / "in.ipynb")
+            settings = {
+                "timeout": per_cell,
+                "error_on_timeout": dict(self.error_on_timeout),
+                "kernel_name": "python3",
+                "extra_arguments": list(self.extra_arguments)
+                or ["--HistoryManager.hist_file=:memory:"],
+            }
+            (meta / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+            for d in (work, meta):
+                for dirpath, dirnames, filenames in os.walk(d):
+                    for name in dirnames + filenames:
+                        os.chmod(os.path.join(dirpath, name), 0o777)
+                os.chmod(d, 0o777)
+            env = {
+                "PYTHONPATH": SITE,
+                "MPLBACKEND": "agg",
+                "MPLCONFIGDIR": "/tmp/matplotlib",
+                "IPYTHONDIR": "/tmp/ipython",
+                "JUPYTER_CONFIG_DIR": "/tmp/jupyter",
+                "JUPYTER_DATA_DIR": "/tmp/jupyter-data",
+                "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime",
+                "JUPYTER_PLATFORM_DIRS": "1",
+                "NBGRADER_EXECUTION": os.environ.get("NBGRADER_EXECUTION", "autograde"),
+            }
+            rc, err, timed_out = run_sandboxed(
+                [sandbox_python(), f"{RUNNER}/runner.py", META, WORK],
+                ro=[(run, RUNNER), *site_binds()],
+                rw=[(work, WORK), (meta, META)],
+                cwd=WORK,
+                env=env,
+                timeout=total,
+            )
+            out = meta / "out.ipynb"
+            if timed_out:
+                raise NotebookRunError(
+                    f"笔记本执行超时（{total:g} s），已终止 / the notebook run timed out after "
+                    f"{total:g} s and was killed"
+                )
+            if rc != 0 or not out.is_file():
+                tail = err.strip().splitlines()[-5:]
+                raise NotebookRunError(
+                    f"笔记本执行失败（退出码 {rc}）/ the notebook run failed (exit {rc}): "
+                    + " | ".join(tail)
+                )
+            merge_outputs(nb, nbformat.read(out, as_version=4))
+        return nb, resources
