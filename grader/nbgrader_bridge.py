@@ -1,33 +1,38 @@
 """nbgrader 桥接：让 nbgrader 的流程使用可信评分器 / The nbgrader bridge.
 
-nbgrader alone has four gaps for this kit (``DESIGN.md``, "nbgrader"); the bridge closes each:
+What nbgrader alone gets wrong for this kit, and how the bridge (with
+:mod:`grader.nbgrader_layout`, :mod:`grader.nbgrader_sandbox`, :mod:`grader.nbgrader_guard`,
+:mod:`grader.nbgrader_feedback`) closes it:
 
-1. **Autograde overwrites the student's ``.py`` with the instructor's.** Every autograde runs
-   with ``Autograde.exclude_overwriting = {assignment: [<every student module>.py]}`` (derived
-   from :mod:`grader.manifest`), and afterwards the bridge checks that each module in
-   ``autograded/`` is byte-identical to the submitted one (or absent when the student submitted
-   none): the instructor's solution never stands in for the student's code.
-2. **Feedback shows hidden tests.** The kit's notebooks have *no* hidden tests: hidden tasks are
-   graded by the trusted grader. :func:`hidden_test_problems` refuses any source notebook with a
-   ``BEGIN HIDDEN TESTS`` region (setup and autograde fail closed), and
-   :func:`generate_feedback` scans every feedback HTML for hidden-test markers and deletes a
-   file that has one.
-3. **Tests run in the student's kernel** (a redefined ``np.allclose`` passes them). After
-   nbgrader's autograde the bridge grades the student's *submitted* folder with the kit's
-   trusted grader (:func:`grader.batch.grade_batch`: sandboxed worker, comparisons in the
-   trusted process) and writes each autograded task's points into the gradebook as the
-   ``manual_score`` of the grade cell :func:`grader.manifest.cell_id` (nbgrader's totals use
-   ``manual_score`` over ``auto_score``), with a zh/en comment. Written-answer (manual) cells
-   are left for the TAs in formgrader.
-4. **One broken notebook aborts the batch.** Each student is autograded in their own child
-   process (with a wall-time limit, its process group killed on timeout); a failure is
-   recorded for that student, the trusted scores are still written, and the batch goes on.
+1. **Student code with the instructor's rights.** Before any student code runs, each
+   ``submitted/<student>/<aid>`` is layout-checked and snapshotted (regular files only) with a
+   SHA-256; every grade comes from the snapshot. nbgrader's autograde runs on the snapshot in a
+   shadow course (its working folders outside the course), and the notebook executes in the
+   kit's allow-list sandbox (:class:`grader.nbgrader_sandbox.SandboxedExecute` replaces
+   ``Execute``): no course root, exchange or output folder is visible to student code.
+2. **Layout problems.** One student's missing, nested or module-less folder is reported for
+   that student (zh/en reason and fix, cells 0 with that reason); nobody else is affected, no
+   phantom student appears, and a trusted-grader failure never writes 0 into anyone's cells.
+3. **Autograde overwrites the student's ``.py``; Generate leaks ``.py`` solutions; formgrader's
+   buttons.** ``setup`` writes a block into the course's ``nbgrader_config.py``
+   (:func:`course_config_block`): ``exclude_overwriting`` for every student module, the
+   sandboxed ``Execute``, trusted scores inside nbgrader's own autograde, stripped modules on
+   Generate, the trusted report on Feedback, ``zip_collect`` of ``.py`` files.
+4. **Tests run in the student's kernel** (a redefined ``np.allclose`` passes them). The trusted
+   grader (:func:`grader.batch.grade_batch`, its own sandbox) writes each autograded task's
+   points as the grade cell's ``manual_score`` with a zh/en comment; a TA's later override is
+   kept. The course's late policy is then recomputed on those points
+   (:func:`apply_late_penalty`), so nbgrader's export and the kit's agree.
+5. **Failed notebooks and feedback.** A notebook that fails is recorded without running it
+   (the release's cells with the student's answers), so the written answers reach formgrader
+   and every student gets a feedback notebook that carries the trusted report.
+6. **Re-runs.** Only changed snapshots are re-executed; ``bridge.json`` and ``grades.csv``
+   always hold the whole class.
 
-Layout of a course (``COURSE``): ``nbgrader_config.py`` (optional; its ``CourseDirectory``
-settings are honoured), ``<source>/<aid>/``, ``<release>/<aid>/``,
-``submitted/<student>/<aid>/``, ``autograded/``, ``feedback/``, the gradebook
-(``CourseDirectory.db_url``, default ``COURSE/gradebook.db``); the bridge adds
-``nnkit_reports/<aid>/<student>/report.{json,html}``, ``grades.csv`` and ``bridge.json``.
+Layout of a course (``COURSE``): ``nbgrader_config.py`` (its ``CourseDirectory`` settings are
+honoured), ``<source>/<aid>/``, ``<release>/<aid>/``, ``submitted/<student>/<aid>/``,
+``autograded/``, ``feedback/``, the gradebook (``CourseDirectory.db_url``, absolute); the bridge
+adds ``nnkit_reports/<aid>/<student>/report.{json,html}``, ``grades.csv`` and ``bridge.json``.
 """
 
 from __future__ import annotations
@@ -52,7 +57,6 @@ from grader.manifest import Assignment
 KIT_ROOT = Path(__file__).resolve().parents[1]
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 REPORTS_DIR = "nnkit_reports"
-REPORT_IN_FEEDBACK = "nnkit_report.html"
 DEFAULT_TIMEOUT = 900.0
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".ipynb_checkpoints")
 
@@ -897,8 +901,8 @@ def autograde(
     Returns (exit code, outcomes of the students handled): 0 when every student has trusted
     scores written, 3 on a grader error.
     """
-    from grader.batch import fingerprint, grade_batch
-    from grader.nbgrader_layout import check_layout, snapshot
+    from grader.batch import grade_batch
+    from grader.nbgrader_layout import check_layout, snapshot, snapshot_hash
     from grader.sandbox import SandboxUnavailable, isolation_report
 
     a = manifest.get(aid)
@@ -943,7 +947,7 @@ def autograde(
                 o.trusted_max = sum(t.points for t in a.tasks if t.kind == "auto")
                 log(f"  {s}: {lay.fatal[0]}")
                 continue
-            o.fingerprint = fingerprint(snap_root / s / aid)
+            o.fingerprint = snapshot_hash(snap_root / s / aid)
             ready.append(s)
 
         log(f"可信评分器 / trusted grader: {len(ready)} 份提交 / submissions …")

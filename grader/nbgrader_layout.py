@@ -2,13 +2,15 @@
 
 Before any student code runs, every ``submitted/<student>/<aid>/`` is checked (missing, nested,
 no module files, extra folders) and copied — regular files only, no symlinks, no caches — into
-a private snapshot whose SHA-256 (:func:`grader.batch.fingerprint`) identifies the submission.
+a private snapshot whose SHA-256 (:func:`snapshot_hash`: every file, notebook and
+``timestamp.txt`` included) identifies the submission.
 Every grade is computed from that snapshot: whatever student code later does to the course,
 it cannot change what was graded.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
@@ -134,3 +136,12 @@ def snapshot(src: Path, dst: Path, limit: int = SNAPSHOT_LIMIT) -> None:
                 raise OSError(f"提交超过 {limit} 字节 / submission larger than {limit} bytes")
             with open(path, "rb") as fin, open(dst / rel / name, "wb") as fout:
                 fout.write(fin.read())
+
+
+def snapshot_hash(folder: Path) -> str:
+    """快照的 SHA-256 / SHA-256 over every file of a snapshot (relative names and bytes)."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape"))
+        h.update(b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
