@@ -473,7 +473,7 @@ def child_config(course: Path, a: Assignment, opts: dict[str, Any]) -> Any:
     from nbgrader.converters import Autograde, GenerateAssignment, GenerateFeedback
 
     config = load_config(course, a)
-    course_dir = Course.open(course)
+    course_dir = Course.open(course, create=True)
     config.Autograde.sanitize_preprocessors = list(Autograde.sanitize_preprocessors.default())
     steps = autograde_steps(trusted=False)
     if not opts.get("execute", True):
@@ -1022,6 +1022,8 @@ def autograde(
             o = outcomes[s]
             previous = {k: float(v) for k, v in (state.get(s, {}).get("written") or {}).items()}
             if o.nbgrader == "layout":
+                if not course.path("submitted", s, aid).is_dir():
+                    continue  # a mistyped --student: never a phantom student in the gradebook
                 o.written, o.overrides_kept = write_trusted_scores(
                     course, a, s, None, previous=previous, reason=o.problems[0]
                 )
@@ -1055,7 +1057,7 @@ def autograde(
             o.late_penalty = apply_late_penalty(course, a, s)
 
     merged = {**state, **{s: asdict(o) for s, o in outcomes.items()}}
-    merged = {s: merged[s] for s in sorted(merged) if s in everyone or s in outcomes}
+    merged = {s: merged[s] for s in sorted(merged) if s in everyone}
     (reports_dir / "bridge.json").write_text(
         json.dumps(list(merged.values()), ensure_ascii=False, indent=1), encoding="utf-8"
     )

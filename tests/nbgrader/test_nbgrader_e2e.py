@@ -271,7 +271,8 @@ def rerun(course: dict[str, Any]) -> dict[str, Any]:
     src = ROOT / "solutions" / A.folder
     put(root / "submitted" / "s2_release" / AID, src, LATER, "secret-s2")  # resubmitted late
     run = cli(
-        "nbgrader", "autograde", "--course", str(root), "-a", AID, "-s", "s2_release", "s1_ref",
+        "nbgrader", "autograde", "--course", str(root), "-a", AID,
+        "-s", "s2_release", "s1_ref", "nobody",  # "nobody": a mistyped student id
         cwd=root,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
@@ -424,6 +425,8 @@ def test_rerun_writes_the_whole_class(rerun: dict[str, Any]) -> None:
     """只评两个学生，grades.csv 与 bridge.json 仍是全班 / Partial run, full-class outputs."""
     assert [r["student"] for r in rerun["csv"]] == sorted(STUDENTS)
     assert sorted(rerun["outcomes"]) == sorted(STUDENTS)
+    assert "nobody" not in rerun["grades"]  # a mistyped id: reported, never a phantom student
+    assert "nobody" in rerun["run"].stdout
     by = {r["student"]: r for r in rerun["csv"]}
     assert float(by["s5_late"]["total"]) == FULL  # untouched students keep their rows
 
