@@ -308,9 +308,12 @@ def test_exact_cells_per_student(course: dict[str, Any]) -> None:
             assert cell["comment"].startswith("[nnkit 可信评分 / trusted grader]"), (s, cid)
         if s in course["reports"]:
             assert course["reports"][s]["total"] == sum(expected_cells(s).values())
-    # written answers wait for a TA, also for the notebook that failed
-    for s in ("s0_dies_late", "s1_ref", "s2_release", "s3_hostile", "s5_late"):
+    # written answers wait for a TA, also the one of the notebook that failed ...
+    for s in ("s0_dies_late", "s1_ref", "s5_late"):
         assert g[s][MANUAL]["manual"] is None and g[s][MANUAL]["needs_manual"], s
+    # ... an answer left as released is 0 by nbgrader's own rule (unchanged solution cell)
+    for s in ("s2_release", "s3_hostile", "s4_nested"):
+        assert g[s][MANUAL]["auto"] == 0.0 and not g[s][MANUAL]["needs_manual"], s
 
 
 def test_late_policy_on_trusted_scores(course: dict[str, Any]) -> None:
