@@ -492,7 +492,7 @@ def test_nbgrader_in_the_kit_repo_stops() -> None:
 def test_formgrader_autograde_is_sandboxed_and_trusted(
     course: dict[str, Any], rerun: dict[str, Any]
 ) -> None:
-    """formgrader 的 Autograde（nbgrader autograde）：沙箱执行，写可信分数 / Safe as is."""
+    """formgrader 的 Autograde 与 Feedback：沙箱执行，可信分数与报告 / Safe as they are."""
     root = course["root"]
     r = cli("autograde", AID, "--student", "s3_hostile", "--force", cwd=root, tool="nbgrader")
     assert r.returncode == 0, r.stdout + r.stderr
@@ -508,6 +508,13 @@ def test_formgrader_autograde_is_sandboxed_and_trusted(
     text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
     assert "HOSTILE" in text and "READ " not in text and "WROTE " not in text
     assert sha(root / "submitted" / "s1_ref" / AID / "activations.py") == course["victim_hash"]
+    # formgrader's Feedback button: the trusted report is in the page too
+    r = cli(
+        "generate_feedback", AID, "--student", "s3_hostile", "--force", cwd=root, tool="nbgrader"
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    page = (root / "feedback" / "s3_hostile" / AID / f"{NB}.html").read_text(encoding="utf-8")
+    assert "Trusted grader report" in page
 
 
 def test_formgrader_generate_strips_solutions(course: dict[str, Any], rerun: Any) -> None:
