@@ -12,7 +12,8 @@ Writes, for each submission folder (its name is the student id):
 Re-running resumes: a student whose ``report.json`` exists for the same assignment, grader
 version and submission contents (a SHA-256 of its files) is not graded again (``--force``
 regrades). A process pool (``--workers N``) grades students in parallel; the sympy oracles are
-derived once in the parent before the pool forks, so workers inherit them.
+derived once in the parent before the pool forks, so workers inherit them (and their compiled
+code is cached on disk across batches: :mod:`grader.oracles.diskcache`).
 
 Exit code 0 when grading completed (whatever the scores); 2 for bad arguments; 3 if the grader
 failed on some task (a grader bug, reported as ``grader_error``).
@@ -252,9 +253,11 @@ def grade_batch(
 
         heldout.digits()  # load the embedded digits once, before the pool forks
     if todo and derive:
+        from grader.oracles import diskcache
+
         console.print(
             f"sympy oracle 推导 / derivation: {t_derive:.2f} s "
-            f"({len(derive) - 1} oracles, once per batch)"
+            f"({len(derive) - 1} oracles, once per batch; compiled code {diskcache.stats})"
         )
     if len(reports):
         console.print(f"续跑：跳过 {len(reports)} 个已完成 / resuming: {len(reports)} already done")
