@@ -63,6 +63,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--tasks", nargs="+", metavar="TASK_ID", help="只评这些任务 / grade only these task ids"
     )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="在 Dask 集群上评分（tcp://host:8786 或 local:N）/ grade on a Dask cluster "
+        "(scheduler address, or local:N for N local worker processes); needs .[dask]",
+    )
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -132,8 +138,13 @@ def grade_one(
 
     fp = fingerprint(sub)
     report = grade_submission(sub, assignment, tasks=tasks).to_json()
+    return write_report(out, sub.name, report, fp)
+
+
+def write_report(out: Path, student: str, report: dict[str, Any], fp: str) -> dict[str, Any]:
+    """原子写出一个学生的报告 / Write a student's report.json and report.html atomically."""
     report["fingerprint"] = fp
-    folder = out / sub.name
+    folder = out / student
     atomic_write(folder / "report.html", report_html.render(report))
     atomic_write(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
     return report
@@ -220,8 +231,12 @@ def grade_batch(
     force: bool = False,
     quiet: bool = False,
     tasks: list[str] | None = None,
+    dask: str | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """批量评分 / Grade ``submissions`` into ``out``; returns (exit code, reports)."""
+    """批量评分 / Grade ``submissions`` into ``out``; returns (exit code, reports).
+
+    ``dask`` (an address or ``local:N``) grades on a Dask cluster instead of the local pool.
+    """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -252,6 +267,10 @@ def grade_batch(
         from grader.suites import heldout
 
         heldout.digits()  # load the embedded digits once, before the pool forks
+    if todo and not dask:
+        from grader.sandbox import isolation_report
+
+        isolation_report()  # probe the sandbox once here, not once per forked worker
     if todo and derive:
         from grader.oracles import diskcache
 
@@ -263,8 +282,14 @@ def grade_batch(
         console.print(f"续跑：跳过 {len(reports)} 个已完成 / resuming: {len(reports)} already done")
     errors: list[str] = []
     jobs = [(str(s), assignment, str(out), tasks) for s in todo]
-    pool = None
-    if workers > 1 and len(jobs) > 1:
+    pool = remote = None
+    if dask and jobs:
+        from grader import dask_backend
+
+        t1 = time.perf_counter()
+        remote = dask_backend.Remote(dask, console)
+        LAST_RUN["worker_start"] = time.perf_counter() - t1
+    elif workers > 1 and len(jobs) > 1:
         # Fork before the progress display starts its thread; workers inherit the oracles.
         ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         t1 = time.perf_counter()
@@ -280,6 +305,8 @@ def grade_batch(
         ) as progress:
             bar = progress.add_task("评分 / grading", total=len(subs), completed=len(reports))
             results = pool.imap_unordered(_worker, jobs) if pool else map(_worker, jobs)
+            if remote is not None:
+                results = remote.grade(jobs)
             for r in results:
                 if "error" in r:
                     errors.append(f"{r['student']}: {r['error']}")
@@ -293,6 +320,8 @@ def grade_batch(
         if pool is not None:
             pool.close()
             pool.join()
+        if remote is not None:
+            remote.close()
     all_reports = [reports[n] for n in sorted(reports)]
     write_csv(out, assignment, all_reports, tasks)
     LAST_RUN["wall"] = time.perf_counter() - t0
@@ -320,8 +349,9 @@ def run(args: argparse.Namespace) -> int:
             force=args.force,
             quiet=args.quiet,
             tasks=args.tasks,
+            dask=args.dask,
         )
-    except (KeyError, FileNotFoundError) as exc:
+    except (KeyError, FileNotFoundError, ImportError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
     return code
