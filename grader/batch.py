@@ -7,6 +7,7 @@ Writes, for each submission folder (its name is the student id):
   graded it: a killed batch loses no finished grade;
 * ``OUT/grades.csv`` — one row per student, one column per autograded task, the total and the
   maximum, ready for an LMS (rewritten atomically after every student);
+* ``OUT/summary.html`` and ``OUT/summary.json`` — the class report (:mod:`grader.summary`);
 * a terminal table with a progress bar (rich).
 
 Re-running resumes: a student whose ``report.json`` exists for the same assignment, grader
@@ -325,13 +326,17 @@ def grade_batch(
     all_reports = [reports[n] for n in sorted(reports)]
     write_csv(out, assignment, all_reports, tasks)
     LAST_RUN["wall"] = time.perf_counter() - t0
+    if all_reports:
+        from grader import summary
+
+        summary.write(out, assignment, all_reports, tasks, errors)  # summary.html, summary.json
     if not quiet:
         Console().print(_table(assignment, all_reports, tasks))
     iso = next((r.get("isolation", {}) for r in all_reports), {})
     console.print(
         f"隔离级别 / isolation: {iso.get('level', '?')} — {iso.get('description_en', '')}\n"
         f"报告 / reports: {out}/<student>/report.html, report.json; 成绩 / grades: "
-        f"{out / 'grades.csv'}"
+        f"{out / 'grades.csv'}; 班级报告 / class report: {out / 'summary.html'}"
     )
     for e in errors:
         console.print(f"[red]评分器错误 / grader error: {e}")

@@ -13,8 +13,9 @@ local pool, on Dask workers:
 3. the client writes ``report.json``, ``report.html`` and ``grades.csv`` itself, atomically,
    as results arrive.
 
-Every worker gets the compiled sympy oracles from the client when it joins (a worker plugin),
-so no worker derives them. Workers need the same nnkit version installed with its ``kit``
+Every worker gets the compiled sympy oracles and the seed salt (``NNKIT_GRADER_SALT``) from the
+client when it joins (a worker plugin), so no worker derives the oracles and every worker draws
+the same hidden cases (use TLS, ``tls://``, on a network you do not trust). Workers need the same nnkit version installed with its ``kit``
 extra (numpy, sympy, …) and, for the strongest isolation, ``bwrap`` (bubblewrap).
 """
 
@@ -118,15 +119,19 @@ class GraderPlugin(_PluginBase):  # type: ignore[misc,valid-type]
 
     name = PLUGIN
 
-    def __init__(self, sources: dict[str, str], assignment: str) -> None:
-        """Keep the oracle sources (plain text) and the assignment to warm up for."""
+    def __init__(self, sources: dict[str, str], assignment: str, salt: str) -> None:
+        """Keep the oracle sources (plain text), the assignment and the client's seed salt."""
         self.sources = sources
         self.assignment = assignment
+        self.salt = salt
 
     def setup(self, worker: Any = None) -> None:
-        """Install the oracle sources, derive (= load) the oracles, probe the isolation."""
+        """Use the client's salt, install the oracle sources, load the oracles, probe."""
         from grader.oracles import diskcache
 
+        # Hidden cases are seeded from (salt, student, task): every worker must use the
+        # client's salt, or a worker with another NNKIT_GRADER_SALT would grade other cases.
+        os.environ["NNKIT_GRADER_SALT"] = self.salt
         diskcache.install(self.sources)
         if self.assignment == "a2":
             from grader.suites import oracles
@@ -173,7 +178,9 @@ class Remote:
 
     def _start(self, assignment: str) -> None:
         """Register the plugin and collect each worker's isolation level."""
-        self.client.register_plugin(GraderPlugin(self._sources, assignment))
+        from grader.engine import salt
+
+        self.client.register_plugin(GraderPlugin(self._sources, assignment, salt()))
         self.workers = self.client.run(worker_isolation)
         for addr, iso in sorted(self.workers.items()):
             self.console.print(
