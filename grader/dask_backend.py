@@ -207,20 +207,30 @@ class Remote:
             return
         assignment = jobs[0][1]
         self._start(assignment)
-        futures = {}
-        for sub, a, out, tasks in jobs:
+        # Bounded in flight: a few jobs per worker thread, so a cohort of thousands is never
+        # read into the client's memory (or the scheduler's) all at once.
+        threads = sum(self.client.nthreads().values()) or 1
+        pending = iter(jobs)
+        futures: dict[Any, tuple[Path, Path]] = {}
+        running = as_completed()
+
+        def submit_next() -> None:
+            job = next(pending, None)
+            if job is None:
+                return
+            sub, a, out, tasks = job
             path = Path(sub)
             fut = self.client.submit(
-                grade_files,
-                path.name,
-                read_submission(path),
-                a,
-                tasks,
-                pure=False,
+                grade_files, path.name, read_submission(path), a, tasks, pure=False
             )
             futures[fut] = (path, Path(out))
-        for fut in as_completed(list(futures)):
-            path, out = futures[fut]
+            running.add(fut)
+
+        for _ in range(max(4, 3 * threads)):
+            submit_next()
+        for fut in running:
+            path, out = futures.pop(fut)
+            submit_next()
             try:
                 report = fut.result()
             except Exception as exc:  # the worker died or the task could not run
