@@ -27,25 +27,15 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from grader.extras import require
+
 try:
     from distributed import WorkerPlugin as _PluginBase
-except ImportError:  # the module stays importable; _require() explains what to install
+except ImportError:  # the module stays importable; require() explains what to install
     _PluginBase = object  # type: ignore[assignment,misc]
 
 #: name under which the plugin is registered on the workers
 PLUGIN = "nnkit-grader"
-
-
-def _require() -> Any:
-    """导入 distributed / Import ``distributed`` or fail with a clear bilingual message."""
-    try:
-        import distributed
-    except ImportError as exc:
-        raise ImportError(
-            "未安装 Dask：请 pip install 'nnkit[dask]' / Dask is not installed: "
-            "pip install 'nnkit[dask]'"
-        ) from exc
-    return distributed
 
 
 def read_submission(sub: Path) -> dict[str, bytes]:
@@ -146,7 +136,7 @@ class GraderPlugin(_PluginBase):  # type: ignore[misc,valid-type]
 
 def _cluster(address: str) -> tuple[Any, Any]:
     """连接或启动集群 / ``(client, local cluster or None)`` for an address or ``local:N``."""
-    distributed = _require()
+    distributed = require("distributed", "dask")
     if address.startswith("local:"):
         try:
             n = int(address.split(":", 1)[1])

@@ -25,23 +25,13 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from grader.extras import require
+
 HELP = "相似提交 / rank pairs of submissions by code similarity (copydetect)"
 
 #: copydetect's noise threshold k and guarantee threshold (characters of filtered code)
 NOISE_T = 25
 GUARANTEE_T = 30
-
-
-def _require() -> Any:
-    """导入 copydetect / Import copydetect or fail with a clear bilingual message."""
-    try:
-        import copydetect
-    except ImportError as exc:
-        raise ImportError(
-            "未安装 copydetect：请 pip install 'nnkit[similarity]' / copydetect is not "
-            "installed: pip install 'nnkit[similarity]'"
-        ) from exc
-    return copydetect
 
 
 def _modules(folder: Path) -> dict[str, Path]:
@@ -79,7 +69,7 @@ def fingerprints(
     """每个学生每个模块的指纹（去除模板）/ Fingerprints per student and module, boilerplate out."""
     import numpy as np
 
-    copydetect = _require()
+    copydetect = require("copydetect", "similarity")
     from grader import demo_submissions
 
     with tempfile.TemporaryDirectory(prefix="nnkit-sim-") as tmp:
@@ -109,7 +99,7 @@ def fingerprints(
 
 def rank(prints: dict[str, dict[str, Any]]) -> list[Pair]:
     """全部成对比较并排序 / Compare every pair (same-named modules), most similar first."""
-    copydetect = _require()
+    copydetect = require("copydetect", "similarity")
     pairs = []
     for a, b in itertools.combinations(sorted(prints), 2):
         ma, mb = prints[a], prints[b]

@@ -218,3 +218,12 @@ def test_implementations_are_correct_and_cli_runs(tmp_path: Path) -> None:
             np.testing.assert_allclose(np.asarray(x, float), np.asarray(y_, float), rtol=1e-10)
     code = cli.main(["similarity", "-a", "a2", str(tmp_path), "--out", str(tmp_path / "o")])
     assert code == 0 and (tmp_path / "o" / "similarity.html").is_file()
+
+
+def test_missing_extra_is_a_clear_bilingual_error() -> None:
+    import pytest
+
+    from grader.extras import require
+
+    with pytest.raises(ImportError, match=r"未安装 .* pip install 'nnkit\[similarity\]'"):
+        require("nnkit_no_such_module", "similarity")
