@@ -68,6 +68,11 @@ def _version_text() -> bytes:
     return h.digest()
 
 
+def file_hash(path: str | Path) -> str:
+    """文件的 SHA-256 / SHA-256 of a file's bytes (for cache keys)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def key(name: str, params: Any) -> str:
     """缓存键 / Cache key of one oracle: hash of the derivation code, versions and parameters."""
     return hashlib.sha256(_version_text() + f"|{name}|{params!r}".encode()).hexdigest()
@@ -168,6 +173,38 @@ def compiled(
     stats["derived"] += 1
     _write(k, source)
     return func
+
+
+def arrays(name: str, params: Any, load: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """缓存的数组 / Arrays (e.g. the embedded digits) cached on disk as ``.npz``.
+
+    ``params`` must name everything the arrays depend on (library versions, source hashes).
+    The file is read with ``allow_pickle=False`` (data only, never code) and only from the
+    trusted cache folder; ``load()`` runs on a miss.
+    """
+    import numpy as np
+
+    k = hashlib.sha256(f"arrays|{name}|{params!r}".encode()).hexdigest()
+    folder = cache_dir()
+    path = None if folder is None else folder / f"{k}.npz"
+    if path is not None and path.exists():
+        if _trusted(folder, folder=True) and _trusted(path, folder=False):  # type: ignore[arg-type]
+            with contextlib.suppress(OSError, ValueError), np.load(path, allow_pickle=False) as z:
+                stats["disk"] += 1
+                return {key: z[key] for key in z.files}
+        else:
+            stats["rejected"] += 1
+    data = load()
+    stats["derived"] += 1
+    if folder is not None and path is not None:
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if _trusted(folder, folder=True):
+                fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{k}.", suffix=".npz")
+                with os.fdopen(fd, "wb") as fh:
+                    np.savez(fh, **data)
+                os.replace(tmp, path)
+    return data
 
 
 def export() -> dict[str, str]:

@@ -102,3 +102,41 @@ def test_cached_oracle_gives_bitwise_identical_values(tmp_path: Path) -> None:
     assert runs[0]["stats"]["derived"] > 0 and runs[0]["stats"]["disk"] == 0
     assert runs[1]["stats"]["derived"] == 0 and runs[1]["stats"]["disk"] > 0
     assert runs[0]["J"] == runs[1]["J"] and runs[0]["g"] == runs[1]["g"]
+
+
+def test_arrays_cache_round_trip_and_trust(cache: Path) -> None:
+    import numpy as np
+
+    calls: list[int] = []
+
+    def load() -> dict[str, np.ndarray]:
+        calls.append(1)
+        return {"X": np.arange(6.0).reshape(2, 3), "y": np.array([1, 2])}
+
+    first = diskcache.arrays("test", ("v", 1), load)
+    again = diskcache.arrays("test", ("v", 1), load)
+    assert calls == [1]
+    for k in ("X", "y"):
+        assert first[k].dtype == again[k].dtype and np.array_equal(first[k], again[k])
+    diskcache.arrays("test", ("v", 2), load)  # another version: loaded afresh
+    assert calls == [1, 1]
+    for path in cache.glob("*.npz"):
+        path.chmod(0o666)  # writable by others: ignored
+    diskcache.arrays("test", ("v", 1), load)
+    assert calls == [1, 1, 1]
+
+
+def test_heldout_digits_come_from_the_cache_without_scikit_learn(tmp_path: Path) -> None:
+    probe = (
+        "import sys; from grader.suites import heldout; X, y = heldout.digits(); "
+        "print(X.shape, int(y.sum()), float(X.sum()), 'sklearn' in sys.modules)"
+    )
+    env = {**os.environ, "NNKIT_ORACLE_CACHE": str(tmp_path / "oc")}
+    outs = [
+        subprocess.run(
+            [sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, check=True
+        ).stdout.split()
+        for _ in range(2)
+    ]
+    assert outs[0][:-1] == outs[1][:-1] and outs[0][0] == b"(1797,"
+    assert outs[0][-1] == b"True" and outs[1][-1] == b"False"  # 2nd run: no scikit-learn import
