@@ -14,7 +14,8 @@ Printed per configuration: wall time, seconds per submission, scaling efficiency
 ``E = t(1 worker) / (w · t(w workers))`` and where the worker-seconds (``wall × w``) went:
 
 * ``start``   — starting the worker pool (or connecting to / starting the Dask cluster);
-* ``derive``  — the sympy oracle derivation before grading (all workers wait for it);
+* ``derive``  — preparing the trusted side before grading: the sympy oracles (a2), the
+  held-out digits (a3, a4); all workers wait for it;
 * ``sandbox`` — sandbox set-up: isolation detection and starting each task's sandbox worker;
 * ``tasks``   — the checks themselves (calls into the sandbox, oracle evaluation, comparison)
   plus copying the submission;

@@ -42,7 +42,8 @@ from grader.registry import tasks_for
 
 HELP = "批量评分 / grade submissions with the hidden suite"
 
-#: Timings of the last :func:`grade_batch` in this process (seconds): ``derive`` (sympy oracles),
+#: Timings of the last :func:`grade_batch` in this process (seconds): ``derive`` (sympy oracles
+#: or held-out data),
 #: ``worker_start`` (starting the pool), ``wall`` (the whole batch); read by the benchmark.
 LAST_RUN: dict[str, float] = {}
 
@@ -268,6 +269,7 @@ def grade_batch(
         from grader.suites import heldout
 
         heldout.digits()  # load the embedded digits once, before the pool forks
+    LAST_RUN["derive"] = time.perf_counter() - t0
     if todo and not dask:
         from grader.sandbox import isolation_report
 
