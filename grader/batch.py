@@ -361,4 +361,7 @@ def run(args: argparse.Namespace) -> int:
     except (KeyError, FileNotFoundError, ImportError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
+    except (OSError, TimeoutError, ValueError) as exc:  # e.g. no Dask scheduler at --dask
+        print(f"错误 / error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
     return code

@@ -141,7 +141,9 @@ def _cluster(address: str) -> tuple[Any, Any]:
         try:
             n = int(address.split(":", 1)[1])
         except ValueError:
-            raise ValueError(f"--dask local:N needs a number, got {address!r}") from None
+            raise ValueError(
+                f"--dask local:N 需要一个整数 / needs a number, got {address!r}"
+            ) from None
         cluster = distributed.LocalCluster(
             n_workers=max(1, n),
             threads_per_worker=1,

@@ -58,3 +58,12 @@ def test_dask_cluster_gives_identical_grades_and_resumes(tmp_path: Path) -> None
         ]
         assert (dask / s.name / "report.html").is_file()
     assert not list(dask.rglob("*.tmp"))
+
+
+def test_bad_dask_address_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    from grader import cli
+
+    sub = demo_submissions.reference("a2", tmp_path / "s")
+    argv = ["grade", "-a", "a2", str(sub), "--out", str(tmp_path / "o"), "-q"]
+    assert cli.main([*argv, "--tasks", "a2.loss_mse", "--dask", "local:many"]) == 2
+    assert "local:N" in capsys.readouterr().err
