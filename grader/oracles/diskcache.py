@@ -4,8 +4,8 @@ Deriving the suites' oracles (``sympy.diff`` of whole networks, then ``lambdify`
 sub-expression elimination) takes tens of seconds; evaluating them takes milliseconds. This
 module keeps the *generated Python source* of each compiled oracle on disk, keyed by
 
-    SHA-256( source of grader/oracles/symbolic.py + this module, sympy and mpmath versions,
-             the oracle's name and parameters )
+    SHA-256( source of grader/oracles/symbolic.py, this cache's FORMAT, sympy and mpmath
+             versions, the oracle's name and parameters )
 
 so any change to how oracles are derived (or to sympy) misses the cache and derives afresh.
 A hit reads the source and ``exec`` s it in the namespace ``lambdify`` itself would use: no
@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 _HERE = Path(__file__).resolve().parent
+#: version of the cache's format and of how sources are loaded (bump when _load changes)
+FORMAT = 1
 #: key -> generated source, for every oracle compiled or loaded in this process
 _sources: dict[str, str] = {}
 #: hit/miss counters of this process (``disk`` = loaded from disk, ``memory`` = installed)
@@ -61,10 +63,8 @@ def _version_text() -> bytes:
     import mpmath
     import sympy
 
-    h = hashlib.sha256()
-    for name in ("symbolic.py", "diskcache.py"):
-        h.update((_HERE / name).read_bytes())
-    h.update(f"sympy {sympy.__version__} mpmath {mpmath.__version__}".encode())
+    h = hashlib.sha256((_HERE / "symbolic.py").read_bytes())
+    h.update(f"format {FORMAT} sympy {sympy.__version__} mpmath {mpmath.__version__}".encode())
     return h.digest()
 
 
