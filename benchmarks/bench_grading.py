@@ -19,6 +19,7 @@ Printed per configuration: wall time, seconds per submission, scaling efficiency
 * ``sandbox`` — sandbox set-up: isolation detection and starting each task's sandbox worker;
 * ``tasks``   — the checks themselves (calls into the sandbox, oracle evaluation, comparison)
   plus copying the submission;
+* ``report``  — writing the class report (summary.html with its plots);
 * ``other``   — the rest: scheduling, waiting for the slowest worker, writing reports/CSV.
 """
 
@@ -82,6 +83,7 @@ def one(assignment: str, n: int, workers: int, dask: str | None) -> dict[str, An
         "bank": len(src),
         "derive": batch.LAST_RUN.get("derive", 0.0),
         "start": batch.LAST_RUN.get("worker_start", 0.0),
+        "summary": batch.LAST_RUN.get("summary", 0.0),
         **sums,
     }
 
@@ -95,6 +97,7 @@ def shares(row: dict[str, Any]) -> dict[str, float]:
         "derive": row["derive"] * w,
         "sandbox": row["sandbox_setup"],
         "tasks": row["tasks"] + row["copy"],
+        "report": row.get("summary", 0.0) * w,
     }
     parts["other"] = max(0.0, budget - sum(parts.values()))
     return {k: 100.0 * v / budget for k, v in parts.items()}
@@ -117,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     print(
         f"{'a':<3} {'N':>4} {'w':>2} {'wall s':>8} {'s/sub':>6} {'eff':>5}  "
-        f"{'start':>6} {'derive':>6} {'sandbox':>7} {'tasks':>6} {'other':>6}  (% of wall×w)",
+        f"{'start':>6} {'derive':>6} {'sandbox':>7} {'tasks':>6} {'report':>6} {'other':>6}"
+        "  (% of wall×w)",
         flush=True,
     )
     for a in args.assignment:
@@ -141,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"{a:<3} {n:>4} {w:>2} {row['wall']:>8.1f} {per:>6.2f} {eff}  "
                     f"{s['start']:>5.1f}% {s['derive']:>5.1f}% {s['sandbox']:>6.1f}% "
-                    f"{s['tasks']:>5.1f}% {s['other']:>5.1f}%" + ("" if row["code"] == 0 else " !"),
+                    f"{s['tasks']:>5.1f}% {s['report']:>5.1f}% {s['other']:>5.1f}%"
+                    + ("" if row["code"] == 0 else " !"),
                     flush=True,
                 )
     if args.json:

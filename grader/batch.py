@@ -44,7 +44,8 @@ HELP = "批量评分 / grade submissions with the hidden suite"
 
 #: Timings of the last :func:`grade_batch` in this process (seconds): ``derive`` (sympy oracles
 #: or held-out data),
-#: ``worker_start`` (starting the pool), ``wall`` (the whole batch); read by the benchmark.
+#: ``worker_start`` (starting the pool), ``wall`` (grading), ``summary`` (the class report);
+#: read by the benchmark.
 LAST_RUN: dict[str, float] = {}
 
 
@@ -331,7 +332,9 @@ def grade_batch(
     if all_reports:
         from grader import summary
 
+        t1 = time.perf_counter()
         summary.write(out, assignment, all_reports, tasks, errors)  # summary.html, summary.json
+        LAST_RUN["summary"] = time.perf_counter() - t1
     if not quiet:
         Console().print(_table(assignment, all_reports, tasks))
     iso = next((r.get("isolation", {}) for r in all_reports), {})
