@@ -21,6 +21,7 @@ extra (numpy, sympy, …) and, for the strongest isolation, ``bwrap`` (bubblewra
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -36,6 +37,8 @@ except ImportError:  # the module stays importable; require() explains what to i
 
 #: name under which the plugin is registered on the workers
 PLUGIN = "nnkit-grader"
+#: the workers' isolation levels of the last Dask run, next to grades.csv
+WORKERS_FILE = "dask_workers.json"
 
 
 def read_submission(sub: Path) -> dict[str, bytes]:
@@ -199,6 +202,12 @@ class Remote:
             return
         assignment = jobs[0][1]
         self._start(assignment)
+        from grader.batch import atomic_write
+
+        atomic_write(  # the class report lists them (summary.html)
+            Path(jobs[0][2]) / WORKERS_FILE,
+            json.dumps(self.workers, ensure_ascii=False, indent=1, sort_keys=True),
+        )
         # Bounded in flight: a few jobs per worker thread, so a cohort of thousands is never
         # read into the client's memory (or the scheduler's) all at once.
         threads = sum(self.client.nthreads().values()) or 1

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import ast
 import base64
+import contextlib
 import io
 import json
 from collections import Counter, defaultdict
@@ -339,6 +340,18 @@ def render(summary: dict[str, Any], figures: dict[str, str]) -> str:
         for lvl, v in s["isolation"].items()
     )
     errs = "".join(f"<li>{e(x)}</li>" for x in s["grader_errors"])
+    wrows = "".join(
+        f"<tr><td><code>{e(str(addr))}</code></td><td>{e(str(w.get('host', '')))}</td>"
+        f"<td><b>{e(str(w.get('level', '?')))}</b></td><td>{e(str(w.get('description_zh', '')))}"
+        f"<br><span class=en>{e(str(w.get('description_en', '')))}</span></td></tr>"
+        for addr, w in sorted(s.get("dask_workers", {}).items())
+    )
+    if wrows:
+        wrows = (
+            "<h3>最近一次 Dask 运行的工作节点 / Dask workers of the latest Dask run</h3>"
+            "<table><tr><th>地址 / address</th>"
+            f"<th>主机 / host</th><th>级别 / level</th><th>说明 / description</th></tr>{wrows}</table>"
+        )
     none = "<p>无 / none</p>"
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
@@ -368,6 +381,7 @@ B although A was right.</p>
 {f"<h2>评分器错误 / Grader errors</h2><ul>{errs}</ul>" if errs else ""}
 <h2>沙箱隔离级别 / Sandbox isolation</h2>
 <ul>{irows}</ul>
+{wrows}
 </body></html>
 """
 
@@ -383,6 +397,10 @@ def write(
     from grader.batch import atomic_write
 
     data = build(assignment, reports, tasks, errors)
+    workers = out / "dask_workers.json"  # written by grader.dask_backend
+    if workers.is_file():
+        with contextlib.suppress(OSError, ValueError):
+            data["dask_workers"] = json.loads(workers.read_text(encoding="utf-8"))
     atomic_write(out / "summary.json", json.dumps(data, ensure_ascii=False, indent=1))
     atomic_write(out / "summary.html", render(data, plots(data)))
     return data

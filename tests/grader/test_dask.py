@@ -58,6 +58,11 @@ def test_dask_cluster_gives_identical_grades_and_resumes(tmp_path: Path) -> None
         ]
         assert (dask / s.name / "report.html").is_file()
     assert not list(dask.rglob("*.tmp"))
+    # each worker reported its isolation level; the class report lists them
+    workers = json.loads((dask / "dask_workers.json").read_text("utf-8"))
+    assert len(workers) == 3 and all(w["level"] for w in workers.values())
+    summary = json.loads((dask / "summary.json").read_text("utf-8"))
+    assert summary["dask_workers"] == workers and summary["students"] == 4
 
 
 def test_bad_dask_address_is_a_clear_error(tmp_path: Path, capsys) -> None:
