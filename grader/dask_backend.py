@@ -62,7 +62,11 @@ def read_submission(sub: Path) -> dict[str, bytes]:
 
 
 def grade_files(
-    student: str, files: dict[str, bytes], assignment: str, tasks: list[str] | None
+    student: str,
+    files: dict[str, bytes],
+    assignment: str,
+    tasks: list[str] | None,
+    insecure: bool = False,
 ) -> dict[str, Any]:
     """在工作节点上评一个学生 / On a worker: write the files, grade, return report.json data.
 
@@ -81,7 +85,9 @@ def grade_files(
                 path = root.joinpath(*parts)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
-            report = grade_submission(root, assignment, student=student, tasks=tasks)
+            report = grade_submission(
+                root, assignment, student=student, tasks=tasks, insecure=insecure
+            )
             return report.to_json()
     except Exception as exc:  # the grader itself failed for this student
         return {"student": student, "error": f"{type(exc).__name__}: {exc}"}
@@ -93,7 +99,10 @@ def worker_isolation() -> dict[str, Any]:
 
     from grader.sandbox import isolation_report
 
-    rep = isolation_report()
+    try:
+        rep = isolation_report()
+    except Exception as exc:  # no sandbox on this worker: say so (its jobs become error rows)
+        rep = {"level": "unavailable", "description_en": str(exc), "description_zh": str(exc)}
     return {
         "host": socket.gethostname(),
         "pid": os.getpid(),
@@ -189,7 +198,7 @@ class Remote:
                 f"{', '.join(sorted(weak))}"
             )
 
-    def grade(self, jobs: list[tuple[str, str, str, list[str] | None]]) -> Iterator[dict[str, Any]]:
+    def grade(self, jobs: list[Any]) -> Iterator[dict[str, Any]]:
         """提交全部任务，按完成顺序产出报告 / Submit every job; yield reports as they finish.
 
         The reports are written here, by the client (atomically), before they are yielded.
@@ -212,25 +221,25 @@ class Remote:
         # read into the client's memory (or the scheduler's) all at once.
         threads = sum(self.client.nthreads().values()) or 1
         pending = iter(jobs)
-        futures: dict[Any, tuple[Path, Path]] = {}
+        futures: dict[Any, tuple[Path, Path, bytes]] = {}
         running = as_completed()
 
         def submit_next() -> None:
             job = next(pending, None)
             if job is None:
                 return
-            sub, a, out, tasks = job
+            sub, a, out, tasks, key, insecure = job  # as grader.batch.Job
             path = Path(sub)
             fut = self.client.submit(
-                grade_files, path.name, read_submission(path), a, tasks, pure=False
+                grade_files, path.name, read_submission(path), a, tasks, insecure, pure=False
             )
-            futures[fut] = (path, Path(out))
+            futures[fut] = (path, Path(out), key)
             running.add(fut)
 
         for _ in range(max(4, 3 * threads)):
             submit_next()
         for fut in running:
-            path, out = futures.pop(fut)
+            path, out, key = futures.pop(fut)
             submit_next()
             try:
                 report = fut.result()
@@ -240,7 +249,7 @@ class Remote:
             if "error" in report:
                 yield report
                 continue
-            yield write_report(out, path.name, report, fingerprint(path))
+            yield write_report(out, path.name, report, fingerprint(path), key)
 
     def close(self) -> None:
         """关闭连接（及本地集群）/ Close the client (and the local cluster, if we started it)."""

@@ -24,14 +24,13 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from grader import feedback, manifest
+from grader import feedback, files, manifest
 from grader.compare import Comparison
 from grader.driver import DRIVER_FILE, DRIVER_MODULE
 from grader.feedback import Message
@@ -41,8 +40,7 @@ from grader.sandbox import CallResult, Limits, Sandbox
 GRADER_VERSION = "1"
 FORBIDDEN = ("nncore", "grader")
 DEFAULT_SALT = "nnkit-hidden-suite-v1"
-MAX_FILE_BYTES = 2 << 20
-MAX_FILES = 200
+MAX_FILE_BYTES = files.MAX_FILE_BYTES
 
 
 def salt() -> str:
@@ -60,26 +58,18 @@ def task_seed(student: str, task_id: str, salt_text: str | None = None) -> int:
 
 
 # --- the submission copy and the static scan --------------------------------------------
-def prepare_copy(submission: Path, dest: Path) -> None:
-    """复制提交（仅普通文件）并放入驱动 / Copy the submission's regular files and the driver.
+def prepare_copy(submission: Path, dest: Path) -> files.Selection:
+    """复制提交（仅普通文件）并放入驱动 / Copy the submission's selected files and the driver.
 
-    Symlinks, special files, files over 2 MiB and hidden folders are skipped; at most 200 files.
+    The selection is bounded (see :mod:`grader.files`: regular files only, no symlinks, at most
+    200 files of at most 2 MiB, ``.py`` files first); the driver is always copied.  The copy is
+    world-readable: the sandbox binds it read-only for its unprivileged uid.
     """
-    dest.mkdir(parents=True, exist_ok=True)
-    count = 0
-    for root, dirs, files in os.walk(submission, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
-        rel = Path(root).relative_to(submission)
-        for name in sorted(files):
-            src = Path(root) / name
-            if src.is_symlink() or not src.is_file() or src.stat().st_size > MAX_FILE_BYTES:
-                continue
-            count += 1
-            if count > MAX_FILES:
-                return
-            (dest / rel).mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dest / rel / name)
+    sel = files.select(submission)
+    files.copy_selected(sel, dest)
     shutil.copyfile(DRIVER_FILE, dest / f"{DRIVER_MODULE}.py")
+    os.chmod(dest / f"{DRIVER_MODULE}.py", 0o644)
+    return sel
 
 
 def _forbidden_in_source(text: str) -> set[str]:
@@ -436,8 +426,7 @@ def grade_task(
     student: str,
     static: dict[str, set[str]],
     *,
-    hide: Iterable[Path] = (),
-    level: str | None = None,
+    insecure: bool = False,
 ) -> tuple[TaskResult, dict[str, Any]]:
     """评一个任务（新的工作进程）/ Grade one task with a fresh worker; never raises."""
     t0 = time.monotonic()
@@ -447,7 +436,7 @@ def grade_task(
         memory_bytes=1 << 30,
         worker_cpu_seconds=max(30.0, 3 * task.cpu_seconds),
     )
-    sandbox = Sandbox(work, limits=limits, hide=list(hide), forbidden=FORBIDDEN, level=level)
+    sandbox = Sandbox(work, limits=limits, forbidden=FORBIDDEN, insecure=insecure)
     iso = sandbox.isolation
     setup = time.monotonic() - t0  # isolation detection; the worker's own start is added below
     try:
@@ -476,8 +465,9 @@ def grade_task(
 
 
 def student_id(submission: Path) -> str:
-    """学生标识 = 提交目录名 / The student id is the submission folder's name."""
-    return Path(submission).resolve().name
+    """学生标识 = 提交目录自己的名字 / The student id is the folder's own name (a symlinked
+    folder keeps its own name, never its target's)."""
+    return Path(os.path.abspath(submission)).name
 
 
 def grade_submission(
@@ -486,16 +476,17 @@ def grade_submission(
     *,
     student: str | None = None,
     tasks: list[str] | None = None,
-    hide: Iterable[Path] = (),
-    level: str | None = None,
+    insecure: bool = False,
 ) -> Report:
     """评一份提交 / Grade ``submission`` (a folder of the student's modules) on ``assignment``.
 
-    ``tasks`` restricts to some task ids; ``hide`` adds paths the worker must not see.
+    ``tasks`` restricts to some task ids.  Student code runs only in the allow-list sandbox
+    (:mod:`grader.sandbox`); without one this raises ``SandboxUnavailable`` unless
+    ``insecure`` (then the report's ``isolation`` says so).
     Deterministic: the same folder and student id always get the same score.
     """
     t0 = time.monotonic()
-    submission = Path(submission).resolve()
+    submission = Path(os.path.abspath(submission))
     student = student or student_id(submission)
     info = manifest.get(assignment)
     selected = [t for t in tasks_for(assignment) if tasks is None or t.id in tasks]
@@ -508,7 +499,7 @@ def grade_submission(
         static = static_forbidden(work)
         t_copy = time.monotonic() - t0
         for task in selected:
-            res, isolation = grade_task(task, work, student, static, hide=hide, level=level)
+            res, isolation = grade_task(task, work, student, static, insecure=insecure)
             setup += isolation.get("setup_seconds", 0.0)
             results.append(res)
     seconds = time.monotonic() - t0
