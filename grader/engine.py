@@ -336,6 +336,8 @@ class Report:
     grader_version: str = GRADER_VERSION
     seconds: float = 0.0
     manual_tasks: list[dict[str, Any]] = field(default_factory=list)
+    #: where the time went (seconds): copy, sandbox_setup, tasks (see benchmarks/bench_grading.py)
+    timings: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """JSON 形式 / JSON-ready form (report.json)."""
@@ -496,6 +498,7 @@ def grade_task(
     else:
         sandbox = Sandbox(work, limits=limits, forbidden=FORBIDDEN, insecure=insecure)
     iso = sandbox.isolation
+    setup = time.monotonic() - t0  # isolation detection; the worker's own start is added below
     try:
         ctx = EngineContext(sandbox, student, task_seed(student, task.id, content=content))
         try:
@@ -511,11 +514,14 @@ def grade_task(
             return result, iso
         runtime = set(sandbox.forbidden_imports)
     finally:
+        setup += sandbox.startup_seconds or 0.0  # the (last) worker start of this task
         sandbox.close()
     forbidden = runtime
     for mod in _task_modules(task):
         forbidden |= static.get(mod, set())
-    return summarise(task, cases, forbidden, time.monotonic() - t0), iso
+    result = summarise(task, cases, forbidden, time.monotonic() - t0)
+    iso = {**iso, "setup_seconds": setup}
+    return result, iso
 
 
 def name_dependencies(results: list[TaskResult], tasks: list[Task]) -> None:
@@ -577,18 +583,22 @@ def grade_submission(
     selected = [t for t in tasks_for(assignment) if tasks is None or t.id in tasks]
     results: list[TaskResult] = []
     isolation: dict[str, Any] = {}
+    setup = 0.0
     with tempfile.TemporaryDirectory(prefix="nnkit-grade-") as tmp:
         work = Path(tmp) / "submission"
         prepare_copy(submission, work)
         static = static_forbidden(work)
+        t_copy = time.monotonic() - t0
         content = content_digest(work)
         for task in selected:
             res, isolation = grade_task(
                 task, work, student, static, insecure=insecure, in_process=in_process,
                 content=content,
             )  # fmt: skip
+            setup += isolation.get("setup_seconds", 0.0)
             results.append(res)
     name_dependencies(results, selected)
+    seconds = time.monotonic() - t0
     manual = [
         {"id": t.id, "points": t.points, "title_zh": t.title_zh, "title_en": t.title_en}
         for t in info.tasks
@@ -602,9 +612,14 @@ def grade_submission(
         total=round(sum(r.points for r in results), 2),
         max_total=round(sum(r.max_points for r in results), 2),
         tasks=results,
-        isolation={k: v for k, v in isolation.items() if k != "hidden"},
-        seconds=round(time.monotonic() - t0, 3),
+        isolation={k: v for k, v in isolation.items() if k not in ("hidden", "setup_seconds")},
+        seconds=round(seconds, 3),
         manual_tasks=manual,
+        timings={
+            "copy": round(t_copy, 4),
+            "sandbox_setup": round(setup, 4),
+            "tasks": round(seconds - t_copy - setup, 4),
+        },
     )
 
 
