@@ -27,14 +27,13 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from grader import feedback, manifest
+from grader import feedback, files, manifest
 from grader.compare import Comparison
 from grader.driver import DRIVER_FILE, DRIVER_MODULE
 from grader.feedback import Message
@@ -44,8 +43,7 @@ from grader.sandbox import CallResult, Limits, Sandbox
 GRADER_VERSION = "1"
 FORBIDDEN = ("nncore", "grader")
 DEFAULT_SALT = "nnkit-hidden-suite-v1"
-MAX_FILE_BYTES = 2 << 20
-MAX_FILES = 200
+MAX_FILE_BYTES = files.MAX_FILE_BYTES
 
 
 def salt() -> str:
@@ -77,26 +75,18 @@ def content_digest(folder: Path) -> str:
 
 
 # --- the submission copy and the static scan --------------------------------------------
-def prepare_copy(submission: Path, dest: Path) -> None:
-    """复制提交（仅普通文件）并放入驱动 / Copy the submission's regular files and the driver.
+def prepare_copy(submission: Path, dest: Path) -> files.Selection:
+    """复制提交（仅普通文件）并放入驱动 / Copy the submission's selected files and the driver.
 
-    Symlinks, special files, files over 2 MiB and hidden folders are skipped; at most 200 files.
+    The selection is bounded (see :mod:`grader.files`: regular files only, no symlinks, at most
+    200 files of at most 2 MiB, ``.py`` files first); the driver is always copied.  The copy is
+    world-readable: the sandbox binds it read-only for its unprivileged uid.
     """
-    dest.mkdir(parents=True, exist_ok=True)
-    count = 0
-    for root, dirs, files in os.walk(submission, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
-        rel = Path(root).relative_to(submission)
-        for name in sorted(files):
-            src = Path(root) / name
-            if src.is_symlink() or not src.is_file() or src.stat().st_size > MAX_FILE_BYTES:
-                continue
-            count += 1
-            if count > MAX_FILES:
-                return
-            (dest / rel).mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dest / rel / name)
+    sel = files.select(submission)
+    files.copy_selected(sel, dest)
     shutil.copyfile(DRIVER_FILE, dest / f"{DRIVER_MODULE}.py")
+    os.chmod(dest / f"{DRIVER_MODULE}.py", 0o644)
+    return sel
 
 
 @functools.lru_cache(maxsize=512)
@@ -346,6 +336,8 @@ class Report:
     grader_version: str = GRADER_VERSION
     seconds: float = 0.0
     manual_tasks: list[dict[str, Any]] = field(default_factory=list)
+    #: where the time went (seconds): copy, sandbox_setup, tasks (see benchmarks/bench_grading.py)
+    timings: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """JSON 形式 / JSON-ready form (report.json)."""
@@ -483,8 +475,7 @@ def grade_task(
     student: str,
     static: dict[str, set[str]],
     *,
-    hide: Iterable[Path] = (),
-    level: str | None = None,
+    insecure: bool = False,
     in_process: bool = False,
     content: str = "",
 ) -> tuple[TaskResult, dict[str, Any]]:
@@ -505,8 +496,9 @@ def grade_task(
 
         sandbox: Any = InProcessRunner(work)
     else:
-        sandbox = Sandbox(work, limits=limits, hide=list(hide), forbidden=FORBIDDEN, level=level)
+        sandbox = Sandbox(work, limits=limits, forbidden=FORBIDDEN, insecure=insecure)
     iso = sandbox.isolation
+    setup = time.monotonic() - t0  # isolation detection; the worker's own start is added below
     try:
         ctx = EngineContext(sandbox, student, task_seed(student, task.id, content=content))
         try:
@@ -522,11 +514,14 @@ def grade_task(
             return result, iso
         runtime = set(sandbox.forbidden_imports)
     finally:
+        setup += sandbox.startup_seconds or 0.0  # the (last) worker start of this task
         sandbox.close()
     forbidden = runtime
     for mod in _task_modules(task):
         forbidden |= static.get(mod, set())
-    return summarise(task, cases, forbidden, time.monotonic() - t0), iso
+    result = summarise(task, cases, forbidden, time.monotonic() - t0)
+    iso = {**iso, "setup_seconds": setup}
+    return result, iso
 
 
 def name_dependencies(results: list[TaskResult], tasks: list[Task]) -> None:
@@ -559,8 +554,9 @@ def name_dependencies(results: list[TaskResult], tasks: list[Task]) -> None:
 
 
 def student_id(submission: Path) -> str:
-    """学生标识 = 提交目录名 / The student id is the submission folder's name."""
-    return Path(submission).resolve().name
+    """学生标识 = 提交目录自己的名字 / The student id is the folder's own name (a symlinked
+    folder keeps its own name, never its target's)."""
+    return Path(os.path.abspath(submission)).name
 
 
 def grade_submission(
@@ -569,35 +565,40 @@ def grade_submission(
     *,
     student: str | None = None,
     tasks: list[str] | None = None,
-    hide: Iterable[Path] = (),
-    level: str | None = None,
+    insecure: bool = False,
     in_process: bool = False,
 ) -> Report:
     """评一份提交 / Grade ``submission`` (a folder of the student's modules) on ``assignment``.
 
-    ``tasks`` restricts to some task ids; ``hide`` adds paths the worker must not see;
-    ``in_process`` (trusted code only: calibration, the accuracy bank) skips the sandbox.
+    ``tasks`` restricts to some task ids.  Student code runs only in the allow-list sandbox
+    (:mod:`grader.sandbox`); without one this raises ``SandboxUnavailable`` unless
+    ``insecure`` (then the report's ``isolation`` says so).  ``in_process`` (trusted code
+    only: calibration, the accuracy bank) skips the sandbox.
     Deterministic: the same folder and student id always get the same score.
     """
     t0 = time.monotonic()
-    submission = Path(submission).resolve()
+    submission = Path(os.path.abspath(submission))
     student = student or student_id(submission)
     info = manifest.get(assignment)
     selected = [t for t in tasks_for(assignment) if tasks is None or t.id in tasks]
     results: list[TaskResult] = []
     isolation: dict[str, Any] = {}
+    setup = 0.0
     with tempfile.TemporaryDirectory(prefix="nnkit-grade-") as tmp:
         work = Path(tmp) / "submission"
         prepare_copy(submission, work)
         static = static_forbidden(work)
+        t_copy = time.monotonic() - t0
         content = content_digest(work)
         for task in selected:
             res, isolation = grade_task(
-                task, work, student, static, hide=hide, level=level, in_process=in_process,
+                task, work, student, static, insecure=insecure, in_process=in_process,
                 content=content,
             )  # fmt: skip
+            setup += isolation.get("setup_seconds", 0.0)
             results.append(res)
     name_dependencies(results, selected)
+    seconds = time.monotonic() - t0
     manual = [
         {"id": t.id, "points": t.points, "title_zh": t.title_zh, "title_en": t.title_en}
         for t in info.tasks
@@ -611,9 +612,14 @@ def grade_submission(
         total=round(sum(r.points for r in results), 2),
         max_total=round(sum(r.max_points for r in results), 2),
         tasks=results,
-        isolation={k: v for k, v in isolation.items() if k != "hidden"},
-        seconds=round(time.monotonic() - t0, 3),
+        isolation={k: v for k, v in isolation.items() if k not in ("hidden", "setup_seconds")},
+        seconds=round(seconds, 3),
         manual_tasks=manual,
+        timings={
+            "copy": round(t_copy, 4),
+            "sandbox_setup": round(setup, 4),
+            "tasks": round(seconds - t_copy - setup, 4),
+        },
     )
 
 

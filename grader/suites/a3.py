@@ -770,7 +770,8 @@ def replay(
     """用 nncore 重放学生的批次 / Replay the epochs with nncore on the given batches.
 
     Returns (final parameters flattened, weighted epoch losses, plain means of J_B, last J_B).
-    ``decay_all`` models the mistake "λ/|B|·θ added to every parameter, biases included".
+    Every batch carries λ/(2m) Σ w² (m = all samples), i.e. ``MLP.loss`` with λ·|B|/m.
+    ``decay_all`` models the mistake "λ/m·θ added to every parameter, biases included".
     """
     net = MLP(list(spec["sizes"]), activations=list(spec["activations"]), seed=0)
     for p, v in zip(net.params, params, strict=True):
@@ -786,9 +787,10 @@ def replay(
                     continue
                 if decay_all:
                     J, grads = net.loss(X[idx], y[idx], spec["loss"], 0.0)
-                    grads = [g + lam / idx.size * p for g, p in zip(grads, net.params, strict=True)]
+                    c = lam / X.shape[0]
+                    grads = [g + c * p for g, p in zip(grads, net.params, strict=True)]
                 else:
-                    J, grads = net.loss(X[idx], y[idx], spec["loss"], lam)
+                    J, grads = net.loss(X[idx], y[idx], spec["loss"], lam * idx.size / X.shape[0])
                 opt.step(net.params, grads)
                 total += J * idx.size
                 js.append(J)
