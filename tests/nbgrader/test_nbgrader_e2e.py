@@ -11,7 +11,7 @@ own ``release_feedback`` and ``export`` (the kit's and nbgrader's):
   "BEGIN HIDDEN TESTS";
 * ``s2_release`` — the untouched release on time (later resubmitted, complete and late);
 * ``s3_hostile`` — wrong ``tanh``/``leaky_relu`` plus ``numpy.allclose = lambda …: True`` in its
-  module (fools the notebook's tests in the kernel) and a notebook cell that tries to read
+  module (aimed at the notebook's tests in the kernel) and a notebook cell that tries to read
   ``source/`` and to write ``gradebook.db`` and ``s1_ref``'s submitted module;
 * ``s4_nested`` — the reference files inside ``a1/a1/``;
 * ``s5_late`` — the reference solution, late.
@@ -71,7 +71,7 @@ def leaky_relu(z, slope=0.01):
 def leaky_relu_derivative(z, slope=0.01):
     return np.zeros_like(np.asarray(z, dtype=float))
 """
-CHEATED = ("a1_tanh", "a1_leaky_relu")  # cells whose kernel tests only use np.allclose
+CHEATED = ("a1_tanh", "a1_leaky_relu")  # the cells the cheat aims at
 HOSTILE = """
 found = []
 for path in {reads!r}:
@@ -354,11 +354,10 @@ def test_student_code_cannot_touch_the_course(course: dict[str, Any]) -> None:
     assert "READ " not in text and "WROTE " not in text  # ... and reached nothing
     assert text.count("noread") == 2 and text.count("nowrite") == 2
     assert sha(root / "submitted" / "s1_ref" / AID / "activations.py") == course["victim_hash"]
-    # the cheat fooled the kernel's tests only
+    # whatever the kernel's tests said about the cheat, the score is the trusted grader's
     g = course["grades"]["s3_hostile"]
     for cid in CHEATED:
-        assert g[cid]["auto"] == AUTO[cid]
-        assert g[cid]["score"] == 0.0
+        assert g[cid]["score"] == 0.0 and g[cid]["manual"] == 0.0
     out = course["outcomes"]["s3_hostile"]
     assert out["nbgrader"] == "ok" and out["modules_kept"] is True
     assert len(out["fingerprint"]) == 64
@@ -500,7 +499,7 @@ def test_formgrader_autograde_is_sandboxed_and_trusted(
     for cid in AUTO:
         assert g[cid]["score"] == 0.0 and not g[cid]["needs_manual"], cid
     for cid in CHEATED:
-        assert g[cid]["auto"] == AUTO[cid]  # the kernel was fooled again; the score was not
+        assert g[cid]["manual"] == 0.0  # the trusted score, whatever the kernel said
     for name in bridge.module_files(A):  # student modules kept
         got = (root / "autograded" / "s3_hostile" / AID / name).read_bytes()
         assert got == (root / "submitted" / "s3_hostile" / AID / name).read_bytes()
