@@ -547,7 +547,10 @@ def grade_batch(
         from grader import summary
 
         t1 = time.perf_counter()
-        summary.write(out, assignment, all_reports, tasks, errors)  # summary.html, summary.json
+        try:
+            summary.write(out, assignment, all_reports, tasks, errors)  # summary.html/.json
+        except Exception as exc:  # the class report never costs a grade or the batch
+            console.print(f"[red]班级报告失败 / class report failed: {type(exc).__name__}: {exc}")
         LAST_RUN["summary"] = time.perf_counter() - t1
     if not quiet:
         Console().print(_table(assignment, all_reports, tasks))
