@@ -22,9 +22,9 @@ assignment, grader version and submission contents (a SHA-256 of the selected fi
 fresh forked process (``--workers N`` at a time; the sympy oracles are derived once before, so
 they are inherited; their compiled code is cached on disk across batches:
 :mod:`grader.oracles.diskcache`).  ``--dask ADDRESS`` (or ``local:N``) grades on a Dask cluster
-instead (:mod:`grader.dask_backend`); this process still writes every file.  A grading process that dies, is stopped (SIGSTOP) or overruns its
-deadline is killed and the student re-run once; a second failure becomes a ``grader_error``
-row: the batch always completes.
+instead (:mod:`grader.dask_backend`); this process still writes every file.  A grading
+process that dies, is stopped (SIGSTOP) or overruns its deadline is killed and the student
+re-run once; a second failure becomes a ``grader_error`` row: the batch always completes.
 
 Exit code 0 when grading completed (whatever the scores); 2 for bad arguments; 3 if the grader
 failed on some task or student (reported as ``grader_error``); 4 if no sandbox works here.
@@ -547,7 +547,10 @@ def grade_batch(
         from grader import summary
 
         t1 = time.perf_counter()
-        summary.write(out, assignment, all_reports, tasks, errors)  # summary.html, summary.json
+        try:
+            summary.write(out, assignment, all_reports, tasks, errors)  # summary.html/.json
+        except Exception as exc:  # the class report never costs a grade or the batch
+            console.print(f"[red]班级报告失败 / class report failed: {type(exc).__name__}: {exc}")
         LAST_RUN["summary"] = time.perf_counter() - t1
     if not quiet:
         Console().print(_table(assignment, all_reports, tasks))

@@ -514,7 +514,7 @@ def grade_task(
             return result, iso
         runtime = set(sandbox.forbidden_imports)
     finally:
-        setup += sandbox.startup_seconds or 0.0  # the (last) worker start of this task
+        setup += getattr(sandbox, "startup_seconds", None) or 0.0  # its (last) worker start
         sandbox.close()
     forbidden = runtime
     for mod in _task_modules(task):
