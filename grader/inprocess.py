@@ -26,7 +26,6 @@ from grader.driver import DRIVER_FILE, DRIVER_MODULE
 from grader.sandbox.protocol import decode, encode
 from grader.sandbox.runner import CallResult
 
-
 _CODE: dict[tuple[str, str], CodeType] = {}
 
 
