@@ -689,18 +689,20 @@ def test_one_update_on_your_samples_matches_numerical_gradient() -> None:
     """自检：在你自己的样本上，one_update 应等于 θ − α·(数值梯度) / Self-check on your own samples."""
     Xs, ys = _valid_samples(*sc.parts(sc.call(my_samples), 2, "my_samples", "(X, y)"))
     rng_theta = np.array([0.3, -0.6, 0.9, 0.2, -0.4, 0.5, -1.1, 0.8, 0.1])
-    for theta, alpha, loss in ((THETA0, 0.1, "mse"), (rng_theta, 0.5, "bce")):
-        grad = sc.numerical_gradient(lambda t, loss=loss: _loss(t, Xs, ys, loss), theta)
-        got = sc.call(one_update, theta, Xs, ys, alpha, loss)
-        sc.expect(
-            got,
-            theta - alpha * grad,
-            f"one_update（你的样本 / your samples，loss = {loss!r}）",
-            EX_WHERE,
-            rtol=1e-5,
-            atol=1e-8,
-            otherwise=(
-                "与 θ − α·(中心差分数值梯度) 不同：检查前向、损失与反传",
-                "differs from θ − α·(central-difference gradient): check the forward pass, the loss and backprop",
-            ),
-        )
+    deps = ("test_one_update_mse_slide_theta", "test_one_update_cross_entropy")
+    with sc.depends(*deps):
+        for theta, alpha, loss in ((THETA0, 0.1, "mse"), (rng_theta, 0.5, "bce")):
+            grad = sc.numerical_gradient(lambda t, loss=loss: _loss(t, Xs, ys, loss), theta)
+            got = sc.call(one_update, theta, Xs, ys, alpha, loss)
+            sc.expect(
+                got,
+                theta - alpha * grad,
+                f"one_update（你的样本 / your samples，loss = {loss!r}）",
+                EX_WHERE,
+                rtol=1e-5,
+                atol=1e-8,
+                otherwise=(
+                    "与 θ − α·(中心差分数值梯度) 不同：检查前向、损失与反传",
+                    "differs from θ − α·(central-difference gradient): check the forward pass, the loss and backprop",
+                ),
+            )
