@@ -1,21 +1,33 @@
 """批量评分 / Batch grading: ``python -m grader grade --assignment a2 SUB... --out OUT``.
 
-Writes, for each submission folder (its name is the student id):
+Writes, for each submission folder (its own name is the student id, even for a symlink):
 
 * ``OUT/<student>/report.json`` and ``OUT/<student>/report.html`` — written atomically (a
-  temporary file, then :func:`os.replace`) as soon as that student is done, by the process that
-  graded it: a killed batch loses no finished grade;
+  temporary file, then :func:`os.replace`) as soon as that student is done, by the trusted
+  grading process: a killed batch loses no finished grade;
 * ``OUT/grades.csv`` — one row per student, one column per autograded task, the total and the
-  maximum, ready for an LMS (rewritten atomically after every student);
+  maximum, ready for an LMS (rewritten atomically after every student, only by the batch's
+  main process);
+* ``OUT/summary.html`` and ``OUT/summary.json`` — the class report (:mod:`grader.summary`);
 * a terminal table with a progress bar (rich).
 
-Re-running resumes: a student whose ``report.json`` exists for the same assignment, grader
-version and submission contents (a SHA-256 of its files) is not graded again (``--force``
-regrades). A process pool (``--workers N``) grades students in parallel; the sympy oracles are
-derived once in the parent before the pool forks, so workers inherit them.
+Trust: student code runs only in the allow-list sandbox (:mod:`grader.sandbox`), which cannot
+see ``OUT``.  Without a working sandbox the batch refuses to start (exit 4) unless
+``--insecure`` is given, and then every report says so.  ``OUT`` is made private (0700) and
+holds a random key (``OUT/.nnkit-key``, 0600); every report.json carries an HMAC-SHA256 with it.
+
+Re-running resumes: a student whose ``report.json`` has a valid HMAC and matches the same
+assignment, grader version and submission contents (a SHA-256 of the selected files, see
+:mod:`grader.files`) is not graded again (``--force`` regrades).  Each student is graded in a
+fresh forked process (``--workers N`` at a time; the sympy oracles are derived once before, so
+they are inherited; their compiled code is cached on disk across batches:
+:mod:`grader.oracles.diskcache`).  ``--dask ADDRESS`` (or ``local:N``) grades on a Dask cluster
+instead (:mod:`grader.dask_backend`); this process still writes every file.  A grading process that dies, is stopped (SIGSTOP) or overruns its
+deadline is killed and the student re-run once; a second failure becomes a ``grader_error``
+row: the batch always completes.
 
 Exit code 0 when grading completed (whatever the scores); 2 for bad arguments; 3 if the grader
-failed on some task (a grader bug, reported as ``grader_error``).
+failed on some task or student (reported as ``grader_error``); 4 if no sandbox works here.
 """
 
 from __future__ import annotations
@@ -24,21 +36,31 @@ import argparse
 import contextlib
 import csv
 import hashlib
+import hmac
 import io
 import json
 import multiprocessing as mp
 import os
+import secrets
+import signal
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Callable, Iterable
+from multiprocessing.connection import wait as wait_any
 from pathlib import Path
 from typing import Any
 
-from grader import manifest, report_html
+from grader import files, manifest, report_html
 from grader.registry import tasks_for
 
 HELP = "批量评分 / grade submissions with the hidden suite"
+
+#: Timings of the last :func:`grade_batch` in this process (seconds): ``derive`` (sympy oracles
+#: or held-out data), ``worker_start`` (connecting to / starting a Dask cluster), ``wall``
+#: (grading), ``summary`` (the class report); read by ``benchmarks/bench_grading.py``.
+LAST_RUN: dict[str, float] = {}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -57,6 +79,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", "-q", action="store_true", help="不显示表格 / no table")
     parser.add_argument(
         "--tasks", nargs="+", metavar="TASK_ID", help="只评这些任务 / grade only these task ids"
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="没有沙箱也评分（不安全，报告中会注明；不能以 root 运行）/ grade even without a "
+        "namespace sandbox (INSECURE, said on every report; refused as root)",
+    )
+    parser.add_argument(
+        "--student-timeout",
+        type=float,
+        default=None,
+        help="每个学生的评分时限（秒）/ deadline per student in seconds (default: from the tasks)",
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="在 Dask 集群上评分（tcp://host:8786 或 local:N）/ grade on a Dask cluster "
+        "(scheduler address, or local:N for N local worker processes); needs .[dask]",
     )
 
 
@@ -77,18 +117,18 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def fingerprint(folder: Path) -> str:
-    """提交内容的指纹 / SHA-256 over a submission's regular files (names and bytes)."""
-    h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
-        rel = path.relative_to(folder).as_posix()
-        if "__pycache__" in rel or rel.startswith("."):
-            continue
-        h.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+    """提交内容的指纹 / SHA-256 over the files that are graded (:func:`grader.files.select`);
+    bounded and never raises (non-UTF-8 names, deep trees, huge or many files)."""
+    return files.fingerprint(folder)
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """展开提交目录 / Expand folders without .py files to their subfolders."""
+    """展开提交目录 / Expand folders without .py files to their subfolders.
+
+    A folder named on the command line is the instructor's choice and is resolved; its
+    subfolders (the students') are not: a symlinked subfolder keeps its own name as the
+    student id, and :mod:`grader.files` grades nothing behind a symlink.
+    """
     out: list[Path] = []
     for p in paths:
         p = p.resolve()
@@ -97,12 +137,52 @@ def expand(paths: Iterable[Path]) -> list[Path]:
         if any(p.glob("*.py")):
             out.append(p)
         else:
-            out += sorted(d for d in p.iterdir() if d.is_dir() and not d.name.startswith("."))
+            with os.scandir(p) as it:
+                out += sorted(
+                    p / e.name
+                    for e in it
+                    if not e.name.startswith(".") and (e.is_dir() or e.is_symlink())
+                )
     return out
 
 
-def _done(out: Path, sub: Path, assignment: str, fp: str, ids: list[str]) -> dict[str, Any] | None:
-    """已完成的报告（可续跑）/ The finished report of a student, if still valid."""
+KEY_FILE = ".nnkit-key"
+
+
+def output_key(out: Path) -> bytes:
+    """结果目录的私钥 / The batch's HMAC key: ``OUT/.nnkit-key`` (created 0600, OUT 0700)."""
+    out.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        os.chmod(out, 0o700)
+    path = out / KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
+    key = secrets.token_bytes(32)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key)
+    return key
+
+
+def _canonical(report: dict[str, Any]) -> bytes:
+    """The signed bytes of a report (everything but its ``mac``)."""
+    body = {k: v for k, v in report.items() if k != "mac"}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def sign(report: dict[str, Any], key: bytes) -> str:
+    """HMAC-SHA256 of a report."""
+    return hmac.new(key, _canonical(report), hashlib.sha256).hexdigest()
+
+
+def _done(
+    out: Path, sub: Path, assignment: str, fp: str, ids: list[str], key: bytes
+) -> dict[str, Any] | None:
+    """已完成的报告（可续跑）/ The finished report of a student, if signed by us and still valid."""
     from grader.engine import GRADER_VERSION
 
     path = out / sub.name / "report.json"
@@ -110,37 +190,147 @@ def _done(out: Path, sub: Path, assignment: str, fp: str, ids: list[str]) -> dic
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    if not isinstance(data, dict) or not hmac.compare_digest(
+        str(data.get("mac", "")), sign(data, key)
+    ):
+        return None
     ok = (
         data.get("assignment") == assignment
         and data.get("grader_version") == GRADER_VERSION
         and data.get("fingerprint") == fp
+        and data.get("student") == sub.name
         and [t.get("id") for t in data.get("tasks", [])] == ids
     )
     return data if ok else None
 
 
 def grade_one(
-    sub: Path, assignment: str, out: Path, tasks: list[str] | None = None
+    sub: Path,
+    assignment: str,
+    out: Path,
+    tasks: list[str] | None = None,
+    *,
+    key: bytes | None = None,
+    insecure: bool = False,
 ) -> dict[str, Any]:
-    """评一个学生并原子写出报告 / Grade one student and write its reports atomically."""
+    """评一个学生并原子写出报告 / Grade one student and write its signed reports atomically."""
     from grader.engine import grade_submission
 
     fp = fingerprint(sub)
-    report = grade_submission(sub, assignment, tasks=tasks).to_json()
+    report = grade_submission(sub, assignment, tasks=tasks, insecure=insecure).to_json()
+    return write_report(out, sub.name, report, fp, key if key is not None else output_key(out))
+
+
+def write_report(
+    out: Path, student: str, report: dict[str, Any], fp: str, key: bytes
+) -> dict[str, Any]:
+    """签名并原子写出报告 / Sign a student's report and write report.json/.html atomically."""
     report["fingerprint"] = fp
-    folder = out / sub.name
+    report["mac"] = sign(report, key)
+    folder = out / student
     atomic_write(folder / "report.html", report_html.render(report))
     atomic_write(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
     return report
 
 
-def _worker(job: tuple[str, str, str, list[str] | None]) -> dict[str, Any]:
-    """进程池任务 / Pool entry point (never raises: a failure becomes a grader_error row)."""
-    sub, assignment, out, tasks = job
+Job = tuple[str, str, str, "list[str] | None", bytes, bool]
+
+
+def _worker(job: Job) -> dict[str, Any]:
+    """一个学生的评分进程 / Grade one student (never raises: a failure becomes an error row)."""
+    sub, assignment, out, tasks, key, insecure = job
     try:
-        return grade_one(Path(sub), assignment, Path(out), tasks)
+        return grade_one(Path(sub), assignment, Path(out), tasks, key=key, insecure=insecure)
     except Exception as exc:  # the grader itself failed for this student
         return {"student": Path(sub).name, "error": f"{type(exc).__name__}: {exc}"}
+
+
+def _child(job: Job, conn: Any, scratch: str) -> None:
+    """Forked grading process: private temp folder, grade, send the report, exit."""
+    os.makedirs(scratch, exist_ok=True)
+    tempfile.tempdir = scratch
+    os.environ["TMPDIR"] = scratch
+    try:
+        conn.send(_worker(job))
+    finally:
+        conn.close()
+
+
+def _stopped(pid: int) -> bool:
+    """True if process ``pid`` is stopped (SIGSTOP/SIGTSTP) or traced."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] in (b"T", b"t")
+    except OSError:
+        return False
+
+
+def run_jobs(
+    jobs: list[Job],
+    workers: int,
+    deadline: float,
+    on_result: Callable[[dict[str, Any]], None],
+) -> None:
+    """Grade ``jobs`` in fresh forked processes, ``workers`` at a time.
+
+    A process that dies without a result, is stopped, or runs longer than ``deadline`` seconds
+    is killed; its student is re-run once, then reported as an error row.  Each process gets
+    its own temporary folder, removed whatever happened.
+    """
+    ctx = mp.get_context("fork")
+    pending = deque((job, 0) for job in jobs)
+    running: dict[Any, tuple[Any, Any, Job, int, float, str]] = {}
+    scratch_root = tempfile.mkdtemp(prefix="nnkit-batch-")
+    serial = 0
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                job, attempt = pending.popleft()
+                serial += 1
+                scratch = os.path.join(scratch_root, str(serial))
+                recv, send = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_child, args=(job, send, scratch), daemon=True)
+                proc.start()
+                send.close()
+                running[recv] = (proc, recv, job, attempt, time.monotonic(), scratch)
+            ready = wait_any(list(running), timeout=0.5)
+            for conn in list(running):
+                proc, recv, job, attempt, t0, scratch = running[conn]
+                result = None
+                failure = ""
+                if conn in ready:
+                    try:
+                        result = recv.recv()
+                    except (EOFError, OSError):
+                        failure = "the grading process died"
+                elif not proc.is_alive():
+                    failure = "the grading process died"
+                elif _stopped(proc.pid):
+                    failure = "the grading process was stopped"
+                elif time.monotonic() - t0 > deadline:
+                    failure = f"the grading process ran longer than {deadline:g} s"
+                else:
+                    continue
+                del running[conn]
+                with contextlib.suppress(OSError):
+                    os.kill(proc.pid, signal.SIGKILL)
+                proc.join(5)
+                recv.close()
+                files.remove_tree(scratch)
+                if result is not None:
+                    on_result(result)
+                elif attempt == 0:
+                    pending.append((job, 1))
+                else:
+                    name = Path(job[0]).name
+                    on_result({"student": name, "error": f"{failure} (twice)"})
+    finally:
+        for proc, recv, *_ in running.values():
+            with contextlib.suppress(OSError):
+                os.kill(proc.pid, signal.SIGKILL)
+            proc.join(5)
+            recv.close()
+        files.remove_tree(scratch_root)
 
 
 def _ids(assignment: str, tasks: list[str] | None = None) -> list[str]:
@@ -206,6 +396,40 @@ def _table(assignment: str, reports: list[dict[str, Any]], tasks: list[str] | No
     return table
 
 
+def _error_report(name: str, assignment: str, tasks: list[str] | None, error: str) -> dict:
+    """评分失败的学生行 / The row of a student whose grading failed twice (0, grader_error)."""
+    info = manifest.get(assignment)
+    ids = _ids(assignment, tasks)
+    pts = {t.id: float(t.points) for t in info.tasks}
+    zh = "评分器未能完成此学生的评分（不是学生的错，请重新运行）"
+    en = "the grader could not finish this student (not the student's fault; re-run the batch)"
+    return {
+        "student": name,
+        "assignment": assignment,
+        "total": 0.0,
+        "max_total": sum(pts.get(i, 0.0) for i in ids),
+        "tasks": [
+            {
+                "id": i,
+                "points": 0.0,
+                "max_points": pts.get(i, 0.0),
+                "status": "grader_error",
+                "message_zh": f"{zh}：{error}",
+                "message_en": f"{en}: {error}",
+            }
+            for i in ids
+        ],
+        "error": error,
+    }
+
+
+def default_deadline(assignment: str, tasks: list[str] | None) -> float:
+    """每个学生的时限 / Per-student deadline: generous multiples of the tasks' wall limits."""
+    return 120.0 + sum(
+        8 * t.wall_seconds for t in tasks_for(assignment) if tasks is None or t.id in tasks
+    )
+
+
 def grade_batch(
     assignment: str,
     submissions: list[Path],
@@ -215,83 +439,123 @@ def grade_batch(
     force: bool = False,
     quiet: bool = False,
     tasks: list[str] | None = None,
+    insecure: bool = False,
+    student_timeout: float | None = None,
+    dask: str | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """批量评分 / Grade ``submissions`` into ``out``; returns (exit code, reports)."""
+    """批量评分 / Grade ``submissions`` into ``out``; returns (exit code, reports).
+
+    ``dask`` (an address or ``local:N``) grades on a Dask cluster instead of forked processes.
+
+    Raises :class:`grader.sandbox.SandboxUnavailable` when no sandbox works and not
+    ``insecure`` (the command line turns it into exit code 4).
+    """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    from grader.sandbox import isolation
     from grader.suites import oracles
 
     console = Console(stderr=True, quiet=quiet)
     manifest.get(assignment)
+    plan = isolation.detect(insecure)  # before any fork: probed once, inherited
+    if plan.insecure:
+        Console(stderr=True).print(
+            "[bold red]不安全模式：没有沙箱，学生代码可读取本机文件，成绩不可信 / INSECURE: no "
+            "sandbox, student code can read this machine's files; grades cannot be trusted"
+        )
     subs = expand(submissions)
     names = [s.name for s in subs]
     dup = {n for n in names if names.count(n) > 1}
     if dup:
         console.print(f"[red]学号重复 / duplicate student ids: {', '.join(sorted(dup))}")
         return 2, []
-    out.mkdir(parents=True, exist_ok=True)
+    key = output_key(out)
+    ids = _ids(assignment, tasks)
     reports: dict[str, dict[str, Any]] = {}
     todo: list[Path] = []
     for s in subs:
-        prev = None if force else _done(out, s, assignment, fingerprint(s), _ids(assignment, tasks))
+        prev = None if force else _done(out, s, assignment, fingerprint(s), ids, key)
         if prev is not None:
             reports[s.name] = prev
         else:
             todo.append(s)
     t0 = time.perf_counter()
+    LAST_RUN.clear()
     derive = oracles.warm() if todo and assignment == "a2" else {}
     t_derive = time.perf_counter() - t0
     if todo and assignment in ("a3", "a4"):
         from grader.suites import heldout
 
-        heldout.digits()  # load the embedded digits once, before the pool forks
+        heldout.digits()  # load the embedded digits once, before the processes fork
+    LAST_RUN["derive"] = time.perf_counter() - t0
     if todo and derive:
+        from grader.oracles import diskcache
+
         console.print(
             f"sympy oracle 推导 / derivation: {t_derive:.2f} s "
-            f"({len(derive) - 1} oracles, once per batch)"
+            f"({len(derive) - 1} oracles, once per batch; cache {diskcache.stats})"
         )
     if len(reports):
         console.print(f"续跑：跳过 {len(reports)} 个已完成 / resuming: {len(reports)} already done")
     errors: list[str] = []
-    jobs = [(str(s), assignment, str(out), tasks) for s in todo]
-    pool = None
-    if workers > 1 and len(jobs) > 1:
-        # Fork before the progress display starts its thread; workers inherit the oracles.
-        ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        pool = ctx.Pool(min(workers, len(jobs)))
-    try:
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-        ) as progress:
-            bar = progress.add_task("评分 / grading", total=len(subs), completed=len(reports))
-            results = pool.imap_unordered(_worker, jobs) if pool else map(_worker, jobs)
-            for r in results:
-                if "error" in r:
-                    errors.append(f"{r['student']}: {r['error']}")
-                else:
-                    reports[r["student"]] = r
-                    if any(t["status"] == "grader_error" for t in r["tasks"]):
-                        errors.append(f"{r['student']}: grader_error in a task")
-                    write_csv(out, assignment, list(reports.values()), tasks)
-                progress.advance(bar)
-    finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+    jobs: list[Job] = [(str(s), assignment, str(out), tasks, key, insecure) for s in todo]
+    deadline = student_timeout or default_deadline(assignment, tasks)
+    # No refresh thread: grading processes are forked while the display is up.
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        auto_refresh=False,
+    ) as progress:
+        bar = progress.add_task("评分 / grading", total=len(subs), completed=len(reports))
+        progress.refresh()
+
+        def on_result(r: dict[str, Any]) -> None:
+            if "error" in r:
+                errors.append(f"{r['student']}: {r['error']}")
+                r = _error_report(r["student"], assignment, tasks, r["error"])
+            elif any(t["status"] == "grader_error" for t in r["tasks"]):
+                errors.append(f"{r['student']}: grader_error in a task")
+            reports[r["student"]] = r
+            write_csv(out, assignment, list(reports.values()), tasks)
+            progress.advance(bar)
+            progress.refresh()
+
+        if dask and jobs:
+            from grader import dask_backend
+
+            t1 = time.perf_counter()
+            remote = dask_backend.Remote(dask, console)
+            LAST_RUN["worker_start"] = time.perf_counter() - t1
+            try:
+                for r in remote.grade(jobs):
+                    on_result(r)
+            finally:
+                remote.close()
+        elif sys.platform.startswith("linux"):
+            run_jobs(jobs, max(1, workers), deadline, on_result)
+        else:  # no fork: grade in this process (the sandbox refuses non-Linux without --insecure)
+            for job in jobs:
+                on_result(_worker(job))
     all_reports = [reports[n] for n in sorted(reports)]
     write_csv(out, assignment, all_reports, tasks)
+    LAST_RUN["wall"] = time.perf_counter() - t0
+    if all_reports:
+        from grader import summary
+
+        t1 = time.perf_counter()
+        summary.write(out, assignment, all_reports, tasks, errors)  # summary.html, summary.json
+        LAST_RUN["summary"] = time.perf_counter() - t1
     if not quiet:
         Console().print(_table(assignment, all_reports, tasks))
-    iso = next((r.get("isolation", {}) for r in all_reports), {})
+    iso = next((r.get("isolation", {}) for r in all_reports if r.get("isolation")), {})
     console.print(
         f"隔离级别 / isolation: {iso.get('level', '?')} — {iso.get('description_en', '')}\n"
         f"报告 / reports: {out}/<student>/report.html, report.json; 成绩 / grades: "
-        f"{out / 'grades.csv'}"
+        f"{out / 'grades.csv'}; 班级报告 / class report: {out / 'summary.html'}"
     )
     for e in errors:
         console.print(f"[red]评分器错误 / grader error: {e}")
@@ -300,6 +564,8 @@ def grade_batch(
 
 def run(args: argparse.Namespace) -> int:
     """grade 子命令 / Entry point of ``python -m grader grade``."""
+    from grader.sandbox import SandboxUnavailable
+
     try:
         code, _ = grade_batch(
             args.assignment,
@@ -309,8 +575,17 @@ def run(args: argparse.Namespace) -> int:
             force=args.force,
             quiet=args.quiet,
             tasks=args.tasks,
+            insecure=args.insecure,
+            student_timeout=args.student_timeout,
+            dask=args.dask,
         )
-    except (KeyError, FileNotFoundError) as exc:
+    except (KeyError, FileNotFoundError, ImportError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
+    except SandboxUnavailable as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 4
+    except (OSError, TimeoutError, ValueError) as exc:  # e.g. no Dask scheduler at --dask
+        print(f"错误 / error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
     return code

@@ -78,6 +78,7 @@ class InProcessRunner:
         """Bind the submission copy ``work`` (the driver is loaded from the grader package)."""
         self.work = Path(work).resolve()
         self.isolation: dict[str, Any] = {"level": "in-process (trusted code only)"}
+        self.startup_seconds = 0.0  # no worker to start (the engine's timing breakdown)
         self._names = {p.stem for p in self.work.glob("*.py")} | {DRIVER_MODULE}
         self._objects: list[Any] = []
         self._purge()
@@ -121,7 +122,9 @@ class InProcessRunner:
         except Exception as exc:  # the submission's exception, as the worker would report it
             tb = traceback.extract_tb(exc.__traceback__)
             own = [f for f in tb if Path(f.filename).resolve().parent == self.work]
-            where = f"{Path(own[-1].filename).name}:{own[-1].lineno}" if own else ""
+            where = "\n".join(
+                f'  File "{Path(f.filename).name}", line {f.lineno}, in {f.name}' for f in own
+            )
             return CallResult(
                 ok=False,
                 status="error",

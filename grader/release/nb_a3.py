@@ -12,6 +12,7 @@ import nbformat
 
 from grader.manifest import A3
 from grader.release.notebook import NotebookBuilder
+from grader.suites import settings as S
 
 SETUP = """
 %load_ext autoreload
@@ -27,10 +28,11 @@ from preprocessing import minmax_fit, minmax_transform, zscore_fit, zscore_trans
 from training import accuracy, confusion_matrix, early_stopping_step, fit, predict_labels, sgd_epoch
 """
 
-# Thresholds: reference value minus a margin (stated in the notebook).
-EX2_MSE = 0.005  # reference best 0.00324
-EX3_ACC = 0.97  # reference 1.000
-EX4_ACC = 0.95  # reference 0.987
+# Settings and pass marks: the SAME objects the hidden suite and the calibration read.
+EX2_MSE = S.EXAMPLE2.max_mse  # reference best 0.00324
+EX3_ACC = S.EXAMPLE3.min_accuracy  # reference 1.000
+EX4_ACC = S.EXAMPLE4.min_accuracy  # reference 0.987
+EX2_EPOCHS, EX3_EPOCHS, EX4_EPOCHS = S.EXAMPLE2.epochs, S.EXAMPLE3.epochs, S.EXAMPLE4.epochs
 
 
 def notebook() -> nbformat.NotebookNode:
@@ -69,6 +71,13 @@ J_B = \frac{1}{|B|}\sum_{n\in B} l\big(y^{(n)}, h(x^{(n)})\big).$$
 
 $|B| = m$ 是普通（全批量）梯度下降，$|B| = 1$ 是逐样本的随机梯度下降。
 $|B| = m$ is plain (full-batch) gradient descent, $|B| = 1$ is per-sample SGD.
+
+有权值衰减时每个 $J_B$ 都加上讲义的 $\frac{\lambda}{2m}\sum w^2$（$m$ 是全部训练样本数），
+所以一轮中各批按 $|B|$ 加权的平均正是讲义的 $J$；`model.loss` 按自己的行数 $|B|$ 缩放 λ，
+因此传入 `lam * |B| / m`。
+With weight decay every $J_B$ carries the lecture's $\frac{\lambda}{2m}\sum w^2$ ($m$ = all
+training samples), so the $|B|$-weighted mean over an epoch is the lecture's $J$;
+`model.loss` scales λ by its own row count $|B|$, hence pass `lam * |B| / m`.
 """
     )
     nb.test("a3.minibatches")
@@ -156,7 +165,7 @@ reaches `patience` (the given `fit` restores the best epoch's weights).
 （噪声方差 / noise variance $0.01/3 \approx 0.00333$），$m = 200$。
 网络 1-5-1：sigmoid 隐层，线性输出 $a^{(3)} = z^{(3)}$；
 $J = \frac{1}{2m}\sum_n (a^{(3)} - y)^2 + \frac{\lambda}{2m}\sum w^2$，$\lambda = 10^{-4}$；
-全批量冲量法 / full-batch momentum，$\alpha = 0.3$，3000 轮 / epochs；$x$ 先做 z-score。
+全批量冲量法 / full-batch momentum，$\alpha = 0.3$，@EX2_EPOCHS@ 轮 / epochs；$x$ 先做 z-score。
 
 同样的数据、同样的训练，只改初始权重：$W^{(1)}, b^{(2)} \sim U[-r, r]$（$r = 0.5$ 或 $3$），
 $W^{(2)} \sim U[-0.5, 0.5]$。不同初始值收敛到不同结果（局部最优 / 鞍点附近的平台）。
@@ -187,7 +196,7 @@ def init_network(limit, seed):
 plt.plot(x, yc, ".", color="0.7", label="数据 / data")
 for limit, seed in [(0.5, 0), (0.5, 1), (0.5, 2), (3.0, 0), (3.0, 1), (3.0, 2)]:
     net = init_network(limit, seed)
-    fit(net, xs, yc, loss="mse", optimizer="momentum", lr=0.3, epochs=3000, lam=1e-4,
+    fit(net, xs, yc, loss="mse", optimizer="momentum", lr=0.3, epochs=@EX2_EPOCHS@, lam=1e-4,
         batch_size=200, seed=seed, track_accuracy=False)
     name = f"U[-{limit:g},{limit:g}] seed {seed}"
     ex2_mse[name] = float(np.mean((net.predict(xs) - yc) ** 2))
@@ -216,7 +225,7 @@ assert worst - best > 0.01, "不同初始值的结果应明显不同 / the runs 
 内置 8×8 手写数字（scikit-learn 自带，1797 张，像素已缩放到 [0, 1]）；随机划分 1347 训练 / 450 测试。
 The embedded 8×8 digits (shipped with scikit-learn; 1797 images, pixels in [0, 1]); a seeded
 split 1347 train / 450 test. 网络 / network 64-25-1，sigmoid，二分类交叉熵 / BCE；
-冲量法 / momentum $\alpha = 0.3$，$|B| = 32$，$\lambda = 10^{{-3}}$，30 轮 / epochs.
+冲量法 / momentum $\alpha = 0.3$，$|B| = 32$，$\lambda = 10^{{-3}}$，{EX3_EPOCHS} 轮 / epochs.
 
 **自动评分 / autograded**：测试准确率 $\geq {EX3_ACC}$（nncore 参考值 1.000；全猜“不是 2”也有 0.880）。
 Test accuracy $\geq {EX3_ACC}$ (nncore reference 1.000; always answering "not 2" gives 0.880).
@@ -227,7 +236,7 @@ Test accuracy $\geq {EX3_ACC}$ (nncore reference 1.000; always answering "not 2"
 ex3_acc = 0.0
 y2 = digit_vs_rest(y, 2)
 net3 = MLP([64, 25, 1], "sigmoid", "sigmoid", init="xavier", seed=0)
-h3 = fit(net3, X[tr], y2[tr], loss="bce", optimizer="momentum", lr=0.3, epochs=30, batch_size=32,
+h3 = fit(net3, X[tr], y2[tr], loss="bce", optimizer="momentum", lr=0.3, epochs=@EX3_EPOCHS@, batch_size=32,
          lam=1e-3, seed=0, validation=(X[te], y2[te]), track_accuracy=False)
 ex3_acc = accuracy(net3.predict(X[te]), y2[te])
 print(f"例题3 测试准确率 / test accuracy: {ex3_acc:.3f}")
@@ -257,7 +266,7 @@ Test accuracy $\geq {EX4_ACC}$ (nncore reference 0.987).
         """
 ex4_acc = 0.0
 net4 = MLP([64, 100, 10], "sigmoid", "softmax", init="xavier", seed=0)
-h4 = fit(net4, X[tr], y[tr], loss="ce", optimizer="momentum", lr=0.3, epochs=30, batch_size=32,
+h4 = fit(net4, X[tr], y[tr], loss="ce", optimizer="momentum", lr=0.3, epochs=@EX4_EPOCHS@, batch_size=32,
          lam=1e-3, seed=0, validation=(X[te], y[te]), track_accuracy=False)
 ex4_acc = accuracy(net4.predict(X[te]), y[te])
 print(f"例题4 测试准确率 / test accuracy: {ex4_acc:.3f}")
@@ -384,4 +393,13 @@ test set, and how weight decay relates to early stopping.
 YOUR ANSWER HERE / 在此作答
 """,
     )
-    return nb.build()
+    return _fill_settings(nb.build())
+
+
+def _fill_settings(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """把 @EX2_EPOCHS@ 等换成设置值 / Fill the @…@ placeholders from :mod:`grader.suites.settings`."""
+    values = {"@EX2_EPOCHS@": EX2_EPOCHS, "@EX3_EPOCHS@": EX3_EPOCHS, "@EX4_EPOCHS@": EX4_EPOCHS}
+    for cell in nb.cells:
+        for key, value in values.items():
+            cell.source = cell.source.replace(key, str(value))
+    return nb

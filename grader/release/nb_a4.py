@@ -10,6 +10,7 @@ from __future__ import annotations
 import nbformat
 
 from grader.manifest import A4
+from grader.release.nb_a4_lecture import add_sections as add_lecture_sections
 from grader.release.notebook import NotebookBuilder
 
 SETUP = """
@@ -285,4 +286,5 @@ this assignment's problems does depth bring along?
 YOUR ANSWER HERE / 在此作答
 """,
     )
+    add_lecture_sections(nb)  # §1 approximation, auxiliary loss, degradation, DBN (issue 14)
     return nb.build()

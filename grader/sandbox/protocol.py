@@ -18,8 +18,10 @@ UTF-8 JSON (no NaN tokens).  Values are encoded as JSON with a few tagged one-ke
 =================  ==========================================================================
 
 Plain JSON lists are Python lists; every real dict goes through ``__di__`` so a student's dict
-can never be mistaken for a tag.  Decoding never executes code: arrays are read with
-``np.load(allow_pickle=False)`` and only boolean, integer, float and complex dtypes are accepted.
+can never be mistaken for a tag.  Decoding never executes code: an array's .npy header is read
+and checked first (only boolean, integer, float and complex dtypes; data length must match the
+shape) and then the bytes are viewed with ``np.frombuffer``.  Parsing and decoding run under
+budgets (values, arrays, bytes, time): see :func:`parse_body` and :func:`decode`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import io
 import json
 import math
 import struct
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +42,11 @@ HEADER = struct.Struct(">Q")
 ALLOWED_KINDS = frozenset("biufc")
 #: Maximum nesting depth of a decoded value.
 MAX_DEPTH = 64
+#: Budgets of one decoded message (the trusted parent decodes untrusted replies).
+MAX_NODES = 200_000
+MAX_ARRAYS = 10_000
+MAX_ARRAY_BYTES = 256 << 20
+DECODE_SECONDS = 10.0
 
 
 class ProtocolError(ValueError):
@@ -55,12 +63,20 @@ def frame(message: dict[str, Any]) -> bytes:
     return HEADER.pack(len(body)) + body
 
 
-def parse_body(body: bytes) -> dict[str, Any]:
-    """Parse one frame body into a JSON object; raise :class:`ProtocolError` if malformed."""
+def parse_body(body: bytes, max_nodes: int = MAX_NODES) -> dict[str, Any]:
+    """Parse one frame body into a JSON object; raise :class:`ProtocolError` if malformed.
+
+    Before parsing, the number of JSON containers and items is bounded from above by counting
+    ``[``, ``{`` and ``,`` bytes (C speed, no allocation): a reply of millions of ``[]`` is
+    refused without building millions of Python objects.
+    """
 
     def _no_constants(token: str) -> Any:
         raise ProtocolError(f"non-standard JSON constant {token!r}")
 
+    nodes = body.count(b"[") + body.count(b"{") + body.count(b",")
+    if nodes > max_nodes:
+        raise ProtocolError(f"message has too many values (>{max_nodes})")
     try:
         obj = json.loads(body.decode("utf-8"), parse_constant=_no_constants)
     except ProtocolError:
@@ -79,22 +95,39 @@ def _array_to_b64(arr: np.ndarray) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _b64_to_array(text: Any) -> np.ndarray:
-    """Decode base64 .npy text into an array, refusing pickles and non-numeric dtypes."""
+def _b64_to_array(text: Any, max_bytes: int = MAX_ARRAY_BYTES) -> np.ndarray:
+    """Decode base64 .npy text into an array, refusing pickles and non-numeric dtypes.
+
+    The .npy header (dtype, shape, order) is read and checked *before* anything is allocated:
+    only bool/int/float/complex dtypes without fields, and the data must be exactly
+    ``prod(shape) * itemsize`` bytes (at most ``max_bytes``).
+    """
     if not isinstance(text, str):
         raise ProtocolError("array payload must be a string")
+    if len(text) > (max_bytes + 4096) * 4 // 3 + 8:
+        raise ProtocolError("array payload too large")
     try:
         raw = base64.b64decode(text.encode("ascii"), validate=True)
-        arr = np.load(io.BytesIO(raw), allow_pickle=False)
+        buf = io.BytesIO(raw)
+        version = np.lib.format.read_magic(buf)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(buf)
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(buf)
+        else:
+            raise ValueError(f"npy version {version}")
     except Exception as exc:
         raise ProtocolError(f"bad array payload: {type(exc).__name__}: {exc}") from None
-    if (
-        not isinstance(arr, np.ndarray)
-        or arr.dtype.hasobject
-        or arr.dtype.kind not in ALLOWED_KINDS
-    ):
-        raise ProtocolError(f"array dtype {getattr(arr, 'dtype', '?')} is not allowed")
-    return arr
+    if dtype.hasobject or dtype.names is not None or dtype.kind not in ALLOWED_KINDS:
+        raise ProtocolError(f"array dtype {dtype} is not allowed")
+    if not all(isinstance(n, int) and 0 <= n for n in shape) or len(shape) > 32:
+        raise ProtocolError("bad array shape")
+    count = math.prod(shape)
+    offset = buf.tell()
+    if count * dtype.itemsize > max_bytes or len(raw) - offset != count * dtype.itemsize:
+        raise ProtocolError("array data does not match its header")
+    flat = np.frombuffer(raw, dtype=dtype, count=count, offset=offset)
+    return flat.reshape(shape, order="F" if fortran else "C").copy(order="K")
 
 
 def _encodable_array(arr: np.ndarray) -> bool:
@@ -155,17 +188,42 @@ def encode(value: Any, on_unknown: Callable[[Any], dict[str, Any]] | None = None
     return enc(value, 0)
 
 
-def decode(data: Any, on_handle: Callable[[dict[str, Any]], Any]) -> Any:
+def decode(
+    data: Any,
+    on_handle: Callable[[dict[str, Any]], Any],
+    *,
+    max_nodes: int = MAX_NODES,
+    max_arrays: int = MAX_ARRAYS,
+    max_bytes: int = MAX_ARRAY_BYTES,
+    seconds: float = DECODE_SECONDS,
+) -> Any:
     """Rebuild a value from JSON-ready ``data`` produced by :func:`encode`.
 
     ``on_handle(tag)`` turns a ``{"__handle__": ...}`` tag into an object (the parent makes a
     :class:`Handle`, the worker looks the id up in its table).  Anything malformed raises
-    :class:`ProtocolError`; nothing is ever unpickled or evaluated.
+    :class:`ProtocolError`; nothing is ever unpickled or evaluated.  Budgets: at most
+    ``max_nodes`` values, ``max_arrays`` arrays of ``max_bytes`` decoded bytes in total, and
+    ``seconds`` of decoding time; exceeding any is a :class:`ProtocolError`.
     """
+    budget = {"nodes": max_nodes, "arrays": max_arrays, "bytes": max_bytes}
+    deadline = time.monotonic() + seconds
+
+    def array(payload: Any) -> np.ndarray:
+        budget["arrays"] -= 1
+        if budget["arrays"] < 0:
+            raise ProtocolError(f"too many arrays (>{max_arrays})")
+        arr = _b64_to_array(payload, budget["bytes"])
+        budget["bytes"] -= arr.nbytes
+        return arr
 
     def dec(obj: Any, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise ProtocolError("value nested too deeply")
+        budget["nodes"] -= 1
+        if budget["nodes"] < 0:
+            raise ProtocolError(f"too many values (>{max_nodes})")
+        if budget["nodes"] % 1024 == 0 and time.monotonic() > deadline:
+            raise ProtocolError(f"decoding took longer than {seconds:g} s")
         if obj is None or isinstance(obj, bool | int | str):
             return obj
         if isinstance(obj, float):
@@ -187,9 +245,9 @@ def decode(data: Any, on_handle: Callable[[dict[str, Any]], Any]) -> Any:
             raise ProtocolError("tagged object must have exactly one key")
         ((tag, payload),) = obj.items()
         if tag == "__nd__":
-            return _b64_to_array(payload)
+            return array(payload)
         if tag == "__sc__":
-            arr = _b64_to_array(payload)
+            arr = array(payload)
             if arr.ndim != 0:
                 raise ProtocolError("scalar payload must be 0-d")
             return arr[()]

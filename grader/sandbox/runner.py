@@ -48,20 +48,37 @@ class Limits:
     """Resource limits of a worker.
 
     ``cpu_seconds``, ``wall_seconds`` and ``reply_bytes`` apply to each call; the others apply
-    to the worker process for its whole lifetime (one task).  ``worker_cpu_seconds`` is the
-    hard RLIMIT_CPU of a worker across all its calls.
+    to the worker for its whole lifetime (one task).  ``worker_cpu_seconds`` is the hard
+    RLIMIT_CPU of each sandbox process across all its calls.  ``nprocs`` bounds the processes
+    *and threads* of the whole sandbox (RLIMIT_NPROC of its private uid), so the sandbox as a
+    group can use at most ``nprocs * memory_bytes`` of address space; ``tmp_bytes`` sizes its
+    private ``/tmp`` and ``/dev/shm``; the submission folder itself is read-only.  While a call
+    runs, the resident memory of all the sandbox's processes together is kept under
+    ``memory_bytes`` and their CPU use under ``group_cpus`` cores (checked every 0.1 s; the
+    sandbox is killed otherwise).
     """
 
     cpu_seconds: float = 10.0
     wall_seconds: float = 20.0
     memory_bytes: int = 2 << 30
     file_bytes: int = 64 << 20
-    nprocs: int = 64
+    nprocs: int = 8
     reply_bytes: int = 64 << 20
     open_files: int = 256
     start_seconds: float = 30.0
-    copy_bytes: int = 256 << 20
+    tmp_bytes: int = 64 << 20
     worker_cpu_seconds: float = 600.0
+    group_cpus: float = 1.5
+
+    def rlimits(self) -> dict[str, int]:
+        """The per-process limits the sandbox bootstrap applies (see ``worker.apply_limits``)."""
+        return {
+            "as": int(self.memory_bytes),
+            "fsize": int(self.file_bytes),
+            "nofile": int(self.open_files),
+            "nproc": int(self.nprocs),
+            "cpu_hard": max(1, int(self.worker_cpu_seconds)),
+        }
 
 
 @dataclass(frozen=True)
@@ -131,20 +148,18 @@ class Sandbox:
     Parameters
     ----------
     submission_dir:
-        Folder with the student's modules; it is copied (regular files only) into a fresh
-        temporary directory for every worker lifetime.
+        Folder with the student's modules, bound **read-only** as the worker's working folder
+        (``/nnkit/work``); give it a private copy (the engine does, see
+        :func:`grader.engine.prepare_copy`).  Its files must be world-readable.
     modules:
         If given, only these modules may be called.
     limits:
         :class:`Limits`; can be changed later with :meth:`set_limits`.
-    hide:
-        Extra paths (solutions, hidden suites, ...) hidden under bwrap, in addition to the repo
-        root, ``../shared``, the installed nncore and the grader's HOME.
     forbidden:
         Top-level modules the student's code may not import; attempts are blocked and reported.
-    level:
-        Weakest-allowed starting point of isolation detection (``"bwrap"``, ``"unshare"``,
-        ``"rlimits"``); None = strongest available.
+    insecure:
+        Allow running without a namespace sandbox when bubblewrap does not work (never as root;
+        reports say so).  Otherwise :class:`~grader.sandbox.SandboxUnavailable` is raised.
     """
 
     def __init__(
@@ -153,23 +168,24 @@ class Sandbox:
         *,
         modules: Iterable[str] | None = None,
         limits: Limits = Limits(),
-        hide: Iterable[Path | str] = (),
         forbidden: Iterable[str] = ("nncore", "grader"),
-        level: str | None = None,
+        insecure: bool = False,
     ) -> None:
         """Remember the configuration and detect the isolation level (worker starts lazily)."""
         self.submission_dir = Path(submission_dir).resolve()
         self.modules = None if modules is None else frozenset(modules)
         self.limits = limits
         self.forbidden = tuple(dict.fromkeys(forbidden))
-        self.plan = isolation.detect(tuple(str(Path(h).resolve()) for h in hide), level)
+        self.plan = isolation.detect(insecure)
         self.isolation: dict[str, Any] = self.plan.report()
         self._proc: subprocess.Popen[bytes] | None = None
+        self._uid: int | None = None
         self._wd: isolation.WorkerDir | None = None
         self._generation = 0
         self._next_id = 1
         self._forbidden_seen: set[str] = set()
         self._killed_for: str | None = None
+        self._cpu_mark: tuple[float, float] | None = None
         self._lock = threading.RLock()
         self.startup_seconds: float | None = None
 
@@ -194,7 +210,7 @@ class Sandbox:
 
     @property
     def worker_pid(self) -> int | None:
-        """Host pid of the process started for the worker (bwrap itself under bwrap)."""
+        """Host pid of the process started for the worker (bwrap itself)."""
         return self._proc.pid if self._proc is not None else None
 
     @property
@@ -213,8 +229,9 @@ class Sandbox:
         """Kill the worker's whole process group and remove its temporary directory."""
         with self._lock:
             proc, self._proc = self._proc, None
-            if proc is not None:
-                self._kill(proc)
+            uid, self._uid = self._uid, None
+            if proc is not None or uid is not None:
+                self._kill(proc, uid)
             if self._wd is not None:
                 self._wd.cleanup()
                 self._wd = None
@@ -249,46 +266,18 @@ class Sandbox:
                     error_type="SubmissionError",
                 )
             )
-        try:
-            wd = isolation.WorkerDir.create(self.submission_dir, lim.copy_bytes)
-        except OSError as exc:
-            raise _Failure(
-                _fail(
-                    "error",
-                    f"无法复制提交目录：{exc}",
-                    f"cannot copy the submission: {exc}",
-                    error_type="SubmissionError",
-                )
-            ) from None
+        wd = isolation.WorkerDir.create()
         self._wd = wd
-        uid = isolation.pick_uid() if self.plan.drop_uid else None
-        if uid is not None:
-            wd.give_to(uid, uid)
-        cfg = isolation.worker_config(
-            wd,
-            limits={
-                "as": int(lim.memory_bytes),
-                "fsize": int(lim.file_bytes),
-                "nofile": int(lim.open_files),
-                "nproc": int(lim.nprocs),
-                "cpu_hard": max(1, int(lim.worker_cpu_seconds)),
-            },
-            forbidden=list(self.forbidden),
-            uid=uid,
-            parent_pid=None if self.plan.level == "bwrap" else os.getpid(),
-        )
-        argv = self.plan.wrap(isolation.python_argv(cfg), wd)
         with open(wd.log, "wb") as log:
             try:
-                self._proc = subprocess.Popen(
-                    argv,
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
+                self._proc, self._uid = isolation.launch(
+                    self.plan,
+                    wd,
+                    limits=lim.rlimits(),
+                    ro=[(str(self.submission_dir), isolation.WORK)],
+                    tmp_bytes=int(lim.tmp_bytes),
+                    forbidden=list(self.forbidden),
                     stderr=log,
-                    env=isolation.scrubbed_env(wd.home),
-                    cwd=str(wd.work),
-                    start_new_session=True,
-                    close_fds=True,
                 )
             except OSError as exc:
                 raise _Failure(
@@ -308,14 +297,11 @@ class Sandbox:
             raise _Failure(self._protocol_error("the worker did not say hello"))
         self.startup_seconds = time.monotonic() - t0
 
-    def _kill(self, proc: subprocess.Popen[bytes]) -> None:
-        """SIGKILL the process group of ``proc`` (bwrap's pid namespace goes with it) and reap."""
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            proc.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=5)
+    def _kill(self, proc: subprocess.Popen[bytes] | None, uid: int | None) -> None:
+        """Kill the whole sandbox (see :func:`isolation.stop`) and close the pipes."""
+        isolation.stop(proc, uid)
+        if proc is None:
+            return
         for stream in (proc.stdin, proc.stdout):
             try:
                 if stream is not None:
@@ -354,11 +340,12 @@ class Sandbox:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise _Failure(self._timeout())
-            if not sel.select(min(left, 0.25)):
+            if not sel.select(min(left, 0.1)):
                 # A child forked by the student may keep the pipe open after the worker died:
                 # notice the death without waiting for end of file.
                 if self._proc.poll() is not None:
                     return None
+                self._watch_group()
                 continue
             try:
                 part = os.read(fd, min(n - len(buf), 1 << 20))
@@ -402,12 +389,39 @@ class Sandbox:
             self._forbidden_seen.update(str(x)[:100] for x in forbidden[:100])
         return msg
 
+    def _watch_group(self) -> None:
+        """Group limits while a call runs: resident memory of all the sandbox's processes
+        together at most ``memory_bytes``, and at most ``group_cpus`` busy cores (averaged
+        over >= 1 s).  Raises _Failure after killing the sandbox."""
+        assert self._proc is not None
+        rss, cpu, _n = isolation.group_usage(self._proc.pid)
+        now = time.monotonic()
+        if rss > self.limits.memory_bytes:
+            self._kill_current("memory")
+            raise _Failure(self._memory("", None, None))
+        t_prev, cpu_prev = self._cpu_mark or (now, cpu)
+        if self._cpu_mark is None:
+            self._cpu_mark = (now, cpu)
+        elif now - t_prev >= 1.0:
+            if (cpu - cpu_prev) / (now - t_prev) > self.limits.group_cpus:
+                self._kill_current("cpu")
+                c = self.limits.group_cpus
+                raise _Failure(
+                    _fail(
+                        "timeout",
+                        f"CPU 使用过多：多个进程同时忙碌（上限 {c:g} 个核）",
+                        f"too much CPU: several busy processes at once (limit {c:g} cores)",
+                        log_tail=self._log_tail(),
+                    )
+                )
+            self._cpu_mark = (now, cpu)
+
     # -- failure classification -----------------------------------------------------------
     def _kill_current(self, reason: str) -> None:
         """Kill the running worker, remembering why (used to classify its death)."""
         self._killed_for = reason
         if self._proc is not None:
-            self._kill(self._proc)
+            self._kill(self._proc, None)
 
     def _log_tail(self, limit: int = 4000) -> str:
         """Last ``limit`` bytes of the worker's stderr (student prints and crash messages)."""
@@ -450,14 +464,14 @@ class Sandbox:
             try:
                 rc = proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
-                self._kill(proc)
+                self._kill(proc, None)
                 rc = proc.returncode
         tail = self._log_tail()
         sig: int | None = None
         code: int | None = None
         if rc is not None and rc < 0:
             sig = -rc
-        elif rc is not None and self.plan.level == "bwrap" and 128 < rc < 128 + 65:
+        elif rc is not None and not self.plan.insecure and 128 < rc < 128 + 65:
             sig = rc - 128  # bwrap reports a child killed by signal N as exit code 128 + N
         else:
             code = rc
@@ -646,6 +660,7 @@ class Sandbox:
         deadline = time.monotonic() + self.limits.wall_seconds
         try:
             self._killed_for = None
+            self._cpu_mark = None
             self._send(message, deadline)
             reply = self._receive(deadline, int(self.limits.reply_bytes), rid)
             if reply.get("ok") is True:

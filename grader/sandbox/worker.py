@@ -1,7 +1,7 @@
 """Standalone bootstrap of the untrusted sandbox worker.
 
-This file is *copied* into a fresh temporary directory and started as
-``python -I -S <copy>/nnkit_worker.py <config.json>``.  It must never import ``grader`` or
+This file is *copied* into a fresh temporary directory (``/nnkit/boot`` inside the sandbox) and
+started as ``python -S -s -P -B nnkit_worker.py config.json``.  It must never import ``grader`` or
 ``nncore``: it only uses the standard library, numpy (from a private directory that holds
 nothing but numpy) and the wire-format module copied next to it.
 
@@ -18,7 +18,8 @@ Start-up order (all before any student code runs):
 5. put the submission copy first on ``sys.path`` and install an import hook that blocks and
    records forbidden top-level modules (``nncore``, ``grader``, ...).
 
-Then it answers requests one at a time: ``call``, ``getattr``, ``check``, ``release``, ``ping``.
+With ``"exec"`` in the configuration (see ``grader.sandbox.run_command``) it ``execve``'s that
+command after step 3 instead.  Otherwise it answers requests one at a time: ``call``, ``getattr``, ``check``, ``release``, ``ping``.
 """
 
 from __future__ import annotations
@@ -350,6 +351,13 @@ def _probe(config: dict[str, Any], np: Any) -> dict[str, Any]:
     result: dict[str, Any] = {"numpy": str(np.__version__), "uid": os.getuid()}
     result["visible"] = [p for p in config["probe"].get("canaries", []) if os.path.exists(p)]
     try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            status = dict(line.split(":", 1) for line in fh if ":" in line)
+        result["cap_eff"] = status.get("CapEff", "").strip()
+        result["pids"] = sum(e.isdigit() for e in os.listdir("/proc"))
+    except OSError:
+        result["cap_eff"] = None
+    try:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             sock.settimeout(1.0)
             sock.connect(("192.0.2.1", 9))
@@ -370,6 +378,16 @@ def main() -> None:
     if pdeath and config.get("parent_pid") and os.getppid() != config["parent_pid"]:
         os._exit(98)  # the grader died before PR_SET_PDEATHSIG was armed
     drop_privileges(config.get("uid"), config.get("gid"))
+    with contextlib.suppress(OSError):
+        os.nice(5)  # the trusted grader keeps priority over student code
+    if config.get("exec"):
+        argv = [str(a) for a in config["exec"]]
+        os.chdir(config["workdir"])
+        try:
+            os.execve(argv[0], argv, dict(os.environ))
+        except OSError as exc:
+            sys.stderr.write(f"nnkit sandbox: cannot run {argv[0]}: {exc}\n")
+            os._exit(127)
 
     # Private protocol descriptors; fd 1 becomes the log, fd 0 /dev/null.
     fd_in, fd_out = os.dup(0), os.dup(1)

@@ -435,6 +435,7 @@ def _backward_case(
         )
         return failed_dependency(label, bad)
     caches = fwd.value[1]
+    fwd_ok = matches(fwd.value[0], out)  # the student's forward pass feeds these caches
     variants = ("missing_fprime", "fprime_wrong_layer")
     if arch.loss == "bce":
         delta = (out - Y) / m
@@ -449,9 +450,22 @@ def _backward_case(
         case = case_from_reply(reply, _grad_expects(arch, grad, wrong), label)
         if not case.passed and no_out is not None:
             _add_hint_if(case, reply, no_out, "missing_fprime")
-        return _depth_hint(case, reply, len(Ws))
+        return _blocked(_depth_hint(case, reply, len(Ws)), fwd_ok)
     case = case_from_reply(reply, _grad_expects(arch, grad, wrong), label)
-    return _depth_hint(case, reply, len(Ws))
+    return _blocked(_depth_hint(case, reply, len(Ws)), fwd_ok)
+
+
+def _blocked(case: Case, forward_ok: bool) -> Case:
+    """前向未通过时注明依赖 / Name the failing forward pass this case depended on."""
+    if not case.passed and not forward_ok:
+        case.hints.insert(0, "blocked_by_dependency")
+        case.note_zh = (case.note_zh + "；" if case.note_zh else "") + (
+            "依赖的 mlp.mlp_forward 未通过（见 a2.mlp_forward / a2.dense_forward）"
+        )
+        case.note_en = (case.note_en + "; " if case.note_en else "") + (
+            "blocked by your mlp.mlp_forward (see a2.mlp_forward / a2.dense_forward)"
+        )
+    return case
 
 
 def _pre_activation(

@@ -81,6 +81,48 @@ TASKS: dict[str, tuple[float, str, str, str]] = {
         "deeper or wider at an equal parameter count",
         "manual",
     ),
+    "a4.approximation": (
+        3.0,
+        "通用近似：F(x) = Σ v_i σ(w_i x + b_i) 与最小二乘的 v",
+        "universal approximation: F(x) = Σ v_i σ(w_i x + b_i) and least-squares v",
+        "auto",
+    ),
+    "a4.auxiliary": (
+        4.0,
+        "中间层辅助损失 J = J_main + λ J_aux 及其反向",
+        "auxiliary loss J = J_main + λ J_aux and its backward pass",
+        "auto",
+    ),
+    "a4.degradation": (
+        2.0,
+        "退化：训练后的训练误差",
+        "degradation: the training error after training",
+        "auto",
+    ),
+    "a4.rbm": (
+        4.0,
+        "受限玻尔兹曼机：CD-1",
+        "restricted Boltzmann machine: CD-1",
+        "auto",
+    ),
+    "a4.dbn": (
+        3.0,
+        "DBN：RBM 逐层预训练",
+        "DBN: layer-wise RBM pre-training",
+        "auto",
+    ),
+    "a4.q_degradation": (
+        2.0,
+        "问答：退化不是过拟合；残差为什么消除了它",
+        "degradation is not overfitting; why residual blocks remove it",
+        "manual",
+    ),
+    "a4.q_dbn": (
+        2.0,
+        "问答：DBN、DAE 与随机初始化的比较",
+        "DBN vs DAE vs random initialisation",
+        "manual",
+    ),
 }
 
 _TESTS: dict[str, list[str]] = {}  # task id -> node ids of its public tests

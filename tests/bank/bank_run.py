@@ -66,11 +66,15 @@ def affected_tasks(entry: Entry, sub: Path) -> list[str]:
     ]
 
 
-def grade_entry(entry: Entry, ids: Iterable[str], tmp: Path) -> Outcome:
-    """隐藏测试 / Grade one entry on the hidden suite under each id."""
+def grade_entry(entry: Entry, ids: Iterable[str], tmp: Path, collateral: bool = False) -> Outcome:
+    """隐藏测试 / Grade one entry on the hidden suite under each id.
+
+    ``collateral`` grades a wrong entry on every task its change reaches (not only the
+    intended one), to see whether one mistake costs one task.
+    """
     sub = build(entry, tmp / entry.name / "submission")
     out = Outcome(entry)
-    tasks = [entry.task] if entry.wrong else affected_tasks(entry, sub)
+    tasks = affected_tasks(entry, sub) if (collateral or not entry.wrong) else [entry.task]
     caught, named, full = True, True, True
     for sid in ids:
         report = grade_submission(sub, entry.assignment, student=sid, tasks=tasks, in_process=True)
@@ -110,7 +114,11 @@ def public_tests_fail(entry: Entry, tmp: Path) -> bool:
 
 
 def run_bank(
-    entries: list[Entry], ids: Iterable[str] = IDS, public: bool = True, jobs: int = 2
+    entries: list[Entry],
+    ids: Iterable[str] = IDS,
+    public: bool = True,
+    jobs: int = 2,
+    collateral: bool = False,
 ) -> list[Outcome]:
     """评测条目 / Grade the entries (hidden suite in process; public tests in subprocesses)."""
     ids = tuple(ids)
@@ -118,7 +126,7 @@ def run_bank(
         tmp = Path(tmpdir)
         pool = ThreadPoolExecutor(max_workers=jobs) if public else None
         futures = {e.name: pool.submit(public_tests_fail, e, tmp) for e in entries} if pool else {}
-        outcomes = [grade_entry(e, ids, tmp) for e in entries]
+        outcomes = [grade_entry(e, ids, tmp, collateral) for e in entries]
         for o in outcomes:
             if o.entry.name in futures:
                 o.public_failed = futures[o.entry.name].result()
@@ -138,7 +146,7 @@ def summary(outcomes: list[Outcome]) -> dict[str, tuple[int, int]]:
         "one_task": (sum(set(o.lost) <= {o.entry.task} for o in wrong if o.caught),
                      sum(o.caught for o in wrong)),
     }  # fmt: skip
-    if any(o.public_failed is not None for o in outcomes):
+    if any(o.public_failed is not None for o in outcomes):  # the public-test column
         out["public_caught"] = (sum(bool(o.public_failed) for o in wrong), len(wrong))
         out["alternatives_failing_public"] = (sum(bool(o.public_failed) for o in alts), len(alts))
     return out
@@ -171,10 +179,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-public", action="store_true", help="skip the public pytest tests")
     ap.add_argument("--only", nargs="*", help="entry names")
     ap.add_argument("-v", "--verbose", action="store_true", help="one line per entry")
+    ap.add_argument(
+        "--collateral", action="store_true", help="grade wrong entries on every reached task"
+    )
     args = ap.parse_args(argv)
     entries = [e for e in (*WRONG, *ALTERNATIVES) if not args.only or e.name in args.only]
     ids = [f"bank-student-{k + 1}" for k in range(args.ids)]
-    outcomes = run_bank(entries, ids, public=not args.no_public)
+    outcomes = run_bank(entries, ids, public=not args.no_public, collateral=args.collateral)
     for o in outcomes:
         e = o.entry
         bad = (e.wrong and not (o.caught and o.named)) or (not e.wrong and not o.full)
@@ -191,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[public misses] {e.name}")
     counts = summary(outcomes)
     text = line(counts)
+    if args.collateral:
+        a, b = counts["one_task"]
+        text += f"; one mistake costs one task {a}/{b}"
     if args.ref_ids:
         from grader.reference_check import worst_case
 

@@ -1,9 +1,9 @@
-"""Writes a 100 MB file."""
+"""Writes a 100 MB file (into the working folder unless told where)."""
 
 
-def write_big(megabytes):
+def write_big(megabytes, path="big.bin"):
     chunk = b"x" * (1 << 20)
-    with open("big.bin", "wb") as fh:
+    with open(path, "wb") as fh:
         for _ in range(megabytes):
             fh.write(chunk)
     return megabytes

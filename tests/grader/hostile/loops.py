@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import sys
 import time
 
 
@@ -17,12 +18,13 @@ def sleep_forever():
 
 
 def spawn_and_hang(marker, escape=False):
-    subprocess.Popen(["sleep", marker])
+    sleeper = [sys.executable, "-S", "-c", "import time; time.sleep(1000)", marker]
+    subprocess.Popen(sleeper)
     if os.fork() == 0:
         try:
             if escape:
                 os.setsid()  # leave the process group: only a PID namespace catches this one
-            os.execvp("sleep", ["sleep", marker])
+            os.execv(sleeper[0], sleeper)
         finally:
             os._exit(0)
     while True:
