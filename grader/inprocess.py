@@ -73,6 +73,7 @@ class InProcessRunner:
     """
 
     forbidden_imports: tuple[str, ...] = ()
+    startup_seconds: float = 0.0
 
     def __init__(self, work: Path, **_: Any) -> None:
         """Bind the submission copy ``work`` (the driver is loaded from the grader package)."""
