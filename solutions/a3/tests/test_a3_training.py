@@ -175,17 +175,23 @@ def test_early_stopping() -> None:
                     f"early_stopping_step{args} ({what}) must return {want}, yours is {tuple(got)}", where)  # fmt: skip
 
 
-def _replay(params0, X, Y, batches, lr, lam, on_bias=False):
-    """按给定批次用给定的 MLP.loss 与梯度下降重放 / Replay with the given MLP.loss and GD."""
+def _replay(params0, X, Y, batches, lr, lam, on_bias=False, scaled=True):
+    """按给定批次用给定的 MLP.loss 与梯度下降重放 / Replay with the given MLP.loss and GD.
+
+    每批传入 λ·|B|/m（文档字符串）/ each batch gets λ·|B|/m (the docstring); ``on_bias`` and
+    ``scaled=False`` are typical mistakes.
+    """
     net = MLP([2, 3, 1], "sigmoid", "identity", seed=0)
     for p, q in zip(net.params, params0, strict=True):
         p[...] = q
+    m = X.shape[0]
     for idx in batches:
+        lam_b = lam * idx.size / m if scaled else lam
         if on_bias:  # 常见错误：对偏置也做衰减 / typical mistake: decay on the biases too
             _, grads = net.loss(X[idx], Y[idx], "mse")
-            grads = [g + lam / idx.size * p for g, p in zip(grads, net.params, strict=True)]
+            grads = [g + lam_b / idx.size * p for g, p in zip(grads, net.params, strict=True)]
         else:
-            _, grads = net.loss(X[idx], Y[idx], "mse", lam)
+            _, grads = net.loss(X[idx], Y[idx], "mse", lam_b)
         GradientDescent(lr).step(net.params, grads)
     return np.concatenate([p.ravel() for p in net.params])
 
@@ -194,8 +200,8 @@ def _replay(params0, X, Y, batches, lr, lam, on_bias=False):
 def test_sgd_epoch_uses_rng_batches_and_weight_decay() -> None:
     """按你的 minibatches(m, batch_size, rng) 的批次逐批更新，λ 交给 model.loss / Batch by batch
     in the order of your minibatches(m, batch_size, rng), with λ passed to model.loss."""
-    where = ("training.py 中的 sgd_epoch：for idx in minibatches(m, batch_size, rng)，model.loss(X[idx], y[idx], loss, lam)",
-             "sgd_epoch in training.py: for idx in minibatches(m, batch_size, rng), model.loss(X[idx], y[idx], loss, lam)")  # fmt: skip
+    where = ("training.py 中的 sgd_epoch：for idx in minibatches(m, batch_size, rng)，model.loss(X[idx], y[idx], loss, lam·|B|/m)",
+             "sgd_epoch in training.py: for idx in minibatches(m, batch_size, rng), model.loss(X[idx], y[idx], loss, lam·|B|/m)")  # fmt: skip
     rng = np.random.default_rng(4)
     X, Y = rng.normal(size=(10, 2)), rng.normal(size=(10, 1))
     net = MLP([2, 3, 1], "sigmoid", "identity", seed=0)
@@ -211,4 +217,5 @@ def test_sgd_epoch_uses_rng_batches_and_weight_decay() -> None:
             (_replay(params0, X, Y, batches, 0.5, 0.3, on_bias=True), "权值衰减只作用于权重，不作用于偏置：把 lam 交给 model.loss",
              "weight decay applies to the weights only, not the biases: pass lam to model.loss"),
             (_replay(params0, X, Y, batches, 0.5, 0.0), "忘了权值衰减：把 lam 交给 model.loss", "forgot weight decay: pass lam to model.loss"),
+            (_replay(params0, X, Y, batches, 0.5, 0.3, scaled=False), "每批应传 λ·|B|/m（model.loss 自己再除以 |B|）", "pass λ·|B|/m to each batch (model.loss divides by |B| itself)"),
         ])  # fmt: skip
