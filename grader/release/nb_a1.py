@@ -95,9 +95,13 @@ The perceptron learns AND and OR (linearly separable) but not XOR (not linearly 
     nb.test("a1.perceptron")
     nb.code(
         """
-def train_perceptron(X, y, lr=1.0, epochs=20):
-    \"\"\"逐样本用感知机规则训练 / Train sample by sample; returns w, b, mistakes per epoch.\"\"\"
-    w, b, history = np.zeros(X.shape[1]), 0.0, []
+def train_perceptron(X, y, lr=1.0, epochs=20, b0=0.5):
+    \"\"\"逐样本用感知机规则训练 / Train sample by sample; returns w, b, mistakes per epoch.
+
+    初始偏置 b0 = 0.5：于是 wᵀx + b 永远不会恰好为 0，边界线不会穿过格点 /
+    starting from b0 = 0.5, wᵀx + b is never exactly 0, so the line never runs through a point.
+    \"\"\"
+    w, b, history = np.zeros(X.shape[1]), b0, []
     for _ in range(epochs):
         mistakes = 0
         for x_n, y_n in zip(X, y):
@@ -113,11 +117,13 @@ gates = {"AND": np.array([0, 0, 0, 1.0]), "OR": np.array([0, 1, 1, 1.0]),
          "XOR": np.array([0, 1, 1, 0.0])}
 g1, g2 = np.meshgrid(np.linspace(-0.5, 1.5, 201), np.linspace(-0.5, 1.5, 201))
 grid = np.column_stack([g1.ravel(), g2.ravel()])
-fig, axes = plt.subplots(1, 3, figsize=(13, 4.2))
+fig, axes = plt.subplots(1, 3, figsize=(13, 4.6))
+gate_results = {}
 for ax, (name, y) in zip(axes, gates.items()):
     w, b, history = train_perceptron(X, y)
     pred = perceptron_predict(X, w, b)
     acc = np.mean(pred == y)
+    gate_results[name] = {"accuracy": float(acc), "min |wᵀx + b|": float(np.min(np.abs(X @ w + b)))}
     print(f"{name}: w = {w}, b = {b}, 准确率 / accuracy {acc:.2f}, 每轮错误数 / mistakes per epoch {history[-5:]}")
     # 背景：感知机判为 1 的区域 / shaded: where the perceptron outputs 1
     ax.contourf(g1, g2, perceptron_predict(grid, w, b).reshape(g1.shape), levels=[-0.5, 0.5, 1.5],
@@ -132,10 +138,11 @@ for ax, (name, y) in zip(axes, gates.items()):
     ax.plot([], [], "k--", label="wᵀx + b = 0")
     ax.set_xlabel("x1"); ax.set_ylabel("x2")
     ax.set_title(f"{name}：准确率 / accuracy {acc:.2f}")
-    ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8)
 fig.suptitle("红色区域输出 1（边界上的点按 wᵀx + b ≥ 0 判为 1）/ red region: output 1 (on the line counts as 1)")
 fig.tight_layout()
 plt.show()
+gate_results
 """
     )
     nb.md(
@@ -181,11 +188,11 @@ for ax, z in zip(axes, (1.0, -1.0)):
     ax.legend(fontsize=8)
 axes[0].set_ylabel("∏ f'(z^(l))（0 画在底部 / 0 drawn at the bottom）")
 fig.tight_layout()
+plt.show()
 print("10 层后的乘积 / product after 10 layers:")
 for key, value in depth10.items():
     print(f"  {key:<26} {value:.3g}")
 depth10
-plt.show()
 """
     )
     nb.written(

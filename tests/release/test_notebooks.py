@@ -166,3 +166,10 @@ def test_a4_pretraining_gain_is_measured_for_short_and_long_fine_tuning(executed
     gain = result_of(executed[("solutions", "a4")], "gain")
     assert gain[20] >= 0.05  # a clear gain when supervised training is short
     assert gain[20] > gain[60]  # and a smaller one after long fine-tuning, as the notebook says
+
+
+def test_a1_perceptron_plot_learns_and_or_with_the_line_off_the_points(executed) -> None:
+    gates = result_of(executed[("solutions", "a1")], "gate_results")
+    for name in ("AND", "OR"):
+        assert gates[name]["accuracy"] == 1.0 and gates[name]["min |wᵀx + b|"] >= 0.5
+    assert gates["XOR"]["accuracy"] < 1.0  # not linearly separable

@@ -16,7 +16,7 @@ def _sig(t: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-t))
 
 
-@pytest.mark.points(1, "通用近似：F(x) = Σ v_i σ(w_i x + b_i)", "approximation: F(x)")
+@pytest.mark.task("a4.approximation")
 def test_sigmoid_sum() -> None:
     x = np.array([0.0, 0.5, 1.0])
     got = sigmoid_sum(x, np.array([2.0, -1.0]), np.array([0.0, 1.0]), np.array([1.0, 3.0]))
@@ -25,7 +25,7 @@ def test_sigmoid_sum() -> None:
     assert np.allclose(got, want), "F(x) ≠ Σ v_i σ(w_i x + b_i)（检查广播 / check broadcasting）"
 
 
-@pytest.mark.points(1, "通用近似：误差随 N 下降", "approximation: error falls with N")
+@pytest.mark.task("a4.approximation")
 def test_error_falls_with_units() -> None:
     x = np.linspace(0, 1, 40)
     w, b = staircase_units(5)
@@ -39,7 +39,7 @@ def test_error_falls_with_units() -> None:
     assert err[0] > err[1] > err[2], f"误差应随 N 下降 / the error must fall with N: {err}"
 
 
-@pytest.mark.points(2, "辅助损失：J 与梯度（数值梯度）", "auxiliary loss: J and gradients")
+@pytest.mark.task("a4.auxiliary")
 def test_auxiliary_loss() -> None:
     rng = np.random.default_rng(0)
     sizes = [3, 4, 4, 2]
@@ -66,7 +66,7 @@ def test_auxiliary_loss() -> None:
     assert np.isfinite(J) and len(dWs) == 3 and len(dbs) == 3, "返回 (J, dWs, dbs, dV, dc)"
 
 
-@pytest.mark.points(1, "退化：训练后的训练误差", "degradation: training error")
+@pytest.mark.task("a4.degradation")
 def test_training_error() -> None:
     X, y = load_digits()
     J = training_error(X[:50], y[:50], 1, 6, epochs=1, seed=0)
@@ -76,7 +76,7 @@ def test_training_error() -> None:
     assert 0 < J < 2.5, f"J = {J} 不合理（10 类的随机水平约 2.3）/ implausible J (chance ≈ 2.3)"
 
 
-@pytest.mark.points(2, "RBM：CD-1（自由能差的数值梯度）", "RBM: CD-1 (free-energy gradient)")
+@pytest.mark.task("a4.rbm")
 def test_cd1_gradients() -> None:
     rng = np.random.default_rng(2)
     V = (rng.random((4, 3)) > 0.5).astype(float)
@@ -100,7 +100,7 @@ def test_cd1_gradients() -> None:
     )
 
 
-@pytest.mark.points(1, "DBN：逐层预训练的形状", "DBN: shapes of the pre-trained layers")
+@pytest.mark.task("a4.dbn")
 def test_pretrain_rbms_shapes() -> None:
     X = np.random.default_rng(0).uniform(size=(32, 8))
     Ws, bs = pretrain_rbms(X, [8, 5, 3], epochs=1)

@@ -205,10 +205,18 @@ NO_OUT_FPRIME = (
     "输出层忘了乘 f'：mlp_backward 先算 δ^(L) = ∂J/∂a^(L) ⊙ f'(z^(L))，再调用 backprop",
     "the output layer misses f': mlp_backward first forms δ^(L) = ∂J/∂a^(L) ⊙ f'(z^(L)), then calls backprop",
 )
-LOWER_WRONG = (
-    "∂J/∂W^(L−1) 对而更前面的层错 → 检查 δ^(l) 的递推：δ^(l) = f'(z^(l)) ⊙ (δ^(l+1) W^(l)ᵀ)，用更新前的 W",
-    "the last layer's gradient is right but an earlier one is wrong → check the δ recursion δ^(l) = f'(z^(l)) ⊙ (δ^(l+1) W^(l)ᵀ) with the weights before any update",
-)
+
+
+def lower_wrong(l: int, n: int) -> tuple[str, str]:
+    """∂J/∂W^(l) 错而最后一层对 / An earlier layer wrong while the last one is right."""
+    return (
+        f"∂J/∂W^({l}) 错而 ∂J/∂W^({n}) 对 → 检查 δ^(l) 的递推是否用 f'(z^(l))："
+        "δ^(l) = f'(z^(l)) ⊙ (δ^(l+1) W^(l)ᵀ)，且用更新前的 W",
+        f"∂J/∂W^({l}) is wrong while ∂J/∂W^({n}) is right → check that the δ recursion uses "
+        "f'(z^(l)): δ^(l) = f'(z^(l)) ⊙ (δ^(l+1) W^(l)ᵀ), with the weights before any update",
+    )
+
+
 BACK_LOOK = (
     "mlp.py 中的 backprop 的 δ 递推（与 layers.py 的 dense_backward）",
     "the δ recursion in backprop in mlp.py (and dense_backward in layers.py)",
@@ -228,6 +236,7 @@ def caches_from(X, Ws, Zs, acts):
 
 def check_gradients(got, want, label, extra_mistakes=(), lower_mistakes=()) -> None:
     """从最后一层往前比较 / Compare layer by layer from the last one (its errors come first)."""
+    __tracebackhide__ = True
     dWs, dbs = sc.parts(got, 2, label, "(dWs, dbs)")
     n = len(want) // 2
     if not isinstance(dWs, list | tuple) or len(dWs) != n or len(dbs) != n:
@@ -255,7 +264,7 @@ def check_gradients(got, want, label, extra_mistakes=(), lower_mistakes=()) -> N
                 what,
                 BACK_LOOK,
                 mistakes=mistakes,
-                otherwise=None if top else LOWER_WRONG,
+                otherwise=None if top else lower_wrong(l + 1, n),
             )
 
 
@@ -689,18 +698,20 @@ def test_one_update_on_your_samples_matches_numerical_gradient() -> None:
     """自检：在你自己的样本上，one_update 应等于 θ − α·(数值梯度) / Self-check on your own samples."""
     Xs, ys = _valid_samples(*sc.parts(sc.call(my_samples), 2, "my_samples", "(X, y)"))
     rng_theta = np.array([0.3, -0.6, 0.9, 0.2, -0.4, 0.5, -1.1, 0.8, 0.1])
-    for theta, alpha, loss in ((THETA0, 0.1, "mse"), (rng_theta, 0.5, "bce")):
-        grad = sc.numerical_gradient(lambda t, loss=loss: _loss(t, Xs, ys, loss), theta)
-        got = sc.call(one_update, theta, Xs, ys, alpha, loss)
-        sc.expect(
-            got,
-            theta - alpha * grad,
-            f"one_update（你的样本 / your samples，loss = {loss!r}）",
-            EX_WHERE,
-            rtol=1e-5,
-            atol=1e-8,
-            otherwise=(
-                "与 θ − α·(中心差分数值梯度) 不同：检查前向、损失与反传",
-                "differs from θ − α·(central-difference gradient): check the forward pass, the loss and backprop",
-            ),
-        )
+    deps = ("test_one_update_mse_slide_theta", "test_one_update_cross_entropy")
+    with sc.depends(*deps):
+        for theta, alpha, loss in ((THETA0, 0.1, "mse"), (rng_theta, 0.5, "bce")):
+            grad = sc.numerical_gradient(lambda t, loss=loss: _loss(t, Xs, ys, loss), theta)
+            got = sc.call(one_update, theta, Xs, ys, alpha, loss)
+            sc.expect(
+                got,
+                theta - alpha * grad,
+                f"one_update（你的样本 / your samples，loss = {loss!r}）",
+                EX_WHERE,
+                rtol=1e-5,
+                atol=1e-8,
+                otherwise=(
+                    "与 θ − α·(中心差分数值梯度) 不同：检查前向、损失与反传",
+                    "differs from θ − α·(central-difference gradient): check the forward pass, the loss and backprop",
+                ),
+            )

@@ -173,3 +173,49 @@ def test_early_stopping() -> None:
         if tuple(got) != want:
             sc.fail(f"early_stopping_step{args}（{what}）应返回 {want}，你的是 {tuple(got)}",
                     f"early_stopping_step{args} ({what}) must return {want}, yours is {tuple(got)}", where)  # fmt: skip
+
+
+def _replay(params0, X, Y, batches, lr, lam, on_bias=False, scaled=True):
+    """按给定批次用给定的 MLP.loss 与梯度下降重放 / Replay with the given MLP.loss and GD.
+
+    每批传入 λ·|B|/m（文档字符串）/ each batch gets λ·|B|/m (the docstring); ``on_bias`` and
+    ``scaled=False`` are typical mistakes.
+    """
+    net = MLP([2, 3, 1], "sigmoid", "identity", seed=0)
+    for p, q in zip(net.params, params0, strict=True):
+        p[...] = q
+    m = X.shape[0]
+    for idx in batches:
+        lam_b = lam * idx.size / m if scaled else lam
+        if on_bias:  # 常见错误：对偏置也做衰减 / typical mistake: decay on the biases too
+            _, grads = net.loss(X[idx], Y[idx], "mse")
+            grads = [g + lam_b / idx.size * p for g, p in zip(grads, net.params, strict=True)]
+        else:
+            _, grads = net.loss(X[idx], Y[idx], "mse", lam_b)
+        GradientDescent(lr).step(net.params, grads)
+    return np.concatenate([p.ravel() for p in net.params])
+
+
+@pytest.mark.task("a3.sgd_epoch")
+def test_sgd_epoch_uses_rng_batches_and_weight_decay() -> None:
+    """按你的 minibatches(m, batch_size, rng) 的批次逐批更新，λ 交给 model.loss / Batch by batch
+    in the order of your minibatches(m, batch_size, rng), with λ passed to model.loss."""
+    where = ("training.py 中的 sgd_epoch：for idx in minibatches(m, batch_size, rng)，model.loss(X[idx], y[idx], loss, lam·|B|/m)",
+             "sgd_epoch in training.py: for idx in minibatches(m, batch_size, rng), model.loss(X[idx], y[idx], loss, lam·|B|/m)")  # fmt: skip
+    rng = np.random.default_rng(4)
+    X, Y = rng.normal(size=(10, 2)), rng.normal(size=(10, 1))
+    net = MLP([2, 3, 1], "sigmoid", "identity", seed=0)
+    params0 = [p.copy() for p in net.params]
+    with sc.depends("test_minibatches_in_order", "test_minibatches_shuffled"):
+        batches = [np.asarray(b) for b in minibatches(10, 3, np.random.default_rng(7))]
+        sgd_epoch(net, X, Y, loss="mse", optimizer=GradientDescent(0.5), batch_size=3, lam=0.3,
+                  rng=np.random.default_rng(7))  # fmt: skip
+        got = np.concatenate([p.ravel() for p in net.params])
+        in_order = [np.arange(10)[k : k + 3] for k in range(0, 10, 3)]
+        sc.expect(got, _replay(params0, X, Y, batches, 0.5, 0.3), "θ（一轮后 / after the epoch）", where, mistakes=[
+            (_replay(params0, X, Y, in_order, 0.5, 0.3), "没有打乱：把 rng 传给 minibatches", "not shuffled: pass rng on to minibatches"),
+            (_replay(params0, X, Y, batches, 0.5, 0.3, on_bias=True), "权值衰减只作用于权重，不作用于偏置：把 lam 交给 model.loss",
+             "weight decay applies to the weights only, not the biases: pass lam to model.loss"),
+            (_replay(params0, X, Y, batches, 0.5, 0.0), "忘了权值衰减：把 lam 交给 model.loss", "forgot weight decay: pass lam to model.loss"),
+            (_replay(params0, X, Y, batches, 0.5, 0.3, scaled=False), "每批应传 λ·|B|/m（model.loss 自己再除以 |B|）", "pass λ·|B|/m to each batch (model.loss divides by |B| itself)"),
+        ])  # fmt: skip
