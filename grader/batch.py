@@ -8,6 +8,7 @@ Writes, for each submission folder (its own name is the student id, even for a s
 * ``OUT/grades.csv`` — one row per student, one column per autograded task, the total and the
   maximum, ready for an LMS (rewritten atomically after every student, only by the batch's
   main process);
+* ``OUT/summary.html`` and ``OUT/summary.json`` — the class report (:mod:`grader.summary`);
 * a terminal table with a progress bar (rich).
 
 Trust: student code runs only in the allow-list sandbox (:mod:`grader.sandbox`), which cannot
@@ -19,7 +20,9 @@ Re-running resumes: a student whose ``report.json`` has a valid HMAC and matches
 assignment, grader version and submission contents (a SHA-256 of the selected files, see
 :mod:`grader.files`) is not graded again (``--force`` regrades).  Each student is graded in a
 fresh forked process (``--workers N`` at a time; the sympy oracles are derived once before, so
-they are inherited).  A grading process that dies, is stopped (SIGSTOP) or overruns its
+they are inherited; their compiled code is cached on disk across batches:
+:mod:`grader.oracles.diskcache`).  ``--dask ADDRESS`` (or ``local:N``) grades on a Dask cluster
+instead (:mod:`grader.dask_backend`); this process still writes every file.  A grading process that dies, is stopped (SIGSTOP) or overruns its
 deadline is killed and the student re-run once; a second failure becomes a ``grader_error``
 row: the batch always completes.
 
@@ -54,6 +57,11 @@ from grader.registry import tasks_for
 
 HELP = "批量评分 / grade submissions with the hidden suite"
 
+#: Timings of the last :func:`grade_batch` in this process (seconds): ``derive`` (sympy oracles
+#: or held-out data), ``worker_start`` (connecting to / starting a Dask cluster), ``wall``
+#: (grading), ``summary`` (the class report); read by ``benchmarks/bench_grading.py``.
+LAST_RUN: dict[str, float] = {}
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """grade 子命令的选项 / Options of ``grade``."""
@@ -83,6 +91,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=None,
         help="每个学生的评分时限（秒）/ deadline per student in seconds (default: from the tasks)",
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="在 Dask 集群上评分（tcp://host:8786 或 local:N）/ grade on a Dask cluster "
+        "(scheduler address, or local:N for N local worker processes); needs .[dask]",
     )
 
 
@@ -213,9 +227,16 @@ def grade_one(
 
     fp = fingerprint(sub)
     report = grade_submission(sub, assignment, tasks=tasks, insecure=insecure).to_json()
+    return write_report(out, sub.name, report, fp, key if key is not None else output_key(out))
+
+
+def write_report(
+    out: Path, student: str, report: dict[str, Any], fp: str, key: bytes
+) -> dict[str, Any]:
+    """签名并原子写出报告 / Sign a student's report and write report.json/.html atomically."""
     report["fingerprint"] = fp
-    report["mac"] = sign(report, key if key is not None else output_key(out))
-    folder = out / sub.name
+    report["mac"] = sign(report, key)
+    folder = out / student
     atomic_write(folder / "report.html", report_html.render(report))
     atomic_write(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
     return report
@@ -429,8 +450,11 @@ def grade_batch(
     tasks: list[str] | None = None,
     insecure: bool = False,
     student_timeout: float | None = None,
+    dask: str | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
     """批量评分 / Grade ``submissions`` into ``out``; returns (exit code, reports).
+
+    ``dask`` (an address or ``local:N``) grades on a Dask cluster instead of forked processes.
 
     Raises :class:`grader.sandbox.SandboxUnavailable` when no sandbox works and not
     ``insecure`` (the command line turns it into exit code 4).
@@ -472,16 +496,20 @@ def grade_batch(
         else:
             todo.append(s)
     t0 = time.perf_counter()
+    LAST_RUN.clear()
     derive = oracles.warm() if todo and assignment == "a2" else {}
     t_derive = time.perf_counter() - t0
     if todo and assignment in ("a3", "a4"):
         from grader.suites import heldout
 
         heldout.digits()  # load the embedded digits once, before the processes fork
+    LAST_RUN["derive"] = time.perf_counter() - t0
     if todo and derive:
+        from grader.oracles import diskcache
+
         console.print(
             f"sympy oracle 推导 / derivation: {t_derive:.2f} s "
-            f"({len(derive) - 1} oracles, once per batch)"
+            f"({len(derive) - 1} oracles, once per batch; cache {diskcache.stats})"
         )
     if len(reports):
         console.print(f"续跑：跳过 {len(reports)} 个已完成 / resuming: {len(reports)} already done")
@@ -510,20 +538,38 @@ def grade_batch(
             progress.advance(bar)
             progress.refresh()
 
-        if sys.platform.startswith("linux"):
+        if dask and jobs:
+            from grader import dask_backend
+
+            t1 = time.perf_counter()
+            remote = dask_backend.Remote(dask, console)
+            LAST_RUN["worker_start"] = time.perf_counter() - t1
+            try:
+                for r in remote.grade(jobs):
+                    on_result(r)
+            finally:
+                remote.close()
+        elif sys.platform.startswith("linux"):
             run_jobs(jobs, max(1, workers), deadline, on_result)
         else:  # no fork: grade in this process (the sandbox refuses non-Linux without --insecure)
             for job in jobs:
                 on_result(_worker(job))
     all_reports = [reports[n] for n in sorted(reports)]
     write_csv(out, assignment, all_reports, tasks)
+    LAST_RUN["wall"] = time.perf_counter() - t0
+    if all_reports:
+        from grader import summary
+
+        t1 = time.perf_counter()
+        summary.write(out, assignment, all_reports, tasks, errors)  # summary.html, summary.json
+        LAST_RUN["summary"] = time.perf_counter() - t1
     if not quiet:
         Console().print(_table(assignment, all_reports, tasks))
     iso = next((r.get("isolation", {}) for r in all_reports if r.get("isolation")), {})
     console.print(
         f"隔离级别 / isolation: {iso.get('level', '?')} — {iso.get('description_en', '')}\n"
         f"报告 / reports: {out}/<student>/report.html, report.json; 成绩 / grades: "
-        f"{out / 'grades.csv'}"
+        f"{out / 'grades.csv'}; 班级报告 / class report: {out / 'summary.html'}"
     )
     for e in errors:
         console.print(f"[red]评分器错误 / grader error: {e}")
@@ -545,11 +591,15 @@ def run(args: argparse.Namespace) -> int:
             tasks=args.tasks,
             insecure=args.insecure,
             student_timeout=args.student_timeout,
+            dask=args.dask,
         )
-    except (KeyError, FileNotFoundError) as exc:
+    except (KeyError, FileNotFoundError, ImportError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
     except SandboxUnavailable as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 4
+    except (OSError, TimeoutError, ValueError) as exc:  # e.g. no Dask scheduler at --dask
+        print(f"错误 / error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
     return code

@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "grade": "grader.batch",
     "demo": "grader.demo",
     "nbgrader": "grader.nbgrader_cli",
+    "summary": "grader.summary",
+    "similarity": "grader.similarity",
 }
 
 

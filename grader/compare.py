@@ -19,6 +19,21 @@ import numpy as np
 #: Default tolerances: relative error per entry ``|g − e| / max(|e|, atol_scale)``.
 RTOL = 1e-6
 ATOL_SCALE = 1e-8
+#: float32 tolerances (used whenever the expected or returned value is float32): relative
+#: 1e-5 (about 80 float32 ulps) with an absolute floor of RTOL32·ATOL_SCALE32 = 1e-6 (about
+#: 8 ulps of 1), so any float32-friendly formulation of the same formula passes.
+RTOL32 = 1e-5
+ATOL_SCALE32 = 0.1
+
+
+def dtype_tolerance(
+    got: np.ndarray, want: np.ndarray, rtol: float, atol_scale: float
+) -> tuple[float, float]:
+    """按 dtype 放宽容差 / Widen (rtol, atol_scale) to float32 sizes when float32 is involved."""
+    if np.float32 in (got.dtype, want.dtype) or np.float16 in (got.dtype, want.dtype):
+        return max(rtol, RTOL32), max(atol_scale, ATOL_SCALE32)
+    return rtol, atol_scale
+
 
 OK = "ok"
 BAD_TYPE = "type"
@@ -153,7 +168,11 @@ def compare_array(
         )
     base = dict(what=what, got_shape=arr.shape, want_shape=want.shape, got_type=_type_name(got))
     if float_dtype is not None and arr.dtype != np.dtype(float_dtype):
-        return Comparison(BAD_DTYPE, **base, extra={"got_dtype": str(arr.dtype)})
+        return Comparison(
+            BAD_DTYPE,
+            **base,
+            extra={"got_dtype": str(arr.dtype), "want_dtype": str(np.dtype(float_dtype))},
+        )
     finite = np.isfinite(arr.astype(np.float64)) if arr.size else np.ones(0, bool)
     if not np.all(finite):
         bad = np.argwhere(~finite)
@@ -166,6 +185,7 @@ def compare_array(
         )
     if arr.size == 0:
         return Comparison(OK, **base, max_rel_err=0.0)
+    rtol, atol_scale = dtype_tolerance(arr, want, rtol, atol_scale)
     rel = relative_errors(arr, want, atol_scale)
     worst = float(np.max(rel))
     if worst <= rtol:
@@ -213,7 +233,12 @@ def matches(got: Any, want: np.ndarray, rtol: float = 1e-6) -> bool:
     Used to recognise common mistakes: the parent computes what a transposed W, a missing f'
     or a missing 1/m would have produced and checks whether the student's value is that.
     """
-    return max_rel_error(got, want) <= rtol
+    arr = as_numeric_array(got)
+    w = np.asarray(want)
+    if arr is None:
+        return False
+    rtol, atol_scale = dtype_tolerance(arr, w, rtol, ATOL_SCALE)
+    return max_rel_error(got, w, atol_scale) <= rtol
 
 
 def _type_name(value: Any) -> str:

@@ -1,6 +1,6 @@
 """评一份提交 / Grade one submission against one assignment's hidden suite.
 
-Flow per task (see ``DESIGN.md``, "The trust boundary"):
+Flow per task (see ``ARCHITECTURE.md``, "The trust boundary"):
 
 1. The submission is copied once (regular files only) into a private folder together with the
    worker-side driver (:mod:`grader.driver`); nothing of the grader, the solutions or nncore.
@@ -19,8 +19,11 @@ blocked at run time in the worker) gets 0 for every task that uses those modules
 from __future__ import annotations
 
 import ast
+import builtins
+import functools
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -51,10 +54,24 @@ def salt() -> str:
     return os.environ.get("NNKIT_GRADER_SALT", DEFAULT_SALT)
 
 
-def task_seed(student: str, task_id: str, salt_text: str | None = None) -> int:
-    """每个学生、每个任务的种子 / The reproducible seed of one student's task."""
-    text = f"{salt_text if salt_text is not None else salt()}|{student}|{task_id}"
+def task_seed(student: str, task_id: str, salt_text: str | None = None, content: str = "") -> int:
+    """每个学生、每个任务、每份提交内容的种子 / The seed of one student's task on one submission.
+
+    ``content`` is :func:`content_digest` of the submission: hidden inputs vary with what was
+    submitted as well as with the student, so inputs learnt from one report do not carry over
+    to the next submission (the same files and id always get the same seed and grade).
+    """
+    text = f"{salt_text if salt_text is not None else salt()}|{student}|{task_id}|{content}"
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], 16)
+
+
+def content_digest(folder: Path) -> str:
+    """提交内容的摘要 / SHA-256 over the submission's modules (names and bytes, sorted)."""
+    h = hashlib.sha256()
+    for path in sorted(Path(folder).glob("*.py")):
+        if path.is_file() and not path.is_symlink() and path.stem != DRIVER_MODULE:
+            h.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 # --- the submission copy and the static scan --------------------------------------------
@@ -72,7 +89,8 @@ def prepare_copy(submission: Path, dest: Path) -> files.Selection:
     return sel
 
 
-def _forbidden_in_source(text: str) -> set[str]:
+@functools.lru_cache(maxsize=512)
+def _forbidden_in_source(text: str) -> frozenset[str]:
     """源码中对参考答案/评分器的引用 / References to nncore/grader in one module's source.
 
     Parsed with :mod:`ast` (nothing is executed): ``import nncore``, ``from grader… import``,
@@ -83,7 +101,7 @@ def _forbidden_in_source(text: str) -> set[str]:
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return found
+        return frozenset()
     for node in ast.walk(tree):
         names: list[str] = []
         if isinstance(node, ast.Import):
@@ -100,7 +118,7 @@ def _forbidden_in_source(text: str) -> set[str]:
             top = n.split(".")[0]
             if top in FORBIDDEN:
                 found.add(top)
-    return found
+    return frozenset(found)
 
 
 def static_forbidden(submission: Path) -> dict[str, set[str]]:
@@ -115,7 +133,7 @@ def static_forbidden(submission: Path) -> dict[str, set[str]]:
         if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
-        direct[path.stem] = _forbidden_in_source(text)
+        direct[path.stem] = set(_forbidden_in_source(text))
         deps[path.stem] = _local_imports(text)
     out: dict[str, set[str]] = {}
     for mod in direct:
@@ -131,19 +149,20 @@ def static_forbidden(submission: Path) -> dict[str, set[str]]:
     return out
 
 
-def _local_imports(text: str) -> set[str]:
+@functools.lru_cache(maxsize=512)
+def _local_imports(text: str) -> frozenset[str]:
     """模块导入的顶层名 / Top-level names imported by a module's source."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return set()
+        return frozenset()
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module.split(".")[0])
-    return names
+    return frozenset(names)
 
 
 # --- the context a check sees -------------------------------------------------------------
@@ -171,14 +190,42 @@ def reply_from(result: CallResult, function: str) -> Reply:
         "not found" in result.message_en or " has no " in result.message_en
     ):
         kind = "missing_attr"
-    text = f"{etype}: {result.message_en}" if etype else result.message_en
     return Reply(
         False,
         kind=kind,
-        error=feedback.mask_numbers(text),
+        error=safe_error(etype, result.traceback, result.message_en if not etype else ""),
+        frames=result.traceback or "",
         forbidden=list(result.forbidden_imports),
         function=function,
     )
+
+
+_BUILTIN_ERRORS = {
+    n for n, v in vars(builtins).items() if isinstance(v, type) and issubclass(v, BaseException)
+} | {"MissingModule", "MissingFunction"}
+_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
+
+
+def safe_error(etype: str | None, tb: str, sandbox_text: str = "") -> str:
+    """学生异常的安全描述 / What a report may say about a student's exception.
+
+    Only the exception's type (a built-in name; a class the submission defined becomes
+    "Exception") and the file and line of the student's own code where it was raised: never
+    the message, which the submission controls and could fill with hidden inputs. Failures of
+    the sandbox itself (no ``etype``) keep their fixed text, numbers masked.
+    """
+    if not etype:
+        return feedback.mask_numbers(sandbox_text)
+    name = etype if etype in _BUILTIN_ERRORS else "Exception"
+    frames = [
+        (f, ln)
+        for f, ln in _FRAME.findall(tb or "")
+        if not f.endswith(f"{DRIVER_MODULE}.py") and re.fullmatch(r"[\w./-]{1,80}\.py", f)
+    ]
+    if frames:
+        f, ln = frames[-1]
+        return f"{name} ({Path(f).name}:{int(ln)})"
+    return name
 
 
 class EngineContext:
@@ -289,6 +336,8 @@ class Report:
     grader_version: str = GRADER_VERSION
     seconds: float = 0.0
     manual_tasks: list[dict[str, Any]] = field(default_factory=list)
+    #: where the time went (seconds): copy, sandbox_setup, tasks (see benchmarks/bench_grading.py)
+    timings: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """JSON 形式 / JSON-ready form (report.json)."""
@@ -341,6 +390,8 @@ def _failure_text(case: Case) -> Message:
         msg = parts[0]
         for p in parts[1:]:
             msg = msg + Message("；", "; ") + p
+        if "blocked_by_dependency" in case.hints and (case.note_zh or case.note_en):
+            msg = msg + Message("；" + case.note_zh, "; " + case.note_en)  # name the dependency
         return label + msg
     if case.note_zh or case.note_en:
         return label + Message(case.note_zh, case.note_en)
@@ -425,8 +476,14 @@ def grade_task(
     static: dict[str, set[str]],
     *,
     insecure: bool = False,
+    in_process: bool = False,
+    content: str = "",
 ) -> tuple[TaskResult, dict[str, Any]]:
-    """评一个任务（新的工作进程）/ Grade one task with a fresh worker; never raises."""
+    """评一个任务（新的工作进程）/ Grade one task with a fresh worker; never raises.
+
+    ``in_process`` runs the kit's OWN code without a sandbox (:mod:`grader.inprocess`; the
+    calibration and the accuracy bank only, never a student's submission).
+    """
     t0 = time.monotonic()
     limits = Limits(
         cpu_seconds=task.cpu_seconds,
@@ -434,10 +491,16 @@ def grade_task(
         memory_bytes=1 << 30,
         worker_cpu_seconds=max(30.0, 3 * task.cpu_seconds),
     )
-    sandbox = Sandbox(work, limits=limits, forbidden=FORBIDDEN, insecure=insecure)
+    if in_process:
+        from grader.inprocess import InProcessRunner
+
+        sandbox: Any = InProcessRunner(work)
+    else:
+        sandbox = Sandbox(work, limits=limits, forbidden=FORBIDDEN, insecure=insecure)
     iso = sandbox.isolation
+    setup = time.monotonic() - t0  # isolation detection; the worker's own start is added below
     try:
-        ctx = EngineContext(sandbox, student, task_seed(student, task.id))
+        ctx = EngineContext(sandbox, student, task_seed(student, task.id, content=content))
         try:
             cases = task.check(ctx)
         except Exception as exc:  # a bug in the grader, never the student's fault
@@ -451,11 +514,43 @@ def grade_task(
             return result, iso
         runtime = set(sandbox.forbidden_imports)
     finally:
+        setup += sandbox.startup_seconds or 0.0  # the (last) worker start of this task
         sandbox.close()
     forbidden = runtime
     for mod in _task_modules(task):
         forbidden |= static.get(mod, set())
-    return summarise(task, cases, forbidden, time.monotonic() - t0), iso
+    result = summarise(task, cases, forbidden, time.monotonic() - t0)
+    iso = {**iso, "setup_seconds": setup}
+    return result, iso
+
+
+def name_dependencies(results: list[TaskResult], tasks: list[Task]) -> None:
+    """注明失败的依赖 / Tell a failed task which of its stubs failed their own task.
+
+    A task that calls several stubs (例题1, 练习题, the training examples) cannot be tested
+    without them; when one of those stubs fails the task that grades it alone, the failed task
+    says so ("依赖的 dense_forward 未通过 / blocked by your dense_forward") and gets the
+    ``blocked_by_dependency`` hint, so the report points at the cause.
+    """
+    by_id = {t.id: t for t in tasks}
+    failed = {r.id for r in results if r.status in ("failed", "partial")}
+    for r in results:
+        if r.id not in failed or r.id not in by_id:
+            continue
+        mine = set(by_id[r.id].functions)
+        causes = [
+            (u, sorted(set(by_id[u].functions) & mine))
+            for u in sorted(failed - {r.id})
+            if u in by_id and len(by_id[u].functions) < len(mine) and set(by_id[u].functions) & mine
+        ]
+        if not causes:
+            continue
+        zh = "；".join(f"依赖的 {', '.join(f)} 未通过（见 {u}）" for u, f in causes)
+        en = "; ".join(f"blocked by your {', '.join(f)} (see {u})" for u, f in causes)
+        r.message_zh += f" {zh}。"
+        r.message_en += f" {en}."
+        if "blocked_by_dependency" not in r.hints:
+            r.hints.insert(0, "blocked_by_dependency")
 
 
 def student_id(submission: Path) -> str:
@@ -471,12 +566,14 @@ def grade_submission(
     student: str | None = None,
     tasks: list[str] | None = None,
     insecure: bool = False,
+    in_process: bool = False,
 ) -> Report:
     """评一份提交 / Grade ``submission`` (a folder of the student's modules) on ``assignment``.
 
     ``tasks`` restricts to some task ids.  Student code runs only in the allow-list sandbox
     (:mod:`grader.sandbox`); without one this raises ``SandboxUnavailable`` unless
-    ``insecure`` (then the report's ``isolation`` says so).
+    ``insecure`` (then the report's ``isolation`` says so).  ``in_process`` (trusted code
+    only: calibration, the accuracy bank) skips the sandbox.
     Deterministic: the same folder and student id always get the same score.
     """
     t0 = time.monotonic()
@@ -486,13 +583,22 @@ def grade_submission(
     selected = [t for t in tasks_for(assignment) if tasks is None or t.id in tasks]
     results: list[TaskResult] = []
     isolation: dict[str, Any] = {}
+    setup = 0.0
     with tempfile.TemporaryDirectory(prefix="nnkit-grade-") as tmp:
         work = Path(tmp) / "submission"
         prepare_copy(submission, work)
         static = static_forbidden(work)
+        t_copy = time.monotonic() - t0
+        content = content_digest(work)
         for task in selected:
-            res, isolation = grade_task(task, work, student, static, insecure=insecure)
+            res, isolation = grade_task(
+                task, work, student, static, insecure=insecure, in_process=in_process,
+                content=content,
+            )  # fmt: skip
+            setup += isolation.get("setup_seconds", 0.0)
             results.append(res)
+    name_dependencies(results, selected)
+    seconds = time.monotonic() - t0
     manual = [
         {"id": t.id, "points": t.points, "title_zh": t.title_zh, "title_en": t.title_en}
         for t in info.tasks
@@ -506,9 +612,14 @@ def grade_submission(
         total=round(sum(r.points for r in results), 2),
         max_total=round(sum(r.max_points for r in results), 2),
         tasks=results,
-        isolation={k: v for k, v in isolation.items() if k != "hidden"},
-        seconds=round(time.monotonic() - t0, 3),
+        isolation={k: v for k, v in isolation.items() if k not in ("hidden", "setup_seconds")},
+        seconds=round(seconds, 3),
         manual_tasks=manual,
+        timings={
+            "copy": round(t_copy, 4),
+            "sandbox_setup": round(setup, 4),
+            "tasks": round(seconds - t_copy - setup, 4),
+        },
     )
 
 

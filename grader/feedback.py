@@ -135,6 +135,55 @@ HINTS: dict[str, tuple[str, str]] = {
         "扰动后没有把 x 恢复原值：每次改 x_k 后都要还原。",
         "x was not restored after the perturbation: put every x_k back after using it.",
     ),
+    "np_sign": (
+        "np.sign(0) = 0，但讲义的 sgn(0) = 1：用 np.where(t >= 0, 1.0, -1.0)。",
+        "np.sign(0) = 0, but the lecture's sgn(0) = 1: use np.where(t >= 0, 1.0, -1.0).",
+    ),
+    "tanh_half": (
+        "讲义勘误：2σ(t) − 1 = tanh(t/2)，不是 tanh(t)；tanh(t) = 2σ(2t) − 1（或 np.tanh）。",
+        "Slide erratum: 2σ(t) − 1 = tanh(t/2), not tanh(t); tanh(t) = 2σ(2t) − 1 (or np.tanh).",
+    ),
+    "slope_ignored": (
+        "没有用传入的 slope 参数（只在默认值 0.01 时正确）：负半轴用 slope。",
+        "The slope argument is ignored (right only for the default 0.01): use slope on the "
+        "negative half-axis.",
+    ),
+    "bias_not_updated": (
+        "偏置也要更新：b := b + α(y − ŷ)（相当于输入恒为 1 的权重）。",
+        "Update the bias too: b := b + α(y − ŷ) (a weight whose input is always 1).",
+    ),
+    "missing_half": (
+        "平方误差带 ½：l = ½‖h − y‖²，J = (1/m) Σ_n ½‖h^(n) − y^(n)‖²，这样 ∂l/∂h = h − y。",
+        "The squared error has a ½: l = ½‖h − y‖², J = (1/m) Σ_n ½‖h^(n) − y^(n)‖², so that "
+        "∂l/∂h = h − y.",
+    ),
+    "fprime_wrong_layer": (
+        "δ 递推用错了层的导数：δ^(l) = f'(z^(l)) ⊙ (δ^(l+1) W^(l)ᵀ)，f' 要在第 l 层的 z^(l) 处求"
+        "（caches[l − 1] 的激活缓存），不是第 l+1 层的。",
+        "The δ recursion uses the wrong layer's derivative: δ^(l) = f'(z^(l)) ⊙ (δ^(l+1) "
+        "W^(l)ᵀ), with f' at layer l's own z^(l) (the activation cache of caches[l − 1]), not "
+        "layer l+1's.",
+    ),
+    "one_hidden_layer": (
+        "反向传播只处理了一个隐含层：δ 递推要对每一层 l = L−1, …, 1 循环，返回每层一个 ∂J/∂W^(l)。",
+        "Backpropagation handles one hidden layer only: loop the δ recursion over every layer "
+        "l = L−1, …, 1 and return one ∂J/∂W^(l) per layer.",
+    ),
+    "squeezed_output": (
+        "K = 1 时输出仍是 (m, 1)：不要 squeeze 成 (m,)，每行一个样本、每列一个输出单元。",
+        "With K = 1 the output is still (m, 1): do not squeeze it to (m,); one row per sample, "
+        "one column per output unit.",
+    ),
+    "eps_ignored": (
+        "没有用传入的 eps：中心差分 (f(x + ε e_k) − f(x − ε e_k))/(2ε) 要用调用者给的 ε。",
+        "The eps argument is ignored: the central difference (f(x + ε e_k) − f(x − ε e_k))/(2ε) "
+        "must use the caller's ε.",
+    ),
+    "blocked_by_dependency": (
+        "这个任务要用到你的另一个函数，而那个函数没有通过它自己的任务：请先改好它（见本任务的“依赖”说明）。",
+        "This task needs another of your functions, which fails its own task: fix that one "
+        "first (see this task's dependency note).",
+    ),
     "invalid_samples": (
         "my_samples() 应返回 (X, y)：X 形状 (m, 2) 的有限数，y 形状 (m,) 取 0 或 1，m ≥ 2 且两类都有。",
         "my_samples() must return (X, y): X of shape (m, 2), finite; y of shape (m,) in {0, 1}; "
@@ -244,8 +293,13 @@ def describe(comp: Comparison) -> Message:
         )
     if comp.kind == BAD_DTYPE:
         got = comp.extra.get("got_dtype", comp.got_type)
+        want = comp.extra.get("want_dtype", "")
+        if want:
+            return Message(
+                f"{w} 的 dtype 为 {got}，应为 {want}", f"{w} has dtype {got}; expected {want}"
+            )
         return Message(
-            f"{w} 的 dtype 为 {got}，应为浮点类型", f"{w} has dtype {got}; expected a float"
+            f"{w} 的 dtype 为 {got}，应为浮点类型", f"{w} has dtype {got}; expected a float dtype"
         )
     if comp.kind == NONFINITE:
         return Message(

@@ -221,7 +221,7 @@ A2 = Assignment(
         _s("layers", "dense_backward", "nncore.layers.dense_backward", 5, "a2.dense_backward"),
         _s("losses", "half_squared_error", "nncore.losses.half_squared_error", 3, "a2.loss_mse"),
         _s(
-            "losses", "binary_cross_entropy", "nncore.losses.binary_cross_entropy", 3, "a2.loss_bce"
+            "losses", "binary_cross_entropy", "nncore.losses.binary_cross_entropy", 4, "a2.loss_bce"
         ),
         _s(
             "losses",
@@ -338,6 +338,8 @@ _LOSSES_GIVEN = tuple(
         ("ALIASES", "nncore.losses.ALIASES"),
         ("_ce_on_probabilities", "nncore.losses._ce_on_probabilities"),
         ("get_loss", "nncore.losses.get_loss"),
+        ("require_output_activation", "nncore.losses.require_output_activation"),
+        ("output_loss", "nncore.losses.output_loss"),
         ("check_targets", "nncore.losses.check_targets"),
     )
 )
@@ -500,6 +502,88 @@ A3 = Assignment(
 # ----------------------------------------------------------------------------------------
 # a4 深度网络的问题 / Problems of deep networks
 # ----------------------------------------------------------------------------------------
+# The rest of the lecture (issue 14): universal approximation, an auxiliary loss on a middle
+# layer, degradation of deep plain networks, RBM/CD-1 and DBN pre-training.
+_A4_LECTURE_MODULES = ("approximation", "auxiliary", "degradation", "rbm")
+_A4_LECTURE_STUBS = (
+    _s("approximation", "sigmoid_sum", "nncore.approximation.sigmoid_sum", 1, "a4.approximation"),
+    _s(
+        "approximation",
+        "fit_output_weights",
+        "nncore.approximation.fit_output_weights",
+        2,
+        "a4.approximation",
+    ),
+    _s("auxiliary", "auxiliary_loss", "nncore.auxiliary.auxiliary_loss", 14, "a4.auxiliary"),
+    _s("degradation", "training_error", "nncore.degradation.training_error", 10, "a4.degradation"),
+    _s("rbm", "cd1_gradients", "nncore.rbm.cd1_gradients", 9, "a4.rbm", "a4.dbn"),
+    _s("rbm", "pretrain_rbms", "nncore.rbm.pretrain_rbms", 10, "a4.dbn"),
+)
+_A4_LECTURE_GIVEN = (
+    *(
+        Given("approximation", n, f"nncore.approximation.{n}")
+        for n in (
+            "staircase_units",
+            "max_error",
+            "approximation_curve",
+            "units_needed",
+            "_W",
+            "_B",
+            "_V",
+            "inner_map",
+            "composed_target",
+            "deep_network",
+            "deep_forward",
+        )
+    ),
+    Given("auxiliary", "output_delta", "nncore.auxiliary.output_delta"),
+    Given("auxiliary", "AuxiliaryNet", "nncore.auxiliary.AuxiliaryNet"),
+    *(
+        Given("degradation", n, f"nncore.degradation.{n}")
+        for n in ("Block", "stack_forward", "stack_backward", "ResidualNet", "degradation")
+    ),
+    *(
+        Given("rbm", n, f"nncore.rbm.{n}")
+        for n in ("hidden_probs", "visible_probs", "free_energy", "RBM")
+    ),
+)
+_A4_LECTURE_TASKS = (
+    Task(
+        "a4.approximation",
+        3,
+        "通用近似：F(x) = Σ v_i σ(w_i x + b_i) 与最小二乘的 v",
+        "universal approximation: F(x) = Σ v_i σ(w_i x + b_i) and least-squares v",
+    ),
+    Task(
+        "a4.auxiliary",
+        4,
+        "中间层辅助损失 J = J_main + λ J_aux 及其反向",
+        "auxiliary loss J = J_main + λ J_aux and its backward pass",
+    ),
+    Task(
+        "a4.degradation",
+        2,
+        "退化：训练后的训练误差",
+        "degradation: the training error after training",
+    ),
+    Task("a4.rbm", 4, "受限玻尔兹曼机：CD-1", "restricted Boltzmann machine: CD-1"),
+    Task("a4.dbn", 3, "DBN：RBM 逐层预训练", "DBN: layer-wise RBM pre-training"),
+    Task(
+        "a4.q_degradation",
+        2,
+        "问答：退化不是过拟合；残差为什么消除了它",
+        "degradation is not overfitting; why residual blocks remove it",
+        "manual",
+    ),
+    Task(
+        "a4.q_dbn",
+        2,
+        "问答：DBN、DAE 与随机初始化的比较",
+        "DBN vs DAE vs random initialisation",
+        "manual",
+    ),
+)
+
 A4 = Assignment(
     id="a4",
     title_zh="深度网络的问题",
@@ -520,6 +604,7 @@ A4 = Assignment(
         "momentum",
         "autoencoder",
         "depth_width",
+        *_A4_LECTURE_MODULES,
     ),
     notebook="a4.ipynb",
     stubs=(
@@ -550,6 +635,7 @@ A4 = Assignment(
             1,
             "a4.depth_width",
         ),
+        *_A4_LECTURE_STUBS,
     ),
     given=(
         *_LAYERS_GIVEN,
@@ -577,6 +663,7 @@ A4 = Assignment(
             "nncore.problems.depth_width.equal_param_architectures",
         ),
         Given("depth_width", "target_function", "nncore.problems.depth_width.target_function"),
+        *_A4_LECTURE_GIVEN,
     ),
     given_modules=dict(_SHARED_GIVEN_MODULES),
     tasks=(
@@ -617,6 +704,7 @@ A4 = Assignment(
             "deeper or wider at an equal parameter count",
             "manual",
         ),
+        *_A4_LECTURE_TASKS,
     ),
     reveals=("a1", "a2", "a3"),
 )

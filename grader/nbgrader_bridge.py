@@ -1,33 +1,38 @@
 """nbgrader 桥接：让 nbgrader 的流程使用可信评分器 / The nbgrader bridge.
 
-nbgrader alone has four gaps for this kit (``DESIGN.md``, "nbgrader"); the bridge closes each:
+What nbgrader alone gets wrong for this kit, and how the bridge (with
+:mod:`grader.nbgrader_layout`, :mod:`grader.nbgrader_sandbox`, :mod:`grader.nbgrader_guard`,
+:mod:`grader.nbgrader_feedback`) closes it:
 
-1. **Autograde overwrites the student's ``.py`` with the instructor's.** Every autograde runs
-   with ``Autograde.exclude_overwriting = {assignment: [<every student module>.py]}`` (derived
-   from :mod:`grader.manifest`), and afterwards the bridge checks that each module in
-   ``autograded/`` is byte-identical to the submitted one (or absent when the student submitted
-   none): the instructor's solution never stands in for the student's code.
-2. **Feedback shows hidden tests.** The kit's notebooks have *no* hidden tests: hidden tasks are
-   graded by the trusted grader. :func:`hidden_test_problems` refuses any source notebook with a
-   ``BEGIN HIDDEN TESTS`` region (setup and autograde fail closed), and
-   :func:`generate_feedback` scans every feedback HTML for hidden-test markers and deletes a
-   file that has one.
-3. **Tests run in the student's kernel** (a redefined ``np.allclose`` passes them). After
-   nbgrader's autograde the bridge grades the student's *submitted* folder with the kit's
-   trusted grader (:func:`grader.batch.grade_batch`: sandboxed worker, comparisons in the
-   trusted process) and writes each autograded task's points into the gradebook as the
-   ``manual_score`` of the grade cell :func:`grader.manifest.cell_id` (nbgrader's totals use
-   ``manual_score`` over ``auto_score``), with a zh/en comment. Written-answer (manual) cells
-   are left for the TAs in formgrader.
-4. **One broken notebook aborts the batch.** Each student is autograded in their own child
-   process (with a wall-time limit, its process group killed on timeout); a failure is
-   recorded for that student, the trusted scores are still written, and the batch goes on.
+1. **Student code with the instructor's rights.** Before any student code runs, each
+   ``submitted/<student>/<aid>`` is layout-checked and snapshotted (regular files only) with a
+   SHA-256; every grade comes from the snapshot. nbgrader's autograde runs on the snapshot in a
+   shadow course (its working folders outside the course), and the notebook executes in the
+   kit's allow-list sandbox (:class:`grader.nbgrader_sandbox.SandboxedExecute` replaces
+   ``Execute``): no course root, exchange or output folder is visible to student code.
+2. **Layout problems.** One student's missing, nested or module-less folder is reported for
+   that student (zh/en reason and fix, cells 0 with that reason); nobody else is affected, no
+   phantom student appears, and a trusted-grader failure never writes 0 into anyone's cells.
+3. **Autograde overwrites the student's ``.py``; Generate leaks ``.py`` solutions; formgrader's
+   buttons.** ``setup`` writes a block into the course's ``nbgrader_config.py``
+   (:func:`course_config_block`): ``exclude_overwriting`` for every student module, the
+   sandboxed ``Execute``, trusted scores inside nbgrader's own autograde, stripped modules on
+   Generate, the trusted report on Feedback, ``zip_collect`` of ``.py`` files.
+4. **Tests run in the student's kernel** (a redefined ``np.allclose`` passes them). The trusted
+   grader (:func:`grader.batch.grade_batch`, its own sandbox) writes each autograded task's
+   points as the grade cell's ``manual_score`` with a zh/en comment; a TA's later override is
+   kept. The course's late policy is then recomputed on those points
+   (:func:`apply_late_penalty`), so nbgrader's export and the kit's agree.
+5. **Failed notebooks and feedback.** A notebook that fails is recorded without running it
+   (the release's cells with the student's answers), so the written answers reach formgrader
+   and every student gets a feedback notebook that carries the trusted report.
+6. **Re-runs.** Only changed snapshots are re-executed; ``bridge.json`` and ``grades.csv``
+   always hold the whole class.
 
-Layout of a course (``COURSE``): ``nbgrader_config.py`` (optional; its ``CourseDirectory``
-settings are honoured), ``<source>/<aid>/``, ``<release>/<aid>/``,
-``submitted/<student>/<aid>/``, ``autograded/``, ``feedback/``, the gradebook
-(``CourseDirectory.db_url``, default ``COURSE/gradebook.db``); the bridge adds
-``nnkit_reports/<aid>/<student>/report.{json,html}``, ``grades.csv`` and ``bridge.json``.
+Layout of a course (``COURSE``): ``nbgrader_config.py`` (its ``CourseDirectory`` settings are
+honoured), ``<source>/<aid>/``, ``<release>/<aid>/``, ``submitted/<student>/<aid>/``,
+``autograded/``, ``feedback/``, the gradebook (``CourseDirectory.db_url``, absolute); the bridge
+adds ``nnkit_reports/<aid>/<student>/report.{json,html}``, ``grades.csv`` and ``bridge.json``.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,7 +57,6 @@ from grader.manifest import Assignment
 KIT_ROOT = Path(__file__).resolve().parents[1]
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 REPORTS_DIR = "nnkit_reports"
-REPORT_IN_FEEDBACK = "nnkit_report.html"
 DEFAULT_TIMEOUT = 900.0
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".ipynb_checkpoints")
 
@@ -103,14 +107,34 @@ class Course:
     course_id: str
 
     @classmethod
-    def open(cls, root: Path) -> Course:
-        """读取课程配置 / Resolve a course root with its nbgrader_config.py."""
+    def open(cls, root: Path, *, create: bool = False) -> Course:
+        """读取课程配置 / Resolve a course root with its nbgrader_config.py.
+
+        Refuses a relative sqlite ``db_url`` (nbgrader would resolve it against whatever the
+        current folder is) and, unless ``create`` (``setup``), a course without its gradebook
+        (a mistyped ``--course`` must not leave a stray empty ``gradebook.db``).
+        """
         from nbgrader.coursedir import CourseDirectory
 
         root = Path(root).resolve()
         if not root.is_dir():
             raise BridgeError(f"课程目录不存在 / no such course directory: {root}")
         cd = CourseDirectory(config=load_config(root))
+        url = cd.db_url
+        if url.startswith("sqlite:///"):
+            db = url[len("sqlite:///") :]
+            if not db.startswith("/") and db != ":memory:":
+                raise BridgeError(
+                    f"db_url {url!r} 是相对路径（nbgrader 会相对当前目录解析）；请在 "
+                    f"{root / 'nbgrader_config.py'} 中写绝对路径 / is relative (nbgrader resolves "
+                    f"it against the current folder); write an absolute path, e.g. "
+                    f"'sqlite:///{root / 'gradebook.db'}'"
+                )
+            if not create and not Path(db).is_file():
+                raise BridgeError(
+                    f"{root} 没有成绩库 {db}：--course 拼写有误，或尚未运行 setup / has no "
+                    f"gradebook {db}: a mistyped --course, or setup has not been run"
+                )
         return cls(
             root=root,
             source=cd.source_directory,
@@ -189,11 +213,109 @@ def feedback_leaks(html_text: str) -> list[str]:
 
 
 # ------------------------------------------------------------------------------ setup
-def setup_assignment(course_root: Path, aid: str, kit_root: Path = KIT_ROOT) -> list[str]:
+def source_edits(src: Path, kit_src: Path) -> list[str]:
+    """课程 source 中与套件不同的文件 / Files of ``src`` that differ from the kit's source."""
+    if not src.is_dir():
+        return []
+    skip = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
+
+    def files(d: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(d).as_posix(): p.read_bytes()
+            for p in d.rglob("*")
+            if p.is_file() and not skip & set(p.relative_to(d).parts) and p.suffix != ".pyc"
+        }
+
+    mine, kit = files(src), files(kit_src)
+    return sorted(k for k in mine.keys() | kit.keys() if mine.get(k) != kit.get(k))
+
+
+def _dotted(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__name__}"
+
+
+def autograde_steps(*, trusted: bool) -> list[str]:
+    """nbgrader 自动评分的预处理器 / nbgrader's autograde preprocessors, made safe.
+
+    nbgrader's own list with ``Execute`` replaced by
+    :class:`grader.nbgrader_sandbox.SandboxedExecute` (the notebook runs in the sandbox) and,
+    when ``trusted`` (nbgrader's own autograde, e.g. formgrader's button),
+    :class:`grader.nbgrader_guard.TrustedScores` right after ``SaveAutoGrades`` (so the late
+    penalty that follows is computed from the trusted scores).
+    """
+    from nbgrader.converters import Autograde
+
+    out: list[str] = []
+    for cls in Autograde.autograde_preprocessors.default():
+        if cls.__name__ == "Execute":
+            out.append("grader.nbgrader_sandbox.SandboxedExecute")
+            continue
+        out.append(_dotted(cls))
+        if trusted and cls.__name__ == "SaveAutoGrades":
+            out.append("grader.nbgrader_guard.TrustedScores")
+    return out
+
+
+CONFIG_BEGIN = "# >>> nnkit: python -m grader nbgrader setup >>>"
+CONFIG_END = "# <<< nnkit <<<"
+
+
+def course_config_block() -> str:
+    """课程配置中套件的部分 / The kit's block of a course's ``nbgrader_config.py``.
+
+    Makes nbgrader's own commands and formgrader's buttons safe: student modules never
+    overwritten; the notebook kernel in the sandbox; trusted scores in nbgrader's autograde
+    (before its late penalty); solutions stripped from generated ``.py`` (or the release
+    refused); the trusted report inside the feedback notebook; ``zip_collect`` also collects
+    ``.py`` modules.
+    """
+    from nbgrader.converters import GenerateAssignment, GenerateFeedback
+
+    excl = {x.id: sorted(module_files(x)) for x in manifest.ASSIGNMENTS.values()}
+    auto = autograde_steps(trusted=True)
+    gen = [*map(_dotted, GenerateAssignment.preprocessors.default())]
+    gen.append("grader.nbgrader_guard.StripStudentModules")
+    fb = [*map(_dotted, GenerateFeedback.preprocessors.default())]
+    fb.append("grader.nbgrader_feedback.TrustedReportCells")
+    return "\n".join(
+        [
+            CONFIG_BEGIN,
+            "# 由 setup 写入，块内修改会在下次 setup 时被替换 / written by setup; edits inside this "
+            "block are replaced by the next setup",
+            f"c.Autograde.exclude_overwriting = {excl!r}",
+            f"c.Autograde.autograde_preprocessors = {auto!r}",
+            f"c.GenerateAssignment.preprocessors = {gen!r}",
+            f"c.GenerateFeedback.preprocessors = {fb!r}",
+            "c.FileNameCollectorPlugin.valid_ext = ['.ipynb', '.py']",
+            CONFIG_END,
+        ]
+    )
+
+
+def write_course_config(root: Path) -> str:
+    """写入/更新课程配置中的套件块 / Write or replace the kit's block in the course config."""
+    path = root / "nbgrader_config.py"
+    text = path.read_text(encoding="utf-8") if path.is_file() else "c = get_config()  # noqa\n"
+    block = course_config_block()
+    if CONFIG_BEGIN in text and CONFIG_END in text:
+        head, rest = text.split(CONFIG_BEGIN, 1)
+        tail = rest.split(CONFIG_END, 1)[1]
+        text = head + block + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+    return f"课程配置 / course config: {path}（formgrader 按钮已受保护 / formgrader's buttons guarded）"
+
+
+def setup_assignment(
+    course_root: Path, aid: str, kit_root: Path = KIT_ROOT, *, force: bool = False
+) -> list[str]:
     """把套件的作业装进 nbgrader 课程 / Put one kit assignment into an nbgrader course.
 
     1. ``<source>/<aid>`` ← the kit's ``solutions/<folder>`` (skipped when the course *is* the
-       kit, i.e. the same folder);
+       kit, i.e. the same folder); refused when ``<source>/<aid>`` holds edits (files that
+       differ from the kit's) unless ``force``; the kit's block is written into the course's
+       ``nbgrader_config.py`` (:func:`course_config_block`);
     2. refuse notebooks with hidden tests;
     3. nbgrader ``generate_assignment`` (records the notebook and its grade cells in the
        course's gradebook);
@@ -203,7 +325,7 @@ def setup_assignment(course_root: Path, aid: str, kit_root: Path = KIT_ROOT) -> 
     Returns the zh/en lines to print.
     """
     a = manifest.get(aid)
-    course = Course.open(course_root)
+    course = Course.open(course_root, create=True)
     kit_src = (kit_root / "solutions" / a.folder).resolve()
     kit_rel = (kit_root / "assignments" / a.folder).resolve()
     if not kit_src.is_dir() or not kit_rel.is_dir():
@@ -220,10 +342,21 @@ def setup_assignment(course_root: Path, aid: str, kit_root: Path = KIT_ROOT) -> 
         snapshot = Path(tmp) / "release"
         shutil.copytree(kit_rel, snapshot, ignore=_IGNORE)
         if src.resolve() != kit_src:
+            edited = source_edits(src, kit_src)
+            if edited and not force:
+                raise BridgeError(
+                    f"{src} 与套件的 solutions/{a.folder} 不同（{', '.join(edited[:8])}）：setup "
+                    "不会覆盖你的修改。请在套件的 solutions/ 中修改并运行 python -m grader build，"
+                    "或加 --force 用套件版本覆盖 / differs from the kit's solutions/"
+                    f"{a.folder} ({', '.join(edited[:8])}): setup will not overwrite your edits. "
+                    "Edit the kit's solutions/ and run python -m grader build, or pass --force to "
+                    "replace them with the kit's version"
+                )
             if src.exists():
                 shutil.rmtree(src)
             shutil.copytree(kit_src, src, ignore=_IGNORE)
             lines.append(f"源目录 / source: {src} ← {kit_src}")
+            lines.append(write_course_config(course.root))
         problems = hidden_test_problems(src)
         if problems:
             raise BridgeError("\n".join(problems))
@@ -254,7 +387,12 @@ def setup_assignment(course_root: Path, aid: str, kit_root: Path = KIT_ROOT) -> 
 
 # ------------------------------------------------------------------------------ child process
 def _run_child(
-    action: str, course: Path, aid: str, students: Sequence[str], timeout: float
+    action: str,
+    course: Path,
+    aid: str,
+    students: Sequence[str],
+    timeout: float,
+    opts: dict[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """在子进程中运行 nbgrader 操作 / Run one nbgrader action in a child process.
 
@@ -271,6 +409,7 @@ def _run_child(
         str(course),
         aid,
         json.dumps(list(students)),
+        json.dumps(opts or {}),
     ]
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -321,16 +460,51 @@ def _run_child(
     return results
 
 
+def child_config(course: Path, a: Assignment, opts: dict[str, Any]) -> Any:
+    """子进程中 nbgrader 的配置 / The nbgrader config of a bridge child process.
+
+    The course's config plus: student modules never overwritten; the notebook executed in the
+    sandbox (:class:`grader.nbgrader_sandbox.SandboxedExecute`); nbgrader's default
+    preprocessors (the course config's guards are for formgrader's buttons, not the bridge).
+    ``opts``: ``submitted``/``autograded`` (absolute folders of a shadow course, so nbgrader
+    reads the snapshot and the kernel's working folder lies outside the course), ``execute``
+    (False: record the notebook without running any of it).
+    """
+    from nbgrader.converters import Autograde, GenerateAssignment, GenerateFeedback
+
+    config = load_config(course, a)
+    course_dir = Course.open(course, create=True)
+    config.Autograde.sanitize_preprocessors = list(Autograde.sanitize_preprocessors.default())
+    steps = autograde_steps(trusted=False)
+    if not opts.get("execute", True):
+        steps = [p for p in steps if not p.endswith("Execute")]
+    config.Autograde.autograde_preprocessors = steps
+    config.GenerateAssignment.preprocessors = list(GenerateAssignment.preprocessors.default())
+    config.GenerateFeedback.preprocessors = [
+        *GenerateFeedback.preprocessors.default(),
+        "grader.nbgrader_feedback.TrustedReportCells",
+    ]
+    config.TrustedReportCells.reports_dir = str(course_dir.reports(a.id))
+    if opts.get("submitted"):
+        config.CourseDirectory.root = opts["root"]
+        config.CourseDirectory.source_directory = str(course_dir.root / course_dir.source)
+        config.CourseDirectory.submitted_directory = opts["submitted"]
+        config.CourseDirectory.autograded_directory = opts["autograded"]
+        config.CourseDirectory.db_url = course_dir.db_url
+    return config
+
+
 def _child_main(argv: Sequence[str]) -> int:
-    """子进程入口 / Child entry: ``python -m grader.nbgrader_bridge ACTION COURSE AID STUDENTS``.
+    """子进程入口 / Child entry: ``python -m grader.nbgrader_bridge ACTION COURSE AID STUDENTS
+    OPTS``.
 
     Prints one JSON line per student: ``{"student", "success", "error", "log"}``.
     """
-    action, course, aid, students = argv
+    action, course, aid, students, opts = argv
     from nbgrader.apps import NbGraderAPI
 
     a = manifest.get(aid)
-    api = NbGraderAPI(config=load_config(Path(course), a))
+    api = NbGraderAPI(config=child_config(Path(course), a, json.loads(opts)))
     for student in json.loads(students):
         if action == "autograde":
             result = api.autograde(aid, student, force=True, create=True)
@@ -368,6 +542,26 @@ def auto_cells(a: Assignment) -> dict[str, manifest.Task]:
     return {manifest.cell_id(t.id): t for t in a.tasks if t.kind == "auto"}
 
 
+def answer_cells(notebook: Path) -> set[str]:
+    """助教评分的作答单元 / grade_ids of TA-graded answer cells (``solution`` and ``grade``).
+
+    A graded code cell that is also a solution cell is a code *answer* graded by a TA (its
+    score never comes from the kernel), not an autograder test.
+    """
+    import nbformat
+
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except (OSError, ValueError):
+        return set()
+    out = set()
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution") and meta.get("grade") and meta.get("grade_id"):
+            out.add(meta["grade_id"])
+    return out
+
+
 def check_gradebook(course: Course, a: Assignment) -> list[str]:
     """成绩库与清单一致 / Check the gradebook's record of ``a`` against the manifest.
 
@@ -388,6 +582,7 @@ def check_gradebook(course: Course, a: Assignment) -> list[str]:
             ]
         cells = auto_cells(a)
         manual = {manifest.cell_id(t.id) for t in a.tasks if t.kind == "manual"}
+        manual |= answer_cells(course.path("source", None, a.id) / a.notebook)
         for gc in nb.grade_cells:
             untrusted = gc.cell_type == "code" and gc.name not in cells and gc.name not in manual
             if untrusted:
@@ -406,27 +601,44 @@ def check_gradebook(course: Course, a: Assignment) -> list[str]:
 
 
 def write_trusted_scores(
-    course: Course, a: Assignment, student: str, report: dict[str, Any]
-) -> dict[str, float]:
+    course: Course,
+    a: Assignment,
+    student: str,
+    report: dict[str, Any] | None,
+    *,
+    previous: dict[str, float] | None = None,
+    reason: str = "",
+    timestamp: Any = None,
+) -> tuple[dict[str, float], dict[str, float]]:
     """把可信分数写入成绩库 / Write a trusted report's points into the gradebook.
 
     For each autograded task: ``manual_score`` of grade cell ``cell_id(task)`` (scaled to the
     cell's points if they differ), ``needs_manual_grade = False`` and an ``auto_comment`` with
-    the zh/en summary. Creates the student and submission when nbgrader did not get that far.
-    Manual (written-answer) cells are not touched. Returns cell id -> score written.
+    the zh/en summary. ``report = None`` (the submission could not be graded, ``reason`` says
+    why) writes 0 with that reason. Creates the student and submission when nbgrader did not
+    get that far, and records the submission ``timestamp`` (for the late policy).
+
+    A cell whose ``manual_score`` differs from what the bridge wrote last time (``previous``)
+    was overridden by a TA in formgrader: it is kept. Manual (written-answer) cells are not
+    touched. Returns (cell id -> score written, cell id -> TA override kept).
     """
     from nbgrader.api import Comment, MissingEntry
 
     nb_name = Path(a.notebook).stem
     cells = auto_cells(a)
-    by_task = {t["id"]: t for t in report.get("tasks", [])}
+    by_task = {t["id"]: t for t in (report or {}).get("tasks", [])}
+    previous = previous or {}
     written: dict[str, float] = {}
+    kept: dict[str, float] = {}
     with gradebook(course) as gb:
         gb.update_or_create_student(student)
-        try:
-            gb.find_submission(a.id, student)
-        except MissingEntry:
-            gb.add_submission(a.id, student)
+        if timestamp is not None:
+            gb.update_or_create_submission(a.id, student, timestamp=timestamp)
+        else:
+            try:
+                gb.find_submission(a.id, student)
+            except MissingEntry:
+                gb.add_submission(a.id, student)
         snb = gb.find_submission_notebook(nb_name, a.id, student)
         for cid, task in cells.items():
             res = by_task.get(task.id)
@@ -434,13 +646,19 @@ def write_trusted_scores(
                 grade = gb.find_grade(cid, nb_name, a.id, student)
             except MissingEntry:
                 continue
+            if (
+                cid in previous
+                and grade.manual_score is not None
+                and abs(float(grade.manual_score) - previous[cid]) > 1e-9
+            ):
+                kept[cid] = float(grade.manual_score)
+                grade.needs_manual_grade = False
+                continue
             max_cell = float(grade.max_score or 0.0)
             if res is None or not res.get("max_points"):
                 score = 0.0
-                text = (
-                    f"[nnkit 可信评分 / trusted grader] 0/{max_cell:g} 未评分 / not graded "
-                    "by the trusted grader"
-                )
+                why = reason or "未评分 / not graded by the trusted grader"
+                text = f"[nnkit 可信评分 / trusted grader] 0/{max_cell:g} {why}"
             else:
                 score = round(float(res["points"]) * max_cell / float(res["max_points"]), 4)
                 text = task_comment(res)
@@ -457,7 +675,36 @@ def write_trusted_scores(
             comment.auto_comment = text
             written[cid] = score
         gb.db.commit()
-    return written
+    return written, kept
+
+
+def apply_late_penalty(course: Course, a: Assignment, student: str) -> float:
+    """按课程的迟交策略重算罚分 / Recompute the late penalty from the trusted scores.
+
+    nbgrader computes the penalty inside its own autograde, from whatever the gradebook held
+    then. The bridge recomputes it after the trusted scores are in, with the course's own
+    plugin (``AssignLatePenalties.plugin_class``, ``LateSubmissionPlugin.penalty_method``) and
+    nbgrader's own clamping, so nbgrader's export and the kit's agree. Returns the penalty.
+    """
+    from nbgrader.preprocessors import AssignLatePenalties
+
+    nb_name = Path(a.notebook).stem
+    pp = AssignLatePenalties(config=load_config(course.root, a))
+    pp.init_plugin()
+    with gradebook(course) as gb:
+        sub = gb.find_submission(a.id, student)
+        snb = gb.find_submission_notebook(nb_name, a.id, student)
+        snb.late_submission_penalty = None
+        penalty = 0.0
+        if sub.total_seconds_late > 0:
+            value = pp.plugin_inst.late_submission_penalty(
+                student, snb.score, sub.total_seconds_late
+            )
+            if value is not None:
+                penalty = float(pp._check_late_penalty(snb, value))
+                snb.late_submission_penalty = penalty
+        gb.db.commit()
+    return penalty
 
 
 # ------------------------------------------------------------------------------ autograde
@@ -466,14 +713,20 @@ class StudentOutcome:
     """一个学生的桥接结果 / What the bridge did for one student."""
 
     student: str
-    nbgrader: str = "not_run"  # ok | failed | timeout
+    nbgrader: str = "not_run"  # ok | failed | timeout | layout
     nbgrader_error: str = ""
+    notebook: str = ""  # executed | recorded (not executed: written answers kept) | none
     modules_kept: bool | None = None
+    fingerprint: str = ""
+    reused: bool = False
     trusted_total: float = 0.0
     trusted_max: float = 0.0
+    late_penalty: float = 0.0
     written: dict[str, float] = field(default_factory=dict)
+    overrides_kept: dict[str, float] = field(default_factory=dict)
     kernel_scores: dict[str, float | None] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     isolation: str = ""
 
 
@@ -485,13 +738,11 @@ def list_students(course: Course, aid: str) -> list[str]:
     return sorted(d.name for d in base.iterdir() if (d / aid).is_dir())
 
 
-def check_modules_kept(course: Course, a: Assignment, student: str) -> list[str]:
-    """autograded/ 中的模块是学生的 / The modules in ``autograded/`` are the student's own."""
-    sub = course.path("submitted", student, a.id)
-    ag = course.path("autograded", student, a.id)
+def check_modules_kept(ag: Path, snap: Path, a: Assignment, student: str) -> list[str]:
+    """autograded/ 中的模块是学生的 / The modules nbgrader used are the snapshot's own."""
     problems = []
     for name in module_files(a):
-        s, g = sub / name, ag / name
+        s, g = snap / name, ag / name
         if g.exists() and (not s.exists() or s.read_bytes() != g.read_bytes()):
             problems.append(
                 f"{student}: autograded/{a.id}/{name} 不是学生提交的版本 / is not the student's "
@@ -528,19 +779,98 @@ def _first_error_line(result: dict[str, Any]) -> str:
     return pick[:300]
 
 
-def _stage(course: Course, aid: str, students: Iterable[str], dest: Path) -> list[Path]:
-    """可信评分用的提交副本（目录名 = 学号）/ Copies of submissions named by student id."""
-    out = []
-    for s in students:
-        target = dest / s
-        shutil.copytree(
-            course.path("submitted", s, aid),
-            target,
-            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"),
-            symlinks=True,
-        )
-        out.append(target)
-    return out
+def recorded_notebook(release_nb: Path, student_nb: Path) -> Any:
+    """不执行的笔记本：发布版结构 + 学生的作答 / The release notebook with the student's answers.
+
+    Used when the student's notebook cannot be executed (corrupt, duplicated grade cell,
+    hanging): every answer cell (``solution``) of the release takes the source of the
+    student's first cell with the same ``grade_id``; everything else is the release's. No
+    outputs, nothing executed: the written answers reach formgrader for the TAs.
+    """
+    import nbformat
+
+    nb = nbformat.read(release_nb, as_version=4)
+    answers: dict[str, str] = {}
+    try:
+        mine = nbformat.read(student_nb, as_version=4)
+        for cell in mine.cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            gid = meta.get("grade_id")
+            if gid and meta.get("solution") and gid not in answers:
+                answers[gid] = cell.source
+    except Exception:  # not JSON, not a notebook, missing: the release's cells stay
+        pass
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution") and meta.get("grade_id") in answers:
+            cell.source = answers[meta["grade_id"]]
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    return nb
+
+
+def _load_state(path: Path) -> dict[str, dict[str, Any]]:
+    """上次运行的结果 / Outcomes of earlier runs (``bridge.json``), by student."""
+    try:
+        return {o["student"]: o for o in json.loads(path.read_text(encoding="utf-8"))}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _submission_timestamp(course: Course, snap: Path) -> Any:
+    """提交时间（timestamp.txt）/ The submission time nbgrader would read, or None."""
+    from nbgrader.coursedir import CourseDirectory
+
+    cd = CourseDirectory(config=load_config(course.root))
+    return cd.get_existing_timestamp(str(snap))
+
+
+def _nbgrader_notebook(
+    course: Course, a: Assignment, s: str, snap_root: Path, work: Path, timeout: float
+) -> tuple[dict[str, Any], Path]:
+    """在影子课程中运行 nbgrader autograde / nbgrader's autograde of one snapshot.
+
+    The shadow course reads ``snap_root/<s>/<aid>`` and writes ``work/autograded``: the
+    sandboxed kernel's working folder is outside the course. Returns (result, autograded dir).
+    """
+    ag = work / "autograded"
+    opts = {"root": str(work), "submitted": str(snap_root), "autograded": str(ag)}
+    result = _run_child("autograde", course.root, a.id, [s], timeout, opts)[s]
+    return result, ag / s / a.id
+
+
+def _record_only(
+    course: Course, a: Assignment, s: str, snap: Path, work: Path, timeout: float
+) -> tuple[dict[str, Any], Path]:
+    """把失败笔记本的作答登记到成绩库（不执行）/ Record a failed notebook without running it."""
+    import nbformat
+
+    rec_root = work / "recorded"
+    rec = rec_root / s / a.id
+    if rec.exists():
+        shutil.rmtree(rec)
+    shutil.copytree(snap, rec)
+    release_nb = course.path("release", None, a.id) / a.notebook
+    nbformat.write(recorded_notebook(release_nb, snap / a.notebook), rec / a.notebook)
+    ag = work / "autograded-rec"
+    opts = {
+        "root": str(work),
+        "submitted": str(rec_root),
+        "autograded": str(ag),
+        "execute": False,
+    }
+    result = _run_child("autograde", course.root, a.id, [s], timeout, opts)[s]
+    return result, ag / s / a.id
+
+
+def _install_autograded(course: Course, aid: str, s: str, built: Path) -> None:
+    """把影子课程的结果放进课程的 autograded/ / Move a shadow result into the course."""
+    dest = course.path("autograded", s, aid)
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(built, dest, symlinks=True)
 
 
 def autograde(
@@ -550,16 +880,30 @@ def autograde(
     *,
     workers: int = 1,
     timeout: float = DEFAULT_TIMEOUT,
+    force: bool = False,
     log: Any = print,
 ) -> tuple[int, list[StudentOutcome]]:
     """nbgrader 自动评分 + 可信评分写入成绩库 / Autograde with nbgrader, score with the kit.
 
-    Per student, in order: nbgrader autograde in a child process (student modules excluded from
-    overwriting), the modules-kept check; then the trusted grader on every submitted folder
-    (``workers`` processes); then the trusted points into the gradebook. Returns
-    (exit code, outcomes): 0 when every student has trusted scores written, 3 on a grader error.
+    1. per student, before any student code runs: the layout check
+       (:func:`grader.nbgrader_layout.check_layout`) and a snapshot of the submission with its
+       SHA-256; a student whose layout is unusable gets 0 with the reason and a fix, nothing of
+       theirs runs, nobody else is affected;
+    2. the trusted grader on the snapshots (``workers`` processes, its own sandbox);
+    3. nbgrader's autograde of each *changed* snapshot (unchanged ones keep their notebook, TA
+       flags and grades) in a shadow course, its kernel inside the allow-list sandbox; a
+       notebook that fails is recorded without execution so its written answers reach
+       formgrader;
+    4. the trusted points into the gradebook (TA overrides kept), then the course's late
+       policy on those points;
+    5. ``bridge.json`` and ``grades.csv`` for the whole class.
+
+    Returns (exit code, outcomes of the students handled): 0 when every student has trusted
+    scores written, 3 on a grader error.
     """
     from grader.batch import grade_batch
+    from grader.nbgrader_layout import check_layout, snapshot, snapshot_hash
+    from grader.sandbox import SandboxUnavailable, isolation_report
 
     a = manifest.get(aid)
     course = Course.open(course_root)
@@ -567,69 +911,204 @@ def autograde(
     problems += check_gradebook(course, a)
     if problems:
         raise BridgeError("\n".join(problems))
-    students = list(students) if students else list_students(course, aid)
-    missing = [s for s in students if not course.path("submitted", s, aid).is_dir()]
-    if missing:
-        raise BridgeError(f"没有提交目录 / no submitted/<student>/{aid} for: {', '.join(missing)}")
-    if not students:
+    try:
+        isolation_report()
+    except SandboxUnavailable as exc:
+        raise BridgeError(
+            f"没有可用的沙箱，学生笔记本不会在沙箱外执行 / no working sandbox; student notebooks "
+            f"never run outside it: {exc}"
+        ) from exc
+    everyone = list_students(course, aid)
+    chosen = list(dict.fromkeys(students)) if students else everyone
+    if not chosen:
         raise BridgeError(f"没有学生提交 {aid} / no submissions for {aid}")
-    outcomes = {s: StudentOutcome(s) for s in students}
     reports_dir = course.reports(aid)
     reports_dir.mkdir(parents=True, exist_ok=True)
+    state = _load_state(reports_dir / "bridge.json")
+    outcomes = {s: StudentOutcome(s) for s in chosen}
+    code = 0
+    with tempfile.TemporaryDirectory(prefix="nnkit-bridge-") as tmp_name:
+        tmp = Path(tmp_name)
+        snap_root, trusted_root = tmp / "snapshot", tmp / "trusted"
+        (tmp / "work").mkdir()
+        ready: list[str] = []
+        for s in chosen:  # 1. layout + snapshot, before any student code runs
+            o = outcomes[s]
+            lay = check_layout(course.path("submitted", s, aid), a, s)
+            o.warnings += lay.warnings
+            if lay.ok:
+                try:
+                    snapshot(course.path("submitted", s, aid), snap_root / s / aid)
+                    snapshot(snap_root / s / aid, trusted_root / s)
+                except OSError as exc:
+                    lay.fatal.append(f"无法复制提交 / cannot copy the submission: {exc}")
+            if not lay.ok:
+                o.nbgrader, o.problems = "layout", o.problems + lay.fatal
+                o.trusted_max = sum(t.points for t in a.tasks if t.kind == "auto")
+                log(f"  {s}: {lay.fatal[0]}")
+                continue
+            o.fingerprint = snapshot_hash(snap_root / s / aid)
+            ready.append(s)
 
-    for k, s in enumerate(students, 1):
-        log(f"[{k}/{len(students)}] nbgrader 自动评分 / autograde {aid} {s} …")
-        result = _run_child("autograde", course.root, aid, [s], timeout)[s]
-        o = outcomes[s]
-        (reports_dir / s).mkdir(parents=True, exist_ok=True)
-        (reports_dir / s / "nbgrader_autograde.log").write_text(
-            (result.get("log") or "") + "\n" + (result.get("error") or ""), encoding="utf-8"
-        )
-        if result.get("success"):
-            o.nbgrader = "ok"
-            kept = check_modules_kept(course, a, s)
-            o.modules_kept = not kept
-            o.problems += kept
-        else:
+        log(f"可信评分器 / trusted grader: {len(ready)} 份提交 / submissions …")
+        by_student: dict[str, dict[str, Any]] = {}
+        if ready:  # 2. trusted grader on the snapshots
+            code, reports = grade_batch(
+                aid, [trusted_root / s for s in ready], reports_dir, workers=workers, quiet=True
+            )
+            by_student = {r["student"]: r for r in reports}
+
+        for k, s in enumerate(ready, 1):  # 3. nbgrader, sandboxed, changed snapshots only
+            o, prev = outcomes[s], state.get(s, {})
+            snap = snap_root / s / aid
+            unchanged = (
+                not force
+                and prev.get("fingerprint") == o.fingerprint
+                and prev.get("nbgrader") in ("ok", "failed", "timeout")
+                and (course.path("autograded", s, aid) / a.notebook).is_file()
+            )
+            if unchanged:
+                o.reused = True
+                for key in ("nbgrader", "nbgrader_error", "notebook", "modules_kept"):
+                    setattr(o, key, prev.get(key, getattr(o, key)))
+                log(f"[{k}/{len(ready)}] {s}: 未改变，沿用 / unchanged, kept")
+                continue
+            log(f"[{k}/{len(ready)}] nbgrader 自动评分（沙箱）/ autograde (sandboxed) {aid} {s} …")
+            result, built = _nbgrader_notebook(course, a, s, snap_root, tmp / "work", timeout)
+            (reports_dir / s).mkdir(parents=True, exist_ok=True)
+            (reports_dir / s / "nbgrader_autograde.log").write_text(
+                (result.get("log") or "") + "\n" + (result.get("error") or ""), encoding="utf-8"
+            )
+            if result.get("success"):
+                o.nbgrader, o.notebook = "ok", "executed"
+                kept = check_modules_kept(built, snap, a, s)
+                o.modules_kept = not kept
+                o.problems += kept
+                _install_autograded(course, aid, s, built)
+                continue
             o.nbgrader = "timeout" if result.get("timeout") else "failed"
             o.nbgrader_error = _first_error_line(result)
             log(
-                f"    笔记本自动评分失败，继续（模块任务仍由可信评分器评分）/ notebook autograde "
-                f"failed, continuing (module tasks still graded by the trusted grader): "
-                f"{o.nbgrader_error}"
+                f"    笔记本执行失败，改为只登记作答（模块任务照常由可信评分器评分）/ notebook "
+                f"failed, recording its answers without running it: {o.nbgrader_error}"
             )
+            rec, built = _record_only(course, a, s, snap, tmp / "work", timeout)
+            if rec.get("success"):
+                o.notebook = "recorded"
+                _install_autograded(course, aid, s, built)
+            else:
+                o.notebook = "none"
+                o.problems.append(
+                    f"{s}: 笔记本无法登记 / the notebook could not be recorded: "
+                    f"{_first_error_line(rec)}"
+                )
 
-    log(f"可信评分器 / trusted grader: {len(students)} 份提交 / submissions …")
-    with tempfile.TemporaryDirectory(prefix="nnkit-bridge-") as tmp:
-        subs = _stage(course, aid, students, Path(tmp))
-        code, reports = grade_batch(aid, subs, reports_dir, workers=workers, quiet=True)
-    by_student = {r["student"]: r for r in reports}
+        for s in chosen:  # layout problems: the release notebook, so feedback says why
+            o = outcomes[s]
+            if o.nbgrader != "layout" or not course.path("submitted", s, aid).is_dir():
+                continue
+            empty = tmp / "empty" / s
+            empty.mkdir(parents=True)
+            for name in ("timestamp.txt", "submission_secret.txt"):
+                src = course.path("submitted", s, aid) / name
+                if src.is_file() and not src.is_symlink():
+                    shutil.copyfile(src, empty / name)
+            rec, built = _record_only(course, a, s, empty, tmp / "work", timeout)
+            if rec.get("success"):
+                o.notebook = "recorded"
+                _install_autograded(course, aid, s, built)
 
-    for s in students:
-        o = outcomes[s]
-        report = by_student.get(s)
-        if report is None:
-            o.problems.append(
-                f"{s}: 可信评分器未产生报告，自动评分单元记 0 分 / the trusted grader produced no "
-                "report; autograded cells get 0"
+        for s in chosen:  # 4. trusted points + late policy
+            o = outcomes[s]
+            previous = {k: float(v) for k, v in (state.get(s, {}).get("written") or {}).items()}
+            if o.nbgrader == "layout":
+                if not course.path("submitted", s, aid).is_dir():
+                    continue  # a mistyped --student: never a phantom student in the gradebook
+                o.written, o.overrides_kept = write_trusted_scores(
+                    course, a, s, None, previous=previous, reason=o.problems[0]
+                )
+                o.late_penalty = apply_late_penalty(course, a, s)
+                continue
+            report = by_student.get(s)
+            if report is None:
+                o.problems.append(
+                    f"{s}: 可信评分器未产生报告，成绩库未改动（请查看上面的错误后重新运行）/ the "
+                    "trusted grader produced no report; the gradebook was left unchanged (see the "
+                    "error above and run again)"
+                )
+                code = code or 3
+                continue
+            iso = report.get("isolation", {})
+            o.isolation = (
+                f"{iso.get('level', '?')} — {iso.get('description_en', '')}" if iso else ""
             )
-            report = {"tasks": []}
-            code = code or 3
-        iso = report.get("isolation", {})
-        o.isolation = f"{iso.get('level', '?')} — {iso.get('description_en', '')}" if iso else ""
-        o.trusted_total = float(report.get("total", 0.0))
-        o.trusted_max = float(report.get("max_total", 0.0))
-        o.kernel_scores = _kernel_scores(course, a, s) if o.nbgrader == "ok" else {}
-        o.written = write_trusted_scores(course, a, s, report)
+            o.trusted_total = float(report.get("total", 0.0))
+            o.trusted_max = float(report.get("max_total", 0.0))
+            o.kernel_scores = _kernel_scores(course, a, s) if o.nbgrader == "ok" else {}
+            o.written, o.overrides_kept = write_trusted_scores(
+                course,
+                a,
+                s,
+                report,
+                previous=previous,
+                timestamp=_submission_timestamp(course, snap_root / s / aid),
+            )
+            o.written.update({c: previous[c] for c in o.overrides_kept if c in previous})
+            o.late_penalty = apply_late_penalty(course, a, s)
 
-    summary = [asdict(outcomes[s]) for s in students]
+    merged = {**state, **{s: asdict(o) for s, o in outcomes.items()}}
+    merged = {s: merged[s] for s in sorted(merged) if s in everyone}
     (reports_dir / "bridge.json").write_text(
-        json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8"
+        json.dumps(list(merged.values()), ensure_ascii=False, indent=1), encoding="utf-8"
     )
-    return code, [outcomes[s] for s in students]
+    _write_class_csv(course, a, merged)
+    return code, [outcomes[s] for s in chosen]
+
+
+def _write_class_csv(course: Course, a: Assignment, outcomes: dict[str, dict[str, Any]]) -> None:
+    """全班的 grades.csv（可信评分）/ The whole class's trusted ``grades.csv``.
+
+    One row per student with a trusted report; a student whose layout was unusable has a row
+    of zeros (their cells hold 0 with the reason).
+    """
+    from grader.batch import write_csv
+
+    reports = []
+    zero = sum(t.points for t in a.tasks if t.kind == "auto")
+    for s, o in outcomes.items():
+        path = course.reports(a.id) / s / "report.json"
+        try:
+            if o.get("nbgrader") == "layout":
+                raise ValueError("layout")
+            reports.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            reports.append({"student": s, "tasks": [], "total": 0.0, "max_total": zero})
+    write_csv(course.reports(a.id), a.id, reports)
 
 
 # ------------------------------------------------------------------------------ feedback
+def locked_cell_leaks(notebook: Path) -> list[str]:
+    """测试单元中的隐藏测试 / grade_ids of non-answer cells that carry a hidden-test marker.
+
+    Only the instructor's cells (not ``solution``) count: a student who types "BEGIN HIDDEN
+    TESTS" into an answer shows nothing hidden and keeps their feedback.
+    """
+    import nbformat
+
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except Exception:
+        return []
+    out = []
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution"):
+            continue
+        if feedback_leaks(cell.source):
+            out.append(str(meta.get("grade_id") or cell.get("id") or "?"))
+    return out
+
+
 def generate_feedback(
     course_root: Path,
     aid: str,
@@ -637,58 +1116,75 @@ def generate_feedback(
     *,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> tuple[dict[str, list[str]], list[str]]:
-    """生成反馈并检查隐藏测试 / nbgrader generate_feedback per student, checked fail-closed.
+    """生成反馈 / nbgrader ``generate_feedback`` per student, with the trusted report inside.
 
-    Each feedback HTML is scanned for hidden-test markers; a file with one is deleted and
-    reported. The trusted grader's ``report.html`` is copied in as ``nnkit_report.html`` (also
-    for students whose notebook could not be autograded). Returns (student -> zh/en lines,
-    the feedback files deleted for showing hidden tests).
+    Every student with an autograded notebook (a failed notebook is recorded without running
+    it, so every student has one) gets ``feedback/<student>/<aid>/<notebook>.html`` whose first
+    cell is the trusted zh/en report and whose autograded cells are each followed by the
+    trusted comment; ``timestamp.txt`` and ``submission_secret.txt`` are checked so that
+    ``nbgrader release_feedback`` cannot crash on one student. A feedback page is refused
+    (deleted, reported) when an instructor cell of the notebook carries a hidden-test marker.
+    Returns (student -> zh/en lines, the feedback files deleted).
     """
+    from nbgrader.coursedir import CourseDirectory
+
+    a = manifest.get(aid)
     course = Course.open(course_root)
     base = course.root / course.autograded
     if not students:
         students = (
             sorted(d.name for d in base.iterdir() if (d / aid).is_dir()) if base.is_dir() else []
         )
-        reports = course.reports(aid)
-        if reports.is_dir():
-            students = sorted(
-                set(students) | {d.name for d in reports.iterdir() if (d / "report.html").is_file()}
-            )
-    graded = [s for s in students if course.path("autograded", s, aid).is_dir()]
-    results = _run_child("feedback", course.root, aid, graded, timeout) if graded else {}
     out: dict[str, list[str]] = {}
     deleted: list[str] = []
+    graded = []
     for s in students:
-        lines: list[str] = []
+        nb = course.path("autograded", s, aid) / a.notebook
+        if not nb.is_file():
+            out[s] = [
+                "没有可生成反馈的笔记本（先运行 autograde）/ no autograded notebook (run autograde "
+                "first)"
+            ]
+            continue
+        leaks = locked_cell_leaks(nb)
+        if leaks:
+            fb = course.path("feedback", s, aid) / f"{Path(a.notebook).stem}.html"
+            if fb.exists():
+                fb.unlink()
+            deleted.append(str(fb))
+            out[s] = [
+                f"教师单元 {', '.join(leaks)} 含隐藏测试，未生成反馈（请检查源笔记本）/ instructor "
+                f"cell(s) {', '.join(leaks)} carry a hidden test: no feedback (check the source "
+                "notebook)"
+            ]
+            continue
+        graded.append(s)
+    results = _run_child("feedback", course.root, aid, graded, timeout) if graded else {}
+    cd = CourseDirectory(config=load_config(course.root))
+    for s in graded:
         fb = course.path("feedback", s, aid)
-        if s in results:
-            if results[s].get("success"):
-                lines.append("nbgrader 反馈已生成 / nbgrader feedback generated")
-            else:
-                lines.append(
-                    f"nbgrader 反馈失败 / feedback failed: {_first_error_line(results[s])}"
-                )
+        if results[s].get("success"):
+            lines = [
+                f"反馈已生成（含可信评分报告）/ feedback generated with the trusted report: {fb}"
+            ]
         else:
-            lines.append(
-                "没有自动评分的笔记本（笔记本评分失败），只附可信评分报告 / no autograded notebook "
-                "(its autograde failed): the trusted report only"
-            )
-        for html in sorted(fb.glob("*.html")) if fb.is_dir() else []:
-            if html.name == REPORT_IN_FEEDBACK:
-                continue
-            leaks = feedback_leaks(html.read_text(encoding="utf-8", errors="replace"))
-            if leaks:
-                html.unlink()
-                deleted.append(str(html))
+            lines = [f"nbgrader 反馈失败 / feedback failed: {_first_error_line(results[s])}"]
+        if fb.is_dir():
+            if not (fb / "timestamp.txt").is_file():
+                stamp = cd.get_existing_timestamp(str(course.path("submitted", s, aid)))
+                from datetime import UTC, datetime
+
+                stamp = stamp or datetime.now(UTC)
+                (fb / "timestamp.txt").write_text(str(stamp), encoding="utf-8")
+                lines.append("已补写 timestamp.txt / wrote the missing timestamp.txt")
+            if not (fb / "submission_secret.txt").is_file():
+                (fb / "submission_secret.txt").write_text(f"nnkit-no-secret-{s}", encoding="utf-8")
                 lines.append(
-                    f"已删除含隐藏测试的反馈 / deleted feedback that shows hidden tests: {html.name}"
+                    "提交未经交换目录（无 submission_secret.txt）：release_feedback 不会失败，但学生"
+                    "无法 fetch，请直接发送该 HTML / not submitted through the exchange (no "
+                    "submission_secret.txt): release_feedback will not fail, but the student "
+                    "cannot fetch it; hand the HTML over directly"
                 )
-        report = course.reports(aid) / s / "report.html"
-        if report.is_file():
-            fb.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(report, fb / REPORT_IN_FEEDBACK)
-            lines.append(f"可信评分报告 / trusted report: {fb / REPORT_IN_FEEDBACK}")
         out[s] = lines
     return out, deleted
 
@@ -698,8 +1194,10 @@ def export_csv(course_root: Path, out: Path, assignments: Sequence[str] | None =
     """成绩导出 / Export the gradebook to CSV: one row per student.
 
     Columns: ``student``; per assignment, one per grade cell (autograded tasks in manifest
-    order, then the manual cells), ``<aid>.total`` and ``<aid>.max``; then ``total``,
-    ``max_total`` and ``needs_manual_grade`` (the cells still waiting for a TA).
+    order, then the manual cells), ``<aid>.raw`` (sum of the cells), ``<aid>.late_penalty``
+    (the course's late policy, as recomputed by :func:`apply_late_penalty` — the same number
+    ``nbgrader export`` shows), ``<aid>.total`` = raw − penalty and ``<aid>.max``; then
+    ``total``, ``max_total`` and ``needs_manual_grade`` (the cells still waiting for a TA).
     """
     import csv
     import io
@@ -723,7 +1221,7 @@ def export_csv(course_root: Path, out: Path, assignments: Sequence[str] | None =
         header = ["student"]
         for aid in sorted(chosen):
             header += [f"{aid}.{c}" for x, _, c, _ in cols if x == aid]
-            header += [f"{aid}.total", f"{aid}.max"]
+            header += [f"{aid}.raw", f"{aid}.late_penalty", f"{aid}.total", f"{aid}.max"]
         w.writerow([*header, "total", "max_total", "needs_manual_grade"])
         for st in sorted(gb.students, key=lambda x: x.id):
             row: list[str] = [st.id]
@@ -744,7 +1242,13 @@ def export_csv(course_root: Path, out: Path, assignments: Sequence[str] | None =
                     row.append(f"{score:g}")
                     sub_total += score
                     sub_max += mx
-                row += [f"{sub_total:g}", f"{sub_max:g}"]
+                try:
+                    penalty = float(gb.find_submission(aid, st.id).late_submission_penalty or 0)
+                except MissingEntry:
+                    penalty = 0.0
+                raw = sub_total
+                sub_total = max(0.0, raw - penalty)
+                row += [f"{raw:g}", f"{penalty:g}", f"{sub_total:g}", f"{sub_max:g}"]
                 total += sub_total
                 max_total += sub_max
             w.writerow([*row, f"{total:g}", f"{max_total:g}", " ".join(pending)])

@@ -2,9 +2,9 @@
 
 Subcommands (see ``docs/nbgrader.md``)::
 
-    setup     --course C --assignment a2              kit source → course, generate_assignment,
-                                                      stripped release
-    autograde --course C --assignment a2 [--student S …] [--workers N] [--timeout SEC]
+    setup     --course C --assignment a2 [--force]    kit source → course, course config,
+                                                      generate_assignment, stripped release
+    autograde --course C --assignment a2 [--student S …] [--workers N] [--timeout SEC] [--force]
     feedback  --course C --assignment a2 [--student S …]
     export    --course C --out grades.csv [--assignment a2 …]
 
@@ -35,14 +35,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                 "--student", "-s", nargs="+", help="只处理这些学生 / only these students"
             )
 
-    common(
-        sub.add_parser(
-            "setup", help="装入作业并生成发布版 / add an assignment to the course and release it"
-        ),
-        students=False,
+    p = sub.add_parser(
+        "setup", help="装入作业并生成发布版 / add an assignment to the course and release it"
+    )
+    common(p, students=False)
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="用套件版本覆盖 source/<作业> 中的修改 / replace edits in source/<aid> by the kit's",
     )
     p = sub.add_parser("autograde", help="自动评分 + 可信评分 / autograde with trusted scores")
     common(p)
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="重新执行所有笔记本（默认只执行有改动的提交）/ re-execute every notebook (default: "
+        "only changed submissions)",
+    )
     p.add_argument("--workers", "-j", type=int, default=1, help="可信评分进程数 / processes")
     p.add_argument(
         "--timeout",
@@ -72,10 +81,28 @@ def _print_outcomes(outcomes: list) -> None:
         "说明 / notes",
     ):
         table.add_column(col)
-    nb_text = {"ok": "[green]ok", "failed": "[red]失败 failed", "timeout": "[red]超时 timeout"}
+    nb_text = {
+        "ok": "[green]ok",
+        "failed": "[red]失败 failed",
+        "timeout": "[red]超时 timeout",
+        "layout": "[red]目录有误 layout",
+    }
     for o in outcomes:
         kept = {True: "是 yes", False: "[red]否 no", None: "–"}[o.modules_kept]
-        notes = "; ".join([*([o.nbgrader_error] if o.nbgrader_error else []), *o.problems])
+        notes = "; ".join(
+            [
+                *(["未改变，沿用 / unchanged, kept"] if o.reused else []),
+                *([o.nbgrader_error] if o.nbgrader_error else []),
+                *o.problems,
+                *o.warnings,
+                *(
+                    [f"助教改分保留 / TA overrides kept: {', '.join(o.overrides_kept)}"]
+                    if o.overrides_kept
+                    else []
+                ),
+                *([f"迟交扣分 / late penalty {o.late_penalty:g}"] if o.late_penalty else []),
+            ]
+        )
         table.add_row(
             o.student,
             nb_text.get(o.nbgrader, o.nbgrader),
@@ -93,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         if args.action == "setup":
-            for line in bridge.setup_assignment(args.course, args.assignment):
+            for line in bridge.setup_assignment(args.course, args.assignment, force=args.force):
                 print(line)
             print(f"完成 / done: {args.assignment}")
             return 0
@@ -104,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
                 args.student,
                 workers=max(1, args.workers),
                 timeout=args.timeout,
+                force=args.force,
             )
             _print_outcomes(outcomes)
             failed = [o.student for o in outcomes if o.nbgrader != "ok"]

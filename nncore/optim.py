@@ -32,6 +32,7 @@ def momentum_update(
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """冲量法 / Momentum: v := β v − α ∂J/∂θ; θ := θ + v.
 
+    torch's ``SGD(momentum=β)`` keeps buf := β buf + ∂J/∂θ and θ −= α buf: v = −α × buf.
     Shapes: grads[k] and velocities[k] as params[k]. Returns (new params, new velocities).
     """
     new_v = [beta * v - lr * g for v, g in zip(velocities, grads, strict=True)]
@@ -39,7 +40,10 @@ def momentum_update(
 
 
 class GradientDescent:
-    """梯度下降优化器 / Plain gradient descent; used on mini-batches it is SGD."""
+    """梯度下降优化器 / Plain gradient descent; used on mini-batches it is SGD.
+
+    PyTorch: ``torch.optim.SGD(params, lr=α)``.
+    """
 
     def __init__(self, lr: float = 0.1) -> None:
         self.lr = lr
@@ -51,19 +55,44 @@ class GradientDescent:
 
 
 class Momentum:
-    """冲量优化器 / Gradient descent with momentum (设置冲量，加速优化)."""
+    """冲量优化器 / Gradient descent with momentum (设置冲量，加速优化).
+
+    v := β v − α ∂J/∂θ; θ := θ + v. The velocities belong to the parameter arrays of the
+    first ``step`` (matched by identity, not by list position): stepping other arrays raises
+    a clear ValueError; call :meth:`reset` (or make a new optimizer) for another network.
+    PyTorch: ``torch.optim.SGD(lr=α, momentum=β)`` keeps buf := β buf + g, θ −= α buf, the
+    same trajectory; our v = −α × torch's buf.
+    """
 
     def __init__(self, lr: float = 0.1, beta: float = 0.9) -> None:
         self.lr = lr
         self.beta = beta
         self.velocities: list[np.ndarray] | None = None
+        self._owner: list[np.ndarray] = []
+
+    def reset(self) -> None:
+        """清空速度 / Forget the velocities (and which parameters they belong to)."""
+        self.velocities, self._owner = None, []
+
+    def state_for(self, params: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """这些参数的速度 / The velocities of exactly these parameter arrays (zeros at first)."""
+        if self.velocities is None:
+            self.velocities = [np.zeros_like(p) for p in params]
+            self._owner = list(params)
+        elif len(params) != len(self._owner) or any(
+            p is not q for p, q in zip(params, self._owner, strict=False)
+        ):
+            raise ValueError(
+                "这个 Momentum 已保存另一组参数的速度；请调用 opt.reset() 或为新网络新建优化器\n"
+                "this Momentum holds the velocities of other parameter arrays; call opt.reset() "
+                "or make a new optimizer for another network"
+            )
+        return self.velocities
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         """就地更新参数与速度 / Update ``params`` in place with :func:`momentum_update`."""
-        if self.velocities is None:
-            self.velocities = [np.zeros_like(p) for p in params]
         new_params, self.velocities = momentum_update(
-            params, grads, self.velocities, self.lr, self.beta
+            params, grads, self.state_for(params), self.lr, self.beta
         )
         for p, new in zip(params, new_params, strict=True):
             p[...] = new

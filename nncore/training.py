@@ -3,7 +3,14 @@ validation and early stopping.
 
 记号 / notation: m samples, mini-batches B of size |B|, learning rate α, weight decay λ.
 One epoch visits every sample once in a seeded random order; for each batch
-θ := θ − α ∂J_B/∂θ with J_B = (1/|B|) Σ_{n∈B} l(y^(n), h(x^(n))) + λ/(2|B|) Σ w².
+θ := θ − α ∂J_B/∂θ with J_B = (1/|B|) Σ_{n∈B} l(y^(n), h(x^(n))) + λ/(2m) Σ w².
+
+权值衰减约定 / The weight-decay convention: the lecture's J = (1/m) Σ_n l_n + λ/(2m) Σ w²
+on the m training samples. Every batch carries the same per-sample share, so J_B has the
+term λ/(2m) Σ w² (not λ/(2|B|)): J_B is an unbiased estimate of J, the |B|-weighted mean of
+an epoch's J_B (``History.loss``) is the lecture's J, and ``val_loss`` uses the same
+λ/(2m) Σ w² with the same m. Each step shrinks the weights by α(λ/m)W: torch's
+``SGD(weight_decay=λ/m)`` on the weights only (biases are not decayed).
 
 The two pieces a student reimplements are plain functions: :func:`sgd_epoch` (one epoch of
 mini-batch SGD) and :func:`early_stopping_step` (one step of the patience rule). :func:`fit`
@@ -23,9 +30,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from nncore._checks import bilingual
+from nncore._checks import ShapeError, bilingual, require_same_rows
 from nncore.data.split import split_indices
-from nncore.losses import check_targets, get_loss
+from nncore.losses import check_targets, get_loss, output_loss, require_output_activation
 from nncore.optim import GradientDescent, Momentum, get_optimizer, minibatches
 
 __all__ = [
@@ -67,9 +74,10 @@ def sgd_epoch(
 
     Shapes: X (m, N_1), y (m, N_L) or labels (m,). The samples are visited in the order
     ``rng.permutation(m)`` (in order when ``rng`` is None), ``batch_size`` at a time; for each
-    batch B the gradients of J_B (including λ/(2|B|) Σ w²) are computed at the current
-    parameters and ``optimizer.step`` updates them in place. ``batch_size >= m`` is plain
-    (full-batch) gradient descent.
+    batch B the gradients of J_B (including λ/(2m) Σ w², i.e. ``model.loss`` with
+    λ·|B|/m, because ``model.loss`` scales λ by its own row count |B|) are computed at the
+    current parameters and ``optimizer.step`` updates them in place. ``batch_size >= m`` is
+    plain (full-batch) gradient descent.
 
     Returns the mean of the batch losses J_B weighted by |B|, i.e. the average training loss
     seen during the epoch.
@@ -77,7 +85,7 @@ def sgd_epoch(
     m = X.shape[0]
     total = 0.0
     for idx in minibatches(m, batch_size, rng):
-        J, grads = model.loss(X[idx], y[idx], loss, lam)
+        J, grads = model.loss(X[idx], y[idx], loss, lam * idx.size / m)
         optimizer.step(model.params, grads)
         total += J * idx.size
     return total / m
@@ -126,18 +134,31 @@ def accuracy(out: np.ndarray, y: np.ndarray) -> float:
 
 
 def evaluate(
-    model: Any, X: np.ndarray, y: np.ndarray, loss: str = "mse", lam: float = 0.0
+    model: Any,
+    X: np.ndarray,
+    y: np.ndarray,
+    loss: str = "mse",
+    lam: float = 0.0,
+    m: int | None = None,
 ) -> tuple[float, float | None]:
     """评估（不求梯度）/ Loss J (with λ/(2m) Σ w²) and accuracy on (X, y), forward pass only.
 
-    The loss is computed on a^(L) (probabilities, clipped away from 0 and 1 for bce/ce);
-    accuracy is None for 'mse' (regression).
+    J is computed exactly as :meth:`MLP.loss` computes it (from z^(L) for sigmoid + bce and
+    softmax + ce), so both agree on the same data. ``m`` is the sample count that scales the
+    weight decay: ``fit`` passes the training-set size so that ``val_loss`` and
+    ``History.loss`` carry the same λ/(2m) Σ w² (default: the rows of X).
+    Accuracy is None for 'mse' (regression).
     """
     spec = get_loss(loss)
-    out = model.predict(X)
-    J = spec.fn(out, check_targets(out, y, spec))[0]
+    if hasattr(model, "forward") and hasattr(model, "activations"):
+        out, caches = model.forward(X)
+        target = check_targets(out, y, spec)
+        J = output_loss(spec, model.activations[-1], out, caches[-1][1][0], target)[0]
+    else:  # any other model: the loss on its output a^(L)
+        out = model.predict(X)
+        J = spec.fn(out, check_targets(out, y, spec))[0]
     if lam:
-        J += lam / (2 * X.shape[0]) * sum(float(np.sum(W * W)) for W in model.weights)
+        J += lam / (2 * (m or out.shape[0])) * sum(float(np.sum(W * W)) for W in model.weights)
     return J, (None if spec.name == "mse" else accuracy(out, y))
 
 
@@ -207,6 +228,17 @@ def cast_model(model: Any, dtype: np.dtype | type) -> Any:
     return model
 
 
+def _fast_engine(model: Any, X: np.ndarray, y: np.ndarray, **kwargs: Any) -> Any:
+    """库的快速路径（适用时）/ nncore's fast path for an nncore MLP, else None.
+
+    Returns a :class:`nncore.fastpath.EpochEngine` whose ``run(rng)`` equals
+    :func:`sgd_epoch` with the same arguments.
+    """
+    from nncore.fastpath import EpochEngine, supports
+
+    return EpochEngine(model, X, y, **kwargs) if supports(model) else None
+
+
 def fit(
     model: Any,
     X: np.ndarray,
@@ -227,6 +259,7 @@ def fit(
     dtype: np.dtype | type | None = None,
     progress: bool | None = False,
     track_accuracy: bool = True,
+    fast: bool = True,
 ) -> History:
     """训练模型 / Train ``model`` in place with mini-batch SGD; returns the :class:`History`.
 
@@ -244,19 +277,32 @@ def fit(
         dtype: cast the model and the data to float32/float64 first (default: model.dtype).
         progress: True/False, or None for "only when stdout is a terminal" (rich or tqdm).
         track_accuracy: record training accuracy (one extra forward pass per epoch).
+        fast: use the library's fast path (``nncore.fastpath``, tested equal to
+            :func:`sgd_epoch` up to float rounding) for an :class:`~nncore.mlp.MLP`; it
+            keeps the parameters in one flat vector, so ``model.weights``/``biases`` are
+            views of it afterwards (read them from the model, not from arrays taken
+            before). False always calls :func:`sgd_epoch`.
+
+    The data are checked once: X must be 2-D with at least one sample and as many rows as y
+    (ShapeError otherwise); 'bce' needs a sigmoid output and 'ce' a softmax output.
+    ``History.loss`` and ``val_loss`` both include λ/(2m) Σ w² with m = the training-set
+    size. A non-finite training or validation loss stops with a FloatingPointError.
     """
     if dtype is not None:
         cast_model(model, dtype)
     model_dtype = getattr(model, "dtype", np.float64)
     X = np.asarray(X, dtype=model_dtype)
     y = np.asarray(y)
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(
+    if X.ndim != 2 or X.shape[0] == 0:
+        raise ShapeError(
             bilingual(
-                f"X 与 y 的样本数不同：{X.shape[0]} ≠ {y.shape[0]}",
-                f"X and y have different sample counts: {X.shape[0]} != {y.shape[0]}",
+                f"fit 需要至少一个样本的二维 X (m, N_1)，实际形状为 {X.shape}",
+                f"fit needs a 2-D X (m, N_1) with at least one sample, got shape {X.shape}",
             )
         )
+    require_same_rows(X, y, "X", "y")
+    if hasattr(model, "activations"):
+        require_output_activation(get_loss(loss), model.activations[-1])
     rng = np.random.default_rng(seed)
     if validation is None and val_split > 0:
         tr, va, _ = split_indices(X.shape[0], val=val_split, test=0.0, seed=seed)
@@ -264,10 +310,16 @@ def fit(
         X, y = X[tr], y[tr]
     if validation is not None:
         validation = (np.asarray(validation[0], dtype=model_dtype), np.asarray(validation[1]))
+        require_same_rows(*validation, "X_val", "y_val")
     if isinstance(optimizer, str):
         if optimizer == "gd":
             batch_size = X.shape[0]
         optimizer = get_optimizer(optimizer, lr, beta)
+    engine = None
+    if fast:
+        engine = _fast_engine(
+            model, X, y, loss=loss, optimizer=optimizer, batch_size=batch_size, lam=lam
+        )
     classify = get_loss(loss).name != "mse"
 
     history = History()
@@ -275,26 +327,31 @@ def fit(
     best_params: Sequence[np.ndarray] | None = None
     with _progress(epochs, progress) as advance:
         for epoch in range(epochs):
-            train_loss = sgd_epoch(
-                model, X, y, loss=loss, optimizer=optimizer, batch_size=batch_size, lam=lam, rng=rng
-            )
+            if engine is not None:
+                train_loss = engine.run(rng)
+            else:
+                train_loss = sgd_epoch(
+                    model, X, y, loss=loss, optimizer=optimizer, batch_size=batch_size, lam=lam,
+                    rng=rng,
+                )  # fmt: skip
             history.loss.append(train_loss)
             if classify and track_accuracy:
                 history.accuracy.append(accuracy(model.predict(X), y))
             monitored = train_loss
             if validation is not None:
-                val_loss, val_acc = evaluate(model, *validation, loss=loss, lam=lam)
+                val_loss, val_acc = evaluate(model, *validation, loss=loss, lam=lam, m=X.shape[0])
                 history.val_loss.append(val_loss)
                 if val_acc is not None:
                     history.val_accuracy.append(val_acc)
                 monitored = val_loss
             history.stopped_epoch = epoch
             advance(f"epoch {epoch + 1}/{epochs}  loss {train_loss:.4f}")
-            if not np.isfinite(train_loss):
+            if not (np.isfinite(train_loss) and np.isfinite(monitored)):
                 raise FloatingPointError(
                     bilingual(
-                        f"第 {epoch + 1} 轮损失发散（{train_loss}）；请减小学习率 α",
-                        f"the loss diverged at epoch {epoch + 1} ({train_loss}); lower the learning rate α",
+                        f"第 {epoch + 1} 轮损失发散（训练 {train_loss}，监控 {monitored}）；请减小学习率 α",
+                        f"the loss diverged at epoch {epoch + 1} (training {train_loss}, "
+                        f"monitored {monitored}); lower the learning rate α",
                     )
                 )
             if patience is None:

@@ -6,8 +6,18 @@ training samples yourself, and carry out one weight update.
 
 参数向量按讲义顺序 / The parameter vector θ is in the slide's order:
 (w11, w12, w21, w22, b1, b2 | w11, w21 | b1) = W^(1) 按行 / row-major, b^(2), W^(2), b^(3).
+讲义的初值 / The lecture's starting θ = (0.2, 0.3, 0.4, 0.5, 0.3, 0.3 | 0.7, 0.8 | 0.5)：隐含层沿用
+例题1 的 W^(1)、b^(2)；唯一的输出神经元沿用例题1 *第一个* 输出单元的权重 w11^(2) = 0.7、
+w21^(2) = 0.8 与偏置 b1^(3) = 0.5（第二个输出单元去掉了）。/ The hidden layer keeps 例题1's W^(1)
+and b^(2); the single output neuron keeps the weights into 例题1's *first* output unit
+(w11^(2) = 0.7, w21^(2) = 0.8, b1^(3) = 0.5); the second output unit is dropped.
+
 评分时会用符号推导（sympy）为 *你的样本* 重新计算这一次更新 / The grader recomputes this update
 for *your* samples with exact symbolic derivatives (sympy).
+自检 / Self-check before submitting: ``pytest -k your_samples`` compares ``one_update`` on your
+own samples with θ − α·(数值梯度 / central-difference gradient); the notebook prints the same
+comparison entry by entry, and ``python -m nncore example exercise --samples my.csv`` (where
+nncore is installed, e.g. in the course's lab) prints every intermediate value.
 """
 
 from __future__ import annotations
@@ -47,6 +57,11 @@ def one_update(
     J = (1/m) Σ ½ (a^(3) − y)² (``half_squared_error`` + ``mlp_backward``), "bce" is the
     cross-entropy, for which δ^(3) = (a^(3) − y)/m comes from ``binary_cross_entropy_with_logits``
     on z^(3) (then ``backprop``); θ := θ − α ∂J/∂θ (``gradient_descent_update``); ``flatten``.
+    z^(3) 从哪里来 / Where z^(3) comes from: 前向的缓存里 / the forward pass's caches. 每层缓存是
+    (dense_cache, activation_cache)，activation_cache = (z, a, f)，所以输出层的
+    z^(3) = caches[-1][1][0] / each layer's cache is (dense_cache, activation_cache) with
+    activation_cache = (z, a, f), so the output layer's z^(3) is ``caches[-1][1][0]``.
+    y 的形状 (m,) 要先变成 (m, 1)，与输出 a^(3) (m, 1) 一致 / reshape y (m,) to (m, 1) first.
     形状 / Shapes: theta (9,), X (m, 2), y (m,) 或 / or (m, 1) -> new theta (9,).
     """
     raise NotImplementedError('请实现 one_update（约 12 行）/ implement one_update (about 12 lines)')

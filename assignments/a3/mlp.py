@@ -13,7 +13,7 @@ from itertools import pairwise
 import numpy as np
 from activations import Activation, get_activation
 from checks import ShapeError, as_2d, bilingual, require_finite, require_same_rows
-from init import get_initialiser
+from init import get_initializer
 from layers import (
     ActivationCache,
     DenseCache,
@@ -22,7 +22,14 @@ from layers import (
     dense_backward,
     dense_forward,
 )
-from losses import Loss, check_targets, get_loss, weight_decay
+from losses import (
+    Loss,
+    check_targets,
+    get_loss,
+    output_loss,
+    require_output_activation,
+    weight_decay,
+)
 
 # ---- given code (给定代码): LayerCache ----
 LayerCache = tuple[DenseCache, ActivationCache]
@@ -132,6 +139,9 @@ class MLP:
     unless ``output_activation`` names another for the last one; ``activations`` gives one per
     layer explicitly. Parameters: ``weights[l]`` of shape (N_l, N_{l+1}) with
     ``W[j, i] = w_ji`` (from unit j to unit i), ``biases[l]`` of shape (N_{l+1},).
+
+    PyTorch: W is (inputs, outputs), the transpose of ``torch.nn.Linear.weight`` (out, in):
+    ``net.weights[l] = linear.weight.detach().numpy().T``, ``net.biases[l] = linear.bias``.
     """
 
     def __init__(
@@ -167,9 +177,16 @@ class MLP:
         self.activations = [get_activation(a) for a in activations]
         self.dtype = np.dtype(dtype)
         rng = np.random.default_rng(seed)
-        make = get_initialiser(init)
+        make = get_initializer(init)
         self.weights = [make(i, o, rng).astype(self.dtype) for i, o in pairwise(sizes)]
         self.biases = [np.zeros(o, dtype=self.dtype) for o in sizes[1:]]
+
+    def __repr__(self) -> str:
+        acts = [f.name for f in self.activations]
+        return (
+            f"MLP(sizes={self.sizes}, activations={acts}, dtype={self.dtype.name}, "
+            f"n_params={self.n_params})"
+        )
 
     # --- parameters -------------------------------------------------------------------
     @property
@@ -249,23 +266,20 @@ class MLP:
     ) -> tuple[float, list[np.ndarray]]:
         """目标函数值与全部梯度 / J and every gradient, in the order of :attr:`params`.
 
-        J = (1/m) Σ_n l(y^(n), h(x^(n))) + λ/(2m) Σ w² (weights only). Where the output
-        activation and the loss fuse (sigmoid + bce, softmax + ce) δ^(L) = (a^(L) − y)/m is
-        taken directly from z^(L), which is exact and stable.
+        J = (1/m) Σ_n l(y^(n), h(x^(n))) + λ/(2m) Σ w² (weights only), m = the rows of X.
+        Where the output activation and the loss fuse (sigmoid + bce, softmax + ce)
+        δ^(L) = (a^(L) − y)/m is taken directly from z^(L), which is exact and stable;
+        'bce' needs a sigmoid output and 'ce' a softmax output (ValueError otherwise).
         """
         X = self._inputs(X)
         spec = get_loss(loss)
+        require_output_activation(spec, self.activations[-1])
         out, caches = mlp_forward(X, self.weights, self.biases, self.activations)
         target = check_targets(out, y, spec)
         require_same_rows(X, target, "X", "y")
         require_finite(target, "y")
-        if spec.fused is not None and self.activations[-1].name == spec.fused_with:
-            z_L = caches[-1][1][0]
-            J, delta = spec.fused(z_L, target)
-            dWs, dbs = backprop(delta, caches)
-        else:
-            J, dout = spec.fn(out, target)
-            dWs, dbs = mlp_backward(dout, caches)
+        J, delta = output_loss(spec, self.activations[-1], out, caches[-1][1][0], target)
+        dWs, dbs = backprop(delta, caches)
         if lam:
             R, dR = weight_decay(self.weights, lam, X.shape[0])
             J += R

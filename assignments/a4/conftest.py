@@ -1,9 +1,13 @@
 """公开测试的分数表 / Points table of the public tests, printed at the end of a pytest run.
 
-给测试加分值 / Give a test points with ``@pytest.mark.points(2, "中文标题", "English title")``.
-公开测试只检查形状、例题1 的数值和简单情形；最终成绩由教师的隐藏测试决定。
-The public tests check shapes, 例题1's values and simple cases; the final grade comes from the
-instructor's hidden tests, which go much further.
+每个公开测试用 ``@pytest.mark.task("aN.xxx")`` 标明它属于哪个评分任务；任务的分值与标题取自评分清单
+（与笔记本、隐藏测试相同）。表中每行是一个任务：通过的公开测试数和按比例折算的参考分。
+Each public test is marked ``@pytest.mark.task("aN.xxx")`` with the graded task it belongs to;
+the points and titles below come from the grading manifest (the same as in the notebook and the
+hidden grader). Each row of the table is one task: how many of its public tests passed, and the
+points in proportion. 公开测试用固定输入检查隐藏测试检查的每一项；隐藏测试再加随机输入，最终以它为准。
+The public tests check every property the hidden tests check, on fixed inputs; the hidden tests
+add random inputs and decide the grade.
 """
 
 from __future__ import annotations
@@ -18,29 +22,132 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))  # the student modules sit next to this file
 
-_POINTS: dict[str, tuple[float, str, str]] = {}
+import selfcheck  # noqa: E402  (needs the path above)
+
+# 评分任务：id -> (分值, 中文标题, 英文标题, 方式) / Graded tasks: id -> (points, zh, en, kind);
+# 由 `python -m grader build` 从 grader/manifest.py 生成 / generated from grader/manifest.py.
+TASKS: dict[str, tuple[float, str, str, str]] = {
+    "a4.gradient_norms": (
+        4.0,
+        "逐层梯度范数（梯度消失）",
+        "per-layer gradient norms (vanishing gradients)",
+        "auto",
+    ),
+    "a4.residual": (
+        5.0,
+        "残差块前向与反向",
+        "residual block forward and backward",
+        "auto",
+    ),
+    "a4.saddle": (
+        3.0,
+        "鞍点上的梯度下降与冲量法",
+        "GD and momentum on a saddle",
+        "auto",
+    ),
+    "a4.dae": (
+        5.0,
+        "降噪自编码器：加噪、前向、反向",
+        "denoising autoencoder: noise, forward, backward",
+        "auto",
+    ),
+    "a4.pretraining": (
+        3.0,
+        "逐层无监督预训练",
+        "greedy layer-wise pre-training",
+        "auto",
+    ),
+    "a4.depth_width": (
+        2.0,
+        "参数个数（加深 vs 加宽）",
+        "parameter count (depth vs width)",
+        "auto",
+    ),
+    "a4.q_vanishing": (
+        3.0,
+        "问答：为什么 sigmoid 深网络梯度消失，残差为何有效",
+        "why gradients vanish with sigmoid, and why residual connections help",
+        "manual",
+    ),
+    "a4.q_pretraining": (
+        2.0,
+        "问答：预训练为什么在少量标注数据时有用",
+        "why pre-training helps when labels are few",
+        "manual",
+    ),
+    "a4.q_depth": (
+        2.0,
+        "问答：参数相同时加深还是加宽",
+        "deeper or wider at an equal parameter count",
+        "manual",
+    ),
+    "a4.approximation": (
+        3.0,
+        "通用近似：F(x) = Σ v_i σ(w_i x + b_i) 与最小二乘的 v",
+        "universal approximation: F(x) = Σ v_i σ(w_i x + b_i) and least-squares v",
+        "auto",
+    ),
+    "a4.auxiliary": (
+        4.0,
+        "中间层辅助损失 J = J_main + λ J_aux 及其反向",
+        "auxiliary loss J = J_main + λ J_aux and its backward pass",
+        "auto",
+    ),
+    "a4.degradation": (
+        2.0,
+        "退化：训练后的训练误差",
+        "degradation: the training error after training",
+        "auto",
+    ),
+    "a4.rbm": (
+        4.0,
+        "受限玻尔兹曼机：CD-1",
+        "restricted Boltzmann machine: CD-1",
+        "auto",
+    ),
+    "a4.dbn": (
+        3.0,
+        "DBN：RBM 逐层预训练",
+        "DBN: layer-wise RBM pre-training",
+        "auto",
+    ),
+    "a4.q_degradation": (
+        2.0,
+        "问答：退化不是过拟合；残差为什么消除了它",
+        "degradation is not overfitting; why residual blocks remove it",
+        "manual",
+    ),
+    "a4.q_dbn": (
+        2.0,
+        "问答：DBN、DAE 与随机初始化的比较",
+        "DBN vs DAE vs random initialisation",
+        "manual",
+    ),
+}
+
+_TESTS: dict[str, list[str]] = {}  # task id -> node ids of its public tests
 _OUTCOME: dict[str, str] = {}
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "points(n, zh, en): 分值与中英文标题 / points and titles")
+    config.addinivalue_line("markers", "task(id): 所属评分任务 / the graded task of this test")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        mark = item.get_closest_marker("points")
-        if mark is not None:
-            n, zh, en = [*mark.args, "", ""][:3]
-            _POINTS[item.nodeid] = (float(n), zh or item.name, en or item.name)
+        mark = item.get_closest_marker("task")
+        if mark is not None and mark.args:
+            _TESTS.setdefault(str(mark.args[0]), []).append(item.nodeid)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.nodeid not in _POINTS:
-        return
+    name = report.nodeid.split("::")[-1]
     if report.failed or (report.when == "call" and report.outcome != "passed"):
         _OUTCOME[report.nodeid] = "failed"
+        selfcheck.OUTCOMES[name] = "failed"
     elif report.when == "call":
         _OUTCOME.setdefault(report.nodeid, "passed")
+        selfcheck.OUTCOMES.setdefault(name, "passed")
 
 
 def _width(text: str) -> int:
@@ -53,20 +160,50 @@ def _pad(text: str, width: int) -> str:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    if not _POINTS:
+    if not _TESTS:
         return
     tr = terminalreporter
     tr.section("公开测试得分 / public test points")
-    width = max(_width(f"{zh} / {en}") for _, zh, en in _POINTS.values())
-    got = total = 0.0
-    for nodeid, (n, zh, en) in _POINTS.items():
-        ok = _OUTCOME.get(nodeid) == "passed"
-        got += n if ok else 0.0
-        total += n
-        mark = "通过 / pass" if ok else "未通过 / FAIL"
-        tr.write_line(_pad(f"{zh} / {en}", width) + f"  {n if ok else 0:>4g} / {n:<4g} {mark}")
-    tr.write_line("-" * (width + 24))
-    tr.write_line(_pad("合计 / total", width) + f"  {got:>4g} / {total:<4g}")
+    rows = [(tid, *TASKS.get(tid, (0.0, tid, tid, "auto"))) for tid in TASKS]
+    width = max(_width(f"{zh} / {en}") for _, _, zh, en, _ in rows)
+    got = auto_total = manual = 0.0
+    for tid, points, zh, en, kind in rows:
+        label = _pad(f"{zh} / {en}", width)
+        if kind != "auto":
+            manual += points
+            tr.write_line(f"{label}  {'':>5}   {points:<4g} 助教评分 / graded by a TA")
+            continue
+        auto_total += points
+        ids = _TESTS.get(tid, [])
+        ran = [i for i in ids if i in _OUTCOME]
+        if not ids:
+            tr.write_line(f"{label}  {'—':>5} / {points:<4g} 无公开测试，见笔记本 / no public test: "
+                          "see the notebook")  # fmt: skip
+            continue
+        if not ran:
+            tr.write_line(f"{label}  {'—':>5} / {points:<4g} 未运行 / not run")
+            continue
+        ok = sum(_OUTCOME[i] == "passed" for i in ran)
+        share = points * ok / len(ids)
+        got += share
+        state = "通过 / pass" if ok == len(ids) else "未通过 / FAIL"
+        note = f"{ok}/{len(ids)} 个公开测试 / public tests"
+        if len(ran) < len(ids):
+            note += f"，{len(ids) - len(ran)} 个未运行 / not run"
+        tr.write_line(f"{label}  {share:>5.3g} / {points:<4g} {state}  ({note})")
+    tr.write_line("-" * (width + 40))
     tr.write_line(
-        "仅供参考：最终成绩以隐藏测试为准 / indicative only: hidden tests decide the grade"
+        _pad("公开部分 / public part", width) + f"  {got:>5.3g} / {auto_total:<4g}"
+        f" 自动评分的总分 / of the auto-graded total"
+    )
+    manual_zh = f" + 思考题（助教评分）{manual:g}" if manual else ""
+    manual_en = f" + written answers (TA) {manual:g}" if manual else ""
+    tr.write_line(
+        f"总分 {auto_total + manual:g} = 自动评分 {auto_total:g}{manual_zh}；"
+        "参考分按通过的公开测试比例折算，最终以隐藏测试为准（它用随机输入检查同样的内容）。"
+    )
+    tr.write_line(
+        f"graded total {auto_total + manual:g} = auto-graded {auto_total:g}{manual_en}; "
+        "indicative points are in proportion to the public tests passed; the hidden tests (the "
+        "same checks on random inputs) decide the grade."
     )

@@ -204,7 +204,7 @@ MISTAKES = (
     ),
 )
 
-_SGD_LOSS = "        J, grads = model.loss(X[idx], y[idx], loss, lam)\n"
+_SGD_LOSS = "        J, grads = model.loss(X[idx], y[idx], loss, lam * idx.size / m)\n"
 
 MISTAKES = (
     *MISTAKES,
@@ -227,14 +227,14 @@ MISTAKES = (
     Mistake(
         "weight_decay_on_bias",
         "a3",
-        "sgd_epoch 自己给每个参数（含偏置）加 λ/|B|·θ",
-        "sgd_epoch adds λ/|B|·θ to every parameter itself (biases included)",
+        "sgd_epoch 自己给每个参数（含偏置）加 λ/m·θ",
+        "sgd_epoch adds λ/m·θ to every parameter itself (biases included)",
         (
             Patch(
                 "training.py",
                 _SGD_LOSS,
                 "        J, grads = model.loss(X[idx], y[idx], loss)\n"
-                "        grads = [g + lam / idx.size * p for g, p in zip(grads, model.params)]\n",
+                "        grads = [g + lam / m * p for g, p in zip(grads, model.params)]\n",
             ),
         ),
         "a3.sgd_epoch",

@@ -28,7 +28,9 @@ Conventions (binding across nnkit, lecture notation)
 Derivation strategy ("derive once, evaluate many times")
 --------------------------------------------------------
 Derivations are cached per ``(sizes, activations, loss, method)`` (``functools.lru_cache``);
-evaluating a cached oracle costs milliseconds. Two exact methods exist:
+evaluating a cached oracle costs milliseconds. The compiled code is also cached on disk, keyed
+by a hash of this module's source and the sympy version (:mod:`grader.oracles.diskcache`), so
+a new process loads it instead of deriving again. Two exact methods exist:
 
 * ``"full"``: the per-sample loss ``l(θ; x, y)`` is one sympy expression of all parameter,
   input and target symbols; every ``∂l/∂θ_p`` is ``sympy.diff(l, θ_p)`` of that whole
@@ -64,6 +66,8 @@ from typing import Any
 import mpmath
 import numpy as np
 import sympy as sp
+
+from grader.oracles import diskcache
 
 __all__ = [
     "ACTIVATIONS",
@@ -249,11 +253,6 @@ def _symbols(
     return flat, ws, bs, x, y
 
 
-def _compile(args: list[Any], exprs: Any, cse: bool = True) -> Callable[..., Any]:
-    """编译为 mpmath 函数 / ``sympy.lambdify`` to mpmath, optionally with ``sympy.cse``."""
-    return sp.lambdify(args, exprs, modules="mpmath", cse=cse)
-
-
 @dataclass
 class _Derivation:
     """一次推导的结果(缓存)/ Cached result of one derivation (internal)."""
@@ -283,25 +282,34 @@ def _derive_layer(n_in: int, n_out: int, act: str) -> Callable[..., Any]:
     ``∂a/∂θ_layer`` is ``(n_out, n_in·n_out + n_out)``; every entry comes from ``sympy.diff``.
     Shared by all architectures containing this layer shape.
     """
-    a_in = [sp.Symbol(f"a{j}", real=True) for j in range(1, n_in + 1)]
-    w = [
-        [sp.Symbol(f"w{j}_{i}", real=True) for i in range(1, n_out + 1)] for j in range(1, n_in + 1)
-    ]
-    b = [sp.Symbol(f"b{i}", real=True) for i in range(1, n_out + 1)]
-    theta = [p for row in w for p in row] + b
-    z, a = _layer(a_in, w, b, act)
-    jac_a = [[sp.diff(ai, aj) for aj in a_in] for ai in a]
-    jac_p = [[sp.diff(ai, p) for p in theta] for ai in a]
-    return _compile([a_in, theta], [z, a, jac_a, jac_p], cse=False)
+
+    def build() -> tuple[list[Any], Any, bool]:
+        a_in = [sp.Symbol(f"a{j}", real=True) for j in range(1, n_in + 1)]
+        w = [
+            [sp.Symbol(f"w{j}_{i}", real=True) for i in range(1, n_out + 1)]
+            for j in range(1, n_in + 1)
+        ]
+        b = [sp.Symbol(f"b{i}", real=True) for i in range(1, n_out + 1)]
+        theta = [p for row in w for p in row] + b
+        z, a = _layer(a_in, w, b, act)
+        jac_a = [[sp.diff(ai, aj) for aj in a_in] for ai in a]
+        jac_p = [[sp.diff(ai, p) for p in theta] for ai in a]
+        return [a_in, theta], [z, a, jac_a, jac_p], False
+
+    return diskcache.compiled("layer", (n_in, n_out, act), build)
 
 
 @functools.cache
 def _derive_loss(n_out: int, loss: str) -> Callable[..., Any]:
     """损失及其对输出的导数 / ``(h, y) -> (l, ∂l/∂h)`` from ``sympy.diff`` (cached)."""
-    h = [sp.Symbol(f"h{k}", real=True) for k in range(1, n_out + 1)]
-    y = [sp.Symbol(f"y{k}", real=True) for k in range(1, n_out + 1)]
-    loss_h = _sample_loss(loss, h, y)
-    return _compile([h, y], [loss_h, [sp.diff(loss_h, hk) for hk in h]], cse=False)
+
+    def build() -> tuple[list[Any], Any, bool]:
+        h = [sp.Symbol(f"h{k}", real=True) for k in range(1, n_out + 1)]
+        y = [sp.Symbol(f"y{k}", real=True) for k in range(1, n_out + 1)]
+        loss_h = _sample_loss(loss, h, y)
+        return [h, y], [loss_h, [sp.diff(loss_h, hk) for hk in h]], False
+
+    return diskcache.compiled("loss", (n_out, loss), build)
 
 
 @functools.cache
@@ -322,12 +330,18 @@ def _derive(
 
     sample_loss = gradient_exprs = full_func = None
     if method == "full":
-        a_expr: list[sp.Expr] = list(x)
-        for wl, bl, act in zip(ws, bs, activations, strict=True):
-            _, a_expr = _layer(a_expr, wl, bl, act)
-        sample_loss = _sample_loss(loss, a_expr, y)
-        gradient_exprs = [sp.diff(sample_loss, p) for p in params]
-        full_func = _compile([params, x, y], [sample_loss, gradient_exprs])
+
+        def build() -> tuple[list[Any], Any, bool]:
+            nonlocal sample_loss, gradient_exprs
+            a_expr: list[sp.Expr] = list(x)
+            for wl, bl, act in zip(ws, bs, activations, strict=True):
+                _, a_expr = _layer(a_expr, wl, bl, act)
+            sample_loss = _sample_loss(loss, a_expr, y)
+            gradient_exprs = [sp.diff(sample_loss, p) for p in params]
+            return [params, x, y], [sample_loss, gradient_exprs], True
+
+        # From the on-disk cache when possible: then the expressions are rebuilt on demand.
+        full_func = diskcache.compiled("full", (sizes, activations, loss), build)
 
     return _Derivation(
         sizes=sizes,
@@ -350,10 +364,14 @@ def _derive(
 @functools.cache
 def _derive_regulariser(sizes: tuple[int, ...]) -> Callable[..., Any]:
     """权重衰减项 λ/(2m) Σ w² 及其导数 / Weight-decay term and its exact gradient."""
-    params, ws, _, _, _ = _symbols(sizes)
-    lam, m = sp.symbols("lambda m", positive=True)
-    reg = lam / (2 * m) * sp.Add(*[w**2 for wl in ws for row in wl for w in row])
-    return _compile([params, lam, m], [reg, [sp.diff(reg, p) for p in params]])
+
+    def build() -> tuple[list[Any], Any, bool]:
+        params, ws, _, _, _ = _symbols(sizes)
+        lam, m = sp.symbols("lambda m", positive=True)
+        reg = lam / (2 * m) * sp.Add(*[w**2 for wl in ws for row in wl for w in row])
+        return [params, lam, m], [reg, [sp.diff(reg, p) for p in params]], True
+
+    return diskcache.compiled("regulariser", (sizes,), build)
 
 
 def derivation_cache_info() -> functools._CacheInfo:
@@ -476,6 +494,9 @@ class SymbolicMLP:
     @property
     def gradient_exprs(self) -> list[sp.Expr] | None:
         """单样本梯度表达式 / ``[∂l/∂θ_p]`` (slide order) from ``sympy.diff``; ``None`` if layered."""
+        if self._d.gradient_exprs is None and self.method == "full":  # compiled from the cache
+            loss = self.sample_loss_expr()
+            self._d.gradient_exprs = [sp.diff(loss, p) for p in self._d.params]
         return None if self._d.gradient_exprs is None else list(self._d.gradient_exprs)
 
     @property

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
 import os
 import shutil
 import sys
@@ -52,7 +53,8 @@ MARKERS = (
     "END MARK SCHEME",
 )
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-TEMPLATES = ("conftest.py", "pytest.ini")  # shared by every assignment folder
+TEMPLATES = ("conftest.py", "pytest.ini", "selfcheck.py")  # shared by every assignment folder
+TASKS_LINE = "TASKS: dict[str, tuple[float, str, str, str]] = {}  # TASKS"
 MIN_SECRET_LEN = 6  # shorter lines ("else:", ")", "break") carry no solution
 
 
@@ -68,6 +70,30 @@ class BuildReport:
 def stub_message(name: str, lines: int) -> str:
     """桩函数的提示 / The stub's zh/en "implement this" message with the size hint."""
     return f"请实现 {name}（约 {lines} 行）/ implement {name} (about {lines} lines)"
+
+
+def _q(text: str) -> str:
+    """双引号字符串字面量（ruff format 的风格）/ A double-quoted literal, as ruff formats it."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def render_conftest(a: Assignment, template: str) -> str:
+    """把清单中的任务分值写进 conftest / Fill the conftest template's task table from the
+    manifest, so the pytest table shows the same points as the notebook and the grader."""
+    if TASKS_LINE not in template:
+        raise BuildError(f"conftest 模板缺少任务表行 / the conftest template lacks {TASKS_LINE!r}")
+    rows = ["TASKS: dict[str, tuple[float, str, str, str]] = {"]
+    for t in a.tasks:
+        rows += [
+            f"    {_q(t.id)}: (",
+            f"        {float(t.points)!r},",
+            f"        {_q(t.title_zh)},",
+            f"        {_q(t.title_en)},",
+            f"        {_q(t.kind)},",
+            "    ),",
+        ]
+    rows.append("}")
+    return template.replace(TASKS_LINE, "\n".join(rows))
 
 
 def built_assignments(root: Path = ROOT) -> list[Assignment]:
@@ -88,6 +114,7 @@ def synced_sources(a: Assignment, root: Path) -> dict[str, str]:
         out[f"{module}.py"] = sync_module(a, module, text, str(path.relative_to(root)))
     for name in TEMPLATES:
         out[name] = (Path(__file__).parent / "templates" / name).read_text(encoding="utf-8")
+    out["conftest.py"] = render_conftest(a, out["conftest.py"])
     nb_src = importlib.import_module(f"grader.release.nb_{a.id}")
     out[a.notebook] = dumps(nb_src.notebook())
     return out

@@ -15,16 +15,19 @@ from grader.manifest import Assignment, cell_id
 SCHEMA = 3
 
 #: Appended to every notebook's setup cell: plot labels are bilingual, so use a Chinese-capable
-#: font where one is installed, and keep quiet about missing glyphs where none is.
+#: font where one is installed, and say once (zh/en) when none is; matplotlib's own "missing
+#: glyph" warnings are left on.
 PLOT_FONTS = """
 # 图中的中文：有中文字体就用 / Chinese in plot labels: use a CJK font where one is installed
-import warnings
 from matplotlib import font_manager
 _cjk = sorted({f.name for f in font_manager.fontManager.ttflist
                if any(k in f.name for k in ("CJK", "Hei", "PingFang", "Han Sans", "WenQuanYi"))})
 plt.rcParams["font.sans-serif"] = _cjk[:1] + plt.rcParams["font.sans-serif"]
 plt.rcParams["axes.unicode_minus"] = False
-warnings.filterwarnings("ignore", message="Glyph .* missing from")
+if not _cjk:
+    print("未找到中文字体：图中的中文会显示为方框（英文标注不受影响）；可安装 fonts-noto-cjk。\\n"
+          "No CJK font found: Chinese plot labels will show as boxes (the English ones are fine); "
+          "install e.g. fonts-noto-cjk.")
 """
 
 
@@ -74,9 +77,19 @@ class NotebookBuilder:
         meta = _meta(gid, grade=False, solution=True, locked=False, points=None)
         self.cells.append(nbformat.v4.new_code_cell(src.strip(), metadata=meta))
 
-    def test(self, task_id: str, src: str) -> None:
-        """自动评分测试单元，分值取自清单 / Autograded test cell; points from the manifest."""
+    def test(self, task_id: str, src: str | None = None) -> None:
+        """自动评分测试单元，分值取自清单 / Autograded test cell; points from the manifest.
+
+        Without ``src`` the cell runs the task's public tests (``selfcheck.run_task``), so it
+        prints the same bilingual messages as ``pytest``.
+        """
         task = self.assignment.task(task_id)
+        if src is None:
+            src = (
+                "from selfcheck import run_task\n\n"
+                f'run_task("{task_id}")  # 本任务的公开测试，消息与 pytest 相同 / this task\'s '
+                "public tests, with pytest's messages"
+            )
         gid = self._gid(cell_id(task_id))
         meta = _meta(gid, grade=True, solution=False, locked=True, points=task.points)
         header = f"# {task.title_zh} / {task.title_en} ({task.points:g} 分 / points)\n"

@@ -58,14 +58,12 @@ def threshold(ctx: Context) -> list[Case]:
     ):
         for j, zeros in enumerate((False, True)):
             z = _z(ctx, zeros)
+            mistakes = {"threshold_at_zero": wrong(z)}
+            if fn == "activations.sign":
+                mistakes["np_sign"] = np.sign(z)
             cases.append(
                 _elementwise(
-                    ctx,
-                    fn,
-                    z,
-                    ref(z),
-                    numbered("用例", "case", 2 * k + j + 1, 4),
-                    {"threshold_at_zero": wrong(z)},
+                    ctx, fn, z, ref(z), numbered("用例", "case", 2 * k + j + 1, 4), mistakes
                 )
             )
     return cases
@@ -76,8 +74,9 @@ def _pair_task(ctx: Context, name: str, deriv_mistakes: dict, extreme: bool) -> 
     f, df = getattr(A, name), getattr(A, f"{name}_derivative")
     cases = []
     z = _z(ctx, zeros=True)
+    fm = {"tanh_half": 2 * A.sigmoid(z) - 1} if name == "tanh" else {}
     cases.append(
-        _elementwise(ctx, f"activations.{name}", z, f(z), ("f(z)，常规值", "f(z), ordinary"))
+        _elementwise(ctx, f"activations.{name}", z, f(z), ("f(z)，常规值", "f(z), ordinary"), fm)
     )
     z = _z(ctx, zeros=True)
     m = {k: v(z) for k, v in deriv_mistakes.items()}
@@ -87,6 +86,8 @@ def _pair_task(ctx: Context, name: str, deriv_mistakes: dict, extreme: bool) -> 
         )
     )
     z32 = _z(ctx).astype(np.float32) * (25 if extreme else 1)
+    if extreme:  # the same kinds of value for every student: past float32's exp overflow
+        z32.flat[:2] = (-100.0, 100.0)
     cases.append(
         _elementwise(
             ctx,
@@ -180,6 +181,7 @@ def leaky_relu(ctx: Context) -> list[Case]:
             z,
             A.leaky_relu_derivative(z, slope),
             ("给定 slope", "given slope"),
+            {"slope_ignored": A.leaky_relu_derivative(z)},
             slope=slope,
         )
     )
@@ -199,7 +201,8 @@ def tlu(ctx: Context) -> list[Case]:
         m, n = int(ctx.rng.integers(4, 8)), int(ctx.rng.integers(2, 4))
         X = ctx.rng.integers(0, 3, (m, n)).astype(float)
         w = float(ctx.rng.integers(1, 3)) if k == 2 else ctx.rng.integers(-2, 3, n).astype(float)
-        theta = float(np.median(X @ np.broadcast_to(w, (n,))))
+        sums = np.sort(X @ np.broadcast_to(w, (n,)))
+        theta = float(sums[len(sums) // 2])  # one of the sums: a tie Σ = θ for every student
         want = N.tlu(X, w, theta)
         wrong = (X @ np.broadcast_to(w, (n,)) > theta).astype(float)
         exp = Expect("y", want, mistakes={"threshold_at_zero": wrong})
@@ -217,41 +220,62 @@ def tlu(ctx: Context) -> list[Case]:
     "b := b + α(y − ŷ) (new values returned, inputs unchanged)",
 )
 def perceptron(ctx: Context) -> list[Case]:
-    """1 个输出用例 + 3 个更新用例，按比例给分 / 1 + 3 cases; fraction credit."""
+    """2 个输出用例 + 4 个更新用例（含平局），按比例给分 / 2 + 4 cases (ties included)."""
     rng = ctx.rng
     n = int(rng.integers(2, 5))
-    X = rng.uniform(-1, 1, (6, n))
-    w, b = rng.uniform(-1, 1, n), float(rng.uniform(-0.5, 0.5))
+    # dyadic values (multiples of 1/8): every wᵀx + b below is exact, so ties are exact zeros
+    X = rng.integers(-8, 9, (6, n)) / 8.0
+    w, b = rng.integers(-8, 9, n) / 8.0, float(rng.integers(-4, 5)) / 8.0
+    X[int(rng.integers(6))] = 0.0
+    b_tie = 0.0  # the all-zero row sits exactly on the boundary wᵀx + b = 0 with b = 0
     cases = [
         run_case(
             ctx,
             "neurons.perceptron_predict",
-            (X, w, b),
-            [Expect("y", N.perceptron_predict(X, w, b))],
-            ("输出", "output"),
+            (X, w, bb),
+            [Expect("y", want, mistakes={"threshold_at_zero": (X @ w + bb > 0).astype(float)})],
+            label,
         )
-    ]
-    for k in range(3):
-        x = rng.uniform(-1, 1, n)
-        pred = float(x @ w + b >= 0)
-        y = 1.0 - pred if k < 2 else pred  # two mistakes, one correct prediction
-        lr = float(rng.uniform(0.1, 1.0))
-        nw, nb = N.perceptron_update(w, b, x, y, lr)
-        sw, sb = N.perceptron_update(w, b, x, 1.0 - y, lr)
+        for bb, want, label in (
+            (b, N.perceptron_predict(X, w, b), ("输出", "output")),
+            (b_tie, N.perceptron_predict(X, w, b_tie),
+             ("输出，含 wᵀx + b = 0 的样本", "output, with a sample on wᵀx + b = 0")),
+        )
+    ]  # fmt: skip
+    # updates: a misclassified positive, a misclassified negative, a correct one, and the tie
+    # wᵀx + b = 0 with y = 0 (ŷ = 1 under the lecture's ≥, so the tie case must update)
+    for k in range(4):
+        x = rng.integers(-8, 9, n) / 8.0
+        bk = b
+        if k == 3:
+            bk = -float(x @ w)  # exact: dyadic
+        pred = float(x @ w + bk >= 0)
+        y = {0: 1.0 - pred, 1: 1.0 - pred, 2: pred, 3: 0.0}[k]
+        lr = float(rng.integers(1, 8)) / 8.0
+        nw, nb = N.perceptron_update(w, bk, x, y, lr)
+        err = y - pred
+        gt = y - float(x @ w + bk > 0)
+        mis_w = {
+            "sign_error": w - lr * err * x,
+            "no_learning_rate": w + err * x if lr != 1 else None,
+            "threshold_at_zero": w + lr * gt * x if gt != err else None,
+        }
+        mis_b = {
+            "sign_error": bk - lr * err,
+            "no_learning_rate": bk + err if lr != 1 else None,
+            "bias_not_updated": bk if err else None,
+            "threshold_at_zero": bk + lr * gt if gt != err else None,
+        }
         exps = [
-            Expect("w", nw, pick_item(0), {"sign_error": 2 * w - nw}),
-            Expect("b", nb, pick_item(1), {"sign_error": 2 * b - nb}, scalar=True),
+            Expect("w", nw, pick_item(0), mis_w),
+            Expect("b", nb, pick_item(1), mis_b, scalar=True),
         ]
-        del sw, sb
-        cases.append(
-            run_case(
-                ctx,
-                "neurons.perceptron_update",
-                (w, b, x, y, lr),
-                exps,
-                numbered("更新", "update", k + 1, 3),
-            )
+        label = (
+            ("更新，wᵀx + b = 0 且 y = 0", "update, wᵀx + b = 0 with y = 0")
+            if k == 3
+            else numbered("更新", "update", k + 1, 3)
         )
+        cases.append(run_case(ctx, "neurons.perceptron_update", (w, bk, x, y, lr), exps, label))
     return cases
 
 
@@ -263,7 +287,7 @@ def perceptron(ctx: Context) -> list[Case]:
     "∂J/∂w = (1/m)Xᵀ(a − y) and ∂J/∂b, and one update",
 )
 def logistic(ctx: Context) -> list[Case]:
-    """4 个用例，按比例给分 / 4 cases; fraction credit."""
+    """5 个用例，按比例给分 / 5 cases; fraction credit."""
     rng = ctx.rng
     m, n = int(rng.integers(4, 8)), int(rng.integers(2, 4))
     X, w, b = rng.uniform(-1, 1, (m, n)), rng.uniform(-1, 1, n), float(rng.uniform(-1, 1))
@@ -273,7 +297,7 @@ def logistic(ctx: Context) -> list[Case]:
             ctx,
             "neurons.logistic_forward",
             (X, w, b),
-            [Expect("a", N.logistic_forward(X, w, b))],
+            [Expect("a", N.logistic_forward(X, w, b), mistakes={"forgot_bias": A.sigmoid(X @ w)})],
             ("前向", "forward"),
         )
     ]
@@ -299,12 +323,29 @@ def logistic(ctx: Context) -> list[Case]:
     cases.append(
         run_case(ctx, "neurons.logistic_gradient", (X, y, w, b), exps, ("梯度", "gradient"))
     )
+    # the loss at extreme inputs (|z| ~ 1e3): finite and exact, without overflow warnings
+    Je, dwe, dbe = N.logistic_gradient(Xe, y, w, b)
+    cases.append(
+        run_case(
+            ctx,
+            "neurons.logistic_gradient",
+            (Xe, y, w, b),
+            [
+                Expect("J", Je, pick_item(0), scalar=True),
+                Expect("∂J/∂w", dwe, pick_item(1)),
+                Expect("∂J/∂b", dbe, pick_item(2), scalar=True),
+            ],
+            ("梯度，极端值（数值稳定性）", "gradient, extreme values (stability)"),
+            stable=True,
+        )
+    )
     lr = float(rng.uniform(0.05, 1.0))
     nw, nb = N.logistic_update(w, b, dw, db, lr)
     exps = [
         Expect("w", nw, pick_item(0), {"sign_error": w + lr * dw, "no_learning_rate": w - dw}),
-        Expect("b", nb, pick_item(1), {"sign_error": b + lr * db}, scalar=True),
-    ]
+        Expect("b", nb, pick_item(1), {"sign_error": b + lr * db, "no_learning_rate": b - db},
+               scalar=True),
+    ]  # fmt: skip
     cases.append(
         run_case(ctx, "neurons.logistic_update", (w, b, dw, db, lr), exps, ("更新", "update"))
     )

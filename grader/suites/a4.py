@@ -20,6 +20,7 @@ import numpy as np
 from grader.compare import Comparison
 from grader.registry import ALL, Case, Context, Reply, task
 from grader.suites import heldout
+from grader.suites import settings as S
 from grader.suites.common import Expect, case_from_reply, numbered, pick_item, run_case
 from nncore import autoencoder as AE
 from nncore import residual as R
@@ -112,6 +113,14 @@ heldout.register_hints(
             "偏置属于后一层的单元：第 l 层到第 l+1 层有 (N_l + 1)·N_{l+1} 个参数，不是 N_l·(N_{l+1} + 1)。",
             "Biases belong to the units of the next layer: layer l to l+1 has (N_l + 1)·N_{l+1} "
             "parameters, not N_l·(N_{l+1} + 1).",
+        ),
+        "pretrain_replay": (
+            "pretrain_layers 没有按文档的步骤进行：每层一个 DenoisingAutoencoder(seed = seed + l)，"
+            "fit(dae, codes, codes, …)——DAE 自己加噪，重构目标是干净的 codes，不要先加噪；再 codes = dae.encode(codes)。",
+            "pretrain_layers does not follow the documented steps: one DenoisingAutoencoder per "
+            "layer (seed = seed + l), fit(dae, codes, codes, …) — the DAE corrupts its input "
+            "itself and reconstructs the CLEAN codes, so do not corrupt them first; then "
+            "codes = dae.encode(codes).",
         ),
         "pretrain_codes": (
             "逐层预训练：第 l 层的 DAE 在下一层的编码 codes = dae.encode(codes) 上训练，返回的是各层编码器的 "
@@ -241,9 +250,13 @@ def residual(ctx: Context) -> list[Case]:
         fd = [numerical_gradient(J, x) for x in (a, W1, b1, W2, b2)]
         _fd_check(want, fd, "residual_backward")
         names = ("∂J/∂a^(l)", "∂J/∂W1", "∂J/∂b1", "∂J/∂W2", "∂J/∂b2")
+        # the block without f' (δ^(l+1) = ∂J/∂h): ∂J/∂a, ∂J/∂W1 and ∂J/∂b1 change
+        dh = dout @ W2.T
+        no_fp = [dout + dh @ W1.T, a.T @ dh, dh.sum(axis=0)]
         expects = [
             Expect(n, w, pick_item("result", i),
-                   {"residual_skip_backward": w - dout} if i == 0 else {})
+                   {**({"residual_skip_backward": w - dout} if i == 0 else {}),
+                    **({"missing_fprime": no_fp[i]} if i < 3 else {})})
             for i, (n, w) in enumerate(zip(names, want, strict=True))
         ]  # fmt: skip
         expects.append(
@@ -380,11 +393,13 @@ def dae(ctx: Context) -> list[Case]:
 # ------------------------------------------------------------------------------------------
 # a4.pretraining (trained in the worker, judged here on labelled digits it never saw)
 # ------------------------------------------------------------------------------------------
-PRETRAIN = {"sizes": [64, 32, 16], "noise": 0.3, "epochs": 10, "lr": 0.1, "batch_size": 32}
+PRETRAIN = {"sizes": list(S.PRETRAINING.sizes), "noise": S.PRETRAINING.extra["noise"],
+            "epochs": S.PRETRAINING.epochs, "lr": S.PRETRAINING.lr,
+            "batch_size": S.PRETRAINING.batch_size}  # fmt: skip
 #: unlabelled (sent to the worker) / labelled for the read-out / test (both kept here).
 PRETRAIN_SPLIT = (1000, 100, 697)
 PROBE = {"lr": 0.3, "epochs": 60, "batch_size": 16}
-PRETRAIN_MIN_ACCURACY = 0.6
+PRETRAIN_MIN_ACCURACY = S.PRETRAINING.min_accuracy
 
 
 def pretrain_setup(rng: np.random.Generator) -> dict[str, Any]:
@@ -456,7 +471,8 @@ def pretrain_score(setup: dict[str, Any], value: Any) -> tuple[float | None, lis
     wall_seconds=60.0,
 )
 def pretraining(ctx: Context) -> list[Case]:
-    """形状 + 留出准确率，全对才得分 / Shapes + held-out accuracy; all or nothing."""
+    """精确复现 + 形状 + 留出准确率，全对才得分 / Exact replay, shapes, held-out accuracy."""
+    replay = _pretrain_replay_case(ctx)
     setup = pretrain_setup(ctx.rng)
     label = ("编码器的读出准确率（留出数据）", "read-out accuracy of the encoders (held out)")
     reply = ctx.run("pretrain", setup["X"], setup["sizes"], setup["kwargs"])
@@ -468,10 +484,48 @@ def pretraining(ctx: Context) -> list[Case]:
         case = heldout.failed_params_case(label, bad)
         case.hints.append("pretrain_codes")
         return [case]
+    ref = pretrain_score(setup, pretrain_reference(setup))[0]
     return [
+        replay,
         heldout.threshold_case(label, acc, at_least=PRETRAIN_MIN_ACCURACY,
-                               what=("准确率", "accuracy"), fmt="{:.3f}")
+                               what=("准确率", "accuracy"), fmt="{:.3f}",
+                               reference=ref, margin=S.PRETRAINING.margin),
     ]  # fmt: skip
+
+
+#: The small exact-replay run of pretrain_layers (a few seconds' worth of work).
+REPLAY = {"sizes": [64, 12, 6], "noise": 0.3, "epochs": 2, "lr": 0.1, "batch_size": 16}
+REPLAY_SAMPLES = 96
+
+
+def _pretrain_replay_case(ctx: Context) -> Case:
+    """按文档复现 pretrain_layers / pretrain_layers replayed exactly (nncore, same seed/data).
+
+    The docstring fixes every step (DAE per layer with seed + l, fit on (codes, codes) with
+    momentum, codes = encode(codes)), so the encoders must equal nncore's; a DAE that learns
+    to reconstruct its noisy input, or trains on the wrong codes, does not.
+    """
+    rng = ctx.rng
+    X, _ = heldout.digits()
+    idx = rng.choice(X.shape[0], REPLAY_SAMPLES, replace=False)
+    kwargs = {k: v for k, v in REPLAY.items() if k != "sizes"}
+    kwargs["seed"] = int(rng.integers(2**20))
+    W, b = AE.pretrain_layers(X[idx], REPLAY["sizes"], **kwargs)
+    label = ("按文档精确复现（小规模）", "exact replay of the documented procedure (small run)")
+    reply = ctx.run("pretrain", X[idx], REPLAY["sizes"], kwargs)
+    if not reply.ok:
+        heldout.attribute(reply, "autoencoder.pretrain_layers")
+        return Case(*label, False, reply=reply)
+    expects = [
+        Expect(f"W^({l + 1})", w, pick_item("weights", l), rtol=1e-6, atol_scale=1e-3)
+        for l, w in enumerate(W)
+    ]
+    expects += [Expect(f"b^({l + 2})", v, pick_item("biases", l), rtol=1e-6, atol_scale=1e-3)
+                for l, v in enumerate(b)]  # fmt: skip
+    case = case_from_reply(reply, expects, label)
+    if not case.passed:
+        case.hints.insert(0, "pretrain_replay")
+    return case
 
 
 # ------------------------------------------------------------------------------------------

@@ -19,6 +19,10 @@ from grader.compare import BAD_TYPE, Comparison, compare_array, matches
 from grader.registry import Case, Context, Reply
 
 
+class AnyOf(tuple):
+    """一个错误的几种可能结果 / Several values one mistake may produce (any one matches)."""
+
+
 @dataclass
 class Expect:
     """一个期望输出 / One expected output of a call.
@@ -67,7 +71,10 @@ def compare_expect(value: Any, exp: Expect) -> tuple[Comparison, list[str]]:
     hints: list[str] = []
     if not comp.ok:
         for code, candidate in exp.mistakes.items():
-            if candidate is not None and matches(got, np.asarray(candidate), max(exp.rtol, 1e-9)):
+            options = candidate if isinstance(candidate, AnyOf) else (candidate,)
+            if any(
+                c is not None and matches(got, np.asarray(c), max(exp.rtol, 1e-9)) for c in options
+            ):
                 hints.append(code)
                 break
     return comp, hints

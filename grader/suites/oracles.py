@@ -29,6 +29,10 @@ POOL: tuple[symbolic.Arch, ...] = (
 )
 MSE_POOL = tuple(a for a in POOL if a.loss == "mse")
 BCE_POOL = tuple(a for a in POOL if a.loss == "bce")
+#: Sub-pools that every student gets a case from (same kinds of case for everyone).
+DEEP_K1 = tuple(a for a in MSE_POOL if len(a.sizes) >= 4 and a.sizes[-1] == 1)
+SQUARE = tuple(a for a in MSE_POOL if len(a.sizes) >= 4 and len(set(a.sizes)) == 1)
+DEEPEST = tuple(a for a in MSE_POOL if len(a.sizes) >= 5)
 
 _timings: dict[str, float] = {}
 

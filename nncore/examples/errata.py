@@ -10,6 +10,7 @@ import numpy as np
 
 from nncore.activations import sigmoid, tanh
 from nncore.examples.example1 import run as run_example1
+from nncore.examples.example2_sign import errata_section as example2_sign_section
 from nncore.examples.one_step import STATUS_TEXT
 
 
@@ -77,4 +78,5 @@ def errata_markdown() -> str:
             f"| {t:g} | {2 * sigmoid(tt) - 1:.6f} | {tanh(tt / 2):.6f} | {tanh(tt):.6f} | "
             f"{2 * sigmoid(2 * tt) - 1:.6f} |"
         )
+    out += example2_sign_section(3)
     return "\n".join(out) + "\n"

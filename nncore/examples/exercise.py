@@ -49,49 +49,118 @@ def one_update(
     return flatten(gradient_descent_update(params, grads, alpha))
 
 
+MIN_SAMPLES, MAX_SAMPLES = 2, 10  # as my_samples() in assignments/a2/exercise.py asks
+
+SAMPLES_HELP = """\
+样本格式 / sample formats (--samples TEXT_OR_FILE):
+
+  CSV，每行 x1,x2,y；第一行可以是表头（如 x1,x2,y），也可以没有 /
+  CSV, one sample per row x1,x2,y; a header row (e.g. x1,x2,y) is optional:
+      x1,x2,y            0.1,0.2,0
+      0.1,0.2,0          0.9,0.7,1
+      0.9,0.7,1
+  JSON 文本或文件 / JSON text or file:
+      {"X": [[0.1, 0.2], [0.9, 0.7]], "y": [0, 1]}   或 / or   [[0.1, 0.2, 0], [0.9, 0.7, 1]]
+
+与 my_samples() 的要求相同 / the same rules as my_samples(): 2 ≤ m ≤ 10 个样本，x 有限，
+y 取 0 或 1，两类都要有 / 2 ≤ m ≤ 10 samples, finite x, labels 0 or 1, both classes present.
+
+初值 θ（讲义顺序 w11 w12 w21 w22 b1 b2 | w11 w21 | b1）默认 (0.2 0.3 0.4 0.5 0.3 0.3 | 0.7 0.8
+| 0.5)：隐含层沿用例题1，输出神经元沿用例题1 第一个输出单元的权重 w11^(2) = 0.7、w21^(2) = 0.8、
+b1^(3) = 0.5。/ Default θ: 例题1's hidden layer, and the weights into 例题1's first output unit.
+"""
+
+
+def _bad(zh: str, en: str) -> ValueError:
+    return ValueError(bilingual(zh, en))
+
+
+def _csv_rows(raw: str) -> list[list[float]]:
+    """CSV 行（可有表头）/ Rows of a CSV text; a first row that is not numeric is a header."""
+    lines = [
+        ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
+    ]
+    rows: list[list[float]] = []
+    for k, line in enumerate(lines):
+        cells = [c.strip() for c in line.replace(";", ",").split(",")]
+        try:
+            rows.append([float(c) for c in cells])
+        except ValueError:
+            if k == 0:
+                continue  # header row such as "x1,x2,y"
+            raise _bad(
+                f"第 {k + 1} 行不是三个数 x1,x2,y：{line!r}",
+                f"line {k + 1} is not three numbers x1,x2,y: {line!r}",
+            ) from None
+    return rows
+
+
+def check_samples(X: np.ndarray, y: np.ndarray) -> None:
+    """样本合法性（与 my_samples() 相同）/ Reject samples that my_samples() may not return.
+
+    X (m, 2) finite, y (m,) in {0, 1}, 2 ≤ m ≤ 10, both classes present; bilingual errors.
+    """
+    if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],):
+        raise _bad(
+            f"需要 X 形状 (m, 2)、y 形状 (m,)，实际 {X.shape}、{y.shape}",
+            f"need X of shape (m, 2) and y of shape (m,), got {X.shape} and {y.shape}",
+        )
+    if not np.all(np.isfinite(X)) or not np.all(np.isin(y, (0.0, 1.0))):
+        raise _bad("X 必须是有限数，y 必须是 0 或 1", "X must be finite and y must be 0 or 1")
+    m = X.shape[0]
+    if not MIN_SAMPLES <= m <= MAX_SAMPLES:
+        raise _bad(
+            f"样本数 m 应在 {MIN_SAMPLES}..{MAX_SAMPLES} 之间，实际 m = {m}",
+            f"the sample count m must be {MIN_SAMPLES}..{MAX_SAMPLES}, got m = {m}",
+        )
+    if len(set(y.tolist())) != 2:
+        raise _bad(
+            "两类都要有：y 中既要有 0 也要有 1",
+            "both classes must be present: y needs at least one 0 and one 1",
+        )
+
+
 def parse_samples(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """读入样本 / Read samples from JSON text or a file (JSON, or CSV rows ``x1,x2,y``).
+    """读入样本 / Read samples from JSON text or a file, or CSV rows ``x1,x2,y`` (header optional).
 
     JSON forms: ``{"X": [[x1, x2], …], "y": [0, 1, …]}`` or ``[[x1, x2, y], …]``.
-    Returns X (m, 2) and y (m, 1); labels must be 0 or 1.
+    Returns X (m, 2) and y (m, 1); rejects what :func:`check_samples` rejects.
     """
     path = Path(text)
     raw = path.read_text(encoding="utf-8") if len(text) < 4096 and path.is_file() else text
     try:
         data = json.loads(raw)
     except json.JSONDecodeError:
-        data = [[float(v) for v in line.split(",")] for line in raw.splitlines() if line.strip()]
-    if isinstance(data, dict):
-        X, y = np.asarray(data["X"], dtype=float), np.asarray(data["y"], dtype=float)
-    else:
-        arr = np.asarray(data, dtype=float)
-        if arr.ndim != 2 or arr.shape[1] != 3:
-            raise ValueError(
-                bilingual(
+        data = _csv_rows(raw)
+    try:
+        if isinstance(data, dict):
+            X, y = np.asarray(data["X"], dtype=float), np.asarray(data["y"], dtype=float)
+        else:
+            arr = np.asarray(data, dtype=float)
+            if arr.ndim != 2 or arr.shape[1] != 3:
+                raise _bad(
                     f"样本应为 m 行 3 列 (x1, x2, y)，实际形状 {arr.shape}",
                     f"samples must be m rows of (x1, x2, y), got shape {arr.shape}",
                 )
-            )
-        X, y = arr[:, :2], arr[:, 2]
-    if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],) or X.shape[0] == 0:
-        raise ValueError(
-            bilingual(
-                f"需要 X 形状 (m, 2)、y 形状 (m,)，实际 {X.shape}、{y.shape}",
-                f"need X of shape (m, 2) and y of shape (m,), got {X.shape} and {y.shape}",
-            )
-        )
-    if not np.all(np.isfinite(X)) or not np.all(np.isin(y, (0.0, 1.0))):
-        raise ValueError(
-            bilingual("X 必须是有限数，y 必须是 0 或 1", "X must be finite and y must be 0 or 1")
-        )
+            X, y = arr[:, :2], arr[:, 2]
+    except (KeyError, TypeError) as exc:
+        raise _bad(f"JSON 需要键 X 与 y（{exc}）", f"the JSON needs keys X and y ({exc})") from None
+    except ValueError as exc:
+        if "\n" in str(exc):
+            raise
+        raise _bad(f"样本不是数：{exc}", f"samples are not numbers: {exc}") from None
+    check_samples(X, y)
     return X, y[:, None]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """练习题的选项 / Options of the 练习题."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = SAMPLES_HELP
     parser.add_argument(
         "--samples",
-        help='样本：JSON 文本或文件 / samples: JSON text or a file, e.g. \'{"X": [[0.1, 0.2]], "y": [0]}\'',
+        help="样本：CSV（可有表头）或 JSON，文本或文件，见下 / samples: CSV (header optional) or "
+        "JSON, text or file; see below",
     )
     parser.add_argument("--loss", choices=("mse", "bce"), default="mse", help="½‖h−y‖² 或/or BCE")
     parser.add_argument("--alpha", type=float, default=0.1, help="学习率 / learning rate α")
@@ -105,11 +174,25 @@ def run(args: argparse.Namespace | None = None) -> dict[str, Any]:
     samples = getattr(args, "samples", None)
     X, y = parse_samples(samples) if samples else parse_samples(json.dumps(DEFAULT_SAMPLES))
     theta_text = getattr(args, "theta", None)
-    theta = [float(v) for v in theta_text.split(",")] if theta_text else DEFAULT_THETA
+    theta = _theta(theta_text) if theta_text else DEFAULT_THETA
     model = MLP.from_flat(SIZES, theta, activation="sigmoid")
     loss = getattr(args, "loss", "mse")
     report = one_step_report(model, X, y, loss=loss, lr=getattr(args, "alpha", 0.1))
     return {"example": "exercise", "title": TITLE, **report}
+
+
+def _theta(text: str) -> list[float]:
+    """--theta 的 9 个数 / The 9 numbers of --theta."""
+    try:
+        theta = [float(v) for v in text.replace(" ", ",").split(",") if v]
+    except ValueError:
+        raise _bad(f"--theta 不是数：{text!r}", f"--theta is not numbers: {text!r}") from None
+    if len(theta) != 9:
+        raise _bad(
+            f"--theta 需要 9 个数，实际 {len(theta)} 个",
+            f"--theta needs 9 numbers, got {len(theta)}",
+        )
+    return theta
 
 
 def render(report: dict[str, Any]) -> str:

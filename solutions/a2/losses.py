@@ -28,10 +28,25 @@ def empirical_risk(per_sample: np.ndarray) -> float:
 # ---- end given ----
 # ---- given code (给定代码): one_hot_targets ----
 def one_hot_targets(y: np.ndarray, k: int) -> np.ndarray:
-    """整数标签转独热 / Integer labels (m,) -> one-hot (m, K); one-hot input passes through."""
+    """整数标签转独热 / Integer labels (m,) -> one-hot (m, K); (m, K) targets pass through.
+
+    Labels must be whole numbers in 0..K−1 (1.7 is refused, not truncated); (m, K) targets
+    must be non-negative with rows summing to 1 (one-hot or soft labels), which is what makes
+    (softmax(z) − y)/m the exact gradient of the cross-entropy.
+    """
     y = np.asarray(y)
     if y.ndim == 2:
+        if y.shape[1] != k or (y.size and (y.min() < 0 or np.abs(y.sum(axis=1) - 1).max() > 1e-5)):
+            raise ValueError(
+                bilingual(
+                    f"(m, K) 目标的每行应为 K = {k} 个非负数且和为 1（独热或软标签），实际形状 {y.shape}",
+                    f"(m, K) targets need K = {k} non-negative entries per row summing to 1 "
+                    f"(one-hot or soft labels), got shape {y.shape}",
+                )
+            )
         return y
+    if y.dtype.kind not in "biu" and np.any(y != np.round(y)):
+        raise ValueError(bilingual("标签必须是整数（如 0、1、2）", "labels must be whole numbers"))
     if y.min(initial=0) < 0 or y.max(initial=0) >= k:
         raise ValueError(bilingual(f"标签应在 0..{k - 1} 之间", f"labels must lie in 0..{k - 1}"))
     out = np.zeros((y.shape[0], k))
@@ -61,12 +76,16 @@ def binary_cross_entropy(
     """二分类交叉熵（输入为概率）/ Binary cross-entropy on probabilities h ∈ (0, 1).
 
     l = −Σ_k [y_k ln h_k + (1 − y_k) ln(1 − h_k)]，h 先裁剪到 [eps, 1 − eps] 以免 ln 0 /
-    h is clipped to [eps, 1 − eps] first so nothing is ln 0.
+    h is clipped to [eps, 1 − eps] first so nothing is ln 0. 上界在 h 的精度下不能等于 1：
+    float32 中 1 − 1e-12 舍入为 1，上界取 min(1 − eps, 1 − np.finfo(dtype).epsneg) /
+    the upper bound must not round to 1 in h's precision (in float32 1 − 1e-12 is 1.0): use
+    min(1 − eps, 1 − np.finfo(dtype).epsneg) with dtype = np.result_type(h, 0.5).
     ∂J/∂h = (h − y) / (h (1 − h)) / m (with the clipped h).
     形状 / Shapes: h, y (m, K) -> (J, dJ/dh (m, K)).
     """
     ### BEGIN SOLUTION
-    hc = np.clip(h, eps, 1 - eps)
+    hi = min(1 - eps, 1 - float(np.finfo(np.result_type(h, 0.5)).epsneg))
+    hc = np.clip(h, eps, hi)
     per_sample = -np.sum(y * np.log(hc) + (1 - y) * np.log1p(-hc), axis=1)
     return empirical_risk(per_sample), (hc - y) / (hc * (1 - hc)) / h.shape[0]
     ### END SOLUTION

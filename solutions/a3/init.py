@@ -43,8 +43,11 @@ INITIALISERS: dict[str, Callable[[int, int, np.random.Generator], np.ndarray]] =
 }
 
 
-def get_initialiser(name: str) -> Callable[[int, int, np.random.Generator], np.ndarray]:
-    """按名字取初始化方法 / Look an initialiser up by name."""
+def get_initializer(name: str) -> Callable[[int, int, np.random.Generator], np.ndarray]:
+    """按名字取初始化方法 / Look an initializer up by name: 'uniform', 'xavier', 'he'.
+
+    Spelt like :func:`nncore.optim.get_optimizer`; ``get_initialiser`` is kept as an alias.
+    """
     if name not in INITIALISERS:
         known = ", ".join(INITIALISERS)
         raise ValueError(
@@ -54,3 +57,7 @@ def get_initialiser(name: str) -> Callable[[int, int, np.random.Generator], np.n
             )
         )
     return INITIALISERS[name]
+
+
+#: 旧名（英式拼写），保留兼容 / The former (British) spelling, kept as an alias.
+get_initialiser = get_initializer

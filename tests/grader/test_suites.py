@@ -57,3 +57,7 @@ def test_seeds_differ_between_students(tmp_path: Path) -> None:
 
     assert task_seed("s1", "a2.dense_forward") != task_seed("s2", "a2.dense_forward")
     assert task_seed("s1", "a2.dense_forward") == task_seed("s1", "a2.dense_forward")
+    # … and per submission content: a resubmission gets new hidden inputs
+    a = task_seed("s1", "a2.dense_forward", content="x")
+    assert a != task_seed("s1", "a2.dense_forward", content="y")
+    assert a == task_seed("s1", "a2.dense_forward", content="x")

@@ -27,3 +27,25 @@ def test_nncore_runs_without_optional_packages():
     )
     assert out.returncode == 0, out.stderr
     assert "numpy-only OK" in out.stdout
+
+
+def test_pip_install_pulls_numpy_only():
+    """`pip install .` 只装 numpy；torch 等只在可选组或基准里 / numpy is the only dependency."""
+    import tomllib
+    from pathlib import Path
+
+    meta = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]
+    assert [d.split(">")[0].split("=")[0] for d in meta["dependencies"]] == ["numpy"]
+    extras = " ".join(d for group in meta["optional-dependencies"].values() for d in group)
+    assert "torch" not in extras  # the benchmark imports it only when present
+
+
+def test_import_nncore_stays_light():
+    code = (
+        "import sys, nncore\n"
+        "heavy = {'nncore.training', 'nncore.fastpath', 'nncore.data', 'nncore.examples'}\n"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -120,3 +120,49 @@ def test_release_notebook_fails_cleanly(aid: str, executed) -> None:
     assert tests and tests <= failed, f"release tests that pass: {tests - failed}"
     assert len(nb.cells[-1].source) > 0  # executed to the end: every cell was run
     assert all(c.get("execution_count") is not None for c in nb.cells if c.cell_type == "code")
+
+
+# ------------------------------------------------------------------ experiments show their effect
+def result_of(nb: nbformat.NotebookNode, name: str) -> object:
+    """单元最后一行的变量值（执行结果）/ The value a cell ending in ``name`` displayed."""
+    import ast
+
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.rstrip().endswith("\n" + name):
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "execute_result":
+                    return ast.literal_eval(out["data"]["text/plain"])
+    raise AssertionError(f"no executed cell displays {name}")
+
+
+def test_a1_depth_plot_separates_relu_and_leaky_relu_at_negative_z(executed) -> None:
+    d = result_of(executed[("solutions", "a1")], "depth10")
+    assert d["ReLU, z = -1"] == 0.0 < d["Leaky ReLU (0.01), z = -1"]  # dead vs alive
+    assert d["ReLU, z = +1"] == d["Leaky ReLU (0.01), z = +1"] == 1.0
+    assert d["sigmoid, z = +1"] < 0.25**10 < d["tanh, z = +1"]
+
+
+def test_a3_q1_normalisation_clearly_speeds_training(executed) -> None:
+    q1 = result_of(executed[("solutions", "a3")], "q1")
+    raw, z, mm = q1["不归一化 / raw"], q1["z-score"], q1["min-max"]
+    assert z["final_loss"] < mm["final_loss"] < raw["final_loss"] / 3
+    assert z["epoch_below_0.5"] is not None and mm["epoch_below_0.5"] is not None
+    assert raw["epoch_below_0.5"] is None  # raw never gets there in 15 epochs
+    assert min(z["test_accuracy"], mm["test_accuracy"]) > raw["test_accuracy"] + 0.2
+
+
+def test_a3_q2_training_longer_loses_and_early_stopping_wins_back(executed) -> None:
+    q2 = result_of(executed[("solutions", "a3")], "q2")
+    assert q2["test_acc_early_stopping"] >= q2["test_acc_300"] + 0.03
+    assert 5 <= q2["best_epoch"] < 100
+    nb = executed[("solutions", "a3")]
+    text = "".join(
+        o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if "q2" in c.source
+    )
+    assert f"restored epoch {q2['best_epoch']} " in text  # the printout uses the same epoch
+
+
+def test_a4_pretraining_gain_is_measured_for_short_and_long_fine_tuning(executed) -> None:
+    gain = result_of(executed[("solutions", "a4")], "gain")
+    assert gain[20] >= 0.05  # a clear gain when supervised training is short
+    assert gain[20] > gain[60]  # and a smaller one after long fine-tuning, as the notebook says

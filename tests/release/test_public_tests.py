@@ -49,4 +49,31 @@ def test_release_fails_every_test(aid: str, tmp_path: Path) -> None:
         assert failure is not None and "NotImplementedError" in (failure.get("message") or ""), (
             case.get("name")
         )
-    assert "合计 / total" in out and " 0 / " in out
+    assert "公开部分 / public part" in out and " 0 / " in out
+
+
+def test_points_table_uses_the_manifest_and_shows_tests_not_run(tmp_path: Path) -> None:
+    """分值取自清单；-k 取消选择的任务显示未运行 / Points from the manifest; deselected tasks
+    show as not run (never as 0 / FAIL)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-k", "sigmoid"],
+        cwd=ROOT / "solutions" / "a1",
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    out = proc.stdout
+    a1 = ASSIGNMENTS["a1"]
+    auto = sum(t.points for t in a1.tasks if t.kind == "auto")
+    manual = sum(t.points for t in a1.tasks if t.kind != "auto")
+    rows = {line.split("  ")[0].strip(): line for line in out.splitlines() if " / " in line}
+    for t in a1.tasks:
+        row = next(line for key, line in rows.items() if key.startswith(t.title_zh))
+        if t.kind != "auto":
+            assert f"{t.points:g}" in row and "助教评分 / graded by a TA" in row
+        elif t.id == "a1.sigmoid":
+            assert f"{t.points:g} / {t.points:<4g}" in row and "通过 / pass" in row
+        else:
+            assert "未运行 / not run" in row and "FAIL" not in row, row
+    assert f"/ {auto:<4g} 自动评分的总分" in out
+    assert f"总分 {auto + manual:g} = 自动评分 {auto:g} + 思考题（助教评分）{manual:g}" in out

@@ -1,90 +1,175 @@
-"""公开测试：小批量、冲量、权值衰减、归一化、早停 / Public tests of a3 (numpy + pytest only)."""
+"""公开测试：小批量、冲量、权值衰减、归一化、早停、一轮 SGD / Public tests of a3 (numpy + pytest).
+
+固定输入；隐藏测试用随机输入检查同样的性质（含不修改输入、常数特征不除以零）。
+Fixed inputs; the hidden tests check the same properties on random inputs (inputs unchanged,
+no division by zero on a constant feature).
+"""
 
 import numpy as np
 import pytest
+import selfcheck as sc
 from losses import weight_decay
 from mlp import MLP
 from optim import GradientDescent, minibatches, momentum_update
 from preprocessing import minmax_fit, minmax_transform, zscore_fit, zscore_transform
 from training import early_stopping_step, sgd_epoch
 
+MB = ("optim.py 中的 minibatches：rng 为 None 按顺序，否则打乱；每个样本恰好一次",
+      "minibatches in optim.py: in order for rng = None, else shuffled; every sample exactly once")  # fmt: skip
 
-@pytest.mark.points(1, "小批量：顺序与大小", "mini-batches: order and sizes")
+
+def _batches(m: int, size: int, rng) -> list[list[int]]:
+    got = sc.call(minibatches, m, size, rng)
+    return [np.asarray(b).tolist() for b in got]
+
+
+@pytest.mark.task("a3.minibatches")
 def test_minibatches_in_order() -> None:
-    batches = [b.tolist() for b in minibatches(7, 3)]
-    assert batches == [[0, 1, 2], [3, 4, 5], [6]]
+    got = _batches(7, 3, None)
+    if got != [[0, 1, 2], [3, 4, 5], [6]]:
+        sc.fail(f"minibatches(7, 3) 应为 [[0, 1, 2], [3, 4, 5], [6]]，你的是 {got}",
+                f"minibatches(7, 3) must be [[0, 1, 2], [3, 4, 5], [6]], yours is {got}", MB)  # fmt: skip
+    if _batches(5, 8, None) != [[0, 1, 2, 3, 4]]:
+        sc.fail("batch_size ≥ m 时应只有一个批次", "batch_size >= m gives one batch", MB)
 
 
-@pytest.mark.points(1, "小批量：打乱后每个样本恰好一次", "mini-batches: shuffled, each sample once")
+@pytest.mark.task("a3.minibatches")
 def test_minibatches_shuffled() -> None:
-    batches = list(minibatches(10, 4, np.random.default_rng(1)))
-    assert sorted(np.concatenate(batches).tolist()) == list(range(10))
-    assert np.concatenate(batches).tolist() == np.random.default_rng(1).permutation(10).tolist()
+    first = _batches(10, 4, np.random.default_rng(1))
+    flat = sorted(i for b in first for i in b)
+    if flat != list(range(10)) or [len(b) for b in first] != [4, 4, 2]:
+        sc.fail(f"每个样本应恰好出现一次、批大小 [4, 4, 2]；你的批次 {first}",
+                f"every sample exactly once, batch sizes [4, 4, 2]; your batches {first}", MB)  # fmt: skip
+    if [i for b in first for i in b] == list(range(10)):
+        sc.fail("给了 rng 却没有打乱顺序", "an rng was given but the order is not shuffled", MB,
+                ("用 rng.permutation(m)", "use rng.permutation(m)"))  # fmt: skip
+    if _batches(10, 4, np.random.default_rng(1)) != first:
+        sc.fail("同一种子两次调用结果不同：只用传入的 rng", "two calls with the same seed differ: "
+                "use only the rng passed in", MB)  # fmt: skip
 
 
-@pytest.mark.points(2, "冲量法一步", "one momentum step")
+@pytest.mark.task("a3.momentum")
 def test_momentum_update() -> None:
-    p, g, v = [np.array([1.0, -1.0])], [np.array([2.0, 0.0])], [np.array([0.5, 0.5])]
-    new_p, new_v = momentum_update(p, g, v, lr=0.1, beta=0.5)
-    assert np.allclose(new_v[0], [0.05, 0.25]) and np.allclose(new_p[0], [1.05, -0.75])
-    assert np.allclose(p[0], [1.0, -1.0]), "不要就地修改 / do not modify the inputs"
-
-
-@pytest.mark.points(2, "权值衰减的值与梯度", "weight decay value and gradient")
-def test_weight_decay() -> None:
-    W = np.array([[1.0, 2.0], [0.0, -2.0]])
-    R, (dW,) = weight_decay([W], lam=0.5, m=2)
-    assert np.isclose(R, 0.5 / 4 * 9) and np.allclose(dW, 0.25 * W)
-
-
-@pytest.mark.points(2, "z-score 拟合与变换", "z-score fit and transform")
-def test_zscore() -> None:
-    X = np.array([[0.0, 1.0], [2.0, 1.0], [4.0, 1.0]])
-    mu, sd = zscore_fit(X)
-    assert np.allclose(mu, [2, 1]) and np.allclose(sd, [np.sqrt(8 / 3), 0])
-    Z = zscore_transform(X, mu, sd)
-    assert Z.shape == (3, 2) and np.allclose(Z[:, 0].mean(), 0) and np.allclose(Z[:, 1], 0)
-
-
-@pytest.mark.points(1, "最小-最大缩放", "min-max scaling")
-def test_minmax() -> None:
-    X = np.array([[0.0, 5.0], [10.0, 5.0]])
-    lo, hi = minmax_fit(X)
-    assert np.allclose(
-        minmax_transform(np.array([[5.0, 5.0], [20.0, 5.0]]), lo, hi), [[0.5, 0], [2, 0]]
+    where = ("optim.py 中的 momentum_update：v := β v − α g，θ := θ + v", "momentum_update in optim.py: v := β v − α g, θ := θ + v")  # fmt: skip
+    p = [np.array([1.0, -1.0]), np.array([[0.5], [2.0]])]
+    g = [np.array([2.0, 0.0]), np.array([[1.0], [-1.0]])]
+    v = [np.array([0.5, 0.5]), np.array([[0.0], [0.2]])]
+    new_p, new_v = sc.parts(sc.call(momentum_update, p, g, v, lr=0.1, beta=0.5), 2, "momentum_update", "(params, velocities)")  # fmt: skip
+    want_v = [0.5 * vi - 0.1 * gi for vi, gi in zip(v, g, strict=True)]
+    sign = ("符号：v := β v − α g（减去梯度）", "sign: v := β v − α g (subtract the gradient)")
+    for k in range(2):
+        sc.expect(
+            new_v[k], want_v[k], f"v_{k + 1}", where, mistakes=[(0.5 * v[k] + 0.1 * g[k], *sign)]
+        )
+        sc.expect(new_p[k], p[k] + want_v[k], f"θ_{k + 1}", where,
+                  mistakes=[(p[k] - want_v[k], "θ := θ + v（v 已含负号）", "θ := θ + v (v already carries the minus)")])  # fmt: skip
+    _, v9 = sc.parts(
+        sc.call(momentum_update, p, g, v, 0.1), 2, "momentum_update", "(params, velocities)"
     )
+    sc.expect(v9[0], 0.9 * v[0] - 0.1 * g[0], "v（默认 β = 0.9 / default β）", where)
 
 
-@pytest.mark.points(
-    2, "一轮 SGD：全批量等于一步梯度下降", "one SGD epoch: full batch is one GD step"
-)
+@pytest.mark.task("a3.weight_decay")
+def test_weight_decay() -> None:
+    where = ("losses.py 中的 weight_decay：R = λ/(2m) Σ w²，∂R/∂W = (λ/m) W", "weight_decay in losses.py: R = λ/(2m) Σ w², ∂R/∂W = (λ/m) W")  # fmt: skip
+    Ws = [np.array([[1.0, 2.0], [0.0, -2.0]]), np.array([[0.5], [-1.5]])]
+    R, dWs = sc.parts(sc.call(weight_decay, Ws, lam=0.5, m=2), 2, "weight_decay", "(R, dWs)")
+    sq = 9.0 + 2.5
+    sc.expect(R, 0.5 / 4 * sq, "R", where, scalar=True,
+              mistakes=[(0.5 / 2 * sq, "少了 ½：R = λ/(2m) Σ w²", "missing ½: R = λ/(2m) Σ w²")])  # fmt: skip
+    for k, W in enumerate(Ws):
+        sc.expect(dWs[k], 0.25 * W, f"∂R/∂W^({k + 1})", where)
+
+
+X_TR = np.array(
+    [[0.0, 1.0, 7.5], [2.0, 1.0, 7.5], [4.0, 4.0, 7.5], [6.0, 2.0, 7.5]]
+)  # 第 3 列常数 / col 3 constant
+X_TE = np.array([[3.0, 0.0, 7.5], [10.0, 2.0, 7.5]])
+MU, SD = np.array([3.0, 2.0, 7.5]), np.array([np.sqrt(5.0), np.sqrt(1.5), 0.0])
+ZS = ("preprocessing.py 中的 zscore_fit / zscore_transform", "zscore_fit / zscore_transform in preprocessing.py")  # fmt: skip
+
+
+@pytest.mark.task("a3.normalise")
+def test_zscore_fit() -> None:
+    mu, sd = sc.parts(sc.call(zscore_fit, X_TR), 2, "zscore_fit", "(μ, σ)")
+    sc.expect(mu, MU, "μ", ZS)
+    sc.expect(sd, SD, "σ", ZS, mistakes=[(X_TR.std(axis=0, ddof=1), "用总体标准差（ddof=0）", "use the population std (ddof=0)"),
+                                         (SD**2, "返回了方差而不是标准差", "returned the variance, not the std")])  # fmt: skip
+
+
+@pytest.mark.task("a3.normalise")
+def test_zscore_transform_train_statistics_and_constant_feature() -> None:
+    got = sc.call(zscore_transform, X_TE, MU, SD, stable=True)
+    want = np.array([[0.0, -2 / np.sqrt(1.5), 0.0], [7 / np.sqrt(5.0), 0.0, 0.0]])
+    own = (X_TE - X_TE.mean(axis=0)) / np.where(X_TE.std(axis=0) > 0, X_TE.std(axis=0), 1)
+    sc.expect(got, want, "x'（测试数据，训练集的 μ、σ / test data, training μ, σ）", ZS,
+              mistakes=[(own, "用了测试数据自己的统计量：只能用训练集的 μ、σ", "used the test data's own statistics: use the training μ and σ")])  # fmt: skip
+    train = sc.call(zscore_transform, X_TR, MU, SD, stable=True)
+    sc.expect(train[:, 2], np.zeros(4), "常数特征（σ = 0）/ constant feature", ZS,
+              otherwise=("σ_j = 0 时不要除以 0（改除以 1）", "do not divide by σ_j = 0 (divide by 1)"))  # fmt: skip
+
+
+@pytest.mark.task("a3.normalise")
+def test_minmax() -> None:
+    where = ("preprocessing.py 中的 minmax_fit / minmax_transform（不截断）", "minmax_fit / minmax_transform in preprocessing.py (no clipping)")  # fmt: skip
+    lo, hi = sc.parts(sc.call(minmax_fit, X_TR), 2, "minmax_fit", "(min, max)")
+    sc.expect(lo, [0.0, 1.0, 7.5], "min", where)
+    sc.expect(hi, [6.0, 4.0, 7.5], "max", where)
+    got = sc.call(
+        minmax_transform, X_TE, np.array([0.0, 1.0, 7.5]), np.array([6.0, 4.0, 7.5]), stable=True
+    )
+    want = np.array([[0.5, -1 / 3, 0.0], [10 / 6, 1 / 3, 0.0]])
+    sc.expect(got, want, "x'（测试数据 / test data）", where,
+              mistakes=[(np.clip(want, 0, 1), "不要截断到 [0, 1]：测试数据可以超出训练集的范围", "do not clip to [0, 1]: test data may leave the training range")])  # fmt: skip
+
+
+@pytest.mark.task("a3.sgd_epoch")
 def test_sgd_epoch_full_batch() -> None:
+    where = ("training.py 中的 sgd_epoch：每个小批量 model.loss → optimizer.step", "sgd_epoch in training.py: model.loss then optimizer.step per mini-batch")  # fmt: skip
     rng = np.random.default_rng(0)
     X, Y = rng.normal(size=(8, 2)), rng.normal(size=(8, 1))
     a, b = (
         MLP([2, 3, 1], "sigmoid", "identity", seed=0),
         MLP([2, 3, 1], "sigmoid", "identity", seed=0),
     )
-    J = sgd_epoch(a, X, Y, loss="mse", optimizer=GradientDescent(0.5), batch_size=8)
-    J_ref, grads = b.loss(X, Y, "mse")
-    assert np.isclose(J, J_ref)
-    for p, q, g in zip(a.params, b.params, grads, strict=True):
-        assert np.allclose(p, q - 0.5 * g)
+    with sc.depends("test_minibatches_in_order", "test_minibatches_shuffled"):
+        J = sgd_epoch(a, X, Y, loss="mse", optimizer=GradientDescent(0.5), batch_size=8)
+        J_ref, grads = b.loss(X, Y, "mse")
+        sc.expect(J, J_ref, "返回的损失 / returned loss", where, scalar=True)
+        for k, (p, q, g) in enumerate(zip(a.params, b.params, grads, strict=True)):
+            sc.expect(
+                p,
+                q - 0.5 * g,
+                f"参数 / parameter {k + 1}（全批量 = 一步梯度下降 / full batch = one GD step）",
+                where,
+            )
 
 
-@pytest.mark.points(
-    1, "一轮 SGD：返回按批大小加权的平均损失", "one SGD epoch: size-weighted mean loss"
-)
+@pytest.mark.task("a3.sgd_epoch")
 def test_sgd_epoch_mean_loss() -> None:
+    where = ("training.py 中的 sgd_epoch：返回 Σ_b J_b·|b| / m", "sgd_epoch in training.py: returns Σ_b J_b·|b| / m")  # fmt: skip
     X, Y = np.arange(5.0)[:, None], np.zeros((5, 1))
     net = MLP([1, 1], "identity", seed=0)
     net.weights[0][...] = 1.0
-    J = sgd_epoch(net, X, Y, loss="mse", optimizer=GradientDescent(0.0), batch_size=2)
-    assert np.isclose(J, np.mean(0.5 * np.arange(5.0) ** 2))
+    with sc.depends("test_minibatches_in_order"):
+        J = sgd_epoch(net, X, Y, loss="mse", optimizer=GradientDescent(0.0), batch_size=2)
+        sc.expect(J, np.mean(0.5 * np.arange(5.0) ** 2), "返回的平均损失 / mean loss", where, scalar=True,
+                  mistakes=[(np.mean([0.25, 6.5, 8.0]), "按批次数平均了：应按批大小加权 Σ J_b·|b| / m", "averaged over batches: weight by batch size, Σ J_b·|b| / m")])  # fmt: skip
 
 
-@pytest.mark.points(2, "早停规则", "early stopping rule")
+@pytest.mark.task("a3.early_stopping")
 def test_early_stopping() -> None:
-    assert early_stopping_step(np.inf, -1, 0, 1.0, 0, patience=2) == (1.0, 0, 0, False)
-    assert early_stopping_step(1.0, 0, 0, 1.2, 1, patience=2) == (1.0, 0, 1, False)
-    assert early_stopping_step(1.0, 0, 1, 1.1, 2, patience=2) == (1.0, 0, 2, True)
+    where = ("training.py 中的 early_stopping_step：改进要超过 min_delta；wait ≥ patience 时停止",
+             "early_stopping_step in training.py: improve by more than min_delta; stop when wait >= patience")  # fmt: skip
+    steps = [
+        ((np.inf, -1, 0, 1.0, 0), {"patience": 2}, (1.0, 0, 0, False), "第一轮 / first epoch"),
+        ((1.0, 0, 0, 1.2, 1), {"patience": 2}, (1.0, 0, 1, False), "变差 / worse"),
+        ((1.0, 0, 1, 1.0, 2), {"patience": 2}, (1.0, 0, 2, True), "相等不算改进 / a tie is no improvement"),
+        ((1.0, 0, 0, 0.995, 3), {"patience": 3, "min_delta": 0.01}, (1.0, 0, 1, False), "改进小于 min_delta / below min_delta"),
+        ((1.0, 0, 2, 0.5, 4), {"patience": 3}, (0.5, 4, 0, False), "改进 / improvement"),
+    ]  # fmt: skip
+    for args, kw, want, what in steps:
+        got = sc.parts(sc.call(early_stopping_step, *args, **kw), 4, "early_stopping_step", "(best_loss, best_epoch, wait, stop)")  # fmt: skip
+        if tuple(got) != want:
+            sc.fail(f"early_stopping_step{args}（{what}）应返回 {want}，你的是 {tuple(got)}",
+                    f"early_stopping_step{args} ({what}) must return {want}, yours is {tuple(got)}", where)  # fmt: skip

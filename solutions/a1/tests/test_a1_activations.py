@@ -1,7 +1,12 @@
-"""公开测试：激活函数 / Public tests: activation functions (numpy + pytest only)."""
+"""公开测试：激活函数 / Public tests: activation functions (numpy + pytest only).
+
+固定输入；隐藏测试用随机输入检查同样的性质 / Fixed inputs; the hidden tests check the same
+properties on random inputs. 参考值由公式算出 / Expected values come from the formulas.
+"""
 
 import numpy as np
 import pytest
+import selfcheck as sc
 from activations import (
     leaky_relu,
     leaky_relu_derivative,
@@ -15,47 +20,223 @@ from activations import (
     tanh_derivative,
 )
 
-T = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
+T = np.array([[-3.0, -0.5, 0.0], [0.5, 1.5, 3.0]])  # 含 0 与负数 / with 0 and negatives
+EXTREME = np.array([-1e4, -1000.0, -50.0, 0.0, 50.0, 1000.0, 1e4])
+SIG_T = np.array(
+    [
+        [0.04742587317756678, 0.3775406687981454, 0.5],
+        [0.6224593312018546, 0.8175744761936437, 0.9525741268224334],
+    ]
+)
+SIG_EXTREME = np.array([0.0, 0.0, 1.928749847963918e-22, 0.5, 1.0, 1.0, 1.0])
 
 
-@pytest.mark.points(1, "step：阈值与 f(0)=1", "step: threshold and f(0) = 1")
+def look(name: str, formula: str) -> tuple[str, str]:
+    return f"activations.py 中的 {name}：{formula}", f"{name} in activations.py: {formula}"
+
+
+@pytest.mark.task("a1.threshold")
 def test_step() -> None:
-    assert np.array_equal(step(T), [0, 0, 1, 1, 1])
-    assert step(np.zeros((2, 3))).shape == (2, 3)
+    where = look("step", "f(t) = 1 若 t ≥ 0，否则 0 / 1 if t ≥ 0 else 0")
+    z = np.array([-2.0, -1e-9, 0.0, 1e-9, 2.0])
+    at0 = ("在 t = 0 处应取 1（t ≥ 0，不是 t > 0）", "f(0) must be 1 (t ≥ 0, not t > 0)")
+    sc.expect(
+        sc.call(step, z),
+        [0, 0, 1, 1, 1],
+        "step(z)",
+        where,
+        floating=True,
+        mistakes=[([0, 0, 0, 1, 1], *at0)],
+    )
+    sc.expect(
+        sc.call(step, np.zeros((2, 3))),
+        np.ones((2, 3)),
+        "step(0)（形状 / shape (2, 3)）",
+        where,
+        mistakes=[(np.zeros((2, 3)), *at0)],
+    )
 
 
-@pytest.mark.points(1, "sgn：取值 ±1，sgn(0)=1", "sgn: values ±1, sgn(0) = 1")
+@pytest.mark.task("a1.threshold")
 def test_sign() -> None:
-    assert np.array_equal(sign(T), [-1, -1, 1, 1, 1])
+    where = look("sign", "sgn(t) = 1 若 t ≥ 0，否则 −1 / 1 if t ≥ 0 else −1")
+    z = np.array([[-2.0, 0.0], [1e-9, 3.0]])
+    sc.expect(
+        sc.call(sign, z),
+        [[-1, 1], [1, 1]],
+        "sign(z)",
+        where,
+        floating=True,
+        mistakes=[
+            (
+                [[-1, 0], [1, 1]],
+                "np.sign(0) = 0，但讲义规定 sgn(0) = 1",
+                "np.sign(0) = 0, but the lecture sets sgn(0) = 1",
+            ),
+            (
+                [[-1, -1], [1, 1]],
+                "在 t = 0 处应取 1（t ≥ 0，不是 t > 0）",
+                "sgn(0) must be 1 (t ≥ 0, not t > 0)",
+            ),
+        ],
+    )
 
 
-@pytest.mark.points(2, "sigmoid 的值与形状", "sigmoid values and shape")
-def test_sigmoid() -> None:
-    assert np.allclose(sigmoid(T), 1 / (1 + np.exp(-T)))
-    assert sigmoid(np.zeros((3, 2))).shape == (3, 2)
-    assert np.isclose(sigmoid(np.array(0.2 * 0.4 + 0.4 * 0.6 + 0.3)), 0.6502, atol=5e-5)
+@pytest.mark.task("a1.sigmoid")
+def test_sigmoid_values() -> None:
+    where = look("sigmoid", "σ(t) = 1 / (1 + e^{−t})")
+    sc.expect(sc.call(sigmoid, T), SIG_T, "sigmoid(z)", where, dtype=np.float64)
+    # 讲义例：0.2·0.4 + 0.4·0.6 + 0.3 = 0.62 → σ = 0.6502 / the slide's h1
+    sc.expect(sc.call(sigmoid, np.array(0.62)), 0.6502, "sigmoid(0.62)", where, rtol=1e-4)
 
 
-@pytest.mark.points(1, "sigmoid 的导数 σ(1−σ)", "sigmoid derivative σ(1−σ)")
+@pytest.mark.task("a1.sigmoid")
+def test_sigmoid_extreme_inputs() -> None:
+    where = look("sigmoid", "只用 e^{−|t|}，分 t ≥ 0 与 t < 0 / use only e^{−|t|}")
+    got = sc.call(sigmoid, EXTREME, stable=True)
+    sc.expect(got, SIG_EXTREME, "sigmoid(±1e4, ±1000, ±50, 0)", where)
+
+
+@pytest.mark.task("a1.sigmoid")
+def test_sigmoid_float32() -> None:
+    where = look(
+        "sigmoid", "float32 输入返回 float32，且不溢出 / float32 stays float32, no overflow"
+    )
+    z = (T * 40).astype(np.float32)  # |z| ≤ 120: float32 overflows beyond e^{88.7}
+    want = (1 / (1 + np.exp(-z.astype(np.float64)))).astype(np.float32)
+    got = sc.call(sigmoid, z, stable=True)
+    # 宽松的容差：float32 只有约 7 位有效数字 / loose tolerance: float32 has ~7 digits
+    sc.expect(got, want, "sigmoid(float32 z)", where, dtype=np.float32, rtol=1e-3, atol=1e-12)
+
+
+@pytest.mark.task("a1.sigmoid")
 def test_sigmoid_derivative() -> None:
-    s = 1 / (1 + np.exp(-T))
-    assert np.allclose(sigmoid_derivative(T), s * (1 - s))
-    assert np.isclose(sigmoid_derivative(np.array(0.0)), 0.25)
+    where = look("sigmoid_derivative", "σ'(t) = σ(t)(1 − σ(t))，在 z 处求 / at z")
+    want = SIG_T * (1 - SIG_T)
+    sc.expect(
+        sc.call(sigmoid_derivative, T),
+        want,
+        "sigmoid_derivative(z)",
+        where,
+        mistakes=[
+            (
+                T * (1 - T),
+                "把 z 当成了 a = σ(z)：应先算 σ(z)，再求 σ(z)(1 − σ(z))",
+                "treated z as a = σ(z): compute σ(z) first, then σ(z)(1 − σ(z))",
+            ),
+            (SIG_T, "返回了 σ(z) 而不是它的导数", "returned σ(z) instead of its derivative"),
+        ],
+    )
+    got = sc.call(sigmoid_derivative, EXTREME, stable=True)
+    sc.expect(
+        got,
+        SIG_EXTREME * (1 - SIG_EXTREME),
+        "sigmoid_derivative(极端 / extreme z)",
+        look("sigmoid_derivative", "用你稳定的 sigmoid / use your stable sigmoid"),
+    )
 
 
-@pytest.mark.points(2, "tanh 及其导数", "tanh and its derivative")
+@pytest.mark.task("a1.tanh")
 def test_tanh() -> None:
-    assert np.allclose(tanh(T), np.tanh(T))
-    assert np.allclose(tanh_derivative(T), 1 - np.tanh(T) ** 2)
+    where = look("tanh", "tanh(t) = (e^t − e^{−t}) / (e^t + e^{−t}) = 2σ(2t) − 1")
+    sc.expect(
+        sc.call(tanh, T),
+        np.tanh(T),
+        "tanh(z)",
+        where,
+        dtype=np.float64,
+        mistakes=[
+            (
+                np.tanh(T / 2),
+                "讲义勘误：2σ(t) − 1 = tanh(t/2)，tanh(t) = 2σ(2t) − 1",
+                "erratum: 2σ(t) − 1 = tanh(t/2); tanh(t) = 2σ(2t) − 1",
+            ),
+        ],
+    )
+    z32 = T.astype(np.float32)
+    sc.expect(
+        sc.call(tanh, z32), np.tanh(z32), "tanh(float32 z)", where, dtype=np.float32, rtol=1e-5
+    )
 
 
-@pytest.mark.points(2, "ReLU 及其导数", "ReLU and its derivative")
+@pytest.mark.task("a1.tanh")
+def test_tanh_derivative() -> None:
+    where = look("tanh_derivative", "tanh'(t) = 1 − tanh²(t)，在 z 处求 / at z")
+    sc.expect(
+        sc.call(tanh_derivative, T),
+        1 - np.tanh(T) ** 2,
+        "tanh_derivative(z)",
+        where,
+        mistakes=[
+            (
+                1 - T * T,
+                "把 z 当成了 a = tanh(z)：应为 1 − tanh²(z)",
+                "treated z as a = tanh(z): use 1 − tanh²(z)",
+            )
+        ],
+    )
+
+
+@pytest.mark.task("a1.relu")
 def test_relu() -> None:
-    assert np.array_equal(relu(T), [0, 0, 0, 0.5, 2])
-    assert np.array_equal(relu_derivative(T), [0, 0, 0, 1, 1])
+    where = look("relu", "f(t) = max(0, t)")
+    sc.expect(sc.call(relu, T), np.maximum(T, 0), "relu(z)", where, dtype=np.float64)
+    z32 = T.astype(np.float32)
+    sc.expect(sc.call(relu, z32), np.maximum(z32, 0), "relu(float32 z)", where, dtype=np.float32)
 
 
-@pytest.mark.points(2, "Leaky ReLU 及其导数", "Leaky ReLU and its derivative")
+@pytest.mark.task("a1.relu")
+def test_relu_derivative() -> None:
+    where = look("relu_derivative", "f'(t) = 1 若 t > 0，否则 0（t = 0 处取 0）/ 1 if t > 0 else 0")
+    sc.expect(
+        sc.call(relu_derivative, T),
+        (T > 0) * 1.0,
+        "relu_derivative(z)",
+        where,
+        mistakes=[((T >= 0) * 1.0, "t = 0 处导数取 0（用 t > 0）", "take 0 at t = 0 (use t > 0)")],
+    )
+
+
+@pytest.mark.task("a1.leaky_relu")
 def test_leaky_relu() -> None:
-    assert np.allclose(leaky_relu(T, 0.1), [-0.2, -0.05, 0, 0.5, 2])
-    assert np.allclose(leaky_relu_derivative(T, 0.1), [0.1, 0.1, 0.1, 1, 1])
+    where = look("leaky_relu", "f(t) = t 若 t > 0，否则 slope·t / t if t > 0 else slope·t")
+    sc.expect(sc.call(leaky_relu, T, 0.1), np.where(T > 0, T, 0.1 * T), "leaky_relu(z, 0.1)", where)
+    sc.expect(
+        sc.call(leaky_relu, T),
+        np.where(T > 0, T, 0.01 * T),
+        "leaky_relu(z)（默认 / default slope 0.01）",
+        where,
+    )
+    z32 = T.astype(np.float32)
+    sc.expect(
+        sc.call(leaky_relu, z32),
+        np.where(z32 > 0, z32, np.float32(0.01) * z32),
+        "leaky_relu(float32 z)",
+        where,
+        dtype=np.float32,
+        rtol=1e-6,
+    )
+
+
+@pytest.mark.task("a1.leaky_relu")
+def test_leaky_relu_derivative() -> None:
+    where = look("leaky_relu_derivative", "f'(t) = 1 若 t > 0，否则 slope / 1 if t > 0 else slope")
+    sc.expect(
+        sc.call(leaky_relu_derivative, T, 0.2),
+        np.where(T > 0, 1.0, 0.2),
+        "leaky_relu_derivative(z, 0.2)",
+        where,
+        mistakes=[
+            (
+                np.where(T >= 0, 1.0, 0.2),
+                "t = 0 处导数取 slope（用 t > 0）",
+                "take slope at t = 0 (use t > 0)",
+            )
+        ],
+    )
+    sc.expect(
+        sc.call(leaky_relu_derivative, T),
+        np.where(T > 0, 1.0, 0.01),
+        "leaky_relu_derivative(z)（默认 / default slope 0.01）",
+        where,
+    )

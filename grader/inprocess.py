@@ -1,0 +1,143 @@
+"""进程内运行（只用于可信代码）/ An in-process stand-in for the sandbox, for TRUSTED code only.
+
+The calibration (the reference under 1,000 student ids) and the grading-accuracy bank (the
+reference with one known mutation) run code the kit itself wrote, thousands of times. Starting
+a sandbox worker per task would take hours; this runner imports the submission's modules into
+the grader process instead, with the same wire format as the sandbox (every argument and reply
+goes through :mod:`grader.sandbox.protocol`, so the checks see exactly the types, copies and
+in-place echoes they see from a worker). It offers **no isolation, no limits and no import
+blocking**: never use it for a student's submission (``grader.engine`` uses it only when asked
+to with ``in_process=True``; the CLI and the batch never ask).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.abc
+import importlib.util
+import os
+import sys
+import traceback
+from pathlib import Path
+from types import CodeType, ModuleType
+from typing import Any
+
+from grader.driver import DRIVER_FILE, DRIVER_MODULE
+from grader.sandbox.protocol import decode, encode
+from grader.sandbox.runner import CallResult
+
+_CODE: dict[tuple[str, str], CodeType] = {}
+
+
+def _code(path: Path) -> CodeType:
+    """编译（按内容缓存）/ Compile a module's source, cached by file name and content."""
+    text = path.read_text("utf-8")
+    key = (path.name, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    if key not in _CODE:
+        _CODE[key] = compile(text, str(path), "exec")
+    return _CODE[key]
+
+
+class _Loader(importlib.abc.Loader):
+    """从提交目录加载模块（缓存编译结果）/ Load a submission module with a cached code object."""
+
+    def __init__(self, path: Path) -> None:
+        """Bind the module's file."""
+        self.path = path
+
+    def exec_module(self, module: ModuleType) -> None:
+        """Run the module's (cached) code in its namespace."""
+        exec(_code(self.path), module.__dict__)
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    """只为提交的模块名给出规格 / Find the submission's own modules (nothing else)."""
+
+    def __init__(self, work: Path, names: set[str]) -> None:
+        """Bind the submission folder and its module names."""
+        self.work, self.names = work, names
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        """The spec of ``name`` if it is one of the submission's modules."""
+        if name not in self.names or name == DRIVER_MODULE:
+            return None
+        file = self.work / f"{name}.py"
+        return importlib.util.spec_from_file_location(name, file, loader=_Loader(file))
+
+
+class InProcessRunner:
+    """与 :class:`grader.sandbox.Sandbox` 同接口的进程内运行器 / Same interface as Sandbox.
+
+    Each instance imports the submission's modules afresh (a new module state per task, as a
+    fresh worker would have) and forgets them on :meth:`close`.
+    """
+
+    forbidden_imports: tuple[str, ...] = ()
+
+    def __init__(self, work: Path, **_: Any) -> None:
+        """Bind the submission copy ``work`` (the driver is loaded from the grader package)."""
+        self.work = Path(work).resolve()
+        self.isolation: dict[str, Any] = {"level": "in-process (trusted code only)"}
+        self._names = {p.stem for p in self.work.glob("*.py")} | {DRIVER_MODULE}
+        self._objects: list[Any] = []
+        self._purge()
+        self._driver = self._load_driver()
+
+    def _purge(self) -> None:
+        """忘掉提交模块 / Forget every module of the submission (fresh state)."""
+        for name in self._names:
+            sys.modules.pop(name, None)
+
+    def _load_driver(self) -> ModuleType:
+        """加载驱动 / Load the worker-side driver as a private module."""
+        mod = ModuleType(DRIVER_MODULE)
+        mod.__file__ = str(DRIVER_FILE)
+        exec(_code(DRIVER_FILE), mod.__dict__)
+        return mod
+
+    def _wire(self, value: Any) -> Any:
+        """按沙箱协议往返一次 / Round-trip a value through the sandbox wire format."""
+        table: list[Any] = self._objects
+
+        def store(obj: Any) -> dict[str, Any]:
+            table.append(obj)
+            return {"__handle__": len(table) - 1, "type": type(obj).__name__}
+
+        return decode(encode(value, store), lambda tag: table[tag["__handle__"]])
+
+    def call(self, module: str, function: str, *args: Any, **kwargs: Any) -> CallResult:
+        """调用驱动例程 / Call ``driver.function(*args)`` with the submission importable."""
+        if module != DRIVER_MODULE:
+            raise ValueError("the in-process runner only runs the grading driver")
+        old_cwd, old_path = os.getcwd(), list(sys.path)
+        os.chdir(self.work)
+        sys.path.insert(0, str(self.work))
+        finder = _Finder(self.work, self._names)
+        sys.meta_path.insert(0, finder)
+        try:
+            args_in, kwargs_in = self._wire(list(args)), self._wire(kwargs)
+            value = getattr(self._driver, function)(*args_in, **kwargs_in)
+            return CallResult(ok=True, value=self._wire(value))
+        except Exception as exc:  # the submission's exception, as the worker would report it
+            tb = traceback.extract_tb(exc.__traceback__)
+            own = [f for f in tb if Path(f.filename).resolve().parent == self.work]
+            where = "\n".join(
+                f'  File "{Path(f.filename).name}", line {f.lineno}, in {f.name}' for f in own
+            )
+            return CallResult(
+                ok=False,
+                status="error",
+                error_type=type(exc).__name__,
+                message_zh=str(exc),
+                message_en=str(exc),
+                traceback=where,
+            )
+        finally:
+            os.chdir(old_cwd)
+            sys.path[:] = old_path
+            sys.meta_path.remove(finder)
+
+    def close(self) -> None:
+        """忘掉模块与对象 / Forget the submission's modules and held objects."""
+        self._purge()
+        self._objects.clear()

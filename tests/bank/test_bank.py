@@ -1,0 +1,47 @@
+"""题库的目标 / The bank's targets: every mistake caught, every alternative at full marks.
+
+Runs the whole bank (``python -m tests.bank`` without the public-test column, one student id)
+in process and asserts the targets of issue 9: wrong caught 100 % on the intended task,
+alternatives at full marks 100 %, hints naming the mistake ≥ 90 %.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+from bank_entries import ALTERNATIVES, WRONG
+from bank_run import Outcome, run_bank, summary
+
+from grader.suites import oracles
+
+
+@functools.cache
+def outcomes() -> tuple[Outcome, ...]:
+    """整个题库评一次 / Grade the whole bank once per session."""
+    oracles.warm()
+    return tuple(run_bank([*WRONG, *ALTERNATIVES], ids=("bank-ci",), public=False))
+
+
+def test_bank_size() -> None:
+    """≥ 60 个错误、≥ 20 个另解，覆盖 a1–a4 / At least 60 wrong and 20 alternatives, a1–a4."""
+    assert len(WRONG) >= 60 and len(ALTERNATIVES) >= 20
+    assert {e.assignment for e in WRONG} == {"a1", "a2", "a3", "a4"}
+    assert len({e.name for e in (*WRONG, *ALTERNATIVES)}) == len(WRONG) + len(ALTERNATIVES)
+
+
+@pytest.mark.parametrize("assignment", ["a1", "a2", "a3", "a4"])
+def test_every_mistake_caught_and_alternatives_full(assignment: str) -> None:
+    """错误都被抓住、另解满分 / Every wrong entry loses points; every alternative keeps them."""
+    mine = [o for o in outcomes() if o.entry.assignment == assignment]
+    missed = [(o.entry.name, o.message) for o in mine if o.entry.wrong and not o.caught]
+    assert not missed
+    lost = [(o.entry.name, o.lost, o.message) for o in mine if not o.entry.wrong and not o.full]
+    assert not lost
+
+
+def test_hints_name_the_mistake() -> None:
+    """≥ 90 % 的错误得到点名的提示 / At least 90 % of the caught mistakes get the naming hint."""
+    named, caught = summary(list(outcomes()))["hints_named"]
+    unnamed = [(o.entry.name, o.hints) for o in outcomes() if o.entry.wrong and not o.named]
+    assert caught and named / caught >= 0.9, unnamed
