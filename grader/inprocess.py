@@ -78,6 +78,7 @@ class InProcessRunner:
         """Bind the submission copy ``work`` (the driver is loaded from the grader package)."""
         self.work = Path(work).resolve()
         self.isolation: dict[str, Any] = {"level": "in-process (trusted code only)"}
+        self.startup_seconds = 0.0  # no worker to start (the engine's timing breakdown)
         self._names = {p.stem for p in self.work.glob("*.py")} | {DRIVER_MODULE}
         self._objects: list[Any] = []
         self._purge()
