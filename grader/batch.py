@@ -478,7 +478,8 @@ def grade_batch(
     for s in [s for s in subs if not _utf8(s.name)]:
         subs.remove(s)
         errors.append(
-            f"跳过文件夹名不是 UTF-8 的提交 / skipped a folder whose name is not UTF-8: {s}"
+            "跳过文件夹名不是 UTF-8 的提交 / skipped a folder whose name is not UTF-8: "
+            + str(s).encode("utf-8", "backslashreplace").decode("utf-8")
         )
     names = [s.name for s in subs]
     dup = {n for n in names if names.count(n) > 1}
