@@ -146,6 +146,15 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def _utf8(name: str) -> bool:
+    """True if a folder name is valid UTF-8 (it becomes a CSV row and a report folder)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 KEY_FILE = ".nnkit-key"
 
 
@@ -465,6 +474,13 @@ def grade_batch(
             "sandbox, student code can read this machine's files; grades cannot be trusted"
         )
     subs = expand(submissions)
+    errors: list[str] = []
+    for s in [s for s in subs if not _utf8(s.name)]:
+        subs.remove(s)
+        errors.append(
+            "跳过文件夹名不是 UTF-8 的提交 / skipped a folder whose name is not UTF-8: "
+            + str(s).encode("utf-8", "backslashreplace").decode("utf-8")
+        )
     names = [s.name for s in subs]
     dup = {n for n in names if names.count(n) > 1}
     if dup:
@@ -498,7 +514,6 @@ def grade_batch(
         )
     if len(reports):
         console.print(f"续跑：跳过 {len(reports)} 个已完成 / resuming: {len(reports)} already done")
-    errors: list[str] = []
     jobs: list[Job] = [(str(s), assignment, str(out), tasks, key, insecure) for s in todo]
     deadline = student_timeout or default_deadline(assignment, tasks)
     # No refresh thread: grading processes are forked while the display is up.

@@ -70,7 +70,7 @@ def content_digest(folder: Path) -> str:
     h = hashlib.sha256()
     for path in sorted(Path(folder).glob("*.py")):
         if path.is_file() and not path.is_symlink() and path.stem != DRIVER_MODULE:
-            h.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+            h.update(os.fsencode(path.name) + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 

@@ -429,3 +429,40 @@ def test_isolation_report_is_bilingual() -> None:
     assert rep["level"] == "bwrap" and rep["insecure"] is False
     assert rep["description_zh"] and rep["description_en"]
     assert {"network", "filesystem", "unprivileged_uid", "pid_namespace"} <= set(rep)
+
+
+def test_trusted_decoder_budgets() -> None:
+    """Replies are bounded before any allocation: value count (counted on the raw bytes),
+    array count, and an .npy header whose shape does not match its data."""
+    many = b'{"value": [' + b"[]," * 300_000 + b"[]]}"
+    with pytest.raises(ProtocolError, match="too many values"):
+        protocol.parse_body(many)
+    tiny = protocol.encode([np.zeros(1)] * (protocol.MAX_ARRAYS + 1))
+    with pytest.raises(ProtocolError, match="too many arrays"):
+        protocol.decode(tiny, lambda t: t)
+    buf = io.BytesIO()
+    np.save(buf, np.zeros(2))
+    raw = buf.getvalue().replace(b"(2,)", b"(10000000000,)".ljust(len(b"(2,)")))
+    lying = {"__nd__": base64.b64encode(raw).decode()}
+    with pytest.raises(ProtocolError):
+        protocol.decode(lying, lambda t: t)
+    with pytest.raises(ProtocolError, match="does not match"):
+        header_fixed = buf.getvalue().replace(b"(2,)", b"(3,)")
+        protocol.decode({"__nd__": base64.b64encode(header_fixed).decode()}, lambda t: t)
+    ok = protocol.decode(protocol.encode(np.arange(6.0).reshape(2, 3)), lambda t: t)
+    assert np.array_equal(ok, np.arange(6.0).reshape(2, 3))
+
+
+def test_proc1_cmdline_names_no_host_path() -> None:
+    """Inside the sandbox, pid 1's command line holds bwrap's fd argument, the interpreter
+    and /nnkit paths only (the bind sources travel through a file descriptor)."""
+    from grader.sandbox import run_command, sandbox_python
+
+    code = "print(open('/proc/1/cmdline').read().replace(chr(0), ' '))"
+    r = run_command([sandbox_python(), "-S", "-c", code])
+    assert r.returncode == 0, r.stderr
+    words = r.stdout.decode().split()
+    assert words[:3] == ["bwrap", "--args", words[2]] and words[2].isdigit()
+    paths = [w for w in words if w.startswith("/")]
+    assert paths and all(p == sandbox_python() or p.startswith("/nnkit/") for p in paths), paths
+    assert str(repo_root()) not in r.stdout.decode()
