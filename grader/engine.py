@@ -246,11 +246,33 @@ class EngineContext:
         The driver echoes array arguments after the call; any difference from what was sent
         (compared here, exactly, NaN = NaN) is reported in ``Reply.mutated``.
         """
+        return self.call_with(function, args, kwargs)
+
+    def call_with(
+        self,
+        function: str,
+        args: tuple[Any, ...] | list[Any],
+        kwargs: dict[str, Any] | None = None,
+        *,
+        replays: list[dict[str, Any]] | None = None,
+    ) -> Reply:
+        """同 :meth:`call`，可带参考答案表 / As :meth:`call`, on reference-built inputs.
+
+        ``replays`` (plain data; the driver's ``invoke_replayed``) answers the calls that
+        ``function`` makes to the student's other stubs with the reference's results, and
+        ``{"activation": name}`` in ``args`` becomes the student's activation object.
+        """
         if function in self._absent:  # a stub that is not implemented stays so: no restart
             return self._absent[function]
         module, _, name = function.partition(".")
         self.calls += 1
-        result = self.sandbox.call(DRIVER_MODULE, "invoke", module, name, list(args), kwargs)
+        kwargs = kwargs or {}
+        if replays is None:
+            result = self.sandbox.call(DRIVER_MODULE, "invoke", module, name, list(args), kwargs)
+        else:
+            result = self.sandbox.call(
+                DRIVER_MODULE, "invoke_replayed", module, name, list(args), kwargs, replays
+            )
         if not result.ok:
             reply = reply_from(result, function)
             if reply.kind in ("not_implemented", "missing_attr", "missing_module"):

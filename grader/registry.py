@@ -70,6 +70,17 @@ class Context(Protocol):
         """调用学生函数 / Call stub ``function`` (manifest key ``module.func``) in the sandbox."""
         ...
 
+    def call_with(
+        self,
+        function: str,
+        args: tuple[Any, ...] | list[Any],
+        kwargs: dict[str, Any] | None = None,
+        *,
+        replays: list[dict[str, Any]] | None = None,
+    ) -> Reply:
+        """在参考数据上调用 / Call ``function`` on reference-built inputs (see the engine)."""
+        ...
+
     def run(self, driver: str, *args: Any) -> Reply:
         """运行沙箱端驱动程序 / Run a grader driver routine (e.g. a training loop) in the worker."""
         ...

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import os
+import sys
 import warnings
 from typing import Any
 
@@ -84,6 +86,141 @@ def invoke(module: str, function: str, args: list[Any], kwargs: dict[str, Any]) 
         "args": [_echo(a) for a in args],
         "warnings": _classify([str(w.message) for w in caught]),
     }
+
+
+# --- reference-built inputs as plain data (one mistake costs one task) -----------------------
+# The parent may send, instead of objects, plain data that this file turns back into what the
+# student's contract expects, and a table of the reference's answers for the calls a correct
+# function makes to the student's OTHER stubs. Only data crosses: never solution code.
+
+_REPLAY_RTOL, _REPLAY_ATOL = 1e-9, 1e-12
+
+
+def rebuild(value: Any) -> Any:
+    """普通数据 → 学生契约中的对象 / Plain data → the objects of the student's contract.
+
+    ``{"activation": name}`` becomes the student's ``activations.get_activation(name)`` (the
+    given module: a2's caches hold ``(z, a, f)`` with ``f`` an ``Activation``); tuples and lists
+    keep their kind; arrays are copied, so a student who writes into them changes nothing else.
+    """
+    if isinstance(value, dict) and set(value) == {"activation"}:
+        return _student_module("activations").get_activation(str(value["activation"]))
+    if isinstance(value, list | tuple):
+        return type(value)(rebuild(v) for v in value)
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
+def _plain(value: Any) -> Any:
+    """比较用的普通形式 / The plain form of an argument (an activation object → its name)."""
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        if set(value) == {"activation"}:
+            return str(value["activation"])
+        return {k: _plain(v) for k, v in value.items()}
+    name = getattr(value, "name", None)
+    if isinstance(name, str) and callable(getattr(value, "forward", None)):
+        return name
+    return value
+
+
+def _same(got: Any, want: Any) -> bool:
+    """参数是否与参考调用相同 / Whether an argument equals the reference call's (tolerant)."""
+    if isinstance(want, list):
+        return (
+            isinstance(got, list)
+            and len(got) == len(want)
+            and all(_same(g, w) for g, w in zip(got, want, strict=True))
+        )
+    if isinstance(want, dict):
+        return (
+            isinstance(got, dict)
+            and set(got) == set(want)
+            and all(_same(got[k], want[k]) for k in want)
+        )
+    if isinstance(want, str) or want is None or isinstance(got, str):
+        return bool(got == want)
+    try:
+        g, w = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return g.shape == w.shape and bool(
+        np.allclose(g, w, rtol=_REPLAY_RTOL, atol=_REPLAY_ATOL, equal_nan=False)
+    )
+
+
+def _replaying(original: Any, calls: list[Any]) -> Any:
+    """参考答案表 / A stand-in answering the reference's calls from ``calls``, else ``original``.
+
+    ``calls`` is ``[[args, result], ...]`` (plain data). The student's arguments are bound to
+    the student's own signature (defaults applied); when their first ``len(args)`` values equal
+    a recorded call's, the recorded result is returned (rebuilt); any other call goes to the
+    student's own function, so a wrong call is still judged by what it really computes.
+    """
+    try:
+        sig = inspect.signature(original)
+    except (TypeError, ValueError):
+        sig = None
+
+    def stand_in(*args: Any, **kwargs: Any) -> Any:
+        try:
+            bound = sig.bind(*args, **kwargs) if sig is not None else None
+        except TypeError:
+            bound = None
+        if bound is not None:
+            bound.apply_defaults()
+            got = _plain(list(bound.arguments.values()))
+            for want, result in calls:
+                want = _plain(list(want))
+                if len(got) >= len(want) and _same(got[: len(want)], want):
+                    return rebuild(result)
+        return original(*args, **kwargs)
+
+    return stand_in
+
+
+def _student_modules() -> list[Any]:
+    """已导入的学生模块 / The submission's modules imported so far."""
+    here = os.path.realpath(os.getcwd()) + os.sep
+    return [
+        m
+        for m in list(sys.modules.values())
+        if os.path.realpath(str(getattr(m, "__file__", None) or "")).startswith(here)
+    ]
+
+
+def invoke_replayed(
+    module: str,
+    function: str,
+    args: list[Any],
+    kwargs: dict[str, Any],
+    replays: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """在参考数据上调用 / :func:`invoke` with the student's other stubs answered by the reference.
+
+    ``args`` are rebuilt (:func:`rebuild`). ``replays`` is ``[{"module": m, "function": f,
+    "calls": [[args, result], ...]}]``: while ``module.function`` runs, every binding of the
+    student's ``m.f`` in the submission's modules answers the recorded calls with the
+    reference's results, so this function is judged on reference inputs even when one of the
+    student's other stubs is wrong. The bindings are restored afterwards.
+    """
+    _resolve(module, function)  # import the module (and what it imports) first
+    patched: list[tuple[Any, str, Any]] = []
+    try:
+        for r in replays:
+            original = getattr(_student_module(str(r["module"])), str(r["function"]), None)
+            if not callable(original):
+                continue
+            stand_in = _replaying(original, list(r["calls"]))
+            for mod in _student_modules():
+                for key, val in list(vars(mod).items()):
+                    if val is original:
+                        patched.append((mod, key, val))
+                        setattr(mod, key, stand_in)
+        return invoke(module, function, [rebuild(a) for a in args], kwargs)
+    finally:
+        for mod, key, val in reversed(patched):
+            setattr(mod, key, val)
 
 
 def train(

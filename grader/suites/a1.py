@@ -281,7 +281,14 @@ def perceptron(ctx: Context) -> list[Case]:
 
 @task(
     "a1.logistic",
-    ("neurons.logistic_forward", "neurons.logistic_gradient", "neurons.logistic_update"),
+    # logistic_forward/gradient use the student's own sigmoid (their contract): a failing
+    # a1.sigmoid is named as this task's dependency (engine.name_dependencies)
+    (
+        "neurons.logistic_forward",
+        "neurons.logistic_gradient",
+        "neurons.logistic_update",
+        "activations.sigmoid",
+    ),
     checked_zh="逻辑回归 a = σ(wᵀx + b)（含极端值）、J 与 ∂J/∂w = (1/m)Xᵀ(a − y)、∂J/∂b，以及一步更新",
     checked_en="logistic regression a = σ(wᵀx + b) (including extreme values), J with "
     "∂J/∂w = (1/m)Xᵀ(a − y) and ∂J/∂b, and one update",

@@ -21,15 +21,15 @@ from grader.suites.common import (
     AnyOf,
     Expect,
     case_from_reply,
-    failed_dependency,
     numbered,
     pick_item,
     run_case,
 )
 from nncore import layers, losses
 from nncore.activations import get_activation
-from nncore.examples.exercise import DEFAULT_THETA
+from nncore.examples.exercise import DEFAULT_THETA, MAX_SAMPLES, MIN_SAMPLES, check_samples
 from nncore.examples.slide_values import EXAMPLE1_ALPHA
+from nncore.mlp import backprop as nn_backprop
 from nncore.mlp import mlp_forward, unflatten
 
 RANDOM = ("随机用例", "random case")
@@ -320,12 +320,56 @@ def _forward(
     return a
 
 
+# --- reference-built inputs (one mistake costs one task) ----------------------------------
+# A task that calls one stub gets its inputs from the reference, as plain data: caches are
+# sent as ``((a, W), (z, a, {"activation": name}))`` and the worker rebuilds the activation
+# object from the student's given ``activations`` module; the calls a correct function makes
+# to the student's OTHER stubs (``dense_forward`` inside ``mlp_forward`` …) are answered from a
+# table of the reference's results (``Context.call_with(..., replays=...)``). A call that
+# differs from the reference's goes to the student's own function. Only data is sent.
+
+
+def _plain_caches(caches: list[Any]) -> list[Any]:
+    """nncore 的缓存 → 普通数据 / nncore layer caches as plain data (activation → its name)."""
+    return [((a, W), (z, out, {"activation": f.name})) for (a, W), (z, out, f) in caches]
+
+
+def _replay(module: str, function: str, calls: list[tuple[Any, Any]]) -> dict[str, Any]:
+    """一个存根的参考答案表 / The reference's answers for ``module.function``'s calls."""
+    return {"module": module, "function": function, "calls": [list(c) for c in calls]}
+
+
+def _dense_forward_replays(
+    X: np.ndarray, Ws: list[np.ndarray], bs: list[np.ndarray], acts: list[str]
+) -> list[dict[str, Any]]:
+    """正确的 mlp_forward 对 dense_forward 的调用 / dense_forward(a^(l), W^(l), b^(l+1)) → (z, cache)."""
+    calls, a = [], X
+    for W, b, f in zip(Ws, bs, acts, strict=True):
+        z, cache = layers.dense_forward(a, W, b)
+        calls.append(((a, W, b), (z, cache)))
+        a = get_activation(f).forward(z)
+    return [_replay("layers", "dense_forward", calls)]
+
+
+def _dense_backward_replays(delta: np.ndarray, caches: list[Any]) -> list[dict[str, Any]]:
+    """正确的 backprop 对 dense_backward 的调用 / dense_backward(δ^(l+1), (a, W)) from δ^(L)."""
+    calls = []
+    for l in range(len(caches) - 1, -1, -1):
+        da, dW, db = layers.dense_backward(delta, caches[l][0])
+        calls.append(((delta, caches[l][0]), (da, dW, db)))
+        if l > 0:
+            delta = layers.activation_backward(da, caches[l - 1][1])
+    return [_replay("layers", "dense_backward", calls)]
+
+
 @task(
     "a2.mlp_forward",
     ("mlp.mlp_forward",),
-    checked_zh="随机网络（1–3 层、sigmoid/tanh/ReLU/线性）的输出 a^(L) = f(…f(x W^(1) + b^(2))…)",
+    checked_zh="随机网络（1–3 层、sigmoid/tanh/ReLU/线性）的输出 a^(L) = f(…f(x W^(1) + b^(2))…)"
+    "（你的 mlp_forward 对 dense_forward 的调用由参考答案作答，所以 dense_forward 的错误不影响本题）",
     checked_en="the output a^(L) = f(…f(x W^(1) + b^(2))…) of random networks (1–3 layers, "
-    "sigmoid/tanh/ReLU/identity)",
+    "sigmoid/tanh/ReLU/identity); the calls your mlp_forward makes to dense_forward are answered "
+    "by the reference, so a mistake in dense_forward does not cost this task",
 )
 def mlp_forward_task(ctx: Context) -> list[Case]:
     """4 个随机网络，按比例给分 / 4 random networks; fraction credit."""
@@ -339,15 +383,11 @@ def mlp_forward_task(ctx: Context) -> list[Case]:
             mistakes["squeezed_output"] = out[:, 0]
         if k == 0:
             mistakes["transposed_w"] = _forward(X, Ws, bs, acts, transpose=True)
-        cases.append(
-            run_case(
-                ctx,
-                "mlp.mlp_forward",
-                (X, Ws, bs, acts),
-                [Expect("a^(L)", out, pick_item(0), mistakes)],
-                numbered("随机网络", "random network", k + 1, 4),
-            )
+        reply = ctx.call_with(
+            "mlp.mlp_forward", (X, Ws, bs, acts), replays=_dense_forward_replays(X, Ws, bs, acts)
         )
+        label = numbered("随机网络", "random network", k + 1, 4)
+        cases.append(case_from_reply(reply, [Expect("a^(L)", out, pick_item(0), mistakes)], label))
     return cases
 
 
@@ -415,67 +455,38 @@ def _backward_case(
     Y: np.ndarray,
     label: tuple[str, str],
 ) -> Case:
-    """一个反传用例（缓存来自学生的 mlp_forward）/ One backprop case (cache from the student)."""
+    """一个反传用例 / One backprop case on the reference's caches (plain data).
+
+    The caches come from the reference forward pass (never the student's ``mlp_forward``), and
+    the student's ``dense_backward`` is answered by the reference on the right δ's, so only the
+    δ recursion (``backprop``) and ``mlp_backward`` are judged here.
+    """
     Ws, bs = unflatten(flat, arch.sizes)
     acts = list(arch.activations)
     _, grad = symbolic.gradient(arch, flat, X, Y)
-    out = _forward(X, Ws, bs, acts)
+    out, caches = mlp_forward(X, Ws, bs, acts)
+    plain = _plain_caches(caches)
     m = X.shape[0]
-    fwd = ctx.call("mlp.mlp_forward", X, Ws, bs, acts)
-    if not fwd.ok or not isinstance(fwd.value, tuple | list) or len(fwd.value) != 2:
-        bad = (
-            fwd
-            if not fwd.ok
-            else Reply(
-                False,
-                kind="exception",
-                function="mlp.mlp_forward",
-                error="mlp_forward must return (a^(L), caches)",
-            )
-        )
-        return failed_dependency(label, bad)
-    caches = fwd.value[1]
-    fwd_ok = matches(fwd.value[0], out)  # the student's forward pass feeds these caches
     variants = ("missing_fprime", "fprime_wrong_layer")
     if arch.loss == "bce":
         delta = (out - Y) / m
         wrong = {v: _variant_grads(X, Ws, bs, acts, delta, v) for v in variants}
-        reply = ctx.call("mlp.backprop", delta, caches)
-    else:
-        dout = (out - Y) / m
-        dL = get_activation(acts[-1]).backward(dout, _pre_activation(X, Ws, bs, acts), out)
-        wrong = {v: _variant_grads(X, Ws, bs, acts, dL, v) for v in variants}
-        no_out = _variant_grads(X, Ws, bs, acts, dout, "")  # the output f' left out
-        reply = ctx.call("mlp.mlp_backward", dout, caches)
+        reply = ctx.call_with(
+            "mlp.backprop", (delta, plain), replays=_dense_backward_replays(delta, caches)
+        )
         case = case_from_reply(reply, _grad_expects(arch, grad, wrong), label)
-        if not case.passed and no_out is not None:
-            _add_hint_if(case, reply, no_out, "missing_fprime")
-        return _blocked(_depth_hint(case, reply, len(Ws)), fwd_ok)
+        return _depth_hint(case, reply, len(Ws))
+    dout = (out - Y) / m
+    dL = layers.activation_backward(dout, caches[-1][1])
+    wrong = {v: _variant_grads(X, Ws, bs, acts, dL, v) for v in variants}
+    no_out = _variant_grads(X, Ws, bs, acts, dout, "")  # the output f' left out
+    reply = ctx.call_with(
+        "mlp.mlp_backward", (dout, plain), replays=_dense_backward_replays(dL, caches)
+    )
     case = case_from_reply(reply, _grad_expects(arch, grad, wrong), label)
-    return _blocked(_depth_hint(case, reply, len(Ws)), fwd_ok)
-
-
-def _blocked(case: Case, forward_ok: bool) -> Case:
-    """前向未通过时注明依赖 / Name the failing forward pass this case depended on."""
-    if not case.passed and not forward_ok:
-        case.hints.insert(0, "blocked_by_dependency")
-        case.note_zh = (case.note_zh + "；" if case.note_zh else "") + (
-            "依赖的 mlp.mlp_forward 未通过（见 a2.mlp_forward / a2.dense_forward）"
-        )
-        case.note_en = (case.note_en + "; " if case.note_en else "") + (
-            "blocked by your mlp.mlp_forward (see a2.mlp_forward / a2.dense_forward)"
-        )
-    return case
-
-
-def _pre_activation(
-    X: np.ndarray, Ws: list[np.ndarray], bs: list[np.ndarray], acts: list[str]
-) -> np.ndarray:
-    """输出层的 z^(L) / The output layer's pre-activation z^(L)."""
-    a = X
-    for W, b, f in zip(Ws[:-1], bs[:-1], acts[:-1], strict=True):
-        a = get_activation(f).forward(a @ W + b)
-    return a @ Ws[-1] + bs[-1]
+    if not case.passed and no_out is not None:
+        _add_hint_if(case, reply, no_out, "missing_fprime")
+    return _depth_hint(case, reply, len(Ws))
 
 
 def _add_hint_if(case: Case, reply: Reply, grads: list[np.ndarray], code: str) -> None:
@@ -509,12 +520,15 @@ def _depth_hint(case: Case, reply: Reply, n_layers: int) -> Case:
 
 @task(
     "a2.mlp_backward",
-    ("mlp.mlp_forward", "mlp.mlp_backward", "mlp.backprop"),
+    ("mlp.mlp_backward", "mlp.backprop"),
     checked_zh="随机小网络（1–3 个隐含层、1–5 个单元）上 δ 递推得到的全部 ∂J/∂W^(l)、∂J/∂b^(l+1)，与 sympy 精确导数比较"
-    "（mlp_backward 从 ∂J/∂a^(L) 开始；backprop 从 δ^(L) 开始）",
+    "（mlp_backward 从 ∂J/∂a^(L) 开始；backprop 从 δ^(L) 开始）；缓存由参考前向传播给出，对 dense_backward 的调用由参考答案作答，"
+    "所以 mlp_forward 与 dense_backward 的错误不影响本题",
     checked_en="every ∂J/∂W^(l), ∂J/∂b^(l+1) from the δ recursion on random small networks (1–3 "
     "hidden layers, 1–5 units) against sympy's exact derivatives (mlp_backward starts from "
-    "∂J/∂a^(L), backprop from δ^(L))",
+    "∂J/∂a^(L), backprop from δ^(L)); the caches come from the reference forward pass and the "
+    "calls to dense_backward are answered by the reference, so a mistake in mlp_forward or "
+    "dense_backward does not cost this task",
 )
 def mlp_backward_task(ctx: Context) -> list[Case]:
     """3 个 mlp_backward + 1 个 backprop 用例，按比例给分 / 3 + 1 cases; fraction credit."""
@@ -565,9 +579,6 @@ def gd_update(ctx: Context) -> list[Case]:
 
 
 # ------------------------------------------------------------------------------------------
-SLIDE_FIRST_LAYER = np.array([0.2053, 0.4098, 0.3044, 0.5026])
-
-
 def _sequential_update(
     theta: np.ndarray,
     X: np.ndarray,
@@ -596,20 +607,30 @@ def _sequential_update(
     return np.concatenate([W1.ravel(), b2, W2.ravel(), b3])
 
 
+def _pairs(Ws: list[np.ndarray], bs: list[np.ndarray]) -> list[np.ndarray]:
+    """[W1, b1, W2, b2, …]（讲义顺序）/ Weights and biases interleaved, the slide's order."""
+    return [p for pair in zip(Ws, bs, strict=True) for p in pair]
+
+
 @task(
     "a2.example1",
     (
         "mlp.mlp_forward",
         "mlp.mlp_backward",
-        "losses.half_squared_error",
+        "mlp.backprop",
         "optim.gradient_descent_update",
     ),
     credit=ALL,
-    checked_zh="例题1（2-2-2 sigmoid 网络，x = (0.4, 0.6)，y = (0.6, 0.6)，α = 0.1）：用你的函数算出的输出 a^(3)、全部梯度和一次更新后的参数，"
-    "与 sympy 的精确结果比较（不是讲义上四舍五入的数）",
-    checked_en="例题1 (2-2-2 sigmoid net, x = (0.4, 0.6), y = (0.6, 0.6), α = 0.1): the output "
-    "a^(3), every gradient and the parameters after one update computed with your functions, "
-    "against sympy's exact results (not the slide's rounded numbers)",
+    checked_zh="例题1（2-2-2 sigmoid 网络，x = (0.4, 0.6)，y = (0.6, 0.6)，α = 0.1），三部分各在参考输入上判分："
+    "mlp_forward 的输出 a^(3)；mlp_backward 在参考前向缓存与 ∂J/∂a^(3) = a^(3) − y 上的全部梯度；"
+    "gradient_descent_update 在精确梯度上的一次更新；与 sympy 的精确结果比较（不是讲义上四舍五入的数）。"
+    "对 dense_forward、dense_backward 的调用由参考答案作答",
+    checked_en="例题1 (2-2-2 sigmoid net, x = (0.4, 0.6), y = (0.6, 0.6), α = 0.1), three parts, "
+    "each on reference inputs: the output a^(3) of mlp_forward; every gradient from "
+    "mlp_backward on the reference forward caches and ∂J/∂a^(3) = a^(3) − y; one "
+    "gradient_descent_update on the exact gradients; against sympy's exact results (not the "
+    "slide's rounded numbers). Calls to dense_forward and dense_backward are answered by the "
+    "reference",
 )
 def example1(ctx: Context) -> list[Case]:
     """3 个检查全部通过才得分 / 3 checks, all or nothing."""
@@ -618,58 +639,46 @@ def example1(ctx: Context) -> list[Case]:
     X, Y = ex["x"][None, :], ex["y"][None, :]
     Ws, bs = unflatten(theta, (2, 2, 2))
     acts = ["sigmoid", "sigmoid"]
-    cases = []
-    fwd = ctx.call("mlp.mlp_forward", X, Ws, bs, acts)
-    cases.append(
+    out, caches = mlp_forward(X, Ws, bs, acts)
+    fwd = ctx.call_with(
+        "mlp.mlp_forward", (X, Ws, bs, acts), replays=_dense_forward_replays(X, Ws, bs, acts)
+    )
+    cases = [
         case_from_reply(
             fwd,
             [Expect("a^(3)", ex["outputs"][None, :], pick_item(0))],
             ("例题1 前向传播", "例题1 forward pass"),
         )
+    ]
+    dout = out - Y  # m = 1
+    dL = layers.activation_backward(dout, caches[-1][1])
+    wrong = {"missing_fprime": _variant_grads(X, Ws, bs, acts, dL, "missing_fprime")}
+    back = ctx.call_with(
+        "mlp.mlp_backward",
+        (dout, _plain_caches(caches)),
+        replays=_dense_backward_replays(dL, caches),
     )
-    arch = symbolic.EXAMPLE1_ARCH
     label = ("例题1 梯度", "例题1 gradients")
-    if fwd.ok and isinstance(fwd.value, tuple | list) and len(fwd.value) == 2:
-        dout = ex["outputs"][None, :] - Y
-        wrong = {"missing_fprime": _variant_grads(X, Ws, bs, acts, dout, "missing_fprime")}
-        back = ctx.call("mlp.mlp_backward", dout, fwd.value[1])
-        cases.append(case_from_reply(back, _grad_expects(arch, ex["grad_flat"], wrong), label))
-    else:
-        cases.append(failed_dependency(label, fwd))
-    spec = {
-        "loop": "gd",
-        "epochs": 1,
-        "lr": EXAMPLE1_ALPHA,
-        "loss": "half_squared_error",
-        "activations": acts,
-    }
-    params = [p for pair in zip(Ws, bs, strict=True) for p in pair]
-    run = ctx.run("train", spec, params, X, Y)
-    value = run.value.get("params") if run.ok and isinstance(run.value, dict) else None
+    cases.append(
+        case_from_reply(back, _grad_expects(symbolic.EXAMPLE1_ARCH, ex["grad_flat"], wrong), label)
+    )
+    grad = np.asarray(ex["grad_flat"], dtype=float)
     upd = ex["updated_flat"]
-    seq = _sequential_update(theta, X, Y, EXAMPLE1_ALPHA)
-    slide = upd.copy()
-    slide[:4] = SLIDE_FIRST_LAYER
-    flat_pick = _flat_params
+    reply = ctx.call_with(
+        "optim.gradient_descent_update",
+        (_pairs(Ws, bs), _pairs(*unflatten(grad, (2, 2, 2))), EXAMPLE1_ALPHA),
+    )
     expects = [
         Expect(
             "θ − α∂J/∂θ",
             upd,
-            flat_pick,
-            {"sequential_update": seq, "sign_error": 2 * theta - upd},
+            _flat_params,
+            {"sign_error": 2 * theta - upd, "no_learning_rate": theta - grad},
         )
     ]
-    upd_reply = Reply(True, value, function="train") if run.ok else run
-    case = case_from_reply(upd_reply, expects, ("例题1 一次更新", "例题1 one update"))
-    if not case.passed and run.ok:
-        got = _safe_flat(value)
-        if (
-            got is not None
-            and got.shape == upd.shape
-            and np.allclose(got[:4], SLIDE_FIRST_LAYER, atol=6e-5)
-        ):
-            case.hints.insert(0, "slide_erratum")
-    cases.append(case)
+    # writing into the parameters is judged (and costs points) in a2.gd_update alone
+    label = ("例题1 一次更新", "例题1 one update")
+    cases.append(case_from_reply(reply, expects, label, inplace_ok=True))
     return cases
 
 
@@ -764,36 +773,74 @@ def numerical_gradient(ctx: Context) -> list[Case]:
 
 # ------------------------------------------------------------------------------------------
 def _samples(value: Any) -> tuple[np.ndarray, np.ndarray] | None:
-    """检查学生的样本 / Validate the student's (X, y); None if invalid."""
+    """检查学生的样本 / Validate the student's (X, y); None if invalid.
+
+    The one contract of ``my_samples`` (the stub's docstring, the CLI, the public test):
+    :func:`nncore.examples.exercise.check_samples` — X (m, 2) finite, y (m,) in {0, 1},
+    MIN_SAMPLES ≤ m ≤ MAX_SAMPLES, both classes present.
+    """
     if isinstance(value, dict):
         value = (value.get("X"), value.get("y"))
-    if not isinstance(value, tuple | list) or len(value) < 2:
+    if not isinstance(value, tuple | list) or len(value) != 2:
         return None
     try:
         X = np.asarray(value[0], dtype=np.float64)
-        y = np.asarray(value[1], dtype=np.float64).reshape(-1)
+        y = np.asarray(value[1], dtype=np.float64)
+        check_samples(X, y)
     except (TypeError, ValueError):
         return None
-    ok = (
-        X.ndim == 2
-        and X.shape[1] == 2
-        and 2 <= X.shape[0] <= 100
-        and y.shape == (X.shape[0],)
-        and bool(np.all(np.isfinite(X)))
-        and bool(np.all(np.isin(y, (0.0, 1.0))))
-        and len(set(y.tolist())) == 2
-    )
-    return (X, y) if ok else None
+    return X, y
+
+
+def _update_replays(
+    theta: np.ndarray, X: np.ndarray, y: np.ndarray, alpha: float, loss: str
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """参考的一次更新及其对其他存根的调用 / The reference update and its calls to other stubs.
+
+    ``one_update``'s contract names ``mlp_forward``, ``half_squared_error`` + ``mlp_backward``
+    (mse) or ``binary_cross_entropy_with_logits`` on z^(3) + ``backprop`` (bce), and
+    ``gradient_descent_update``; each is answered by the reference on the right inputs, so
+    ``one_update`` is judged alone. Returns (new θ (9,), replays).
+    """
+    Ws, bs = unflatten(np.asarray(theta, dtype=float), (2, 2, 1))
+    Y = np.asarray(y, dtype=float).reshape(-1, 1)
+    acts = ["sigmoid", "sigmoid"]
+    out, caches = mlp_forward(X, Ws, bs, acts)
+    plain = _plain_caches(caches)
+    reps = [_replay("mlp", "mlp_forward", [((X, Ws, bs, acts), (out, plain))])]
+    if loss == "bce":
+        J, delta = losses.binary_cross_entropy_with_logits(caches[-1][1][0], Y)
+        reps.append(
+            _replay(
+                "losses", "binary_cross_entropy_with_logits", [((caches[-1][1][0], Y), (J, delta))]
+            )
+        )
+    else:
+        J, dout = losses.half_squared_error(out, Y)
+        delta = layers.activation_backward(dout, caches[-1][1])
+        reps.append(_replay("losses", "half_squared_error", [((out, Y), (J, dout))]))
+        reps.append(_replay("mlp", "mlp_backward", [((dout, plain), nn_backprop(delta, caches))]))
+    dWs, dbs = nn_backprop(delta, caches)
+    reps.append(_replay("mlp", "backprop", [((delta, plain), (dWs, dbs))]))
+    params, grads = _pairs(Ws, bs), _pairs(dWs, dbs)
+    new = [p - alpha * g for p, g in zip(params, grads, strict=True)]
+    reps.append(_replay("optim", "gradient_descent_update", [((params, grads, alpha), new)]))
+    return np.concatenate([p.ravel() for p in new]), reps
 
 
 @task(
     "a2.exercise",
     ("exercise.my_samples", "exercise.one_update"),
-    checked_zh="练习题：my_samples() 给出有效的二分类样本；one_update 在你自己的样本上（½‖h−y‖² 与交叉熵、讲义初值与随机初值）"
-    "和在隐藏样本上的一次更新，与 sympy 对你的样本重新推导的精确结果比较",
-    checked_en="练习题: my_samples() returns valid binary samples; one_update on your own samples "
+    checked_zh="练习题：my_samples() 给出有效的二分类样本（X (m, 2) 有限、y (m,) 取 0/1、"
+    f"{MIN_SAMPLES} ≤ m ≤ {MAX_SAMPLES}、两类都有）；one_update 在你自己的样本上（½‖h−y‖² 与交叉熵、讲义初值与随机初值）"
+    "和在隐藏样本上的一次更新，与 sympy 对你的样本重新推导的精确结果比较；one_update 对 mlp_forward、损失、"
+    "mlp_backward/backprop、gradient_descent_update 的调用由参考答案作答，所以只评 one_update 本身",
+    checked_en="练习题: my_samples() returns valid binary samples (X (m, 2) finite, y (m,) in "
+    f"{{0, 1}}, {MIN_SAMPLES} ≤ m ≤ {MAX_SAMPLES}, both classes); one_update on your own samples "
     "(½‖h−y‖² and cross-entropy, the slide's and random initial values) and on hidden samples, "
-    "against sympy's exact update recomputed for your samples",
+    "against sympy's exact update recomputed for your samples; the calls one_update makes to "
+    "mlp_forward, the loss, mlp_backward/backprop and gradient_descent_update are answered by "
+    "the reference, so only one_update itself is judged",
 )
 def exercise(ctx: Context) -> list[Case]:
     """4 个用例，按比例给分 / 4 cases; fraction credit."""
@@ -853,6 +900,7 @@ def exercise(ctx: Context) -> list[Case]:
         else:
             X, y = hidden_X, hidden_y
         want = symbolic.exercise(theta, X, y, alpha, loss)
+        _, replays = _update_replays(theta, X, y, alpha, loss)
         exp = Expect(
             "θ − α∂J/∂θ",
             want,
@@ -863,5 +911,6 @@ def exercise(ctx: Context) -> list[Case]:
                 "no_learning_rate": theta - (theta - want) / alpha,
             },
         )
-        cases.append(run_case(ctx, "exercise.one_update", (theta, X, y, alpha, loss), [exp], label))
+        reply = ctx.call_with("exercise.one_update", (theta, X, y, alpha, loss), replays=replays)
+        cases.append(case_from_reply(reply, [exp], label))
     return cases

@@ -1,6 +1,6 @@
 """评测题库 / Grade the bank: hidden suites and public tests on every entry.
 
-``python -m tests.bank [--ids N] [--ref-ids N] [--no-public] [--only NAME ...]``
+``python -m tests.bank [--ids N] [--ref-ids N] [--no-public] [--no-collateral] [--only NAME ...]``
 
 For every WRONG entry: does the intended task lose points for every student id (caught), does
 its hint name the mistake (one of the entry's codes), which other tasks lose points
@@ -40,6 +40,7 @@ class Outcome:
     named: bool = False  # wrong: a hint named the mistake for every id
     full: bool = False  # alternative: full marks on every affected task for every id
     lost: dict[str, float] = field(default_factory=dict)  # task -> points lost (worst id)
+    unnamed: set[str] = field(default_factory=set)  # lost tasks not naming the dependency
     hints: list[str] = field(default_factory=list)
     public_failed: bool | None = None  # None: not run
     message: str = ""
@@ -81,6 +82,8 @@ def grade_entry(entry: Entry, ids: Iterable[str], tmp: Path, collateral: bool = 
         for t in report.tasks:
             if t.points < t.max_points:
                 out.lost[t.id] = max(out.lost.get(t.id, 0.0), round(t.max_points - t.points, 2))
+                if "blocked_by_dependency" not in t.hints:
+                    out.unnamed.add(t.id)
             if t.id == entry.task:
                 caught &= t.points < t.max_points
                 named &= bool(set(entry.hints) & set(t.hints))
@@ -135,6 +138,37 @@ def run_bank(
     return outcomes
 
 
+def collateral(outcomes: list[Outcome]) -> dict[str, tuple[int, int, int]]:
+    """一个错误的代价 / Per assignment: (one task, more tasks with the dependency named, caught).
+
+    A caught wrong entry costs *one task* when it loses points on its intended task only; it
+    costs more *with the dependency named* when every other task it costs says which of the
+    student's functions blocked it (hint ``blocked_by_dependency``, "依赖的 … 未通过 / blocked by
+    your …"). The rest is unnamed collateral. Needs ``collateral=True`` grading.
+    """
+    out: dict[str, tuple[int, int, int]] = {}
+    for a in sorted({o.entry.assignment for o in outcomes}):
+        mine = [o for o in outcomes if o.entry.wrong and o.caught and o.entry.assignment == a]
+        one = sum(set(o.lost) <= {o.entry.task} for o in mine)
+        named = sum(
+            not set(o.lost) <= {o.entry.task} and not (o.unnamed & set(o.lost)) - {o.entry.task}
+            for o in mine
+        )
+        out[a] = (one, named, len(mine))
+    return out
+
+
+def collateral_lines(outcomes: list[Outcome]) -> list[str]:
+    """每个作业一行 / One line per assignment: one mistake costs one task, or names the cause."""
+    lines = []
+    for a, (one, named, n) in collateral(outcomes).items():
+        lines.append(
+            f"collateral {a}: one mistake costs one task {one}/{n}; costs more only with the "
+            f"dependency named {named}/{n}; unnamed collateral {n - one - named}/{n}"
+        )
+    return lines
+
+
 def summary(outcomes: list[Outcome]) -> dict[str, tuple[int, int]]:
     """汇总数 / The summary counts (numerator, denominator)."""
     wrong = [o for o in outcomes if o.entry.wrong]
@@ -180,12 +214,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="*", help="entry names")
     ap.add_argument("-v", "--verbose", action="store_true", help="one line per entry")
     ap.add_argument(
-        "--collateral", action="store_true", help="grade wrong entries on every reached task"
+        "--no-collateral",
+        action="store_true",
+        help="grade wrong entries on their intended task only (faster; no collateral lines)",
+    )
+    ap.add_argument(
+        "--collateral", action="store_true", help="(the default) grade every reached task"
     )
     args = ap.parse_args(argv)
     entries = [e for e in (*WRONG, *ALTERNATIVES) if not args.only or e.name in args.only]
     ids = [f"bank-student-{k + 1}" for k in range(args.ids)]
-    outcomes = run_bank(entries, ids, public=not args.no_public, collateral=args.collateral)
+    collat = not args.no_collateral
+    outcomes = run_bank(entries, ids, public=not args.no_public, collateral=collat)
     for o in outcomes:
         e = o.entry
         bad = (e.wrong and not (o.caught and o.named)) or (not e.wrong and not o.full)
@@ -194,7 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose or bad or extra:
             kind = "WRONG" if e.wrong else "ALT"
             print(
-                f"[{kind}] {e.assignment} {e.name}: lost={o.lost} hints={o.hints} "
+                f"[{kind}] {e.assignment} {e.name}: lost={o.lost} "
+                f"unnamed={sorted(o.unnamed - {e.task})} hints={o.hints} "
                 f"want={list(e.hints)} public_failed={o.public_failed}"
                 + (f"\n    {o.message[:300]}" if bad else "")
             )
@@ -202,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[public misses] {e.name}")
     counts = summary(outcomes)
     text = line(counts)
-    if args.collateral:
+    if collat:
         a, b = counts["one_task"]
         text += f"; one mistake costs one task {a}/{b}"
     if args.ref_ids:
@@ -218,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
     print(text)
+    if collat:
+        print("\n".join(collateral_lines(outcomes)))
     return 0
 
 
