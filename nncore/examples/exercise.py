@@ -127,7 +127,11 @@ def parse_samples(text: str) -> tuple[np.ndarray, np.ndarray]:
     Returns X (m, 2) and y (m, 1); rejects what :func:`check_samples` rejects.
     """
     path = Path(text)
-    raw = path.read_text(encoding="utf-8") if len(text) < 4096 and path.is_file() else text
+    try:
+        is_file = len(text) < 4096 and path.is_file()
+    except OSError:  # sample text longer than a file name may be (ENAMETOOLONG) is text
+        is_file = False
+    raw = path.read_text(encoding="utf-8") if is_file else text
     try:
         data = json.loads(raw)
     except json.JSONDecodeError:
