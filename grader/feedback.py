@@ -185,9 +185,27 @@ HINTS: dict[str, tuple[str, str]] = {
         "first (see this task's dependency note).",
     ),
     "invalid_samples": (
-        "my_samples() 应返回 (X, y)：X 形状 (m, 2) 的有限数，y 形状 (m,) 取 0 或 1，m ≥ 2 且两类都有。",
+        "my_samples() 应返回 (X, y)：X 形状 (m, 2) 的有限数，y 形状 (m,) 取 0 或 1，2 ≤ m ≤ 10 且两类都有。",
         "my_samples() must return (X, y): X of shape (m, 2), finite; y of shape (m,) in {0, 1}; "
-        "m ≥ 2 with both classes present.",
+        "2 ≤ m ≤ 10 with both classes present.",
+    ),
+    "cache_layout": (
+        "mlp_forward 的缓存不对：每层一个 (dense_cache, activation_cache)，即 dense_forward 与 "
+        "activation_forward 返回的缓存 ((a^(l), W^(l)), (z^(l+1), a^(l+1), f))，按层的顺序。",
+        "mlp_forward's caches are wrong: one (dense_cache, activation_cache) per layer, as "
+        "returned by dense_forward and activation_forward, ((a^(l), W^(l)), (z^(l+1), a^(l+1), "
+        "f)), in layer order.",
+    ),
+    "output_not_activated": (
+        "输出层也有激活函数：返回 a^(L) = f^(L)(z^(L))，不是 z^(L)。",
+        "The output layer has an activation too: return a^(L) = f^(L)(z^(L)), not z^(L).",
+    ),
+    "bce_output_fprime": (
+        "交叉熵配 sigmoid 输出时 δ^(L) = ∂J/∂z^(L) = (a^(L) − y)/m 已经含有 f'：不要再乘 f'(z^(L))"
+        "（用 backprop 从 δ^(L) 开始，不用 mlp_backward）。",
+        "With cross-entropy on a sigmoid output, δ^(L) = ∂J/∂z^(L) = (a^(L) − y)/m already "
+        "includes f': do not multiply by f'(z^(L)) again (start backprop from δ^(L); do not use "
+        "mlp_backward).",
     ),
 }
 

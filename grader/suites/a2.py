@@ -372,23 +372,56 @@ def _dense_backward_replays(delta: np.ndarray, caches: list[Any]) -> list[dict[s
     "by the reference, so a mistake in dense_forward does not cost this task",
 )
 def mlp_forward_task(ctx: Context) -> list[Case]:
-    """4 个随机网络，按比例给分 / 4 random networks; fraction credit."""
+    """4 个随机网络，按比例给分 / 4 random networks; fraction credit.
+
+    Each case compares a^(L) and the caches (per layer a^(l), W^(l), z^(l+1), a^(l+1): the
+    other tasks get their caches from the reference, so the student's are judged here).
+    """
     cases = []
-    # every student: a square net (detects Wᵀ), 3 layers with K = 1, 2 layers, one random
+    # every student: a square net (detects Wᵀ), 3 layers with K = 1 and a sigmoid output
+    # (a missing output activation shows), 2 layers, one random
     for k, (depth, K) in enumerate(((0, 0), (3, 1), (2, 0), (0, 0))):
         X, Ws, bs, acts = _random_mlp(ctx.rng, square=(k == 0), depth=depth, K=K)
-        out, _ = mlp_forward(X, Ws, bs, acts)
+        if k == 1:
+            acts[-1] = "sigmoid"
+        out, caches = mlp_forward(X, Ws, bs, acts)
         mistakes = {"forgot_bias": _forward(X, Ws, bs, acts, bias=False)}
         if out.shape[1] == 1:
             mistakes["squeezed_output"] = out[:, 0]
         if k == 0:
             mistakes["transposed_w"] = _forward(X, Ws, bs, acts, transpose=True)
+        if acts[-1] != "identity":
+            mistakes["output_not_activated"] = caches[-1][1][0]
+        want_caches = _cache_arrays((out, caches))
         reply = ctx.call_with(
             "mlp.mlp_forward", (X, Ws, bs, acts), replays=_dense_forward_replays(X, Ws, bs, acts)
         )
         label = numbered("随机网络", "random network", k + 1, 4)
-        cases.append(case_from_reply(reply, [Expect("a^(L)", out, pick_item(0), mistakes)], label))
+        expects = [
+            Expect("a^(L)", out, pick_item(0), mistakes),
+            Expect("caches", want_caches, _cache_arrays),
+        ]
+        case = case_from_reply(reply, expects, label)
+        if any(c.what == "caches" and not c.ok for c in case.comparisons):
+            case.hints = ["cache_layout", *(h for h in case.hints if h != "wrong_type")]
+        cases.append(case)
     return cases
+
+
+def _cache_arrays(value: Any) -> np.ndarray:
+    """缓存中的数组 / The arrays of ``(a^(L), caches)``'s caches: a, W, z, a' per layer, flat.
+
+    Raises TypeError when the caches do not have the contract's layout
+    ``[((a, W), (z, a', f)), …]`` (the comparison then fails as a wrong type).
+    """
+    try:
+        parts = []
+        for dense, act in value[1]:
+            a, W = dense
+            parts += [a, W, act[0], act[1]]
+        return np.concatenate([np.asarray(p, dtype=np.float64).ravel() for p in parts])
+    except (TypeError, ValueError, IndexError, KeyError) as exc:
+        raise TypeError("caches do not have the layout [((a, W), (z, a, f)), ...]") from exc
 
 
 def _variant_grads(
@@ -808,8 +841,10 @@ def _update_replays(
     out, caches = mlp_forward(X, Ws, bs, acts)
     plain = _plain_caches(caches)
     reps = [_replay("mlp", "mlp_forward", [((X, Ws, bs, acts), (out, plain))])]
-    if loss == "bce":
+    if loss in ("bce", "bce_fprime"):  # "bce_fprime": the mistake of applying f' again
         J, delta = losses.binary_cross_entropy_with_logits(caches[-1][1][0], Y)
+        if loss == "bce_fprime":
+            delta = layers.activation_backward(delta, caches[-1][1])
         reps.append(
             _replay(
                 "losses", "binary_cross_entropy_with_logits", [((caches[-1][1][0], Y), (J, delta))]
@@ -901,16 +936,14 @@ def exercise(ctx: Context) -> list[Case]:
             X, y = hidden_X, hidden_y
         want = symbolic.exercise(theta, X, y, alpha, loss)
         _, replays = _update_replays(theta, X, y, alpha, loss)
-        exp = Expect(
-            "θ − α∂J/∂θ",
-            want,
-            lambda r: r,
-            {
-                "sequential_update": _sequential_update(theta, X, y, alpha, (2, 2, 1), loss),
-                "sign_error": 2 * theta - want,
-                "no_learning_rate": theta - (theta - want) / alpha,
-            },
-        )
+        mistakes = {
+            "sequential_update": _sequential_update(theta, X, y, alpha, (2, 2, 1), loss),
+            "sign_error": 2 * theta - want,
+            "no_learning_rate": theta - (theta - want) / alpha,
+        }
+        if loss == "bce":
+            mistakes["bce_output_fprime"] = _update_replays(theta, X, y, alpha, "bce_fprime")[0]
+        exp = Expect("θ − α∂J/∂θ", want, lambda r: r, mistakes)
         reply = ctx.call_with("exercise.one_update", (theta, X, y, alpha, loss), replays=replays)
         cases.append(case_from_reply(reply, [exp], label))
     return cases

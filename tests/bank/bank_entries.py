@@ -68,6 +68,32 @@ _NUMGRAD_LOOP = (
     "        flat_x[k] = old\n"
     "        flat_g[k] = (f_plus - f_minus) / (2 * eps)\n"
 )
+_ONE_UPDATE = (
+    "    Y = np.asarray(y, dtype=float).reshape(-1, 1)\n"
+    '    out, caches = mlp_forward(np.asarray(X, dtype=float), weights, biases, ["sigmoid"] * 2)\n'
+    '    if loss == "bce":\n'
+    "        _, delta = binary_cross_entropy_with_logits(caches[-1][1][0], Y)\n"
+    "        dWs, dbs = backprop(delta, caches)\n"
+    "    else:\n"
+    "        _, dout = half_squared_error(out, Y)\n"
+    "        dWs, dbs = mlp_backward(dout, caches)\n"
+    "    params = [p for W, b in zip(weights, biases, strict=True) for p in (W, b)]\n"
+    "    grads = [g for dW, db in zip(dWs, dbs, strict=True) for g in (dW, db)]\n"
+    "    return flatten(gradient_descent_update(params, grads, alpha))\n"
+)
+_ONE_UPDATE_BY_HAND = (
+    "    X = np.asarray(X, dtype=float)\n"
+    "    Y = np.asarray(y, dtype=float).reshape(-1, 1)\n"
+    "    m = X.shape[0]\n"
+    "    W1, b2, W2, b3 = weights[0], biases[0], weights[1], biases[1]\n"
+    "    a2 = 1 / (1 + np.exp(-(X @ W1 + b2)))\n"
+    "    a3 = 1 / (1 + np.exp(-(a2 @ W2 + b3)))\n"
+    '    d3 = (a3 - Y) / m if loss == "bce" else (a3 - Y) * a3 * (1 - a3) / m\n'
+    "    d2 = (d3 @ W2.T) * a2 * (1 - a2)\n"
+    "    new = [W1 - alpha * X.T @ d2, b2 - alpha * d2.sum(axis=0),\n"
+    "           W2 - alpha * a2.T @ d3, b3 - alpha * d3.sum(axis=0)]\n"
+    "    return np.concatenate([p.ravel() for p in new])\n"
+)
 _PRETRAIN_FIT = "        fit(dae, codes, codes, loss="
 
 WRONG: tuple[Entry, ...] = (
@@ -226,6 +252,14 @@ WRONG: tuple[Entry, ...] = (
     W("exercise_one_class", "a2", "exercise.py", "    y = np.array([0.0, 0.0, 1.0, 1.0])\n",
       "    y = np.array([0.0, 0.0, 0.0, 0.0])\n", "a2.exercise", "invalid_samples",
       "练习题 samples of one class only"),
+    W("mlp_forward_cache_order", "a2", "mlp.py", "        caches.append((dense_cache, act_cache))\n",
+      "        caches.append((act_cache, dense_cache))\n", "a2.mlp_forward", "cache_layout",
+      "mlp_forward stores each layer's caches in the wrong order"),
+    W("mlp_forward_returns_z", "a2", "mlp.py", "    return a, caches\n", "    return z, caches\n",
+      "a2.mlp_forward", "output_not_activated", "mlp_forward returns z^(L), not a^(L) = f(z^(L))"),
+    W("exercise_bce_through_mlp_backward", "a2", "exercise.py",
+      "        dWs, dbs = backprop(delta, caches)\n", "        dWs, dbs = mlp_backward(delta, caches)\n",
+      "a2.exercise", "bce_output_fprime", "练习题 cross-entropy δ^(3) multiplied by σ'(z^(3)) again"),
     # ---------------------------------------------------------------- a3: training in practice
     W("momentum_sign", "a3", "optim.py",
       "    return [p + v for p, v in zip(params, new_v, strict=True)], new_v\n",
@@ -379,6 +413,21 @@ ALTERNATIVES: tuple[Entry, ...] = (
       "        if l == 0:\n            break\n"
       "        delta = activation_backward(da, caches[l - 1][1])\n        l -= 1\n",
       "backprop as a while loop"),
+    A("mlp_forward_inline", "a2", "mlp.py", "        z, dense_cache = dense_forward(a, W, b)\n",
+      "        z, dense_cache = a @ W + b, (a, W)\n", "mlp_forward without calling dense_forward"),
+    A("backprop_inline_dense", "a2", "mlp.py",
+      "        da, dWs[l], dbs[l] = dense_backward(delta, caches[l][0])\n",
+      "        a_prev, W = caches[l][0]\n"
+      "        da, dWs[l], dbs[l] = delta @ W.T, a_prev.T @ delta, delta.sum(axis=0)\n",
+      "backprop without calling dense_backward"),
+    A("mlp_backward_f_backward", "a2", "mlp.py",
+      "    return backprop(activation_backward(dout, caches[-1][1]), caches)\n",
+      "    z, a, f = caches[-1][1]\n    return backprop(f.backward(dout, z, a), caches)\n",
+      "δ^(L) through the cached activation object's own backward"),
+    A("my_samples_lists", "a2", "exercise.py", "    return X, y\n",
+      "    return X.tolist(), y.tolist()\n", "my_samples returns Python lists"),
+    A("one_update_by_hand", "a2", "exercise.py", _ONE_UPDATE, _ONE_UPDATE_BY_HAND,
+      "one_update written out by hand, without the other stubs"),
     A("gd_map", "a2", "optim.py", "    return [p - lr * g for p, g in zip(params, grads, strict=True)]\n",
       "    return list(map(lambda pg: pg[0] - pg[1] * lr, zip(params, grads)))\n", "update via map"),
     A("numgrad_ndindex", "a2", "gradcheck.py",
