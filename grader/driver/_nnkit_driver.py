@@ -14,6 +14,7 @@ made by the trusted parent on the plain data it returns.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import inspect
@@ -91,9 +92,11 @@ def invoke(module: str, function: str, args: list[Any], kwargs: dict[str, Any]) 
 # --- reference-built inputs as plain data (one mistake costs one task) -----------------------
 # The parent may send, instead of objects, plain data that this file turns back into what the
 # student's contract expects, and a table of the reference's answers for the calls a correct
-# function makes to the student's OTHER stubs. Only data crosses: never solution code.
-
-_REPLAY_RTOL, _REPLAY_ATOL = 1e-9, 1e-12
+# function makes to the student's OTHER stubs. Only data crosses: never solution code. Each
+# answer is masked with a key derived from the call's exact arguments, so the table reveals an
+# answer only to the call that a correct function makes (the arguments are hashed: the table
+# holds no argument values either). The parent builds keys and masks the same way
+# (grader/suites/a2.py: _replay_key, _mask; tests/grader/test_a2_collateral.py ties the two).
 
 
 def rebuild(value: Any) -> Any:
@@ -114,48 +117,60 @@ def _plain(value: Any) -> Any:
     """比较用的普通形式 / The plain form of an argument (an activation object → its name)."""
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        if set(value) == {"activation"}:
-            return str(value["activation"])
-        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, dict) and set(value) == {"activation"}:
+        return str(value["activation"])
     name = getattr(value, "name", None)
     if isinstance(name, str) and callable(getattr(value, "forward", None)):
         return name
     return value
 
 
-def _same(got: Any, want: Any) -> bool:
-    """参数是否与参考调用相同 / Whether an argument equals the reference call's (tolerant)."""
-    if isinstance(want, list):
-        return (
-            isinstance(got, list)
-            and len(got) == len(want)
-            and all(_same(g, w) for g, w in zip(got, want, strict=True))
-        )
-    if isinstance(want, dict):
-        return (
-            isinstance(got, dict)
-            and set(got) == set(want)
-            and all(_same(got[k], want[k]) for k in want)
-        )
-    if isinstance(want, str) or want is None or isinstance(got, str):
-        return bool(got == want)
-    try:
-        g, w = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    return g.shape == w.shape and bool(
-        np.allclose(g, w, rtol=_REPLAY_RTOL, atol=_REPLAY_ATOL, equal_nan=False)
-    )
+def _canon(value: Any, out: list[bytes]) -> None:
+    """参数的规范字节 / Canonical bytes of a plain argument (numbers as float64, exact)."""
+    if isinstance(value, list | tuple):
+        out.append(b"[%d" % len(value))
+        for v in value:
+            _canon(v, out)
+        out.append(b"]")
+    elif isinstance(value, str):
+        out.append(b"s" + value.encode("utf-8") + b"\0")
+    elif value is None:
+        out.append(b"n")
+    else:
+        arr = np.ascontiguousarray(np.asarray(value, dtype=np.float64))  # TypeError/ValueError
+        out.append(b"a" + repr(arr.shape).encode("ascii") + arr.tobytes())
 
 
-def _replaying(original: Any, calls: list[Any]) -> Any:
-    """参考答案表 / A stand-in answering the reference's calls from ``calls``, else ``original``.
+def _replay_key(args: Any) -> tuple[str, bytes]:
+    """(表中的键, 掩码种子) / (the table key, the mask seed) of a call's plain arguments."""
+    parts: list[bytes] = []
+    _canon(args, parts)
+    body = b"".join(parts)
+    key = hashlib.sha256(b"nnkit-replay-key\0" + body).hexdigest()
+    return key, hashlib.sha256(b"nnkit-replay-mask\0" + body).digest()
 
-    ``calls`` is ``[[args, result], ...]`` (plain data). The student's arguments are bound to
-    the student's own signature (defaults applied); when their first ``len(args)`` values equal
-    a recorded call's, the recorded result is returned (rebuilt); any other call goes to the
-    student's own function, so a wrong call is still judged by what it really computes.
+
+def _unmask(value: Any, seed: bytes, counter: list[int]) -> Any:
+    """去掉掩码 / Unmask a table answer (arrays ``{"nd", "shape", "dtype"}``, numbers ``{"sc"}``)."""
+    if isinstance(value, dict) and set(value) in ({"nd", "shape", "dtype"}, {"sc"}):
+        data = value["nd"] if "nd" in value else value["sc"]
+        stream = hashlib.shake_256(seed + counter[0].to_bytes(4, "big")).digest(len(data))
+        counter[0] += 1
+        raw = np.bitwise_xor(np.frombuffer(data, np.uint8), np.frombuffer(stream, np.uint8))
+        if "sc" in value:
+            return float(raw.view(np.float64)[0])
+        return raw.view(np.dtype(str(value["dtype"]))).reshape(value["shape"]).copy()
+    if isinstance(value, list | tuple):
+        return type(value)(_unmask(v, seed, counter) for v in value)
+    return value
+
+
+def _replaying(original: Any, table: dict[str, Any]) -> Any:
+    """参考答案表 / A stand-in answering the reference's calls from ``table``, else ``original``.
+
+    ``table`` maps the key of a call's exact arguments (bound to the student's own signature,
+    defaults applied) to the masked answer. A call with other arguments goes to the student's
+    own function, so a wrong call is still judged by what it really computes.
     """
     try:
         sig = inspect.signature(original)
@@ -170,10 +185,13 @@ def _replaying(original: Any, calls: list[Any]) -> Any:
         if bound is not None:
             bound.apply_defaults()
             got = _plain(list(bound.arguments.values()))
-            for want, result in calls:
-                want = _plain(list(want))
-                if len(got) >= len(want) and _same(got[: len(want)], want):
-                    return rebuild(result)
+            for n in range(len(got), 0, -1):  # extra trailing (default) arguments allowed
+                try:
+                    key, seed = _replay_key(got[:n])
+                except (TypeError, ValueError):
+                    continue
+                if key in table:
+                    return rebuild(_unmask(table[key], seed, [0]))
         return original(*args, **kwargs)
 
     return stand_in
@@ -199,7 +217,7 @@ def invoke_replayed(
     """在参考数据上调用 / :func:`invoke` with the student's other stubs answered by the reference.
 
     ``args`` are rebuilt (:func:`rebuild`). ``replays`` is ``[{"module": m, "function": f,
-    "calls": [[args, result], ...]}]``: while ``module.function`` runs, every binding of the
+    "table": {key: masked answer}}]`` (see :func:`_replaying`): while ``module.function`` runs, every binding of the
     student's ``m.f`` in the submission's modules answers the recorded calls with the
     reference's results, so this function is judged on reference inputs even when one of the
     student's other stubs is wrong. The bindings are restored afterwards.
@@ -211,7 +229,7 @@ def invoke_replayed(
             original = getattr(_student_module(str(r["module"])), str(r["function"]), None)
             if not callable(original):
                 continue
-            stand_in = _replaying(original, list(r["calls"]))
+            stand_in = _replaying(original, dict(r["table"]))
             for mod in _student_modules():
                 for key, val in list(vars(mod).items()):
                     if val is original:

@@ -25,6 +25,7 @@ from grader.suites.common import (
     pick_item,
     run_case,
 )
+from grader.suites.replay import plain_caches, replay
 from nncore import layers, losses
 from nncore.activations import get_activation
 from nncore.examples.exercise import DEFAULT_THETA, MAX_SAMPLES, MIN_SAMPLES, check_samples
@@ -320,23 +321,10 @@ def _forward(
     return a
 
 
-# --- reference-built inputs (one mistake costs one task) ----------------------------------
-# A task that calls one stub gets its inputs from the reference, as plain data: caches are
-# sent as ``((a, W), (z, a, {"activation": name}))`` and the worker rebuilds the activation
-# object from the student's given ``activations`` module; the calls a correct function makes
-# to the student's OTHER stubs (``dense_forward`` inside ``mlp_forward`` …) are answered from a
-# table of the reference's results (``Context.call_with(..., replays=...)``). A call that
-# differs from the reference's goes to the student's own function. Only data is sent.
-
-
-def _plain_caches(caches: list[Any]) -> list[Any]:
-    """nncore 的缓存 → 普通数据 / nncore layer caches as plain data (activation → its name)."""
-    return [((a, W), (z, out, {"activation": f.name})) for (a, W), (z, out, f) in caches]
-
-
-def _replay(module: str, function: str, calls: list[tuple[Any, Any]]) -> dict[str, Any]:
-    """一个存根的参考答案表 / The reference's answers for ``module.function``'s calls."""
-    return {"module": module, "function": function, "calls": [list(c) for c in calls]}
+# --- reference-built inputs (one mistake costs one task; see grader/suites/replay.py) ------
+# A task that calls one stub gets its inputs from the reference, as plain data: caches from the
+# reference forward pass (plain_caches), and the calls the tested function makes to the
+# student's OTHER stubs answered from masked tables of the reference's answers (replay).
 
 
 def _dense_forward_replays(
@@ -348,7 +336,7 @@ def _dense_forward_replays(
         z, cache = layers.dense_forward(a, W, b)
         calls.append(((a, W, b), (z, cache)))
         a = get_activation(f).forward(z)
-    return [_replay("layers", "dense_forward", calls)]
+    return [replay("layers", "dense_forward", calls)]
 
 
 def _dense_backward_replays(delta: np.ndarray, caches: list[Any]) -> list[dict[str, Any]]:
@@ -359,7 +347,7 @@ def _dense_backward_replays(delta: np.ndarray, caches: list[Any]) -> list[dict[s
         calls.append(((delta, caches[l][0]), (da, dW, db)))
         if l > 0:
             delta = layers.activation_backward(da, caches[l - 1][1])
-    return [_replay("layers", "dense_backward", calls)]
+    return [replay("layers", "dense_backward", calls)]
 
 
 @task(
@@ -498,7 +486,7 @@ def _backward_case(
     acts = list(arch.activations)
     _, grad = symbolic.gradient(arch, flat, X, Y)
     out, caches = mlp_forward(X, Ws, bs, acts)
-    plain = _plain_caches(caches)
+    plain = plain_caches(caches)
     m = X.shape[0]
     variants = ("missing_fprime", "fprime_wrong_layer")
     if arch.loss == "bce":
@@ -688,7 +676,7 @@ def example1(ctx: Context) -> list[Case]:
     wrong = {"missing_fprime": _variant_grads(X, Ws, bs, acts, dL, "missing_fprime")}
     back = ctx.call_with(
         "mlp.mlp_backward",
-        (dout, _plain_caches(caches)),
+        (dout, plain_caches(caches)),
         replays=_dense_backward_replays(dL, caches),
     )
     label = ("例题1 梯度", "例题1 gradients")
@@ -839,27 +827,27 @@ def _update_replays(
     Y = np.asarray(y, dtype=float).reshape(-1, 1)
     acts = ["sigmoid", "sigmoid"]
     out, caches = mlp_forward(X, Ws, bs, acts)
-    plain = _plain_caches(caches)
-    reps = [_replay("mlp", "mlp_forward", [((X, Ws, bs, acts), (out, plain))])]
+    plain = plain_caches(caches)
+    reps = [replay("mlp", "mlp_forward", [((X, Ws, bs, acts), (out, plain))])]
     if loss in ("bce", "bce_fprime"):  # "bce_fprime": the mistake of applying f' again
         J, delta = losses.binary_cross_entropy_with_logits(caches[-1][1][0], Y)
         if loss == "bce_fprime":
             delta = layers.activation_backward(delta, caches[-1][1])
         reps.append(
-            _replay(
+            replay(
                 "losses", "binary_cross_entropy_with_logits", [((caches[-1][1][0], Y), (J, delta))]
             )
         )
     else:
         J, dout = losses.half_squared_error(out, Y)
         delta = layers.activation_backward(dout, caches[-1][1])
-        reps.append(_replay("losses", "half_squared_error", [((out, Y), (J, dout))]))
-        reps.append(_replay("mlp", "mlp_backward", [((dout, plain), nn_backprop(delta, caches))]))
+        reps.append(replay("losses", "half_squared_error", [((out, Y), (J, dout))]))
+        reps.append(replay("mlp", "mlp_backward", [((dout, plain), nn_backprop(delta, caches))]))
     dWs, dbs = nn_backprop(delta, caches)
-    reps.append(_replay("mlp", "backprop", [((delta, plain), (dWs, dbs))]))
+    reps.append(replay("mlp", "backprop", [((delta, plain), (dWs, dbs))]))
     params, grads = _pairs(Ws, bs), _pairs(dWs, dbs)
     new = [p - alpha * g for p, g in zip(params, grads, strict=True)]
-    reps.append(_replay("optim", "gradient_descent_update", [((params, grads, alpha), new)]))
+    reps.append(replay("optim", "gradient_descent_update", [((params, grads, alpha), new)]))
     return np.concatenate([p.ravel() for p in new]), reps
 
 

@@ -18,13 +18,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import demo_submissions
+from grader import demo_submissions, feedback
 from grader.driver import DRIVER_FILE
 from grader.engine import Report, grade_submission
 from grader.nbgrader_bridge import task_comment
 from grader.nbgrader_feedback import summary_markdown
 from grader.suites import a2 as suite
-from grader.suites import oracles
+from grader.suites import oracles, replay
 from grader.summary import build
 from nncore.examples.exercise import MAX_SAMPLES, MIN_SAMPLES, parse_samples
 
@@ -112,43 +112,58 @@ def _driver() -> dict[str, object]:
     return ns
 
 
-def test_replay_matches_tolerantly_and_falls_back_to_the_original() -> None:
-    """参考表：相同参数（容差内、tuple 与 list 等同）用表，否则调原函数 / Table or original."""
+class _Activation:  # what the student's given activations module holds
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        return z
+
+
+def test_parent_and_worker_agree_on_keys_and_masks() -> None:
+    """可信端与工作进程的键、掩码一致 / The grader and the driver hash and mask alike."""
+    drv = _driver()
+    rng = np.random.default_rng(0)
+    a, W = rng.uniform(-1, 1, (3, 2)), rng.uniform(-1, 1, (2, 4))
+    args = [a, (a, W), ["sigmoid", "tanh"], 0.25, [((a, W), (W, W, {"activation": "relu"}))]]
+    student = [
+        a,
+        [a, W],
+        ("sigmoid", "tanh"),
+        np.float64(0.25),
+        [([a, W], (W, W, _Activation("relu")))],
+    ]
+    key, seed = replay.replay_key(args)
+    assert drv["_replay_key"](drv["_plain"](student)) == (key, seed)
+    answer = (1.5, [W, (a, {"activation": "relu"})], "text")
+    masked = replay.mask(answer, seed)
+    assert not np.array_equal(np.frombuffer(masked[1][0]["nd"], np.float64), W.ravel())
+    back = drv["_unmask"](masked, seed, [0])
+    assert back[0] == 1.5 and back[2] == "text" and back[1][1][1] == {"activation": "relu"}
+    np.testing.assert_array_equal(back[1][0], W)
+    np.testing.assert_array_equal(back[1][1][0], a)
+    assert isinstance(back, tuple) and isinstance(back[1], list)
+
+
+def test_replay_answers_only_the_exact_reference_call() -> None:
+    """参考表只回答参考的调用（参数须完全相同）/ Only the exact reference call is answered."""
     drv = _driver()
     a, W, b = np.ones((2, 3)), np.arange(6.0).reshape(3, 2), np.array([0.5, -0.5])
-    calls: list[tuple[str, np.ndarray]] = []
+    calls: list[np.ndarray] = []
 
-    def original(a: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[str, np.ndarray]:
-        calls.append(("original", a))
-        return "original", a
+    def original(a: np.ndarray, W: np.ndarray, b: np.ndarray, scale: float = 1.0) -> str:
+        calls.append(a)
+        return "original"
 
-    stand_in = drv["_replaying"](original, [[(a, W, b), ("table", [a, W])]])
-    got = stand_in(a * (1 + 1e-12), W=W, b=list(b))  # keyword and list forms are bound
+    table = replay.replay("layers", "dense_forward", [((a, W, b), ("table", [a, W]))])["table"]
+    stand_in = drv["_replaying"](original, table)
+    got = stand_in(a.copy(), W=W, b=b)  # keyword form; the trailing default is ignored
     assert got[0] == "table" and not calls
-    assert stand_in(a, W, b + 1e-3)[0] == "original" and len(calls) == 1
-    result = stand_in(a, W, b)
-    result[1][0][0, 0] = 99.0  # the table hands out copies
+    np.testing.assert_array_equal(got[1][0], a)
+    assert stand_in(a * (1 + 1e-15), W, b) == "original" and len(calls) == 1
+    assert stand_in(a, W, b + 1e-3) == "original" and len(calls) == 2
+    got[1][0][0, 0] = 99.0  # each answer is a fresh copy
     assert stand_in(a, W, b)[1][0][0, 0] == 1.0
-
-
-def test_plain_activation_is_rebuilt_and_compared_by_name() -> None:
-    """{"activation": name} ↔ 学生的激活对象 / A plain activation and the student's object."""
-    drv = _driver()
-
-    class Activation:  # what the student's given activations module holds
-        def __init__(self, name: str) -> None:
-            self.name = name
-
-        def forward(self, z: np.ndarray) -> np.ndarray:
-            return z
-
-    plain = [((np.zeros(1), np.ones(1)), (np.zeros(1), np.ones(1), {"activation": "tanh"}))]
-    assert drv["_same"](drv["_plain"]([((np.zeros(1), np.ones(1)),
-                                        (np.zeros(1), np.ones(1), Activation("tanh")))]),
-                        drv["_plain"](plain))  # fmt: skip
-    assert not drv["_same"](
-        drv["_plain"]([Activation("relu")]), drv["_plain"]([{"activation": "tanh"}])
-    )
 
 
 # --- the 练习题 sample-size contract: one range everywhere -----------------------------------
@@ -180,6 +195,9 @@ def test_my_samples_contract_is_one_thing_everywhere() -> None:
             if isinstance(n, ast.FunctionDef) and n.name == "my_samples"
         )
         assert f"{lo} ≤ m ≤ {hi}" in (ast.get_docstring(fn) or ""), tree
+    # the hint a student gets for invalid samples (zh and en)
+    zh, en = feedback.HINTS["invalid_samples"]
+    assert f"{lo} ≤ m ≤ {hi}" in zh and f"{lo} ≤ m ≤ {hi}" in en
     # the public test (numpy + pytest only, so it states the range itself)
     public = (ROOT / "solutions" / "a2" / "tests" / "test_a2_network.py").read_text("utf-8")
     bounds = re.findall(r"if not (\d+) <= Xs\.shape\[0\] <= (\d+):", public)
