@@ -196,7 +196,8 @@ def test_my_samples_contract_is_one_thing_everywhere() -> None:
         )
         assert f"{lo} ≤ m ≤ {hi}" in (ast.get_docstring(fn) or ""), tree
     # the hint a student gets for invalid samples (zh and en)
-    zh, en = feedback.HINTS["invalid_samples"]
+    text = feedback.HINTS["invalid_samples"]
+    zh, en = text.zh, text.en
     assert f"{lo} ≤ m ≤ {hi}" in zh and f"{lo} ≤ m ≤ {hi}" in en
     # the public test (numpy + pytest only, so it states the range itself)
     public = (ROOT / "solutions" / "a2" / "tests" / "test_a2_network.py").read_text("utf-8")
