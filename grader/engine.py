@@ -543,6 +543,7 @@ def name_dependencies(results: list[TaskResult], tasks: list[Task]) -> None:
             for u in sorted(failed - {r.id})
             if u in by_id and len(by_id[u].functions) < len(mine) and set(by_id[u].functions) & mine
         ]
+        causes = [(u, f) for u, f in causes if f"see {u}" not in r.message_en]  # named by the check
         if not causes:
             continue
         zh = "；".join(f"依赖的 {', '.join(f)} 未通过（见 {u}）" for u, f in causes)

@@ -22,7 +22,15 @@ from grader.compare import Comparison, matches
 from grader.registry import ALL, Case, Context, Reply, task
 from grader.suites import heldout
 from grader.suites import settings as S
-from grader.suites.common import AnyOf, Expect, case_from_reply, numbered, pick_item, run_case
+from grader.suites.common import (
+    AnyOf,
+    Expect,
+    blocked_by,
+    case_from_reply,
+    numbered,
+    pick_item,
+    run_case,
+)
 from nncore import losses as L
 from nncore import optim as O
 from nncore.data import curve, digit_vs_rest
@@ -67,11 +75,6 @@ heldout.register_hints(
             "(例题2 also with the z-score): make a3.sgd_epoch, a3.minibatches, a3.momentum and "
             "a3.weight_decay (and a3.normalise) pass first.",
         ),
-        "depends_weight_decay": (
-            "这个用例（λ > 0）通过 MLP.loss 用到了你的 weight_decay，而它的结果不对：请先改好 a3.weight_decay。",
-            "This case (λ > 0) uses your weight_decay through MLP.loss, and that returns wrong "
-            "values: fix a3.weight_decay first.",
-        ),
         "not_shuffled": (
             "给了 rng 就要打乱顺序：order = rng.permutation(m)，再按 batch_size 切块；不要忽略 rng。",
             "When rng is given the order must be shuffled: order = rng.permutation(m), then cut "
@@ -105,6 +108,17 @@ heldout.register_hints(
         "epoch_loss_last": (
             "应返回整轮的平均损失 Σ_B |B|·J_B / m，而不是最后一个批次的 J_B。",
             "Return the epoch's average loss Σ_B |B|·J_B / m, not the last batch's J_B.",
+        ),
+        "sgd_lam_unscaled": (
+            "传给 model.loss 的 λ 要乘 |B|/m：model.loss 按本批的行数 |B| 缩放 λ，传入 λ·|B|/m 才得到讲义的 "
+            "λ/(2m) Σ w²（m 为全部训练样本数）。",
+            "Pass λ·|B|/m to model.loss: it scales λ by the batch's own row count |B|, so "
+            "λ·|B|/m gives the lecture's λ/(2m) Σ w² (m = all training samples).",
+        ),
+        "sgd_lam_missing": (
+            "λ 没有传给 model.loss：每个批次调用 model.loss(X[B], y[B], loss, lam * |B| / m)，权值衰减由它完成。",
+            "λ never reaches model.loss: call model.loss(X[B], y[B], loss, lam * |B| / m) for "
+            "every batch; it applies the weight decay.",
         ),
         "sgd_batches": (
             "sgd_epoch 要按你的 minibatches(m, batch_size, rng) 给出的批次依次更新（每个批次一次 optimizer.step）。",
@@ -237,7 +251,11 @@ def batch_problems(
         )
         problems.append(("batches_sizes", zh, en))
     if not problems:
-        if shuffled and np.array_equal(flat, np.arange(m)):
+        # shuffled = the batches hold other samples than the in-order slices; with one batch
+        # (batch_size >= m) the order inside it changes nothing, so it is not judged there
+        chunks = [np.arange(s, min(s + batch_size, m)) for s in range(0, m, batch_size)]
+        in_order = all(np.array_equal(np.sort(b), c) for b, c in zip(first, chunks, strict=True))
+        if shuffled and len(first) > 1 and in_order:
             problems.append(
                 ("not_shuffled", "给了 rng 却没有打乱顺序", "rng given but not shuffled")
             )
@@ -894,14 +912,16 @@ def sgd_score(setup: dict[str, Any], value: Any) -> tuple[float | None, list[Com
 
 @task(
     "a3.sgd_epoch",
-    ("training.sgd_epoch",),
-    checked_zh="一轮小批量 SGD：按你的 minibatches 给出的批次、用给定的 MLP 与 GradientDescent，逐批更新后的参数和返回的"
-    "平均损失 Σ|B|J_B/m 与 nncore 精确重放一致（顺序/打乱/两轮/含权值衰减 λ）；另用你的 sgd_epoch 在 1000 个数字上训练 "
+    ("training.sgd_epoch", "optim.minibatches"),
+    checked_zh="一轮小批量 SGD：按你的 minibatches 在 sgd_epoch 里给出的批次、用给定的 MLP 与 GradientDescent，逐批更新后的参数和"
+    "返回的平均损失 Σ|B|J_B/m 与 nncore 精确重放一致（顺序/打乱/两轮/含权值衰减：检查每批传给 model.loss 的 λ·|B|/m，"
+    "不经过你的 weight_decay）；另用你的 sgd_epoch 在 1000 个数字上训练 "
     f"64-32-10 网络 {SGD_RUN['epochs']} 轮，评分器在 797 个未给出的数字上测准确率，要求 ≥ {SGD_MIN_ACCURACY:.2f}",
     checked_en="one epoch of mini-batch SGD: with the given MLP and GradientDescent, on the "
-    "batches your minibatches yields, the parameters after every batch step and the returned "
-    "mean loss Σ|B|J_B/m equal nncore's exact replay (in order / shuffled / two epochs / with "
-    "weight decay λ); then your sgd_epoch trains a 64-32-10 net on 1000 digits for "
+    "batches your minibatches yields inside sgd_epoch, the parameters after every batch step "
+    "and the returned mean loss Σ|B|J_B/m equal nncore's exact replay (in order / shuffled / "
+    "two epochs / weight decay: the λ·|B|/m passed to model.loss for every batch, checked "
+    "without your weight_decay); then your sgd_epoch trains a 64-32-10 net on 1000 digits for "
     f"{SGD_RUN['epochs']} epochs and the grader measures accuracy on 797 digits it never sent: "
     f"≥ {SGD_MIN_ACCURACY:.2f} required",
     cpu_seconds=20.0,
@@ -945,22 +965,33 @@ MSE_MARGIN = S.EXAMPLE2.margin
 
 
 def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
-    """一个精确重放用例 / One exactly replayed sgd_epoch case."""
+    """一个精确重放用例 / One exactly replayed sgd_epoch case.
+
+    The worker runs the student's sgd_epoch on a model that records the λ of every
+    ``model.loss`` call and leaves the penalty out (so the student's weight_decay is not
+    involved), and records the batches the student's minibatches yielded inside sgd_epoch
+    (so a minibatches that ignores its rng is not involved either). The parent replays those
+    batches with nncore and checks λ·|B|/m per batch.
+    """
     spec, m = c.spec, c.X.shape[0]
-    reply = ctx.run("sgd_epochs", spec, c.params, c.X, c.y)
+    reply = ctx.run("sgd_epochs", spec, c.params, c.X, c.y, True)
     if not reply.ok:
         return Case(*c.label, False, reply=_as_call(reply, "training.sgd_epoch"))
     value = reply.value if isinstance(reply.value, dict) else {}
+    used = value.get("used")
+    traced = _valid_batches(used, m, spec["epochs"])
+    called_wrong = isinstance(used, list) and any(u is False for u in used)
     own = _valid_batches(value.get("batches"), m, spec["epochs"])
-    batches = own if own is not None else _default_batches(spec, m)
-    flat, weighted, means, last = replay(spec, c.params, c.X, c.y, batches)
+    batches = traced or own or _default_batches(spec, m)
+    plain = dict(spec, lam=0.0)  # the traced model computes J_B and ∂J_B without the λ term
+    flat, weighted, means, last = replay(plain, c.params, c.X, c.y, batches)
     mistakes_p: dict[str, Any] = {}
     if spec["lam"] > 0:
         mistakes_p["weight_decay_on_bias"] = replay(spec, c.params, c.X, c.y, batches,
                                                     decay_all=True)[0]  # fmt: skip
     if spec.get("seed") is not None:
         in_order = [list(O.minibatches(m, spec["batch_size"])) for _ in range(spec["epochs"])]
-        mistakes_p["not_shuffled"] = replay(spec, c.params, c.X, c.y, in_order)[0]
+        mistakes_p["not_shuffled"] = replay(plain, c.params, c.X, c.y, in_order)[0]
     expects = [
         Expect("θ（训练后 / after training）", flat, lambda r: _flat(r["params"]), mistakes_p,
                rtol=1e-7),
@@ -969,26 +1000,22 @@ def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
                {"epoch_loss_mean": np.asarray(means), "epoch_loss_last": np.asarray(last)},
                rtol=1e-7),
     ]  # fmt: skip
+    if spec["lam"] > 0:
+        sizes = np.asarray([idx.size for ep in batches for idx in ep if idx.size], dtype=float)
+        lam = float(spec["lam"])
+        expects.append(
+            Expect("model.loss 的 λ / the λ passed to model.loss", lam * sizes / m,
+                   lambda r: _floats([x for ep in r["lams"] for x in ep]),
+                   {"sgd_lam_unscaled": np.full(sizes.size, lam),
+                    "sgd_lam_missing": np.zeros(sizes.size)}, rtol=1e-9)
+        )  # fmt: skip
     case = case_from_reply(Reply(True, value, function="training.sgd_epoch"), expects, c.label)
     if value.get("data_changed"):
         case.passed = False
         case.hints.insert(0, "data_modified")
         case.note_zh, case.note_en = "X 或 y 被修改", "X or y was modified"
-    if not case.passed and own is None:
+    if not case.passed and (called_wrong or (traced is None and own is None)):
         case.hints.append("sgd_batches")
-    if not case.passed and spec["lam"] > 0:
-        wd = ctx.call("losses.weight_decay", c.params[0::2], spec["lam"], 7)
-        want = L.weight_decay(c.params[0::2], spec["lam"], 7)
-        ok = False
-        if wd.ok and isinstance(wd.value, tuple | list) and len(wd.value) == 2:
-            try:
-                ok = matches(wd.value[0], np.asarray(want[0])) and matches(
-                    _flat(wd.value[1]), _flat(want[1])
-                )
-            except (TypeError, ValueError):
-                ok = False
-        if not ok:
-            case.hints.insert(0, "depends_weight_decay")
     return case
 
 
@@ -1157,13 +1184,6 @@ def example2(ctx: Context) -> list[Case]:
             if not c.passed:
                 blocked_by(c, "preprocessing.zscore_fit", "a3.normalise")
     return cases
-
-
-def blocked_by(case: Case, function: str, task_id: str) -> None:
-    """注明失败的依赖 / Name the failing dependency in a case's note and hints."""
-    case.hints.insert(0, "blocked_by_dependency")
-    case.note_zh += f"（依赖的 {function} 未通过，见 {task_id}）"
-    case.note_en += f" (blocked by your {function}: see {task_id})"
 
 
 def digits_setup(rng: np.random.Generator, which: int) -> dict[str, Any]:

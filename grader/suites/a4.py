@@ -21,7 +21,14 @@ from grader.compare import Comparison
 from grader.registry import ALL, Case, Context, Reply, task
 from grader.suites import heldout
 from grader.suites import settings as S
-from grader.suites.common import Expect, case_from_reply, numbered, pick_item, run_case
+from grader.suites.common import (
+    Expect,
+    blocked_by,
+    case_from_reply,
+    numbered,
+    pick_item,
+    run_case,
+)
 from nncore import autoencoder as AE
 from nncore import residual as R
 from nncore.activations import get_activation
@@ -292,6 +299,14 @@ def _dae_params(rng: np.random.Generator, N: int, H: int) -> list[np.ndarray]:
             rng.uniform(-1, 1, (H, N)), rng.uniform(-0.5, 0.5, N)]  # fmt: skip
 
 
+def _dae_inputs(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """DAE 用例的输入 / A DAE case's X (m, N) in [0, 1], a mask (noise 0.3) and parameters."""
+    m, N, H = int(rng.integers(3, 7)), int(rng.integers(3, 7)), int(rng.integers(2, 5))
+    X = rng.uniform(0, 1, (m, N))
+    mask = (rng.random((m, N)) >= 0.3).astype(float)
+    return X, mask, _dae_params(rng, N, H)
+
+
 def _corrupt_case(ctx: Context, dtype: type, label: tuple[str, str]) -> Case:
     """加噪用例 / One corrupt() case: exact mask, x̃, dtype, reproducible, X unchanged."""
     rng = ctx.rng
@@ -336,58 +351,65 @@ def dae(ctx: Context) -> list[Case]:
         _corrupt_case(ctx, np.float64, ("加噪 corrupt（float64）", "corrupt (float64)")),
         _corrupt_case(ctx, np.float32, ("加噪 corrupt（float32）", "corrupt (float32)")),
     ]
-    acts = [("sigmoid", "sigmoid"), ("tanh", "identity")]
-    for k, (f, g) in enumerate(acts):
-        rng = ctx.rng
-        m, N, H = int(rng.integers(3, 7)), int(rng.integers(3, 7)), int(rng.integers(2, 5))
-        X = rng.uniform(0, 1, (m, N))
-        mask = (rng.random((m, N)) >= 0.3).astype(float)
-        p = _dae_params(rng, N, H)
-        xhat, _ = AE.dae_forward(X, mask, *p, f, g)
-        clean, _ = AE.dae_forward(X, np.ones_like(X), *p, f, g)
-        exp = Expect("x̂", xhat, pick_item(0), {"dae_mask_missing": clean})
-        case = run_case(
-            ctx,
-            "autoencoder.dae_forward",
-            (X, mask, *p, f, g),
-            [exp],
-            numbered("前向", "forward", k + 1, 2),
-        )
-        if "inplace" in case.hints:
-            case.hints.insert(0, "dae_noisy_target")
-        cases.append(case)
-    for k, (f, g) in enumerate(acts):
-        rng = ctx.rng
-        m, N, H = int(rng.integers(3, 7)), int(rng.integers(3, 7)), int(rng.integers(2, 5))
-        X = rng.uniform(0, 1, (m, N))
-        mask = (rng.random((m, N)) >= 0.3).astype(float)
-        p = _dae_params(rng, N, H)
-        dxhat = rng.uniform(-1, 1, (m, N)) / m
-        _, cache = AE.dae_forward(X, mask, *p, f, g)
-        want = list(AE.dae_backward(dxhat, cache))
-
-        def J(X: np.ndarray = X, mask: np.ndarray = mask, p: list[np.ndarray] = p,
-              f: str = f, g: str = g, dxhat: np.ndarray = dxhat) -> float:  # fmt: skip
-            return float(np.sum(dxhat * AE.dae_forward(X, mask, *p, f, g)[0]))
-
-        fd = [numerical_gradient(J, x) for x in p]
-        _fd_check(want, fd, "dae_backward")
-        names = ("∂J/∂W1", "∂J/∂b1", "∂J/∂W2", "∂J/∂b2")
-        expects = [
-            Expect(n, w, pick_item("result", i))
-            for i, (n, w) in enumerate(zip(names, want, strict=True))
-        ]
-        expects.append(
-            Expect("∂J/∂W1（有限差分 / finite differences）", fd[0], pick_item("result", 0),
-                   rtol=1e-5, atol_scale=1e-3)
-        )  # fmt: skip
-        reply = ctx.run("dae_backward", X, mask, p, [f, g], dxhat)
-        cases.append(
-            _routine_case(
-                reply, expects, numbered("反向", "backward", k + 1, 2), "autoencoder.dae_backward"
-            )
-        )
+    cases += [_dae_forward_case(ctx, k, f, g) for k, (f, g) in enumerate(DAE_ACTS)]
+    cases += [_dae_backward_case(ctx, k, f, g) for k, (f, g) in enumerate(DAE_ACTS)]
     return cases
+
+
+#: (hidden, output) activations of the DAE cases.
+DAE_ACTS = (("sigmoid", "sigmoid"), ("tanh", "identity"))
+
+
+def _dae_forward_case(ctx: Context, k: int, f: str, g: str) -> Case:
+    """前向用例 / One dae_forward case: x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2)."""
+    X, mask, p = _dae_inputs(ctx.rng)
+    xhat, _ = AE.dae_forward(X, mask, *p, f, g)
+    clean, _ = AE.dae_forward(X, np.ones_like(X), *p, f, g)
+    exp = Expect("x̂", xhat, pick_item(0), {"dae_mask_missing": clean})
+    case = run_case(ctx, "autoencoder.dae_forward", (X, mask, *p, f, g), [exp],
+                    numbered("前向", "forward", k + 1, 2))  # fmt: skip
+    if "inplace" in case.hints:
+        case.hints.insert(0, "dae_noisy_target")
+    return case
+
+
+def _dae_backward_case(ctx: Context, k: int, f: str, g: str) -> Case:
+    """反向用例 / One dae_backward case (cache from the given mlp_forward; FD-checked oracle)."""
+    X, mask, p = _dae_inputs(ctx.rng)
+    dxhat = ctx.rng.uniform(-1, 1, X.shape) / X.shape[0]
+    _, cache = AE.dae_forward(X, mask, *p, f, g)
+    want = list(AE.dae_backward(dxhat, cache))
+
+    def J(X: np.ndarray = X, mask: np.ndarray = mask, p: list[np.ndarray] = p,
+          f: str = f, g: str = g, dxhat: np.ndarray = dxhat) -> float:  # fmt: skip
+        return float(np.sum(dxhat * AE.dae_forward(X, mask, *p, f, g)[0]))
+
+    fd = [numerical_gradient(J, x) for x in p]
+    _fd_check(want, fd, "dae_backward")
+    names = ("∂J/∂W1", "∂J/∂b1", "∂J/∂W2", "∂J/∂b2")
+    expects = [
+        Expect(n, w, pick_item("result", i))
+        for i, (n, w) in enumerate(zip(names, want, strict=True))
+    ]
+    expects.append(
+        Expect("∂J/∂W1（有限差分 / finite differences）", fd[0], pick_item("result", 0),
+               rtol=1e-5, atol_scale=1e-3)
+    )  # fmt: skip
+    reply = ctx.run("dae_backward", X, mask, p, [f, g], dxhat)
+    label = numbered("反向", "backward", k + 1, 2)
+    return _routine_case(reply, expects, label, "autoencoder.dae_backward")
+
+
+def failing_dae_functions(ctx: Context) -> list[str]:
+    """预训练依赖的 DAE 函数中哪些不对 / Which of the DAE functions pre-training trains with
+    fail one case of their own (a4.dae's cases, fresh inputs): named when pre-training fails."""
+    label = ("", "")
+    checks = (
+        ("autoencoder.corrupt", lambda: _corrupt_case(ctx, np.float64, label)),
+        ("autoencoder.dae_forward", lambda: _dae_forward_case(ctx, 0, *DAE_ACTS[0])),
+        ("autoencoder.dae_backward", lambda: _dae_backward_case(ctx, 0, *DAE_ACTS[0])),
+    )
+    return [name for name, check in checks if not check().passed]
 
 
 # ------------------------------------------------------------------------------------------
@@ -455,7 +477,14 @@ def pretrain_score(setup: dict[str, Any], value: Any) -> tuple[float | None, lis
 
 @task(
     "a4.pretraining",
-    ("autoencoder.pretrain_layers",),
+    # the given DenoisingAutoencoder trains with your corrupt, dae_forward and dae_backward: a
+    # failing a4.dae is named as the cause here (engine.name_dependencies)
+    (
+        "autoencoder.pretrain_layers",
+        "autoencoder.corrupt",
+        "autoencoder.dae_forward",
+        "autoencoder.dae_backward",
+    ),
     credit=ALL,
     checked_zh=f"逐层预训练 64-32-16：你的 pretrain_layers 在 {PRETRAIN_SPLIT[0]} 个无标签数字上训练（噪声 "
     f"{PRETRAIN['noise']}，{PRETRAIN['epochs']} 轮），返回编码器 W^(l) (N_l, N_{{l+1}})、b^(l+1)；评分器用它们对另外 "
@@ -485,12 +514,18 @@ def pretraining(ctx: Context) -> list[Case]:
         case.hints.append("pretrain_codes")
         return [case]
     ref = pretrain_score(setup, pretrain_reference(setup))[0]
-    return [
+    cases = [
         heldout.threshold_case(label, acc, at_least=PRETRAIN_MIN_ACCURACY,
                                what=("准确率", "accuracy"), fmt="{:.3f}",
                                reference=ref, margin=S.PRETRAINING.margin),
         replay,
     ]  # fmt: skip
+    failed = [c for c in cases if not c.passed]
+    bad_dae = failing_dae_functions(ctx) if failed else []
+    for c in failed if bad_dae else []:  # the cause is a4.dae's, not pretrain_layers' steps
+        c.hints = [h for h in c.hints if h not in ("pretrain_replay", "training_poor")]
+        blocked_by(c, ", ".join(bad_dae), "a4.dae")
+    return cases
 
 
 #: The small exact-replay run of pretrain_layers (a few seconds' worth of work).

@@ -25,7 +25,14 @@ import numpy as np
 from grader.registry import ALL, Case, Context, task
 from grader.suites import heldout
 from grader.suites.a4 import _fd_check, pretrain_setup, probe_accuracy
-from grader.suites.common import Expect, case_from_reply, numbered, pick_item, run_case
+from grader.suites.common import (
+    Expect,
+    blocked_by,
+    case_from_reply,
+    numbered,
+    pick_item,
+    run_case,
+)
 from nncore import approximation as UA
 from nncore import auxiliary as AUX
 from nncore import degradation as DEG
@@ -291,37 +298,39 @@ def _cd1_variant(V: np.ndarray, W: np.ndarray, b: np.ndarray, c: np.ndarray,
 )
 def rbm(ctx: Context) -> list[Case]:
     """3 个随机用例，按比例给分 / 3 random cases; fraction credit."""
-    cases = []
-    for k in range(3):
-        rng = ctx.rng
-        m, N, H = int(rng.integers(3, 9)), int(rng.integers(3, 7)), int(rng.integers(2, 6))
-        V = rng.uniform(0, 1, (m, N))
-        if k != 1:
-            V = (V > 0.5).astype(float)
-        W, b, c = rng.normal(0, 0.5, (N, H)), rng.normal(0, 0.3, N), rng.normal(0, 0.3, H)
-        U = rng.random((m, H))
-        dW, db, dc, err = RBM.cd1_gradients(V, W, b, c, U)
-        p_h0 = RBM.hidden_probs(V, W, c)
-        p_v1 = RBM.visible_probs((U < p_h0).astype(float), W, b)
+    return [_rbm_case(ctx, k) for k in range(3)]
 
-        def fe(W: np.ndarray = W, b: np.ndarray = b, c: np.ndarray = c,
-               p_v1: np.ndarray = p_v1, V: np.ndarray = V) -> float:  # fmt: skip
-            return -float(np.mean(RBM.free_energy(V, W, b, c) - RBM.free_energy(p_v1, W, b, c)))
 
-        _fd_check([dW, db, dc], [numerical_gradient(fe, x) for x in (W, b, c)], "cd1_gradients")
-        expects = [
-            Expect("ΔW", dW, pick_item(0), {"rbm_positive_sampled": _cd1_variant(V, W, b, c, U),
-                                             "rbm_sign": -dW, "rbm_mean": dW * m}),
-            Expect("Δb", db, pick_item(1), {"rbm_sign": -db, "rbm_mean": db * m}),
-            Expect("Δc", dc, pick_item(2), {"rbm_sign": -dc, "rbm_mean": dc * m}),
-            Expect("重构误差 / reconstruction error", err, pick_item(3), scalar=True),
-        ]  # fmt: skip
-        case = run_case(ctx, "rbm.cd1_gradients", (V, W, b, c, U), expects,
-                        numbered(*RANDOM, k + 1, 3))  # fmt: skip
-        if not case.passed and not case.hints and case.reply is None:
-            case.hints.append("rbm_rule")
-        cases.append(case)
-    return cases
+def _rbm_case(ctx: Context, k: int) -> Case:
+    """一个 CD-1 用例（k = 1：概率值的 V，否则二值）/ One CD-1 case (k = 1: V in [0, 1])."""
+    rng = ctx.rng
+    m, N, H = int(rng.integers(3, 9)), int(rng.integers(3, 7)), int(rng.integers(2, 6))
+    V = rng.uniform(0, 1, (m, N))
+    if k != 1:
+        V = (V > 0.5).astype(float)
+    W, b, c = rng.normal(0, 0.5, (N, H)), rng.normal(0, 0.3, N), rng.normal(0, 0.3, H)
+    U = rng.random((m, H))
+    dW, db, dc, err = RBM.cd1_gradients(V, W, b, c, U)
+    p_h0 = RBM.hidden_probs(V, W, c)
+    p_v1 = RBM.visible_probs((U < p_h0).astype(float), W, b)
+
+    def fe(W: np.ndarray = W, b: np.ndarray = b, c: np.ndarray = c,
+           p_v1: np.ndarray = p_v1, V: np.ndarray = V) -> float:  # fmt: skip
+        return -float(np.mean(RBM.free_energy(V, W, b, c) - RBM.free_energy(p_v1, W, b, c)))
+
+    _fd_check([dW, db, dc], [numerical_gradient(fe, x) for x in (W, b, c)], "cd1_gradients")
+    expects = [
+        Expect("ΔW", dW, pick_item(0), {"rbm_positive_sampled": _cd1_variant(V, W, b, c, U),
+                                         "rbm_sign": -dW, "rbm_mean": dW * m}),
+        Expect("Δb", db, pick_item(1), {"rbm_sign": -db, "rbm_mean": db * m}),
+        Expect("Δc", dc, pick_item(2), {"rbm_sign": -dc, "rbm_mean": dc * m}),
+        Expect("重构误差 / reconstruction error", err, pick_item(3), scalar=True),
+    ]  # fmt: skip
+    case = run_case(ctx, "rbm.cd1_gradients", (V, W, b, c, U), expects,
+                    numbered(*RANDOM, k + 1, 3))  # fmt: skip
+    if not case.passed and not case.hints and case.reply is None:
+        case.hints.append("rbm_rule")
+    return case
 
 
 # ------------------------------------------------------------------------------------------
@@ -371,10 +380,13 @@ def dbn(ctx: Context) -> list[Case]:
         case.hints.append("dbn_codes")
         return [case]
     acc = probe_accuracy(setup, W, b)  # type: ignore[arg-type]
-    return [
-        heldout.threshold_case(label, acc, at_least=DBN_MIN_ACCURACY, what=("准确率", "accuracy"),
-                               fmt="{:.3f}", hints=("training_poor", "dbn_codes"))
-    ]  # fmt: skip
+    case = heldout.threshold_case(label, acc, at_least=DBN_MIN_ACCURACY,
+                                  what=("准确率", "accuracy"), fmt="{:.3f}",
+                                  hints=("training_poor", "dbn_codes"))  # fmt: skip
+    if not case.passed and not _rbm_case(ctx, 0).passed:  # the cause is a4.rbm's CD-1
+        case.hints = []
+        blocked_by(case, "rbm.cd1_gradients", "a4.rbm")
+    return [case]
 
 
 def calibrate(seeds: range = range(100, 106)) -> list[tuple[float, float]]:

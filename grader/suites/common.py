@@ -140,3 +140,15 @@ def numbered(zh: str, en: str, k: int, n: int) -> tuple[str, str]:
 def failed_dependency(label: tuple[str, str], reply: Reply) -> Case:
     """依赖的调用失败 / A case that could not run because an earlier call failed."""
     return Case(label[0], label[1], False, reply=reply)
+
+
+def blocked_by(case: Case, function: str, task_id: str) -> None:
+    """注明失败的依赖 / Name the failing dependency in a case's note and hints.
+
+    For a task that cannot be tested without another of the student's functions: the note
+    says "依赖的 … 未通过（见 …）/ blocked by your … (see …)" and the case gets the
+    ``blocked_by_dependency`` hint (shown first).
+    """
+    case.hints.insert(0, "blocked_by_dependency")
+    case.note_zh += f"（依赖的 {function} 未通过，见 {task_id}）"
+    case.note_en += f" (blocked by your {function}: see {task_id})"
