@@ -30,6 +30,7 @@ from grader.suites.common import (
     pick_item,
     run_case,
 )
+from grader.suites.spec import Cases, Draw, Mistake, Out, Spec, Values
 from grader.text import Text
 from nncore import losses as L
 from nncore import optim as O
@@ -46,27 +47,6 @@ HINTS: dict[str, Text] = {
         "冲量法的符号：v := β v − α ∂J/∂θ，然后 θ := θ + v（速度里是减号，参数上是加号）；你的结果像是写成了 θ := θ − v。",
         "Momentum signs: v := β v − α ∂J/∂θ, then θ := θ + v (minus inside the velocity, "
         "plus on the parameters); your result looks like θ := θ − v.",
-    ),
-    "momentum_convention": Text(
-        "你用了另一套约定 v := β v + α ∂J/∂θ、θ := θ − v：它的 v 与文档的 v 符号相反，和传入的速度不一致。"
-        "请按文档：v := β v − α ∂J/∂θ，θ := θ + v。",
-        "You used the other convention v := β v + α ∂J/∂θ, θ := θ − v: its v has the "
-        "opposite sign of the docstring's, so it does not fit the velocities passed in. "
-        "Follow the docstring: v := β v − α ∂J/∂θ, θ := θ + v.",
-    ),
-    "momentum_old_velocity": Text(
-        "参数要用新的速度更新：先算 v := β v − α ∂J/∂θ，再 θ := θ + v（不是旧的 v）。",
-        "Update the parameters with the *new* velocity: first v := β v − α ∂J/∂θ, then "
-        "θ := θ + v (not the old v).",
-    ),
-    "momentum_no_beta": Text(
-        "忘了冲量系数 β：v := β v − α ∂J/∂θ。",
-        "Forgot the momentum coefficient β: v := β v − α ∂J/∂θ.",
-    ),
-    "weight_decay_half": Text(
-        "正则项是 R = λ/(2m) Σ w²（有 ½），它的梯度是 (λ/m) W（½ 与平方的 2 抵消）。",
-        "The penalty is R = λ/(2m) Σ w² (with the ½); its gradient is (λ/m) W (the ½ cancels "
-        "the 2 of the square).",
     ),
     "examples_depend": Text(
         "例题用你的 sgd_epoch、minibatches、momentum_update 和 weight_decay 训练（例题2 还用 zscore）：先让 "
@@ -328,119 +308,152 @@ def _as_call(reply: Reply, function: str, functions: tuple[str, ...] = ()) -> Re
 SHAPES = [(3, 2), (2,), (2, 1), (1,)]
 
 
-@task(
+def _momentum_inputs(d: Draw) -> dict[str, Any]:
+    """随机参数、梯度、非零速度、α、β / Random θ, ∂J/∂θ, non-zero v, α and β (β = 0.9 in the
+    default group, which calls without β)."""
+    rng = d.rng
+    params = [rng.uniform(-1, 1, s) for s in SHAPES]
+    grads = [rng.uniform(-1, 1, s) for s in SHAPES]
+    vel = [rng.uniform(-0.5, 0.5, s) for s in SHAPES]
+    lr, beta = float(rng.uniform(0.05, 0.5)), float(rng.uniform(0.5, 0.95))
+    return {"params": params, "grads": grads, "vel": vel, "lr": lr, "b": beta}
+
+
+def _momentum_variant(v: Values, new_v: list[np.ndarray], step: int) -> tuple[Any, Any]:
+    """一个错误写法的 (θ, v)；step = +1：θ + v，−1：θ − v / (θ, v) of a mistaken update."""
+    return [p + step * nv for p, nv in zip(v.params, new_v, strict=True)], new_v
+
+
+_MOMENTUM_MISTAKES: dict[str, Mistake] = {
+    "momentum_sign": lambda v: ([p - nv for p, nv in zip(v.params, v.want[1], strict=True)], None),
+    "momentum_convention": lambda v: _momentum_variant(
+        v, [v.b * u + v.lr * g for u, g in zip(v.vel, v.grads, strict=True)], -1
+    ),
+    "momentum_old_velocity": lambda v: (
+        [p + u for p, u in zip(v.params, v.vel, strict=True)],
+        None,
+    ),
+    "momentum_no_beta": lambda v: _momentum_variant(
+        v, [u - v.lr * g for u, g in zip(v.vel, v.grads, strict=True)], 1
+    ),
+    "no_learning_rate": lambda v: _momentum_variant(
+        v, [v.b * u - g for u, g in zip(v.vel, v.grads, strict=True)], 1
+    ),
+}
+
+
+def _momentum_cases(label: Text, n: int, args: tuple[str, ...], default: bool) -> Cases:
+    """冲量法用例组 / A group of momentum_update cases (``default``: β = 0.9 not passed)."""
+
+    def inputs(d: Draw) -> dict[str, Any]:
+        v = _momentum_inputs(d)
+        return {**v, "b": 0.9} if default else v
+
+    return Cases(
+        "optim.momentum_update",
+        label,
+        inputs,
+        oracle=lambda v: O.momentum_update(v.params, v.grads, v.vel, v.lr, v.b),
+        outputs=tuple(
+            out
+            for i in range(len(SHAPES))
+            for out in (Out(f"θ_{i + 1}", pick_item(0, i)), Out(f"v_{i + 1}", pick_item(1, i)))
+        ),
+        args=args,
+        mistakes=_MOMENTUM_MISTAKES,
+        n=n,
+    )
+
+
+MOMENTUM = Spec(
     "a3.momentum",
-    ("optim.momentum_update",),
     checked=Text(
         "冲量法 v := β v − α ∂J/∂θ，θ := θ + v：随机参数、梯度与非零速度，返回 (新参数, 新速度)，"
         "含默认 β = 0.9，不修改传入的数组",
         "momentum v := β v − α ∂J/∂θ, θ := θ + v on random parameters, gradients and "
         "non-zero velocities; returns (new params, new velocities); default β = 0.9; inputs unchanged",
     ),
+    cases=(
+        _momentum_cases(RANDOM, 3, ("params", "grads", "vel", "lr", "b"), default=False),
+        _momentum_cases(
+            Text("默认 β = 0.9", "default β = 0.9"),
+            1,
+            ("params", "grads", "vel", "lr"),
+            default=True,
+        ),
+    ),
+    hints={
+        "momentum_convention": Text(
+            "你用了另一套约定 v := β v + α ∂J/∂θ、θ := θ − v：它的 v 与文档的 v 符号相反，和传入的速度不一致。"
+            "请按文档：v := β v − α ∂J/∂θ，θ := θ + v。",
+            "You used the other convention v := β v + α ∂J/∂θ, θ := θ − v: its v has the "
+            "opposite sign of the docstring's, so it does not fit the velocities passed in. "
+            "Follow the docstring: v := β v − α ∂J/∂θ, θ := θ + v.",
+        ),
+        "momentum_old_velocity": Text(
+            "参数要用新的速度更新：先算 v := β v − α ∂J/∂θ，再 θ := θ + v（不是旧的 v）。",
+            "Update the parameters with the *new* velocity: first v := β v − α ∂J/∂θ, then "
+            "θ := θ + v (not the old v).",
+        ),
+        "momentum_no_beta": Text(
+            "忘了冲量系数 β：v := β v − α ∂J/∂θ。",
+            "Forgot the momentum coefficient β: v := β v − α ∂J/∂θ.",
+        ),
+    },
 )
-def momentum(ctx: Context) -> list[Case]:
-    """4 个随机用例，按比例给分 / 4 random cases; fraction credit."""
-    cases = []
-    for k in range(4):
-        rng = ctx.rng
-        params = [rng.uniform(-1, 1, s) for s in SHAPES]
-        grads = [rng.uniform(-1, 1, s) for s in SHAPES]
-        vel = [rng.uniform(-0.5, 0.5, s) for s in SHAPES]
-        lr = float(rng.uniform(0.05, 0.5))
-        beta = float(rng.uniform(0.5, 0.95))
-        default = k == 3
-        b = 0.9 if default else beta
-        new_p, new_v = O.momentum_update(params, grads, vel, lr, b)
-        expects = []
-        for i in range(len(SHAPES)):
-            p, g, v = params[i], grads[i], vel[i]
-            other_v = b * v + lr * g
-            expects.append(
-                Expect(
-                    f"θ_{i + 1}",
-                    new_p[i],
-                    pick_item(0, i),
-                    {
-                        "momentum_sign": p - new_v[i],
-                        "momentum_convention": p - other_v,
-                        "momentum_old_velocity": p + v,
-                        "momentum_no_beta": p + v - lr * g,
-                        "no_learning_rate": p + b * v - g,
-                    },
-                )
-            )
-            expects.append(
-                Expect(
-                    f"v_{i + 1}",
-                    new_v[i],
-                    pick_item(1, i),
-                    {
-                        "momentum_convention": other_v,
-                        "momentum_no_beta": v - lr * g,
-                        "no_learning_rate": b * v - g,
-                    },
-                )
-            )
-        args: tuple[Any, ...] = (params, grads, vel, lr) if default else (params, grads, vel, lr, b)
-        label = Text("默认 β = 0.9", "default β = 0.9") if default else RANDOM.numbered(k + 1, 3)
-        cases.append(run_case(ctx, "optim.momentum_update", args, expects, label))
-    return cases
 
 
 # ------------------------------------------------------------------------------------------
 # a3.weight_decay
 # ------------------------------------------------------------------------------------------
-def _decay_expects(weights: list[np.ndarray], lam: float, m: int) -> list[Expect]:
-    """R 与 ∂R/∂W 的期望及常见错误 / Expected R, ∂R/∂W^(l) with the usual mistakes."""
-    R, dR = L.weight_decay(weights, lam, m)
-    out = [
-        Expect(
-            "R = λ/(2m) Σ w²",
-            R,
-            pick_item(0),
-            {"missing_1_over_m": R * m, "weight_decay_half": 2 * R},
-            scalar=True,
-        )
-    ]
-    for i, d in enumerate(dR):
-        out.append(
-            Expect(
-                f"∂R/∂W^({i + 1})",
-                d,
-                pick_item(1, i),
-                {"missing_1_over_m": d * m, "weight_decay_half": AnyOf((d / 2, 2 * d))},
-            )
-        )
-    return out
+def _decay_inputs(d: Draw) -> dict[str, Any]:
+    """随机的层数（1–3 个权重矩阵）、形状、λ 与 m / Random layers (1–3 weight matrices), λ, m."""
+    rng = d.rng
+    sizes = [int(s) for s in rng.integers(1, 6, int(rng.integers(2, 5)))]
+    weights = [rng.uniform(-2, 2, (a, b)) for a, b in itertools.pairwise(sizes)]
+    return {
+        "weights": weights,
+        "lam": float(rng.uniform(0.01, 2.0)),
+        "m": int(rng.integers(2, 200)),
+    }
 
 
-@task(
+WEIGHT_DECAY = Spec(
     "a3.weight_decay",
-    ("losses.weight_decay",),
     checked=Text(
         "R = λ/(2m) Σ_l Σ_ji (w_ji^(l))² 与 ∂R/∂W^(l) = (λ/m) W^(l)（随机的层数、形状、λ 与 m），不修改传入的数组",
         "R = λ/(2m) Σ_l Σ_ji (w_ji^(l))² and ∂R/∂W^(l) = (λ/m) W^(l) (random layer counts, "
         "shapes, λ and m); inputs unchanged",
     ),
+    cases=(
+        Cases(
+            "losses.weight_decay",
+            RANDOM,
+            _decay_inputs,
+            oracle=lambda v: L.weight_decay(v.weights, v.lam, v.m),
+            outputs=lambda v: (
+                Out("R = λ/(2m) Σ w²", pick=0, scalar=True),
+                *(Out(f"∂R/∂W^({i + 1})", pick_item(1, i)) for i in range(len(v.weights))),
+            ),
+            args=("weights", "lam", "m"),
+            mistakes={
+                "missing_1_over_m": lambda v: (v.want[0] * v.m, [d * v.m for d in v.want[1]]),
+                "weight_decay_half": lambda v: (
+                    2 * v.want[0],
+                    [AnyOf((d / 2, 2 * d)) for d in v.want[1]],
+                ),
+            },
+            n=3,
+        ),
+    ),
+    hints={
+        "weight_decay_half": Text(
+            "正则项是 R = λ/(2m) Σ w²（有 ½），它的梯度是 (λ/m) W（½ 与平方的 2 抵消）。",
+            "The penalty is R = λ/(2m) Σ w² (with the ½); its gradient is (λ/m) W (the ½ "
+            "cancels the 2 of the square).",
+        ),
+    },
 )
-def weight_decay(ctx: Context) -> list[Case]:
-    """3 个随机用例，按比例给分 / 3 random cases; fraction credit."""
-    cases = []
-    for k in range(3):
-        rng = ctx.rng
-        sizes = [int(s) for s in rng.integers(1, 6, int(rng.integers(2, 5)))]
-        weights = [rng.uniform(-2, 2, (a, b)) for a, b in itertools.pairwise(sizes)]
-        lam, m = float(rng.uniform(0.01, 2.0)), int(rng.integers(2, 200))
-        cases.append(
-            run_case(
-                ctx,
-                "losses.weight_decay",
-                (weights, lam, m),
-                _decay_expects(weights, lam, m),
-                RANDOM.numbered(k + 1, 3),
-            )
-        )
-    return cases
 
 
 # ------------------------------------------------------------------------------------------
@@ -1289,8 +1302,8 @@ def example4(ctx: Context) -> list[Case]:
 #: 本作业的任务（报告顺序）/ This suite's tasks, in report order.
 TASKS = (
     minibatches_task,
-    momentum,
-    weight_decay,
+    MOMENTUM,
+    WEIGHT_DECAY,
     normalise,
     early_stopping,
     sgd_epoch_task,

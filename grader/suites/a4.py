@@ -12,6 +12,8 @@ drawn from the task's seed (student + task).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
@@ -22,6 +24,7 @@ from grader.registry import ALL, Case, Context, Reply, task
 from grader.suites import heldout
 from grader.suites import settings as S
 from grader.suites.common import Expect, blocked_by, case_from_reply, pick_item, run_case
+from grader.suites.spec import Cases, Draw, Mistake, Out, Spec, Values
 from grader.text import Text
 from nncore import autoencoder as AE
 from nncore import residual as R
@@ -37,42 +40,6 @@ RANDOM = Text("随机用例", "random case")
 
 #: 本测试集专用的提示 / Hint texts of this suite's own mistake codes.
 HINTS: dict[str, Text] = {
-    "norms_order": Text(
-        "顺序反了：返回 [‖∂J/∂W^(1)‖, …, ‖∂J/∂W^(L−1)‖]，从输入一侧开始（grads[0::2] 的顺序）。",
-        "Wrong order: return [‖∂J/∂W^(1)‖, …, ‖∂J/∂W^(L−1)‖], input side first (the order "
-        "of grads[0::2]).",
-    ),
-    "norms_bias": Text(
-        "要的是权重梯度 ∂J/∂W^(l) 的范数：net.loss 返回的梯度顺序是 W^(1), b^(2), W^(2), …，取 grads[0::2]。",
-        "Take the norms of the weight gradients ∂J/∂W^(l): net.loss returns W^(1), b^(2), "
-        "W^(2), …, so use grads[0::2].",
-    ),
-    "norms_squared": Text(
-        "Frobenius 范数 ‖A‖_F = sqrt(Σ a²)（np.linalg.norm），不是平方和。",
-        "The Frobenius norm is ‖A‖_F = sqrt(Σ a²) (np.linalg.norm), not the sum of squares.",
-    ),
-    "norms_setup": Text(
-        "网络与数据要严格按文档：MLP([width] * depth + [1], activation, 'identity', init=init or "
-        "_default_init(activation), seed=seed)，X, y, _ = _probe(width, m, seed)，J 用 'mse'。",
-        "Build exactly what the docstring says: MLP([width] * depth + [1], activation, "
-        "'identity', init=init or _default_init(activation), seed=seed); X, y, _ = "
-        "_probe(width, m, seed); J with 'mse'.",
-    ),
-    "residual_skip_forward": Text(
-        "残差块要把输入加回来：a^(l+2) = a^(l) + z^(l+2)，其中 z^(l+2) = f(a W1 + b1) W2 + b2。",
-        "The block adds its input back: a^(l+2) = a^(l) + z^(l+2), with z^(l+2) = "
-        "f(a W1 + b1) W2 + b2.",
-    ),
-    "residual_activation_after_sum": Text(
-        "这种恒等映射形式的残差块在求和之后没有激活函数：a^(l+2) = a^(l) + z^(l+2)。",
-        "In this identity-mapping form there is no activation after the sum: a^(l+2) = "
-        "a^(l) + z^(l+2).",
-    ),
-    "residual_skip_backward": Text(
-        "反向漏了跳跃连接：∂J/∂a^(l) = δ^(l+2)（直接经过跳跃路径）+ δ^(l+1) W1ᵀ（经过两层）。",
-        "The skip path is missing in backward: ∂J/∂a^(l) = δ^(l+2) (straight through the "
-        "skip) + δ^(l+1) W1ᵀ (back through both layers).",
-    ),
     "dae_mask_missing": Text(
         "编码器的输入是加噪的 x̃ = x ⊙ mask，不是干净的 x：x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2)。",
         "The encoder reads the corrupted x̃ = x ⊙ mask, not the clean x: "
@@ -96,25 +63,6 @@ HINTS: dict[str, Text] = {
         "mask is 1 (kept) with probability 1 − noise and 0 (zeroed) with probability noise; "
         "your mask is inverted.",
     ),
-    "momentum_ignored": Text(
-        "optimizer == 'momentum' 时要用 momentum_update（带速度 v），你的轨迹和普通梯度下降一样。",
-        "With optimizer == 'momentum' use momentum_update (with the velocity v); your path "
-        "equals plain gradient descent.",
-    ),
-    "descend_record": Text(
-        "path 含起点 θ_0 共 steps + 1 个点，values 含最后一步之后的 f(θ_steps) 共 steps + 1 个值。",
-        "path holds θ_0 … θ_steps (steps + 1 points, the start included) and values "
-        "f(θ_0) … f(θ_steps) (steps + 1, the last evaluated after the final step).",
-    ),
-    "count_biases": Text(
-        "每个非输入单元有一个偏置：参数个数 = Σ_l (N_l + 1) N_{l+1}。",
-        "Every non-input unit has one bias: the count is Σ_l (N_l + 1) N_{l+1}.",
-    ),
-    "count_biases_side": Text(
-        "偏置属于后一层的单元：第 l 层到第 l+1 层有 (N_l + 1)·N_{l+1} 个参数，不是 N_l·(N_{l+1} + 1)。",
-        "Biases belong to the units of the next layer: layer l to l+1 has (N_l + 1)·N_{l+1} "
-        "parameters, not N_l·(N_{l+1} + 1).",
-    ),
     "pretrain_replay": Text(
         "pretrain_layers 没有按文档的步骤进行：每层一个 DenoisingAutoencoder(seed = seed + l)，"
         "fit(dae, codes, codes, …)——DAE 自己加噪，重构目标是干净的 codes，不要先加噪；再 codes = dae.encode(codes)。",
@@ -136,11 +84,11 @@ HINTS: dict[str, Text] = {
 # ------------------------------------------------------------------------------------------
 # a4.gradient_norms
 # ------------------------------------------------------------------------------------------
-def _norm_mistakes(depth: int, act: str, kw: dict[str, Any]) -> dict[str, Any]:
+@functools.lru_cache(maxsize=16)
+def _norm_mistakes(depth: int, act: str, width: int, m: int, seed: int) -> dict[str, Any]:
     """常见错误的结果 / What the usual mistakes would return."""
-    X, y, _ = V._probe(kw["width"], kw["m"], kw["seed"])
-    net = MLP([kw["width"]] * depth + [1], act, "identity", init=V._default_init(act),
-              seed=kw["seed"])  # fmt: skip
+    X, y, _ = V._probe(width, m, seed)
+    net = MLP([width] * depth + [1], act, "identity", init=V._default_init(act), seed=seed)
     _, grads = net.loss(X, y, "mse")
     w = [float(np.linalg.norm(g)) for g in grads[0::2]]
     return {
@@ -150,42 +98,75 @@ def _norm_mistakes(depth: int, act: str, kw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@task(
+def _norm_inputs(d: Draw) -> dict[str, Any]:
+    """第 k 种激活（随机顺序）下的随机深度、宽度、样本数与种子 / Random depth, width, m, seed."""
+    rng = d.rng
+    return {"act": d.v.acts[d.k], "depth": int(rng.integers(2, 8)),
+            "width": int(rng.integers(3, 13)), "m": int(rng.integers(5, 41)),
+            "seed": int(rng.integers(2**31))}  # fmt: skip
+
+
+def _norm_mistake(code: str) -> Mistake:
+    """一个错误的范数列表 / The norms one mistake returns."""
+    return lambda v: _norm_mistakes(v.depth, v.act, v.width, v.m, v.seed)[code]
+
+
+def _shuffled_activations(rng: np.random.Generator) -> dict[str, Any]:
+    """四种激活函数，每个学生顺序不同 / The four activations in a random order."""
+    acts = list(V.ACTIVATIONS)
+    rng.shuffle(acts)
+    return {"acts": acts}
+
+
+GRADIENT_NORMS = Spec(
     "a4.gradient_norms",
-    ("vanishing.layer_gradient_norms",),
     checked=Text(
         "随机深度（2–7 层）、激活函数（sigmoid/tanh/ReLU/Leaky ReLU）、宽度、样本数与种子下的 "
         "[‖∂J/∂W^(1)‖_F, …, ‖∂J/∂W^(L−1)‖_F]，与 nncore 比较",
         "[‖∂J/∂W^(1)‖_F, …, ‖∂J/∂W^(L−1)‖_F] for random depths (2–7), activations "
         "(sigmoid/tanh/ReLU/Leaky ReLU), widths, sample counts and seeds, against nncore",
     ),
-)
-def gradient_norms(ctx: Context) -> list[Case]:
-    """4 个随机用例，按比例给分 / 4 random cases; fraction credit."""
-    cases = []
-    acts = list(V.ACTIVATIONS)
-    ctx.rng.shuffle(acts)
-    for k, act in enumerate(acts):
-        depth = int(ctx.rng.integers(2, 8))
-        kw = {
-            "width": int(ctx.rng.integers(3, 13)),
-            "m": int(ctx.rng.integers(5, 41)),
-            "seed": int(ctx.rng.integers(2**31)),
-        }
-        want = V.layer_gradient_norms(depth, act, **kw)
-        exp = Expect("[‖∂J/∂W^(l)‖_F]", np.asarray(want), mistakes=_norm_mistakes(depth, act, kw))
-        case = run_case(
-            ctx,
+    setup=_shuffled_activations,
+    cases=(
+        Cases(
             "vanishing.layer_gradient_norms",
-            (depth, act),
-            [exp],
-            RANDOM.numbered(k + 1, 4),
-            kwargs=kw,
-        )
-        if not case.passed and not case.hints and case.reply is None:
-            case.hints.append("norms_setup")
-        cases.append(case)
-    return cases
+            RANDOM,
+            _norm_inputs,
+            oracle=lambda v: V.layer_gradient_norms(
+                v.depth, v.act, width=v.width, m=v.m, seed=v.seed
+            ),
+            outputs=(Out("[‖∂J/∂W^(l)‖_F]"),),
+            args=("depth", "act"),
+            kwargs=("width", "m", "seed"),
+            mistakes={c: _norm_mistake(c) for c in ("norms_order", "norms_bias", "norms_squared")},
+            n=len(V.ACTIVATIONS),
+            fallback="norms_setup",
+        ),
+    ),
+    hints={
+        "norms_order": Text(
+            "顺序反了：返回 [‖∂J/∂W^(1)‖, …, ‖∂J/∂W^(L−1)‖]，从输入一侧开始（grads[0::2] 的顺序）。",
+            "Wrong order: return [‖∂J/∂W^(1)‖, …, ‖∂J/∂W^(L−1)‖], input side first (the order "
+            "of grads[0::2]).",
+        ),
+        "norms_bias": Text(
+            "要的是权重梯度 ∂J/∂W^(l) 的范数：net.loss 返回的梯度顺序是 W^(1), b^(2), W^(2), …，取 grads[0::2]。",
+            "Take the norms of the weight gradients ∂J/∂W^(l): net.loss returns W^(1), b^(2), "
+            "W^(2), …, so use grads[0::2].",
+        ),
+        "norms_squared": Text(
+            "Frobenius 范数 ‖A‖_F = sqrt(Σ a²)（np.linalg.norm），不是平方和。",
+            "The Frobenius norm is ‖A‖_F = sqrt(Σ a²) (np.linalg.norm), not the sum of squares.",
+        ),
+        "norms_setup": Text(
+            "网络与数据要严格按文档：MLP([width] * depth + [1], activation, 'identity', init=init or "
+            "_default_init(activation), seed=seed)，X, y, _ = _probe(width, m, seed)，J 用 'mse'。",
+            "Build exactly what the docstring says: MLP([width] * depth + [1], activation, "
+            "'identity', init=init or _default_init(activation), seed=seed); X, y, _ = "
+            "_probe(width, m, seed); J with 'mse'.",
+        ),
+    },
+)
 
 
 # ------------------------------------------------------------------------------------------
@@ -206,72 +187,109 @@ def _fd_check(want: list[np.ndarray], fd: list[np.ndarray], what: str) -> None:
             raise AssertionError(f"oracle and finite differences disagree on {what}")
 
 
-@task(
+def _residual_forward_inputs(d: Draw) -> dict[str, Any]:
+    """随机块，ReLU 或 tanh / A random block with ReLU (case 1) or tanh (case 2)."""
+    a, (W1, b1, W2, b2) = _block(d.rng)
+    return {"a": a, "W1": W1, "b1": b1, "W2": W2, "b2": b2, "act": ("relu", "tanh")[d.k]}
+
+
+def _residual_forward_variant(v: Values, after_sum: bool) -> tuple[Any, None]:
+    """没有跳跃 / 求和后再激活的输出 / The output without the skip, or with f after the sum."""
+    f = get_activation(v.act).forward
+    z2 = f(v.a @ v.W1 + v.b1) @ v.W2 + v.b2
+    return (f(v.a + z2) if after_sum else z2), None
+
+
+def _residual_backward_inputs(d: Draw) -> dict[str, Any]:
+    """随机块与 ∂J/∂a^(l+2)（sigmoid、tanh、sigmoid）/ A random block and dout."""
+    a, (W1, b1, W2, b2) = _block(d.rng)
+    dout = d.rng.uniform(-1, 1, a.shape)
+    return {"a": a, "W1": W1, "b1": b1, "W2": W2, "b2": b2, "dout": dout,
+            "act": ("sigmoid", "tanh", "sigmoid")[d.k]}  # fmt: skip
+
+
+def _residual_backward_oracle(v: Values) -> dict[str, Any]:
+    """nncore 的反向，先经有限差分核对 / nncore's backward, checked by finite differences."""
+    p = [v.W1, v.b1, v.W2, v.b2]
+    _, cache = R.residual_forward(v.a, *p, v.act)
+    want = list(R.residual_backward(v.dout, cache))
+
+    def J() -> float:
+        return float(np.sum(v.dout * R.residual_forward(v.a, *p, v.act)[0]))
+
+    _fd_check(want, [numerical_gradient(J, x) for x in (v.a, *p)], "residual_backward")
+    return {"result": want}
+
+
+def _residual_no_fprime(v: Values) -> dict[str, Any]:
+    """没有 f′ 的反向（δ^(l+1) = ∂J/∂h）/ Backward without f′: ∂J/∂a, ∂J/∂W1, ∂J/∂b1 change."""
+    dh = v.dout @ v.W2.T
+    return {"result": [v.dout + dh @ v.W1.T, v.a.T @ dh, dh.sum(axis=0), None, None]}
+
+
+_BLOCK_ARGS = ("a", "W1", "b1", "W2", "b2", "act")
+
+RESIDUAL = Spec(
     "a4.residual",
-    ("residual.residual_forward", "residual.residual_backward"),
     checked=Text(
         "残差块前向 a^(l+2) = a + f(a W1 + b1) W2 + b2（ReLU/tanh）；反向 (∂J/∂a, ∂J/∂W1, ∂J/∂b1, ∂J/∂W2, "
-        "∂J/∂b2)，缓存由给定的层函数建立，与 nncore 比较并用有限差分复核",
+        "∂J/∂b2)，缓存由给定的层函数建立，与 nncore 比较（参考值先经有限差分核对）",
         "residual block forward a^(l+2) = a + f(a W1 + b1) W2 + b2 (ReLU/tanh); backward "
         "(∂J/∂a, ∂J/∂W1, ∂J/∂b1, ∂J/∂W2, ∂J/∂b2) with the cache built by the given layer functions, "
-        "against nncore and checked by finite differences",
+        "against nncore (whose values are first checked by finite differences)",
     ),
+    cases=(
+        Cases(
+            "residual.residual_forward",
+            Text("前向", "forward"),
+            _residual_forward_inputs,
+            oracle=lambda v: R.residual_forward(v.a, v.W1, v.b1, v.W2, v.b2, v.act),
+            outputs=(Out("a^(l+2)", pick=0),),
+            args=_BLOCK_ARGS,
+            mistakes={
+                "residual_skip_forward": lambda v: _residual_forward_variant(v, False),
+                "residual_activation_after_sum": lambda v: _residual_forward_variant(v, True),
+            },
+            n=2,
+        ),
+        Cases(
+            "residual.residual_backward",
+            Text("反向", "backward"),
+            _residual_backward_inputs,
+            oracle=_residual_backward_oracle,
+            outputs=tuple(
+                Out(n, pick_item("result", i))
+                for i, n in enumerate(("∂J/∂a^(l)", "∂J/∂W1", "∂J/∂b1", "∂J/∂W2", "∂J/∂b2"))
+            ),
+            args=(*_BLOCK_ARGS, "dout"),
+            mistakes={
+                "residual_skip_backward": lambda v: {
+                    "result": [v.want["result"][0] - v.dout, None, None, None, None]
+                },
+                "missing_fprime": _residual_no_fprime,
+            },
+            n=3,
+            run="residual_backward",  # the cache is built in the worker by the given layers
+        ),
+    ),
+    hints={
+        "residual_skip_forward": Text(
+            "残差块要把输入加回来：a^(l+2) = a^(l) + z^(l+2)，其中 z^(l+2) = f(a W1 + b1) W2 + b2。",
+            "The block adds its input back: a^(l+2) = a^(l) + z^(l+2), with z^(l+2) = "
+            "f(a W1 + b1) W2 + b2.",
+        ),
+        "residual_activation_after_sum": Text(
+            "这种恒等映射形式的残差块在求和之后没有激活函数：a^(l+2) = a^(l) + z^(l+2)。",
+            "In this identity-mapping form there is no activation after the sum: a^(l+2) = "
+            "a^(l) + z^(l+2).",
+        ),
+        "residual_skip_backward": Text(
+            "反向漏了跳跃连接：∂J/∂a^(l) = δ^(l+2)（直接经过跳跃路径）+ δ^(l+1) W1ᵀ（经过两层）。",
+            "The skip path is missing in backward: ∂J/∂a^(l) = δ^(l+2) (straight through the "
+            "skip) + δ^(l+1) W1ᵀ (back through both layers).",
+        ),
+    },
 )
-def residual(ctx: Context) -> list[Case]:
-    """2 个前向 + 3 个反向用例，按比例给分 / 2 forward + 3 backward cases; fraction credit."""
-    cases = []
-    for k, act in enumerate(("relu", "tanh")):
-        a, (W1, b1, W2, b2) = _block(ctx.rng)
-        out, _ = R.residual_forward(a, W1, b1, W2, b2, act)
-        f = get_activation(act).forward
-        z2 = f(a @ W1 + b1) @ W2 + b2
-        exp = Expect(
-            "a^(l+2)",
-            out,
-            pick_item(0),
-            {"residual_skip_forward": z2, "residual_activation_after_sum": f(a + z2)},
-        )
-        cases.append(
-            run_case(
-                ctx,
-                "residual.residual_forward",
-                (a, W1, b1, W2, b2, act),
-                [exp],
-                Text("前向", "forward").numbered(k + 1, 2),
-            )
-        )
-    for k, act in enumerate(("sigmoid", "tanh", "sigmoid")):
-        a, params = _block(ctx.rng)
-        W1, b1, W2, b2 = params
-        dout = ctx.rng.uniform(-1, 1, a.shape)
-        _, cache = R.residual_forward(a, W1, b1, W2, b2, act)
-        want = list(R.residual_backward(dout, cache))
-
-        def J(a: np.ndarray = a, p: list[np.ndarray] = params, act: str = act,
-              dout: np.ndarray = dout) -> float:  # fmt: skip
-            return float(np.sum(dout * R.residual_forward(a, *p, act)[0]))
-
-        fd = [numerical_gradient(J, x) for x in (a, W1, b1, W2, b2)]
-        _fd_check(want, fd, "residual_backward")
-        names = ("∂J/∂a^(l)", "∂J/∂W1", "∂J/∂b1", "∂J/∂W2", "∂J/∂b2")
-        # the block without f' (δ^(l+1) = ∂J/∂h): ∂J/∂a, ∂J/∂W1 and ∂J/∂b1 change
-        dh = dout @ W2.T
-        no_fp = [dout + dh @ W1.T, a.T @ dh, dh.sum(axis=0)]
-        expects = [
-            Expect(n, w, pick_item("result", i),
-                   {**({"residual_skip_backward": w - dout} if i == 0 else {}),
-                    **({"missing_fprime": no_fp[i]} if i < 3 else {})})
-            for i, (n, w) in enumerate(zip(names, want, strict=True))
-        ]  # fmt: skip
-        expects.append(
-            Expect("∂J/∂a^(l)（有限差分 / finite differences）", fd[0],
-                   pick_item("result", 0), {"residual_skip_backward": fd[0] - dout},
-                   rtol=1e-5, atol_scale=1e-3)
-        )  # fmt: skip
-        label = Text("反向", "backward").numbered(k + 1, 3)
-        reply = ctx.run("residual_backward", a, W1, b1, W2, b2, act, dout)
-        cases.append(_routine_case(reply, expects, label, "residual.residual_backward"))
-    return cases
 
 
 def _routine_case(reply: Reply, expects: list[Expect], label: Text, fn: str) -> Case:
@@ -582,9 +600,63 @@ def objective(kind: str, coef: tuple[float, float, float]) -> M.Objective:
     return saddle if kind == "saddle" else ravine
 
 
-@task(
+def _descend_inputs(kind: str, opt: str) -> Callable[[Draw], dict[str, Any]]:
+    """随机的函数系数、起点、α、β 与步数 / Random coefficients, start, α, β and steps."""
+
+    def inputs(d: Draw) -> dict[str, Any]:
+        rng = d.rng
+        if kind == "saddle":
+            coef = [float(rng.uniform(0.5, 2)) for _ in range(3)]
+            start = [float(rng.uniform(1e-4, 1e-2)), float(rng.uniform(0.5, 1.5))]
+            lr = float(rng.uniform(0.05, 0.15))
+        else:
+            kappa = float(rng.uniform(10, 40))
+            coef = [1.0, kappa, 0.0]
+            start = [float(rng.uniform(5, 10)), float(rng.uniform(0.5, 1.5))]
+            lr = float(rng.uniform(0.5, 1.8)) / kappa
+        beta, steps = float(rng.uniform(0.8, 0.95)), int(rng.integers(30, 80))
+        return {"kind": kind, "coef": coef, "start": start, "opt": opt, "lr": lr, "beta": beta,
+                "steps": steps, "fn": objective(kind, tuple(coef))}  # fmt: skip
+
+    return inputs
+
+
+def _descend(v: Values, opt: str) -> dict[str, Any]:
+    """nncore 的轨迹与函数值 / nncore's (path, values) with optimizer ``opt``."""
+    return {"result": M.descend(v.fn, v.start, optimizer=opt, lr=v.lr, beta=v.beta, steps=v.steps)}
+
+
+def _descend_cases(kind: str, opt: str) -> Cases:
+    """一种函数、一种方法 / One function with one method (the driver builds f from coef)."""
+    name = {"saddle": Text("鞍点", "saddle"), "ravine": Text("山谷", "ravine")}[kind]
+    method = (
+        Text("冲量法", "momentum") if opt == "momentum" else Text("梯度下降", "gradient descent")
+    )
+    mistakes: dict[str, Mistake] = {
+        "descend_record": lambda v: {"result": (v.want["result"][0][1:], v.want["result"][1][:-1])}
+    }
+    if opt == "momentum":
+        mistakes["momentum_ignored"] = lambda v: _descend(v, "gd")
+        mistakes["momentum_sign"] = lambda v: {
+            "result": _descend_sign_flipped(v.fn, v.start, v.lr, v.beta, v.steps)
+        }
+    return Cases(
+        "momentum.descend",
+        name + Text("，", ", ") + method,
+        _descend_inputs(kind, opt),
+        oracle=lambda v: _descend(v, opt),
+        outputs=(
+            Out("path θ", pick_item("result", 0), rtol=1e-8, atol_scale=1e-6),
+            Out("f(θ)", pick_item("result", 1), rtol=1e-8, atol_scale=1e-6),
+        ),
+        args=("kind", "coef", "start", "opt", "lr", "beta", "steps"),
+        mistakes=mistakes,
+        run="descend",  # the worker builds the objective (a callable) from coef
+    )
+
+
+SADDLE = Spec(
     "a4.saddle",
-    ("momentum.descend",),
     checked=Text(
         "在鞍点函数 f = a x⁴/4 − b x²/2 + c y²/2（从鞍点附近出发）与狭长山谷 f = ½(a x² + κ y²) 上，"
         "梯度下降与冲量法的轨迹 θ_0 … θ_steps 和函数值 f(θ_0) … f(θ_steps)，与 nncore 比较",
@@ -592,52 +664,28 @@ def objective(kind: str, coef: tuple[float, float, float]) -> M.Objective:
         "and momentum on a saddle f = a x⁴/4 − b x²/2 + c y²/2 (starting near the saddle) and on a "
         "ravine f = ½(a x² + κ y²), against nncore",
     ),
+    cases=tuple(
+        _descend_cases(kind, opt)
+        for kind, opt in (
+            ("saddle", "gd"),
+            ("saddle", "momentum"),
+            ("ravine", "momentum"),
+            ("ravine", "gd"),
+        )
+    ),
+    hints={
+        "momentum_ignored": Text(
+            "optimizer == 'momentum' 时要用 momentum_update（带速度 v），你的轨迹和普通梯度下降一样。",
+            "With optimizer == 'momentum' use momentum_update (with the velocity v); your path "
+            "equals plain gradient descent.",
+        ),
+        "descend_record": Text(
+            "path 含起点 θ_0 共 steps + 1 个点，values 含最后一步之后的 f(θ_steps) 共 steps + 1 个值。",
+            "path holds θ_0 … θ_steps (steps + 1 points, the start included) and values "
+            "f(θ_0) … f(θ_steps) (steps + 1, the last evaluated after the final step).",
+        ),
+    },
 )
-def saddle(ctx: Context) -> list[Case]:
-    """4 个用例，按比例给分 / 4 cases; fraction credit."""
-    cases = []
-    specs = [("saddle", "gd"), ("saddle", "momentum"), ("ravine", "momentum"), ("ravine", "gd")]
-    for _k, (kind, opt) in enumerate(specs):
-        rng = ctx.rng
-        if kind == "saddle":
-            coef = (
-                float(rng.uniform(0.5, 2)),
-                float(rng.uniform(0.5, 2)),
-                float(rng.uniform(0.5, 2)),
-            )
-            start = [float(rng.uniform(1e-4, 1e-2)), float(rng.uniform(0.5, 1.5))]
-            lr = float(rng.uniform(0.05, 0.15))
-        else:
-            kappa = float(rng.uniform(10, 40))
-            coef = (1.0, kappa, 0.0)
-            start = [float(rng.uniform(5, 10)), float(rng.uniform(0.5, 1.5))]
-            lr = float(rng.uniform(0.5, 1.8)) / kappa
-        beta = float(rng.uniform(0.8, 0.95))
-        steps = int(rng.integers(30, 80))
-        fn = objective(kind, coef)
-        path, values = M.descend(fn, start, optimizer=opt, lr=lr, beta=beta, steps=steps)
-        other = "gd" if opt == "momentum" else None
-        mistakes_p: dict[str, Any] = {"descend_record": path[1:]}
-        mistakes_v: dict[str, Any] = {"descend_record": values[:-1]}
-        if other:
-            gp, gv = M.descend(fn, start, optimizer=other, lr=lr, beta=beta, steps=steps)
-            mistakes_p["momentum_ignored"], mistakes_v["momentum_ignored"] = gp, gv
-            sp, sv = _descend_sign_flipped(fn, start, lr, beta, steps)
-            mistakes_p["momentum_sign"], mistakes_v["momentum_sign"] = sp, sv
-        expects = [
-            Expect("path θ", path, pick_item("result", 0), mistakes_p, rtol=1e-8, atol_scale=1e-6),
-            Expect("f(θ)", values, pick_item("result", 1), mistakes_v, rtol=1e-8, atol_scale=1e-6),
-        ]
-        name = {"saddle": Text("鞍点", "saddle"), "ravine": Text("山谷", "ravine")}[kind]
-        label = Text(f"{name.zh}，{'冲量法' if opt == 'momentum' else '梯度下降'}",
-                     f"{name.en}, {'momentum' if opt == 'momentum' else 'gradient descent'}")  # fmt: skip
-        reply = ctx.run("descend", kind, list(coef), start, opt, lr, beta, steps)
-        if not reply.ok:
-            heldout.attribute(reply, "momentum.descend")
-            cases.append(Case(label, False, reply=reply))
-            continue
-        cases.append(case_from_reply(reply, expects, label))
-    return cases
 
 
 def _descend_sign_flipped(
@@ -661,39 +709,59 @@ def _descend_sign_flipped(
 # ------------------------------------------------------------------------------------------
 # a4.depth_width
 # ------------------------------------------------------------------------------------------
-@task(
+def _sizes_inputs(d: Draw) -> dict[str, Any]:
+    """用例 1：讲义的 1-32-1 或 1-8-8-1；其余随机 / Case 1: the lecture's nets; then random."""
+    if d.k == 0:
+        return {"sizes": [1, 32, 1] if d.rng.random() < 0.5 else [1, 8, 8, 1]}
+    return {"sizes": [int(s) for s in d.rng.integers(1, 60, int(d.rng.integers(2, 6)))]}
+
+
+def _count_variant(v: Values, per_layer: Callable[[int, int], int]) -> float | None:
+    """一种错误的参数个数（与正确值相同时不适用）/ A mistaken count (None where it agrees)."""
+    got = sum(per_layer(i, o) for i, o in pairwise(v.sizes))
+    return float(got) if got != v.want else None
+
+
+def _as_number(r: Any) -> Any:
+    """整数或浮点数转为 float / An int or float reply as float (anything else unchanged)."""
+    return float(r) if isinstance(r, int | float | np.integer | np.floating) else r
+
+
+DEPTH_WIDTH = Spec(
     "a4.depth_width",
-    ("depth_width.param_count",),
     checked=Text(
         "参数个数 Σ_l (N_l + 1) N_{l+1}（随机的层数与宽度，含讲义的 1-32-1 与 1-8-8-1）",
         "the parameter count Σ_l (N_l + 1) N_{l+1} (random depths and widths, and the "
         "lecture's 1-32-1 and 1-8-8-1)",
     ),
+    cases=(
+        Cases(
+            "depth_width.param_count",
+            RANDOM,
+            _sizes_inputs,
+            oracle=lambda v: DW.param_count(v.sizes),
+            outputs=(Out("参数个数 / parameter count", _as_number, scalar=True),),
+            args=("sizes",),
+            mistakes={
+                "count_biases": lambda v: _count_variant(v, lambda i, o: i * o),
+                "count_biases_side": lambda v: _count_variant(v, lambda i, o: i * (o + 1)),
+            },
+            n=4,
+        ),
+    ),
+    hints={
+        "count_biases": Text(
+            "每个非输入单元有一个偏置：参数个数 = Σ_l (N_l + 1) N_{l+1}。",
+            "Every non-input unit has one bias: the count is Σ_l (N_l + 1) N_{l+1}.",
+        ),
+        "count_biases_side": Text(
+            "偏置属于后一层的单元：第 l 层到第 l+1 层有 (N_l + 1)·N_{l+1} 个参数，不是 N_l·(N_{l+1} + 1)。",
+            "Biases belong to the units of the next layer: layer l to l+1 has (N_l + 1)·N_{l+1} "
+            "parameters, not N_l·(N_{l+1} + 1).",
+        ),
+    },
 )
-def depth_width(ctx: Context) -> list[Case]:
-    """4 个用例，按比例给分 / 4 cases; fraction credit."""
-    cases = []
-    sizes_list: list[list[int]] = [[1, 32, 1] if ctx.rng.random() < 0.5 else [1, 8, 8, 1]]
-    for _ in range(3):
-        n = int(ctx.rng.integers(2, 6))
-        sizes_list.append([int(s) for s in ctx.rng.integers(1, 60, n)])
-    for k, sizes in enumerate(sizes_list):
-        want = DW.param_count(sizes)
-        no_bias = sum(i * o for i, o in pairwise(sizes))
-        in_bias = sum(i * (o + 1) for i, o in pairwise(sizes))
-        exp = Expect(
-            "参数个数 / parameter count",
-            float(want),
-            lambda r: float(r) if isinstance(r, int | float | np.integer | np.floating) else r,
-            {"count_biases": float(no_bias) if no_bias != want else None,
-             "count_biases_side": float(in_bias) if in_bias != want else None},
-            scalar=True,
-        )  # fmt: skip
-        cases.append(
-            run_case(ctx, "depth_width.param_count", (sizes,), [exp], RANDOM.numbered(k + 1, 4))
-        )
-    return cases
 
 
 #: 本作业的任务（报告顺序）/ This suite's tasks, in report order.
-TASKS = (gradient_norms, residual, dae, pretraining, saddle, depth_width)
+TASKS = (GRADIENT_NORMS, RESIDUAL, dae, pretraining, SADDLE, DEPTH_WIDTH)

@@ -155,5 +155,6 @@ def blocked_by(case: Case, function: str, task_id: str) -> None:
     """
     case.hints.insert(0, "blocked_by_dependency")
     case.note = case.note + Text(
-        f"（依赖的 {function} 未通过，见 {task_id}）", f" (blocked by your {function}: see {task_id})"
+        f"（依赖的 {function} 未通过，见 {task_id}）",
+        f" (blocked by your {function}: see {task_id})",
     )

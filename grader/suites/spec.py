@@ -54,6 +54,7 @@ import numpy as np
 from grader.compare import ATOL_SCALE, RTOL
 from grader.registry import FRACTION, Case, Context, Task
 from grader.suites.common import Expect, case_from_reply
+from grader.suites.heldout import attribute
 from grader.text import Text
 
 
@@ -135,19 +136,32 @@ class Cases:
     by the student's own forward pass) and ``kwargs`` (names passed by keyword); ``n`` cases
     are drawn by ``inputs`` (a :class:`Draw` → dict of named values). ``stable`` fails a case
     with overflow/invalid warnings; ``inplace_ok`` allows modified arguments.
+
+    Additions (9-a34): ``outputs`` may be a function of the case's values (a reply whose
+    number of parts depends on the inputs, e.g. one ∂R/∂W^(l) per layer); ``fallback`` is the
+    hint code a case gets when the stub answered, the answer is wrong and no known mistake
+    matched; ``run`` names a driver routine (``grader/driver``) that calls ``function`` in the
+    worker with objects the parent cannot send (a generator, a cache built by given code); its
+    reply is a dict whose ``"mutated": True`` fails the case as an in-place change.
     """
 
     function: str
     label: Text
     inputs: Callable[[Draw], Mapping[str, Any]]
     oracle: Callable[[Values], Any]
-    outputs: tuple[Out, ...]
+    outputs: tuple[Out, ...] | Callable[[Values], tuple[Out, ...]]
     args: tuple[str, ...] | Callable[[Context, Values], tuple[Any, ...]] = ()
     kwargs: tuple[str, ...] = ()
     mistakes: Mapping[str, Mistake] = field(default_factory=dict)
     n: int = 1
     stable: bool = False
     inplace_ok: bool = False
+    fallback: str = ""
+    run: str = ""
+
+    def outs(self, v: Values) -> tuple[Out, ...]:
+        """这个用例比较的输出 / The outputs compared for the case with values ``v``."""
+        return self.outputs(v) if callable(self.outputs) else self.outputs
 
     def expects(self, v: Values) -> list[Expect]:
         """期望输出与错误候选 / The expected outputs and each mistake's candidate values."""
@@ -156,7 +170,7 @@ class Cases:
             if isinstance(v.want, tuple) and not isinstance(value, tuple | list | None):
                 raise TypeError(f"mistake {code!r} must return a tuple like the oracle (or None)")
         out = []
-        for o in self.outputs:
+        for o in self.outs(v):
             want = np.asarray(o.select(v.want))
             out.append(
                 Expect(
@@ -176,6 +190,33 @@ class Cases:
         """调用参数 / The positional and keyword arguments of the call."""
         args = self.args(ctx, v) if callable(self.args) else tuple(v[a] for a in self.args)
         return args, {k: v[k] for k in self.kwargs}
+
+    def case(
+        self, ctx: Context, v: Values, args: tuple[Any, ...], kwargs: dict[str, Any], label: Text
+    ) -> Case:
+        """调用、比较、诊断一个用例 / Call (or run the routine), compare and diagnose one case."""
+        if self.run:
+            reply = ctx.run(self.run, *args)
+            if not reply.ok:
+                return Case(label, False, reply=attribute(reply, self.function))
+            reply.function = self.function
+        else:
+            reply = ctx.call(self.function, *args, **kwargs)
+        case = case_from_reply(
+            reply, self.expects(v), label, stable=self.stable, inplace_ok=self.inplace_ok
+        )
+        value = reply.value if self.run and not self.inplace_ok else None
+        if isinstance(value, dict) and value.get("mutated"):
+            case.passed = False
+            case.hints.insert(0, "inplace")
+            case.note = MUTATED_IN_ROUTINE
+        if not case.passed and not case.hints and case.reply is None and self.fallback:
+            case.hints.append(self.fallback)
+        return case
+
+
+#: The note of a routine case whose worker reported an argument changed in place.
+MUTATED_IN_ROUTINE = Text("参数被就地修改", "an argument was modified in place")
 
 
 @dataclass(frozen=True)
@@ -233,16 +274,7 @@ class Spec:
                 v.update(group.inputs(Draw(ctx.rng, k, group.n, shared, prev)))
                 v["want"] = group.oracle(v)
                 args, kwargs = group.call_args(ctx, v)
-                reply = ctx.call(group.function, *args, **kwargs)
-                cases.append(
-                    case_from_reply(
-                        reply,
-                        group.expects(v),
-                        next(labels),
-                        stable=group.stable,
-                        inplace_ok=group.inplace_ok,
-                    )
-                )
+                cases.append(group.case(ctx, v, args, kwargs, next(labels)))
                 prev = v
         return cases
 
