@@ -53,6 +53,7 @@ from typing import Any
 
 from grader import manifest
 from grader.manifest import Assignment
+from grader.text import Text
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
@@ -520,18 +521,18 @@ def _child_main(argv: Sequence[str]) -> int:
 
 
 # ------------------------------------------------------------------------------ gradebook
-def _status_text(status: str) -> tuple[str, str]:
+def _status_text(status: str) -> Text:
     from grader.engine import STATUS_TEXT
 
-    return STATUS_TEXT.get(status, (status, status))
+    return STATUS_TEXT.get(status, Text(status, status))
 
 
 def task_comment(task: dict[str, Any]) -> str:
     """可信评分的中英评语 / The zh/en comment of one trusted task result."""
-    zh, en = _status_text(task.get("status", ""))
+    status = _status_text(task.get("status", ""))
     head = (
         f"[nnkit 可信评分 / trusted grader] {task.get('points', 0):g}/"
-        f"{task.get('max_points', 0):g} {zh} / {en}"
+        f"{task.get('max_points', 0):g} {status.zh} / {status.en}"
     )
     body = [task.get("message_zh", ""), task.get("message_en", ""), *task.get("hints", [])]
     return "\n".join([head, *(b for b in body if b)])

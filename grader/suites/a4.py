@@ -24,7 +24,16 @@ from grader.registry import ALL, Case, Context, Reply, task
 from grader.suites import heldout
 from grader.suites import settings as S
 from grader.suites.common import Expect, blocked_by, case_from_reply, pick_item, run_case
-from grader.suites.spec import Cases, Draw, Mistake, Out, Spec, Values
+from grader.suites.spec import (
+    Cases,
+    Draw,
+    Mistake,
+    Out,
+    Spec,
+    Values,
+    fallback,
+    routine_mutated,
+)
 from grader.text import Text
 from nncore import autoencoder as AE
 from nncore import residual as R
@@ -140,7 +149,7 @@ GRADIENT_NORMS = Spec(
             kwargs=("width", "m", "seed"),
             mistakes={c: _norm_mistake(c) for c in ("norms_order", "norms_bias", "norms_squared")},
             n=len(V.ACTIVATIONS),
-            fallback="norms_setup",
+            review=fallback("norms_setup"),
         ),
     ),
     hints={
@@ -269,7 +278,8 @@ RESIDUAL = Spec(
                 "missing_fprime": _residual_no_fprime,
             },
             n=3,
-            run="residual_backward",  # the cache is built in the worker by the given layers
+            routine="residual_backward",  # the cache is built in the worker by the given layers
+            review=routine_mutated(Text("dout 被就地修改", "dout was modified in place")),
         ),
     ),
     hints={
@@ -651,7 +661,7 @@ def _descend_cases(kind: str, opt: str) -> Cases:
         ),
         args=("kind", "coef", "start", "opt", "lr", "beta", "steps"),
         mistakes=mistakes,
-        run="descend",  # the worker builds the objective (a callable) from coef
+        routine="descend",  # the worker builds the objective (a callable) from coef
     )
 
 

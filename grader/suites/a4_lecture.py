@@ -28,7 +28,7 @@ from grader.registry import ALL, Case, Context, task
 from grader.suites import heldout
 from grader.suites.a4 import _fd_check, pretrain_setup, probe_accuracy
 from grader.suites.common import Expect, blocked_by, pick_item, run_case
-from grader.suites.spec import Cases, Draw, Out, Spec, Values
+from grader.suites.spec import Cases, Draw, Out, Spec, Values, fallback
 from grader.text import Text
 from nncore import approximation as UA
 from nncore import auxiliary as AUX
@@ -115,7 +115,7 @@ APPROXIMATION = Spec(
             args=("x", "w", "b", "vout"),
             mistakes={"approx_sum": lambda v: sigmoid(np.outer(v.x, v.w) + v.b).sum(axis=1)},
             n=2,
-            fallback="approx_sum",
+            review=fallback("approx_sum"),
         ),
         Cases(
             "approximation.fit_output_weights",
@@ -132,7 +132,7 @@ APPROXIMATION = Spec(
             ),
             args=("x", "y", "w", "b"),
             n=2,
-            fallback="approx_lstsq",
+            review=fallback("approx_lstsq"),
         ),
     ),
     hints={
@@ -244,7 +244,7 @@ AUXILIARY = Spec(
                 "aux_lambda": lambda v: _aux_loss(v, 1.0),
             },
             n=len(AUX_SPECS),
-            fallback="aux_layer",
+            review=fallback("aux_layer"),
         ),
     ),
     hints={
@@ -380,7 +380,7 @@ CD1 = Spec(
                 "rbm_mean": lambda v: (v.want[0] * v.m, v.want[1] * v.m, v.want[2] * v.m, None),
             },
             n=3,
-            fallback="rbm_rule",
+            review=fallback("rbm_rule"),
         ),
     ),
     hints={

@@ -52,9 +52,8 @@ from typing import Any
 import numpy as np
 
 from grader.compare import ATOL_SCALE, RTOL
-from grader.registry import FRACTION, Case, Context, Task
+from grader.registry import FRACTION, Case, Context, Reply, Task
 from grader.suites.common import Expect, case_from_reply
-from grader.suites.heldout import attribute
 from grader.text import Text
 
 
@@ -137,12 +136,14 @@ class Cases:
     are drawn by ``inputs`` (a :class:`Draw` → dict of named values). ``stable`` fails a case
     with overflow/invalid warnings; ``inplace_ok`` allows modified arguments.
 
-    Additions (9-a34): ``outputs`` may be a function of the case's values (a reply whose
-    number of parts depends on the inputs, e.g. one ∂R/∂W^(l) per layer); ``fallback`` is the
-    hint code a case gets when the stub answered, the answer is wrong and no known mistake
-    matched; ``run`` names a driver routine (``grader/driver``) that calls ``function`` in the
-    worker with objects the parent cannot send (a generator, a cache built by given code); its
-    reply is a dict whose ``"mutated": True`` fails the case as an in-place change.
+    ``routine`` runs a worker-side driver routine (``ctx.run(routine, *args)``, e.g. one that
+    calls the stub on a hidden model and returns ``{"result": …}``) instead of calling the
+    stub directly; a failure is attributed to ``function``. ``review(case, reply, v)``
+    returns the case after a task-specific look at the reply (an extra property, a hint that
+    needs the whole reply); it must not draw from the rng (:func:`fallback` and
+    :func:`routine_mutated` are common reviews). ``outputs`` may also be a function of the
+    case's values (a reply whose number of parts depends on the inputs, e.g. one ∂R/∂W^(l) per
+    layer, or an output whose pick needs the inputs).
     """
 
     function: str
@@ -156,8 +157,8 @@ class Cases:
     n: int = 1
     stable: bool = False
     inplace_ok: bool = False
-    fallback: str = ""
-    run: str = ""
+    routine: str = ""
+    review: Callable[[Case, Reply, Values], Case] | None = None
 
     def outs(self, v: Values) -> tuple[Out, ...]:
         """这个用例比较的输出 / The outputs compared for the case with values ``v``."""
@@ -191,32 +192,27 @@ class Cases:
         args = self.args(ctx, v) if callable(self.args) else tuple(v[a] for a in self.args)
         return args, {k: v[k] for k in self.kwargs}
 
-    def case(
-        self, ctx: Context, v: Values, args: tuple[Any, ...], kwargs: dict[str, Any], label: Text
-    ) -> Case:
-        """调用、比较、诊断一个用例 / Call (or run the routine), compare and diagnose one case."""
-        if self.run:
-            reply = ctx.run(self.run, *args)
-            if not reply.ok:
-                return Case(label, False, reply=attribute(reply, self.function))
-            reply.function = self.function
-        else:
-            reply = ctx.call(self.function, *args, **kwargs)
+    def reply(self, ctx: Context, v: Values) -> Reply:
+        """调用桩函数或驱动例程 / Call the stub (or run the routine) on the case's values."""
+        args, kwargs = self.call_args(ctx, v)
+        if not self.routine:
+            return ctx.call(self.function, *args, **kwargs)
+        if kwargs:
+            raise TypeError(f"routine {self.routine!r} takes positional arguments only")
+        reply = ctx.run(self.routine, *args)
+        if not reply.ok:
+            from grader.suites.heldout import attribute
+
+            attribute(reply, self.function)
+        return reply
+
+    def case(self, ctx: Context, v: Values, label: Text) -> Case:
+        """运行一个用例 / Run one case: call, compare, diagnose, review."""
+        reply = self.reply(ctx, v)
         case = case_from_reply(
             reply, self.expects(v), label, stable=self.stable, inplace_ok=self.inplace_ok
         )
-        value = reply.value if self.run and not self.inplace_ok else None
-        if isinstance(value, dict) and value.get("mutated"):
-            case.passed = False
-            case.hints.insert(0, "inplace")
-            case.note = MUTATED_IN_ROUTINE
-        if not case.passed and not case.hints and case.reply is None and self.fallback:
-            case.hints.append(self.fallback)
-        return case
-
-
-#: The note of a routine case whose worker reported an argument changed in place.
-MUTATED_IN_ROUTINE = Text("参数被就地修改", "an argument was modified in place")
+        return self.review(case, reply, v) if self.review else case
 
 
 @dataclass(frozen=True)
@@ -273,10 +269,39 @@ class Spec:
                 v = Values(shared)
                 v.update(group.inputs(Draw(ctx.rng, k, group.n, shared, prev)))
                 v["want"] = group.oracle(v)
-                args, kwargs = group.call_args(ctx, v)
-                cases.append(group.case(ctx, v, args, kwargs, next(labels)))
+                cases.append(group.case(ctx, v, next(labels)))
                 prev = v
         return cases
+
+
+Review = Callable[[Case, Reply, Values], Case]
+
+
+def fallback(code: str) -> Review:
+    """兜底提示 / A review giving ``code`` to a case whose stub answered wrongly and matched no
+    known mistake (e.g. "build the network exactly as documented")."""
+
+    def review(case: Case, reply: Reply, v: Values) -> Case:
+        if not case.passed and not case.hints and case.reply is None:
+            case.hints.append(code)
+        return case
+
+    return review
+
+
+def routine_mutated(note: Text) -> Review:
+    """例程报告参数被就地修改 / A review failing a routine case whose reply says
+    ``"mutated": True`` (the worker compared an argument before and after the stub's call);
+    ``note`` names the argument."""
+
+    def review(case: Case, reply: Reply, v: Values) -> Case:
+        if isinstance(reply.value, dict) and reply.value.get("mutated"):
+            case.passed = False
+            case.hints.insert(0, "inplace")
+            case.note = note
+        return case
+
+    return review
 
 
 def no_inputs(d: Draw) -> Mapping[str, Any]:
