@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from grader.compare import Comparison
-from grader.registry import ALL, Case, Context, Reply, task
+from grader.registry import ALL, Case, Context, task
 from grader.suites import heldout
 from grader.suites import settings as S
 from grader.suites.common import Expect, blocked_by, case_from_reply, pick_item, run_case
@@ -302,19 +302,6 @@ RESIDUAL = Spec(
 )
 
 
-def _routine_case(reply: Reply, expects: list[Expect], label: Text, fn: str) -> Case:
-    """驱动例程的回复 → 用例（含就地修改）/ A case from a driver routine's reply."""
-    if not reply.ok:
-        heldout.attribute(reply, fn)
-        return Case(label, False, reply=reply)
-    case = case_from_reply(reply, expects, label)
-    if isinstance(reply.value, dict) and reply.value.get("mutated"):
-        case.passed = False
-        case.hints.insert(0, "inplace")
-        case.note = Text("dout 被就地修改", "dout was modified in place")
-    return case
-
-
 # ------------------------------------------------------------------------------------------
 # a4.dae
 # ------------------------------------------------------------------------------------------
@@ -424,7 +411,13 @@ def _dae_backward_case(ctx: Context, k: int, f: str, g: str) -> Case:
     )  # fmt: skip
     reply = ctx.run("dae_backward", X, mask, p, [f, g], dxhat)
     label = Text("反向", "backward").numbered(k + 1, 2)
-    return _routine_case(reply, expects, label, "autoencoder.dae_backward")
+    if not reply.ok:
+        return Case(label, False, reply=heldout.attribute(reply, "autoencoder.dae_backward"))
+    case = case_from_reply(reply, expects, label)
+    return _DXHAT_MUTATED(case, reply, Values())
+
+
+_DXHAT_MUTATED = routine_mutated(Text("∂J/∂x̂ 被就地修改", "∂J/∂x̂ was modified in place"))
 
 
 def failing_dae_functions(ctx: Context) -> list[str]:
