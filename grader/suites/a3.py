@@ -13,6 +13,7 @@ differs between students and is reproducible.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,31 +140,6 @@ HINTS: dict[str, Text] = {
         "不要裁剪到 [0, 1]：统计量属于训练集，测试数据可以落在 [0, 1] 之外。",
         "Do not clip to [0, 1]: the statistics belong to the training set, so test data may "
         "fall outside [0, 1].",
-    ),
-    "early_stop_off_by_one": Text(
-        "耐心值差了一：连续 patience 轮没有改进时就停（wait + 1 ≥ patience 时 stop = True），不是多等一轮。",
-        "Off by one: stop as soon as patience epochs in a row brought no improvement (stop "
-        "when wait + 1 >= patience), not one epoch later.",
-    ),
-    "early_stop_not_restoring": Text(
-        "没有改进时 best_epoch 必须保持不变：fit 在 best_epoch == epoch 时保存参数、最后恢复它们；"
-        "若每轮都把 best_epoch 设为当前轮，最后得到的是最后一轮而不是最好一轮的参数。",
-        "Without improvement best_epoch must stay as it is: fit saves the parameters when "
-        "best_epoch == epoch and restores them at the end; setting best_epoch to the current "
-        "epoch every time restores the last epoch, not the best one.",
-    ),
-    "early_stop_ties": Text(
-        "改进的条件是严格的 val_loss < best_loss − min_delta：相等不算改进。",
-        "Improvement is strict, val_loss < best_loss − min_delta: an equal loss is not an "
-        "improvement.",
-    ),
-    "early_stop_min_delta": Text(
-        "忘了 min_delta：只有 val_loss < best_loss − min_delta 才算改进。",
-        "Forgot min_delta: only val_loss < best_loss − min_delta counts as an improvement.",
-    ),
-    "early_stop_wait_reset": Text(
-        "有改进时等待计数要清零（wait = 0）。",
-        "Reset the wait counter to 0 on an improvement.",
     ),
 }
 
@@ -695,9 +671,62 @@ def _restored(best_epoch: np.ndarray) -> int:
     return hits[-1] if hits else -1
 
 
-@task(
+def _stop_inputs(d: Draw) -> dict[str, Any]:
+    """一条验证曲线（用例 1：min_delta = 0）与耐心值 / A validation curve and the patience."""
+    min_delta = 0.0 if d.k == 0 else float(d.rng.choice(MIN_DELTAS))
+    patience = int(d.rng.integers(2, 5))
+    return {"val": _val_curve(d.rng, min_delta), "patience": patience, "min_delta": min_delta}
+
+
+def _stop_variant(code: str) -> Mistake:
+    """一种错误规则的逐轮记录 / The per-epoch record of a mistaken rule."""
+    return lambda v: stop_run(v.val, v.patience, v.min_delta, STOP_MISTAKES[code])
+
+
+def _record(name: str) -> Callable[[Any], np.ndarray]:
+    """记录中的一列（float64）/ One column of a per-epoch record, as float64."""
+    return lambda r: np.asarray(r[name], dtype=np.float64)
+
+
+def _stop_review(case: Case, reply: Reply, v: Values) -> Case:
+    """停止轮次、恢复的轮次与整条记录的诊断 / When it stopped, which epoch fit restores, and
+    the hints of the variants that match the student's whole record (not just one column)."""
+    got = reply.value if isinstance(reply.value, dict) else {}
+    want = v.want
+    stops = got.get("stop")
+    if isinstance(stops, np.ndarray) and stops.ndim == 1 and stops.size != want["stop"].size:
+        late = stops.size > want["stop"].size
+        case.comparisons = []
+        case.note = Text(
+            "停止得比耐心规则" + ("晚" if late else "早"),
+            "stopped " + ("later" if late else "earlier") + " than the patience rule",
+        )
+    be = got.get("best_epoch")
+    if (
+        isinstance(be, np.ndarray)
+        and be.ndim == 1
+        and _restored(be) != _restored(want["best_epoch"])
+    ):
+        case.passed = False
+        case.note = Text(
+            "fit 最后恢复的不是最好一轮的参数", "fit would not restore the best epoch's parameters"
+        )
+    if not case.passed:
+        full = [
+            code
+            for code in STOP_MISTAKES
+            if all(
+                isinstance(got.get(n), np.ndarray)
+                and matches(got[n].astype(float), w.astype(float))
+                for n, w in _stop_variant(code)(v).items()
+            )
+        ]
+        case.hints = full + [h for h in case.hints if h not in STOP_MISTAKES]
+    return case
+
+
+EARLY_STOPPING = Spec(
     "a3.early_stopping",
-    ("training.early_stopping_step",),
     checked=Text(
         "早停规则：按 fit 的循环，在随机验证损失曲线（含相等值与小于 min_delta 的改进）上逐轮调用你的函数，"
         "比较每轮的 (best_loss, best_epoch, wait, stop)、停止的轮次与最后恢复的最好轮次",
@@ -705,65 +734,51 @@ def _restored(best_epoch: np.ndarray) -> int:
         "(with exact ties and improvements smaller than min_delta): (best_loss, best_epoch, wait, "
         "stop) after every epoch, the epoch it stops at and the best epoch restored at the end",
     ),
+    cases=(
+        Cases(
+            "training.early_stopping_step",
+            Text("验证曲线", "validation curve"),
+            _stop_inputs,
+            oracle=lambda v: stop_run(v.val, v.patience, v.min_delta),
+            outputs=tuple(
+                Out(name, _record(name), atol_scale=1e-12)
+                for name in ("best_epoch", "wait", "stop", "best_loss")
+            ),
+            args=("val", "patience", "min_delta"),
+            mistakes={code: _stop_variant(code) for code in STOP_MISTAKES},
+            n=3,
+            routine="early_stopping",  # the worker loops the rule as fit does
+            review=_stop_review,
+        ),
+    ),
+    hints={
+        "early_stop_off_by_one": Text(
+            "耐心值差了一：连续 patience 轮没有改进时就停（wait + 1 ≥ patience 时 stop = True），不是多等一轮。",
+            "Off by one: stop as soon as patience epochs in a row brought no improvement (stop "
+            "when wait + 1 >= patience), not one epoch later.",
+        ),
+        "early_stop_not_restoring": Text(
+            "没有改进时 best_epoch 必须保持不变：fit 在 best_epoch == epoch 时保存参数、最后恢复它们；"
+            "若每轮都把 best_epoch 设为当前轮，最后得到的是最后一轮而不是最好一轮的参数。",
+            "Without improvement best_epoch must stay as it is: fit saves the parameters when "
+            "best_epoch == epoch and restores them at the end; setting best_epoch to the current "
+            "epoch every time restores the last epoch, not the best one.",
+        ),
+        "early_stop_ties": Text(
+            "改进的条件是严格的 val_loss < best_loss − min_delta：相等不算改进。",
+            "Improvement is strict, val_loss < best_loss − min_delta: an equal loss is not an "
+            "improvement.",
+        ),
+        "early_stop_min_delta": Text(
+            "忘了 min_delta：只有 val_loss < best_loss − min_delta 才算改进。",
+            "Forgot min_delta: only val_loss < best_loss − min_delta counts as an improvement.",
+        ),
+        "early_stop_wait_reset": Text(
+            "有改进时等待计数要清零（wait = 0）。",
+            "Reset the wait counter to 0 on an improvement.",
+        ),
+    },
 )
-def early_stopping(ctx: Context) -> list[Case]:
-    """3 条曲线，按比例给分 / 3 curves; fraction credit."""
-    cases = []
-    for k in range(3):
-        rng = ctx.rng
-        min_delta = 0.0 if k == 0 else float(rng.choice(MIN_DELTAS))
-        patience = int(rng.integers(2, 5))
-        val = _val_curve(rng, min_delta)
-        want = stop_run(val, patience, min_delta)
-        wrong = {code: stop_run(val, patience, min_delta, v) for code, v in STOP_MISTAKES.items()}
-        expects = [
-            Expect(
-                name,
-                want[name].astype(np.float64),
-                (lambda r, key=name: np.asarray(r[key], dtype=np.float64)),
-                {code: w[name].astype(np.float64) for code, w in wrong.items()},
-                atol_scale=1e-12,
-            )
-            for name in ("best_epoch", "wait", "stop", "best_loss")
-        ]
-        label = Text("验证曲线", "validation curve").numbered(k + 1, 3)
-        reply = ctx.run("early_stopping", val, patience, min_delta)
-        if not reply.ok:
-            cases.append(Case(label, False, reply=_as_call(reply, "training.early_stopping_step")))
-            continue
-        case = case_from_reply(reply, expects, label)
-        got = reply.value if isinstance(reply.value, dict) else {}
-        stops = got.get("stop")
-        if isinstance(stops, np.ndarray) and stops.ndim == 1 and stops.size != want["stop"].size:
-            late = stops.size > want["stop"].size
-            case.comparisons = []
-            case.note = Text(
-                "停止得比耐心规则" + ("晚" if late else "早"),
-                "stopped " + ("later" if late else "earlier") + " than the patience rule",
-            )
-        be = got.get("best_epoch")
-        if isinstance(be, np.ndarray) and be.ndim == 1:
-            restored = _restored(be)
-            if restored != _restored(want["best_epoch"]):
-                case.passed = False
-                case.note = Text(
-                    "fit 最后恢复的不是最好一轮的参数",
-                    "fit would not restore the best epoch's parameters",
-                )
-        # keep only the hints of the variants that match the student's whole record
-        full = [
-            code
-            for code, w in wrong.items()
-            if all(
-                isinstance(got.get(n), np.ndarray)
-                and matches(got[n].astype(float), w[n].astype(float))
-                for n in w
-            )
-        ]
-        if not case.passed:
-            case.hints = full + [h for h in case.hints if h not in STOP_MISTAKES]
-        cases.append(case)
-    return cases
 
 
 # ------------------------------------------------------------------------------------------
@@ -1305,7 +1320,7 @@ TASKS = (
     MOMENTUM,
     WEIGHT_DECAY,
     normalise,
-    early_stopping,
+    EARLY_STOPPING,
     sgd_epoch_task,
     example2,
     example3,

@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import replace
 from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
 from grader.compare import Comparison
-from grader.registry import ALL, Case, Context, task
+from grader.registry import ALL, Case, Context, Reply, task
 from grader.suites import heldout
 from grader.suites import settings as S
-from grader.suites.common import Expect, blocked_by, case_from_reply, pick_item, run_case
+from grader.suites.common import Expect, blocked_by, case_from_reply, pick_item
 from grader.suites.spec import (
+    SAME,
     Cases,
     Draw,
     Mistake,
@@ -49,28 +51,12 @@ RANDOM = Text("随机用例", "random case")
 
 #: 本测试集专用的提示 / Hint texts of this suite's own mistake codes.
 HINTS: dict[str, Text] = {
-    "dae_mask_missing": Text(
-        "编码器的输入是加噪的 x̃ = x ⊙ mask，不是干净的 x：x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2)。",
-        "The encoder reads the corrupted x̃ = x ⊙ mask, not the clean x: "
-        "x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2).",
-    ),
     "dae_noisy_target": Text(
         "你的代码就地修改了 X（如 X *= mask）：重构损失的目标应是干净的 x，而 dae_loss 用的正是同一个 X，"
         "于是目标也被加了噪声。请返回新数组 X * mask。",
         "Your code changed X in place (e.g. X *= mask): the reconstruction target must be "
         "the clean x, and dae_loss uses that same X, so the target got corrupted too. Return "
         "a new array X * mask.",
-    ),
-    "mask_rule": Text(
-        "掩码按文档生成：mask = (rng.random(X.shape) >= noise)，恰好调用一次 rng.random，并转成 X 的 dtype；"
-        "x̃ = X * mask。",
-        "Draw the mask as the docstring says: mask = (rng.random(X.shape) >= noise), exactly "
-        "one call of rng.random, cast to X's dtype; x̃ = X * mask.",
-    ),
-    "mask_inverted": Text(
-        "mask 为 1 的概率是 1 − noise（保留），为 0 的概率是 noise（置零）；你的掩码反了。",
-        "mask is 1 (kept) with probability 1 − noise and 0 (zeroed) with probability noise; "
-        "your mask is inverted.",
     ),
     "pretrain_replay": Text(
         "pretrain_layers 没有按文档的步骤进行：每层一个 DenoisingAutoencoder(seed = seed + l)，"
@@ -311,125 +297,173 @@ def _dae_params(rng: np.random.Generator, N: int, H: int) -> list[np.ndarray]:
             rng.uniform(-1, 1, (H, N)), rng.uniform(-0.5, 0.5, N)]  # fmt: skip
 
 
-def _corrupt_case(ctx: Context, dtype: type, label: Text) -> Case:
-    """加噪用例 / One corrupt() case: exact mask, x̃, dtype, reproducible, X unchanged."""
-    rng = ctx.rng
-    X = rng.uniform(0.1, 1, (int(rng.integers(20, 40)), int(rng.integers(10, 20)))).astype(dtype)
-    noise = float(rng.choice([0.2, 0.3, 0.5]))
-    seed = int(rng.integers(2**31))
-    xt, mask = AE.corrupt(X.copy(), noise, np.random.default_rng(seed))
-    inverted = (1 - mask).astype(dtype)
-    reply = ctx.run("corrupt", X, noise, seed)
-    if not reply.ok:
-        heldout.attribute(reply, "autoencoder.corrupt")
-        return Case(label, False, reply=reply)
-    expects = [
-        Expect("x̃", xt, pick_item("first", 0), {"mask_inverted": X * inverted}, dtype=dtype),
-        Expect("mask", mask, pick_item("first", 1), {"mask_inverted": inverted}, dtype=dtype),
-    ]
-    case = case_from_reply(reply, expects, label)
-    value = reply.value if isinstance(reply.value, dict) else {}
-    if value.get("mutated"):
-        case.passed = False
-        case.hints.insert(0, "dae_noisy_target")
-        case.note = Text("X 被就地修改", "X was modified in place")
-    if not case.passed and not case.hints:
-        case.hints.append("mask_rule")
-    return case
+def _corrupt_inputs(dtype: type) -> Callable[[Draw], dict[str, Any]]:
+    """随机的 X（给定 dtype）、噪声比例与种子 / Random X of ``dtype``, noise and seed."""
+
+    def inputs(d: Draw) -> dict[str, Any]:
+        rng = d.rng
+        shape = (int(rng.integers(20, 40)), int(rng.integers(10, 20)))
+        X = rng.uniform(0.1, 1, shape).astype(dtype)
+        return {
+            "X": X,
+            "noise": float(rng.choice([0.2, 0.3, 0.5])),
+            "seed": int(rng.integers(2**31)),
+        }
+
+    return inputs
 
 
-@task(
-    "a4.dae",
-    ("autoencoder.corrupt", "autoencoder.dae_forward", "autoencoder.dae_backward"),
-    checked=Text(
-        "降噪自编码器：corrupt 的掩码与 x̃（同一种子与 nncore 一致、保持 X 的 dtype、不修改 X）；"
-        "dae_forward 的 x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2)；dae_backward 的 (∂J/∂W1, ∂J/∂b1, ∂J/∂W2, ∂J/∂b2)"
-        "（缓存由给定的 mlp_forward 建立），与 nncore 比较并用有限差分复核",
-        "denoising autoencoder: corrupt's mask and x̃ (equal to nncore's for the same "
-        "seed, in X's dtype, X unchanged); dae_forward's x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2); "
-        "dae_backward's (∂J/∂W1, ∂J/∂b1, ∂J/∂W2, ∂J/∂b2) (cache built by the given mlp_forward), "
-        "against nncore and checked by finite differences",
-    ),
-)
-def dae(ctx: Context) -> list[Case]:
-    """2 个加噪 + 2 个前向 + 2 个反向用例，按比例给分 / 2 + 2 + 2 cases; fraction credit."""
-    cases = [
-        _corrupt_case(ctx, np.float64, Text("加噪 corrupt（float64）", "corrupt (float64)")),
-        _corrupt_case(ctx, np.float32, Text("加噪 corrupt（float32）", "corrupt (float32)")),
-    ]
-    cases += [_dae_forward_case(ctx, k, f, g) for k, (f, g) in enumerate(DAE_ACTS)]
-    cases += [_dae_backward_case(ctx, k, f, g) for k, (f, g) in enumerate(DAE_ACTS)]
-    return cases
+def _mask_inverted(v: Values) -> dict[str, Any]:
+    """反了的掩码 / The inverted mask (1 with probability noise) and its x̃."""
+    inverted = (1 - v.want["first"][1]).astype(v.X.dtype)
+    return {"first": (v.X * inverted, inverted)}
+
+
+_X_MUTATED = routine_mutated(Text("X 被就地修改", "X was modified in place"), "dae_noisy_target")
+_MASK_RULE = fallback("mask_rule")
+
+
+def _corrupt_review(case: Case, reply: Reply, v: Values) -> Case:
+    """X 被就地修改 → 目标也被加噪；其他错误 → 掩码规则 / In place → noisy target; else rule."""
+    return _MASK_RULE(_X_MUTATED(case, reply, v), reply, v)
+
+
+def _corrupt_cases(dtype: type, label: Text) -> Cases:
+    """corrupt 用例（同一种子与 nncore 一致、保持 dtype）/ corrupt's mask and x̃, in X's dtype."""
+    return Cases(
+        "autoencoder.corrupt",
+        label,
+        _corrupt_inputs(dtype),
+        oracle=lambda v: {"first": AE.corrupt(v.X.copy(), v.noise, np.random.default_rng(v.seed))},
+        outputs=(
+            Out("x̃", pick_item("first", 0), dtype=SAME),
+            Out("mask", pick_item("first", 1), dtype=SAME),
+        ),
+        args=("X", "noise", "seed"),
+        mistakes={"mask_inverted": _mask_inverted},
+        routine="corrupt",  # called twice with default_rng(seed); X compared before and after
+        review=_corrupt_review,
+    )
 
 
 #: (hidden, output) activations of the DAE cases.
 DAE_ACTS = (("sigmoid", "sigmoid"), ("tanh", "identity"))
 
 
-def _dae_inputs(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """DAE 用例的输入 / A DAE case's X (m, N) in [0, 1], a mask (noise 0.3) and parameters."""
+def _dae_inputs(d: Draw) -> dict[str, Any]:
+    """X (m, N) ∈ [0, 1]、掩码（噪声 0.3）、参数与第 k 组激活 / X, a mask, parameters, f, g."""
+    rng = d.rng
     m, N, H = int(rng.integers(3, 7)), int(rng.integers(3, 7)), int(rng.integers(2, 5))
     X = rng.uniform(0, 1, (m, N))
     mask = (rng.random((m, N)) >= 0.3).astype(float)
-    return X, mask, _dae_params(rng, N, H)
+    f, g = DAE_ACTS[d.k]
+    return {"X": X, "mask": mask, "params": _dae_params(rng, N, H), "f": f, "g": g}
 
 
-def _dae_forward_case(ctx: Context, k: int, f: str, g: str) -> Case:
-    """前向用例 / One dae_forward case: x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2)."""
-    X, mask, p = _dae_inputs(ctx.rng)
-    xhat, _ = AE.dae_forward(X, mask, *p, f, g)
-    clean, _ = AE.dae_forward(X, np.ones_like(X), *p, f, g)
-    exp = Expect("x̂", xhat, pick_item(0), {"dae_mask_missing": clean})
-    case = run_case(ctx, "autoencoder.dae_forward", (X, mask, *p, f, g), [exp],
-                    Text("前向", "forward").numbered(k + 1, 2))  # fmt: skip
+def _dae_backward_inputs(d: Draw) -> dict[str, Any]:
+    """同上，加上 ∂J/∂x̂ / The same with dxhat = ∂J/∂x̂."""
+    v = _dae_inputs(d)
+    return {
+        **v,
+        "acts": [v["f"], v["g"]],
+        "dxhat": d.rng.uniform(-1, 1, v["X"].shape) / len(v["X"]),
+    }
+
+
+def _dae_forward(v: Values, mask: np.ndarray | None = None) -> tuple[Any, Any]:
+    """nncore 的前向（可换掩码）/ nncore's forward (optionally with another mask)."""
+    return AE.dae_forward(v.X, v.mask if mask is None else mask, *v.params, v.f, v.g)
+
+
+def _dae_backward_oracle(v: Values) -> dict[str, Any]:
+    """nncore 的反向，先经有限差分核对 / nncore's backward, checked by finite differences."""
+    want = list(AE.dae_backward(v.dxhat, _dae_forward(v)[1]))
+
+    def J() -> float:
+        return float(np.sum(v.dxhat * _dae_forward(v)[0]))
+
+    _fd_check(want, [numerical_gradient(J, x) for x in v.params], "dae_backward")
+    return {"result": want}
+
+
+def _forward_review(case: Case, reply: Reply, v: Values) -> Case:
+    """前向修改了 X：目标也被加噪 / dae_forward changed X in place: the target gets noisy too."""
     if "inplace" in case.hints:
         case.hints.insert(0, "dae_noisy_target")
     return case
 
 
-def _dae_backward_case(ctx: Context, k: int, f: str, g: str) -> Case:
-    """反向用例 / One dae_backward case (cache from the given mlp_forward; FD-checked oracle)."""
-    X, mask, p = _dae_inputs(ctx.rng)
-    dxhat = ctx.rng.uniform(-1, 1, X.shape) / X.shape[0]
-    _, cache = AE.dae_forward(X, mask, *p, f, g)
-    want = list(AE.dae_backward(dxhat, cache))
-
-    def J(X: np.ndarray = X, mask: np.ndarray = mask, p: list[np.ndarray] = p,
-          f: str = f, g: str = g, dxhat: np.ndarray = dxhat) -> float:  # fmt: skip
-        return float(np.sum(dxhat * AE.dae_forward(X, mask, *p, f, g)[0]))
-
-    fd = [numerical_gradient(J, x) for x in p]
-    _fd_check(want, fd, "dae_backward")
-    names = ("∂J/∂W1", "∂J/∂b1", "∂J/∂W2", "∂J/∂b2")
-    expects = [
-        Expect(n, w, pick_item("result", i))
-        for i, (n, w) in enumerate(zip(names, want, strict=True))
-    ]
-    expects.append(
-        Expect("∂J/∂W1（有限差分 / finite differences）", fd[0], pick_item("result", 0),
-               rtol=1e-5, atol_scale=1e-3)
-    )  # fmt: skip
-    reply = ctx.run("dae_backward", X, mask, p, [f, g], dxhat)
-    label = Text("反向", "backward").numbered(k + 1, 2)
-    if not reply.ok:
-        return Case(label, False, reply=heldout.attribute(reply, "autoencoder.dae_backward"))
-    case = case_from_reply(reply, expects, label)
-    return _DXHAT_MUTATED(case, reply, Values())
-
-
-_DXHAT_MUTATED = routine_mutated(Text("∂J/∂x̂ 被就地修改", "∂J/∂x̂ was modified in place"))
+DAE = Spec(
+    "a4.dae",
+    checked=Text(
+        "降噪自编码器：corrupt 的掩码与 x̃（同一种子与 nncore 一致、保持 X 的 dtype、不修改 X）；"
+        "dae_forward 的 x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2)；dae_backward 的 (∂J/∂W1, ∂J/∂b1, ∂J/∂W2, ∂J/∂b2)"
+        "（缓存由给定的 mlp_forward 建立），与 nncore 比较（参考值先经有限差分核对）",
+        "denoising autoencoder: corrupt's mask and x̃ (equal to nncore's for the same "
+        "seed, in X's dtype, X unchanged); dae_forward's x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2); "
+        "dae_backward's (∂J/∂W1, ∂J/∂b1, ∂J/∂W2, ∂J/∂b2) (cache built by the given mlp_forward), "
+        "against nncore (whose values are first checked by finite differences)",
+    ),
+    cases=(
+        _corrupt_cases(np.float64, Text("加噪 corrupt（float64）", "corrupt (float64)")),
+        _corrupt_cases(np.float32, Text("加噪 corrupt（float32）", "corrupt (float32)")),
+        Cases(
+            "autoencoder.dae_forward",
+            Text("前向", "forward"),
+            _dae_inputs,
+            oracle=_dae_forward,
+            outputs=(Out("x̂", pick=0),),
+            args=lambda ctx, v: (v.X, v.mask, *v.params, v.f, v.g),
+            mistakes={"dae_mask_missing": lambda v: (_dae_forward(v, np.ones_like(v.X))[0], None)},
+            n=len(DAE_ACTS),
+            review=_forward_review,
+        ),
+        Cases(
+            "autoencoder.dae_backward",
+            Text("反向", "backward"),
+            _dae_backward_inputs,
+            oracle=_dae_backward_oracle,
+            outputs=tuple(
+                Out(n, pick_item("result", i))
+                for i, n in enumerate(("∂J/∂W1", "∂J/∂b1", "∂J/∂W2", "∂J/∂b2"))
+            ),
+            args=("X", "mask", "params", "acts", "dxhat"),
+            n=len(DAE_ACTS),
+            routine="dae_backward",  # the cache is built in the worker by the given mlp_forward
+            review=routine_mutated(Text("∂J/∂x̂ 被就地修改", "∂J/∂x̂ was modified in place")),
+        ),
+    ),
+    hints={
+        "dae_mask_missing": Text(
+            "编码器的输入是加噪的 x̃ = x ⊙ mask，不是干净的 x：x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2)。",
+            "The encoder reads the corrupted x̃ = x ⊙ mask, not the clean x: "
+            "x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2).",
+        ),
+        "mask_rule": Text(
+            "掩码按文档生成：mask = (rng.random(X.shape) >= noise)，恰好调用一次 rng.random，并转成 X 的 dtype；"
+            "x̃ = X * mask。",
+            "Draw the mask as the docstring says: mask = (rng.random(X.shape) >= noise), exactly "
+            "one call of rng.random, cast to X's dtype; x̃ = X * mask.",
+        ),
+        "mask_inverted": Text(
+            "mask 为 1 的概率是 1 − noise（保留），为 0 的概率是 noise（置零）；你的掩码反了。",
+            "mask is 1 (kept) with probability 1 − noise and 0 (zeroed) with probability noise; "
+            "your mask is inverted.",
+        ),
+    },
+)
 
 
 def failing_dae_functions(ctx: Context) -> list[str]:
     """预训练依赖的 DAE 函数中哪些不对 / Which of the DAE functions pre-training trains with
-    fail one case of their own (a4.dae's cases, fresh inputs): named when pre-training fails."""
-    label = Text("依赖检查", "dependency check")
-    checks = (
-        ("autoencoder.corrupt", lambda: _corrupt_case(ctx, np.float64, label)),
-        ("autoencoder.dae_forward", lambda: _dae_forward_case(ctx, 0, *DAE_ACTS[0])),
-        ("autoencoder.dae_backward", lambda: _dae_backward_case(ctx, 0, *DAE_ACTS[0])),
-    )
-    return [name for name, check in checks if not check().passed]
+    fail one fresh case of a4.dae's table (corrupt float64, forward, backward): named when
+    pre-training fails."""
+    groups = (DAE.cases[0], DAE.cases[2], DAE.cases[3])
+    return [
+        g.function
+        for g in groups
+        if not all(c.passed for c in replace(DAE, cases=(replace(g, n=1),)).check(ctx))
+    ]
 
 
 # ------------------------------------------------------------------------------------------
@@ -767,4 +801,4 @@ DEPTH_WIDTH = Spec(
 
 
 #: 本作业的任务（报告顺序）/ This suite's tasks, in report order.
-TASKS = (GRADIENT_NORMS, RESIDUAL, dae, pretraining, SADDLE, DEPTH_WIDTH)
+TASKS = (GRADIENT_NORMS, RESIDUAL, DAE, pretraining, SADDLE, DEPTH_WIDTH)

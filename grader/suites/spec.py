@@ -289,15 +289,15 @@ def fallback(code: str) -> Review:
     return review
 
 
-def routine_mutated(note: Text) -> Review:
+def routine_mutated(note: Text, hint: str = "inplace") -> Review:
     """例程报告参数被就地修改 / A review failing a routine case whose reply says
     ``"mutated": True`` (the worker compared an argument before and after the stub's call);
-    ``note`` names the argument."""
+    ``note`` names the argument, ``hint`` says what the change does."""
 
     def review(case: Case, reply: Reply, v: Values) -> Case:
         if isinstance(reply.value, dict) and reply.value.get("mutated"):
             case.passed = False
-            case.hints.insert(0, "inplace")
+            case.hints.insert(0, hint)
             case.note = note
         return case
 
