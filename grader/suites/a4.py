@@ -222,6 +222,11 @@ def _residual_no_fprime(v: Values) -> dict[str, Any]:
     return {"result": [v.dout + dh @ v.W1.T, v.a.T @ dh, dh.sum(axis=0), None, None]}
 
 
+def _results(*names: str) -> tuple[Out, ...]:
+    """例程回复 {"result": (…)} 的各项 / The parts of a routine's ``{"result": (…)}`` reply."""
+    return tuple(Out(n, pick_item("result", i)) for i, n in enumerate(names))
+
+
 _BLOCK_ARGS = ("a", "W1", "b1", "W2", "b2", "act")
 
 RESIDUAL = Spec(
@@ -252,10 +257,7 @@ RESIDUAL = Spec(
             Text("反向", "backward"),
             _residual_backward_inputs,
             oracle=_residual_backward_oracle,
-            outputs=tuple(
-                Out(n, pick_item("result", i))
-                for i, n in enumerate(("∂J/∂a^(l)", "∂J/∂W1", "∂J/∂b1", "∂J/∂W2", "∂J/∂b2"))
-            ),
+            outputs=_results("∂J/∂a^(l)", "∂J/∂W1", "∂J/∂b1", "∂J/∂W2", "∂J/∂b2"),
             args=(*_BLOCK_ARGS, "dout"),
             mistakes={
                 "residual_skip_backward": lambda v: {
@@ -423,10 +425,7 @@ DAE = Spec(
             Text("反向", "backward"),
             _dae_backward_inputs,
             oracle=_dae_backward_oracle,
-            outputs=tuple(
-                Out(n, pick_item("result", i))
-                for i, n in enumerate(("∂J/∂W1", "∂J/∂b1", "∂J/∂W2", "∂J/∂b2"))
-            ),
+            outputs=_results("∂J/∂W1", "∂J/∂b1", "∂J/∂W2", "∂J/∂b2"),
             args=("X", "mask", "params", "acts", "dxhat"),
             n=len(DAE_ACTS),
             routine="dae_backward",  # the cache is built in the worker by the given mlp_forward

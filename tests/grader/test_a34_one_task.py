@@ -14,12 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from grading_helpers import grade
+from test_spec import FakeContext
 
 from grader import demo_submissions
-from grader.registry import Reply
 from grader.suites.spec import Cases, Out, Spec, fallback, routine_mutated
 from grader.text import Text
 
@@ -79,17 +78,9 @@ def test_dbn_names_a_failing_cd1(tmp_path: Path) -> None:
 
 
 # --- the spec additions ------------------------------------------------------------------
-class _Fake:
-    """假的上下文 / A context whose stub (and routine) is ``answer``."""
-
-    def __init__(self, answer: Any) -> None:
-        self.rng, self.seed, self.student, self.answer = np.random.default_rng(3), 3, "s", answer
-
-    def call(self, function: str, *args: Any, **kwargs: Any) -> Reply:
-        return Reply(True, self.answer(*args), function=function)
-
-    def run(self, driver: str, *args: Any) -> Reply:
-        return Reply(True, self.answer(*args), function=driver)
+def _fake(answer: Any) -> FakeContext:
+    """学生的桩函数（或例程）就是 ``answer(*args)`` / The stub (or routine) is ``answer``."""
+    return FakeContext(lambda _name, *args: answer(*args), seed=3)
 
 
 def _layers_spec(**extra: Any) -> Spec:
@@ -114,20 +105,20 @@ def _layers_spec(**extra: Any) -> Spec:
 
 
 def test_outputs_may_depend_on_the_inputs() -> None:
-    right = _layers_spec().check(_Fake(lambda Ws: [2 * W for W in Ws]))
+    right = _layers_spec().check(_fake(lambda Ws: [2 * W for W in Ws]))
     assert [c.passed for c in right] == [True, True, True]
     assert [len(c.comparisons) for c in right] == [1, 2, 3]
-    named = _layers_spec().check(_Fake(lambda Ws: list(Ws)))
+    named = _layers_spec().check(_fake(lambda Ws: list(Ws)))
     assert all(not c.passed and set(c.hints) == {"missing_half"} for c in named)
 
 
 def test_fallback_hint_only_when_no_mistake_matched() -> None:
     spec = _layers_spec(review=fallback("norms_setup"))
-    other = spec.check(_Fake(lambda Ws: [3 * W for W in Ws]))
+    other = spec.check(_fake(lambda Ws: [3 * W for W in Ws]))
     assert all(c.hints == ["norms_setup"] for c in other)
-    named = spec.check(_Fake(lambda Ws: list(Ws)))
+    named = spec.check(_fake(lambda Ws: list(Ws)))
     assert all(set(c.hints) == {"missing_half"} for c in named)
-    assert all(c.passed and not c.hints for c in spec.check(_Fake(lambda Ws: [2 * W for W in Ws])))
+    assert all(c.passed and not c.hints for c in spec.check(_fake(lambda Ws: [2 * W for W in Ws])))
 
 
 def test_routine_mutated_fails_a_right_answer() -> None:
@@ -148,6 +139,6 @@ def test_routine_mutated_fails_a_right_answer() -> None:
             ),
         ),
     )
-    (ok,) = spec.check(_Fake(lambda x: {"result": 2 * x, "mutated": False}))
-    (bad,) = spec.check(_Fake(lambda x: {"result": 2 * x, "mutated": True}))
+    (ok,) = spec.check(_fake(lambda x: {"result": 2 * x, "mutated": False}))
+    (bad,) = spec.check(_fake(lambda x: {"result": 2 * x, "mutated": True}))
     assert ok.passed and not bad.passed and bad.hints == ["inplace"] and bad.note == note
