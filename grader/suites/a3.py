@@ -953,7 +953,7 @@ def sgd_score(setup: dict[str, Any], value: Any) -> tuple[float | None, list[Com
 
 @task(
     "a3.sgd_epoch",
-    ("training.sgd_epoch", "optim.minibatches"),
+    ("training.sgd_epoch",),
     checked=Text(
         "一轮小批量 SGD：按你的 minibatches 在 sgd_epoch 里给出的批次、用给定的 MLP 与 GradientDescent，逐批更新后的参数"
         "和返回的平均损失 Σ|B|J_B/m 与 nncore 精确重放一致（顺序/打乱/两轮/含权值衰减：检查每批传给 model.loss 的 "

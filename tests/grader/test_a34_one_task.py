@@ -18,7 +18,9 @@ import pytest
 from grading_helpers import grade
 from test_spec import FakeContext
 
-from grader import demo_submissions
+from grader import demo_submissions, engine
+from grader.engine import TaskResult
+from grader.registry import get
 from grader.suites.spec import Cases, Out, Spec, fallback, routine_mutated
 from grader.text import Text
 
@@ -142,3 +144,22 @@ def test_routine_mutated_fails_a_right_answer() -> None:
     (ok,) = spec.check(_fake(lambda x: {"result": 2 * x, "mutated": False}))
     (bad,) = spec.check(_fake(lambda x: {"result": 2 * x, "mutated": True}))
     assert ok.passed and not bad.passed and bad.hints == ["inplace"] and bad.note == note
+
+
+def test_a_blocked_example_cites_the_smallest_failing_task() -> None:
+    """例题2 被 a3.momentum 阻塞，而不是被同样被阻塞的例题3 / Cite the root cause only."""
+    tasks = [get(t) for t in ("a3.momentum", "a3.weight_decay", "a3.example2", "a3.example3")]
+    failed = {"a3.momentum", "a3.example2", "a3.example3"}
+    results = [
+        TaskResult(t.id, "", "", 0.0 if t.id in failed else 3.0, 3.0,
+                   "failed" if t.id in failed else "passed", "", "", "", "")
+        for t in tasks
+    ]  # fmt: skip
+    engine.name_dependencies(results, tasks)
+    by_id = {r.id: r for r in results}
+    for example in ("a3.example2", "a3.example3"):
+        assert by_id[example].hints == ["blocked_by_dependency"]
+        assert (
+            by_id[example].message_en == " blocked by your optim.momentum_update (see a3.momentum)."
+        )
+    assert not by_id["a3.momentum"].hints and not by_id["a3.weight_decay"].message_en
