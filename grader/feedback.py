@@ -110,6 +110,27 @@ HINTS: dict[str, Text] = {
         "After training, the model does poorly on data it never saw: check the gradients, the "
         "learning rate, the mini-batch shuffling and the number of updates.",
     ),
+    "slide_erratum": Text(
+        "你的第一层结果与讲义印出的数（如 w11^(1) → 0.2053）一致，但讲义这几项是错的（见勘误）：请按 δ 递推自己算。",
+        "Your first-layer results equal the slide's printed numbers (e.g. w11^(1) → 0.2053), but "
+        "those are wrong (see the errata): compute them with the δ recursion.",
+    ),
+    "forward_difference": Text(
+        "看起来用了前向差分 (f(x+ε) − f(x))/ε：请用中心差分 (f(x+ε) − f(x−ε))/(2ε)，误差是 O(ε²)。",
+        "Looks like a forward difference (f(x+ε) − f(x))/ε: use central differences "
+        "(f(x+ε) − f(x−ε))/(2ε), whose error is O(ε²).",
+    ),
+    "not_restored": Text(
+        "扰动后没有把 x 恢复原值：每次改 x_k 后都要还原。",
+        "x was not restored after the perturbation: put every x_k back after using it.",
+    ),
+    "fprime_wrong_layer": Text(
+        "δ 递推用错了层的导数：δ^(l) = f'(z^(l)) ⊙ (δ^(l+1) W^(l)ᵀ)，f' 要在第 l 层的 z^(l) 处求"
+        "（caches[l − 1] 的激活缓存），不是第 l+1 层的。",
+        "The δ recursion uses the wrong layer's derivative: δ^(l) = f'(z^(l)) ⊙ (δ^(l+1) "
+        "W^(l)ᵀ), with f' at layer l's own z^(l) (the activation cache of caches[l − 1]), not "
+        "layer l+1's.",
+    ),
     "one_hidden_layer": Text(
         "反向传播只处理了一个隐含层：δ 递推要对每一层 l = L−1, …, 1 循环，返回每层一个 ∂J/∂W^(l)。",
         "Backpropagation handles one hidden layer only: loop the δ recursion over every layer "
@@ -120,21 +141,21 @@ HINTS: dict[str, Text] = {
         "With K = 1 the output is still (m, 1): do not squeeze it to (m,); one row per sample, "
         "one column per output unit.",
     ),
+    "eps_ignored": Text(
+        "没有用传入的 eps：中心差分 (f(x + ε e_k) − f(x − ε e_k))/(2ε) 要用调用者给的 ε。",
+        "The eps argument is ignored: the central difference (f(x + ε e_k) − f(x − ε e_k))/(2ε) "
+        "must use the caller's ε.",
+    ),
     "blocked_by_dependency": Text(
         "这个任务要用到你的另一个函数，而那个函数没有通过它自己的任务：请先改好它（见本任务的“依赖”说明）。",
         "This task needs another of your functions, which fails its own task: fix that one "
         "first (see this task's dependency note).",
     ),
-}
-
-# --- task statuses (report.json "status") -> text -----------------------------------------------
-STATUS_TEXT: dict[str, Text] = {
-    "passed": Text("通过", "passed"),
-    "partial": Text("部分通过", "partial"),
-    "failed": Text("未通过", "failed"),
-    "not_implemented": Text("未实现", "not implemented"),
-    "forbidden": Text("违规导入", "forbidden import"),
-    "grader_error": Text("评分器错误", "grader error"),
+    "invalid_samples": Text(
+        "my_samples() 应返回 (X, y)：X 形状 (m, 2) 的有限数，y 形状 (m,) 取 0 或 1，m ≥ 2 且两类都有。",
+        "my_samples() must return (X, y): X of shape (m, 2), finite; y of shape (m,) in {0, 1}; "
+        "m ≥ 2 with both classes present.",
+    ),
 }
 
 # --- failures reported by the sandbox: kind -> text ------------------------------------------
@@ -165,6 +186,16 @@ FAILURES: dict[str, Text] = {
         "imported the reference solution or the grader ({name}); no points for this task",
     ),
     "isolation": Text("评分沙箱无法启动", "the grading sandbox could not start"),
+}
+
+# --- task statuses (report.json "status") -> text -----------------------------------------------
+STATUS_TEXT: dict[str, Text] = {
+    "passed": Text("通过", "passed"),
+    "partial": Text("部分通过", "partial"),
+    "failed": Text("未通过", "failed"),
+    "not_implemented": Text("未实现", "not implemented"),
+    "forbidden": Text("违规导入", "forbidden import"),
+    "grader_error": Text("评分器错误", "grader error"),
 }
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")

@@ -53,7 +53,6 @@ from typing import Any
 
 from grader import manifest
 from grader.manifest import Assignment
-from grader.text import Text
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
@@ -521,18 +520,19 @@ def _child_main(argv: Sequence[str]) -> int:
 
 
 # ------------------------------------------------------------------------------ gradebook
-def _status_text(status: str) -> Text:
+def _status_text(status: str) -> tuple[str, str]:
     from grader.engine import STATUS_TEXT
 
-    return STATUS_TEXT.get(status, Text(status, status))
+    text = STATUS_TEXT.get(status)  # a grader.text.Text
+    return text.pair() if text is not None else (status, status)
 
 
 def task_comment(task: dict[str, Any]) -> str:
     """可信评分的中英评语 / The zh/en comment of one trusted task result."""
-    status = _status_text(task.get("status", ""))
+    zh, en = _status_text(task.get("status", ""))
     head = (
         f"[nnkit 可信评分 / trusted grader] {task.get('points', 0):g}/"
-        f"{task.get('max_points', 0):g} {status.zh} / {status.en}"
+        f"{task.get('max_points', 0):g} {zh} / {en}"
     )
     body = [task.get("message_zh", ""), task.get("message_en", ""), *task.get("hints", [])]
     return "\n".join([head, *(b for b in body if b)])

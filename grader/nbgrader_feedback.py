@@ -46,7 +46,7 @@ def _md(text: str) -> str:
 
 def summary_markdown(report: dict[str, Any] | None, outcome: dict[str, Any] | None) -> str:
     """报告摘要 / The zh/en summary cell: notebook status, then a row per task."""
-    from grader.engine import STATUS_TEXT
+    from grader.nbgrader_bridge import _status_text
 
     lines = ["## nnkit 可信评分报告 / Trusted grader report", ""]
     outcome = outcome or {}
@@ -70,13 +70,11 @@ def summary_markdown(report: dict[str, Any] | None, outcome: dict[str, Any] | No
             "|---|---|---|---|",
         ]
         for t in report["tasks"]:
-            st = STATUS_TEXT.get(
-                t.get("status", ""), Text(t.get("status", ""), t.get("status", ""))
-            )
+            zh, en = _status_text(t.get("status", ""))
             msg = " / ".join(x for x in (t.get("message_zh", ""), t.get("message_en", "")) if x)
             lines.append(
                 f"| {_md(t.get('id', ''))} | {t.get('points', 0):g}/{t.get('max_points', 0):g} "
-                f"| {_md(st.zh)} / {_md(st.en)} | {_md(msg).replace('|', '&#124;')} |"
+                f"| {_md(zh)} / {_md(en)} | {_md(msg).replace('|', '&#124;')} |"
             )
     return "\n".join(lines)
 

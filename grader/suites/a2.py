@@ -599,15 +599,6 @@ def _depth_hint(case: Case, reply: Reply, n_layers: int) -> Case:
         "hidden layers, 1–5 units) against sympy's exact derivatives (mlp_backward starts from "
         "∂J/∂a^(L), backprop from δ^(L))",
     ),
-    hints={
-        "fprime_wrong_layer": Text(
-            "δ 递推用错了层的导数：δ^(l) = f'(z^(l)) ⊙ (δ^(l+1) W^(l)ᵀ)，f' 要在第 l 层的 z^(l) 处求"
-            "（caches[l − 1] 的激活缓存），不是第 l+1 层的。",
-            "The δ recursion uses the wrong layer's derivative: δ^(l) = f'(z^(l)) ⊙ (δ^(l+1) "
-            "W^(l)ᵀ), with f' at layer l's own z^(l) (the activation cache of caches[l − 1]), not "
-            "layer l+1's.",
-        ),
-    },
 )
 def mlp_backward_task(ctx: Context) -> list[Case]:
     """3 个 mlp_backward + 1 个 backprop 用例，按比例给分 / 3 + 1 cases; fraction credit."""
@@ -707,13 +698,6 @@ def _sequential_update(
         "a^(3), every gradient and the parameters after one update computed with your functions, "
         "against sympy's exact results (not the slide's rounded numbers)",
     ),
-    hints={
-        "slide_erratum": Text(
-            "你的第一层结果与讲义印出的数（如 w11^(1) → 0.2053）一致，但讲义这几项是错的（见勘误）：请按 δ 递推自己算。",
-            "Your first-layer results equal the slide's printed numbers (e.g. w11^(1) → 0.2053), but "
-            "those are wrong (see the errata): compute them with the δ recursion.",
-        ),
-    },
 )
 def example1(ctx: Context) -> list[Case]:
     """3 个检查全部通过才得分 / 3 checks, all or nothing."""
@@ -813,22 +797,6 @@ def _quadratic(rng: np.random.Generator, shape: tuple[int, ...]) -> tuple[np.nda
         "default ε and a given, larger ε, where it must equal the central difference at that ε), "
         "float64, the same shape as x, and x restored afterwards",
     ),
-    hints={
-        "forward_difference": Text(
-            "看起来用了前向差分 (f(x+ε) − f(x))/ε：请用中心差分 (f(x+ε) − f(x−ε))/(2ε)，误差是 O(ε²)。",
-            "Looks like a forward difference (f(x+ε) − f(x))/ε: use central differences "
-            "(f(x+ε) − f(x−ε))/(2ε), whose error is O(ε²).",
-        ),
-        "not_restored": Text(
-            "扰动后没有把 x 恢复原值：每次改 x_k 后都要还原。",
-            "x was not restored after the perturbation: put every x_k back after using it.",
-        ),
-        "eps_ignored": Text(
-            "没有用传入的 eps：中心差分 (f(x + ε e_k) − f(x − ε e_k))/(2ε) 要用调用者给的 ε。",
-            "The eps argument is ignored: the central difference (f(x + ε e_k) − f(x − ε e_k))/(2ε) "
-            "must use the caller's ε.",
-        ),
-    },
 )
 def numerical_gradient(ctx: Context) -> list[Case]:
     """3 个用例，按比例给分 / 3 cases; fraction credit."""
@@ -918,13 +886,6 @@ def _samples(value: Any) -> tuple[np.ndarray, np.ndarray] | None:
         "(½‖h−y‖² and cross-entropy, the slide's and random initial values) and on hidden samples, "
         "against sympy's exact update recomputed for your samples",
     ),
-    hints={
-        "invalid_samples": Text(
-            "my_samples() 应返回 (X, y)：X 形状 (m, 2) 的有限数，y 形状 (m,) 取 0 或 1，m ≥ 2 且两类都有。",
-            "my_samples() must return (X, y): X of shape (m, 2), finite; y of shape (m,) in {0, 1}; "
-            "m ≥ 2 with both classes present.",
-        ),
-    },
 )
 def exercise(ctx: Context) -> list[Case]:
     """4 个用例，按比例给分 / 4 cases; fraction credit."""

@@ -233,8 +233,11 @@ class Spec:
     credit: str = FRACTION
 
     def stubs(self) -> tuple[str, ...]:
-        """任务调用的桩函数 / The stubs this task calls."""
-        return self.functions or tuple(dict.fromkeys(g.function for g in self.cases))
+        """任务调用的桩函数 / The stubs this task calls (every group's stub must be listed)."""
+        called = tuple(dict.fromkeys(g.function for g in self.cases))
+        if self.functions and not set(called) <= set(self.functions):
+            raise ValueError(f"{self.id}: functions must list every stub the cases call")
+        return self.functions or called
 
     def task(self) -> Task:
         """规格 → 任务 / The registry task whose check runs this table."""

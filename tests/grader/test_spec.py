@@ -253,6 +253,8 @@ def test_duplicate_ids_and_conflicting_hints_are_refused() -> None:
     clash = SimpleNamespace(__name__="m", TASKS=(), HINTS={"sign_error": Text("a", "b")})
     with pytest.raises(ValueError, match="sign_error"):
         registry.build_table([clash])
+    with pytest.raises(ValueError, match="functions"):
+        Spec("a1.relu", Text(), spec.cases, functions=("activations.relu",)).task()
     with pytest.raises(KeyError):
         registry.build_table([SimpleNamespace(__name__="m", TASKS=(Spec("a1.nope", Text(), ()),))])
 
