@@ -361,19 +361,73 @@ def _optimizer(spec: dict[str, Any]) -> Any:
     return _resolve("optim", "GradientDescent")(float(spec["lr"]))
 
 
+class _TracedModel:
+    """记录 λ 的模型 / A ``Model`` (``params``, ``loss``) over the given MLP that records the λ
+    of every ``loss`` call and computes J_B and the gradients *without* the penalty.
+
+    So ``sgd_epoch`` is graded without the student's ``weight_decay`` (a3.weight_decay grades
+    that): the parent checks the recorded λ·|B|/m per batch instead.
+    """
+
+    def __init__(self, net: Any) -> None:
+        self.net = net
+        self.lams: list[float] = []
+
+    @property
+    def params(self) -> Any:
+        """网络的参数（同一组数组）/ The network's parameter arrays (the same objects)."""
+        return self.net.params
+
+    def take_lams(self) -> list[float]:
+        """本轮记录的 λ（并清空）/ The λ recorded since the last call (then cleared)."""
+        out, self.lams = self.lams, []
+        return out
+
+    def loss(self, X: Any, y: Any, loss: Any = "mse", lam: Any = 0.0) -> Any:
+        """J_B 与梯度（不含 λ 项）/ J_B and the gradients without the λ term; records λ."""
+        self.lams.append(float(lam))
+        return self.net.loss(X, y, loss, 0.0)
+
+
+def _traced_minibatches(original: Any, calls: list[dict[str, Any]]) -> Any:
+    """记录 minibatches 的调用 / Wrap the student's ``minibatches``: record each call's
+    arguments and the batches it yields (the student's own function still does the work)."""
+
+    def traced(*args: Any, **kwargs: Any) -> Any:
+        bound = dict(zip(("m", "batch_size", "rng"), args, strict=False))
+        bound.update(kwargs)
+        out = _take_batches(original(*args, **kwargs))
+        calls.append({"args": bound, "batches": out})
+        return iter(out)
+
+    return traced
+
+
 def sgd_epochs(
-    spec: dict[str, Any], params: list[np.ndarray], X: np.ndarray, y: np.ndarray
+    spec: dict[str, Any],
+    params: list[np.ndarray],
+    X: np.ndarray,
+    y: np.ndarray,
+    traced: bool = False,
 ) -> dict[str, Any]:
     """用学生的 ``training.sgd_epoch`` 训练若干轮 / Run the student's ``sgd_epoch`` ``epochs`` times.
 
     The model is the given ``mlp.MLP`` loaded with ``params``; the optimizer the given
     ``GradientDescent``/``Momentum``; one generator ``default_rng(seed)`` (or None) is passed to
     every epoch. Also returns the batches the student's ``minibatches`` yields for the same
-    generator stream (so the parent can replay exactly these batches), the values returned by
-    every epoch, the final parameters and X, y as they are afterwards (in-place check).
+    generator stream (what the contract's batches are), the values returned by every epoch, the
+    final parameters and whether X, y changed (in-place check).
+
+    ``traced``: the model is a :class:`_TracedModel` (λ recorded, no penalty computed, so the
+    student's ``weight_decay`` is not involved), and the batches the student's ``minibatches``
+    yielded *inside* sgd_epoch are recorded per epoch (``used``: the batches when it was
+    called once with (m, batch_size, the rng passed in), None when not called, False when
+    called otherwise), so the parent can replay exactly the batches sgd_epoch used and a
+    ``minibatches`` that ignores its rng does not cost a3.sgd_epoch too.
     """
     epoch_fn = _resolve("training", "sgd_epoch")
     net = _model(spec, params)
+    model = _TracedModel(net) if traced else net
     opt = _optimizer(spec)
     seed, bs, epochs = spec.get("seed"), int(spec["batch_size"]), int(spec["epochs"])
     order_rng = _rng(seed)
@@ -384,21 +438,42 @@ def sgd_epochs(
         order = None
     rng = _rng(seed)
     X_in, y_in = X.copy(), y.copy()
-    losses = []
-    with _quiet():
-        for _ in range(epochs):
-            value = epoch_fn(
-                net, X, y, loss=spec["loss"], optimizer=opt, batch_size=bs,
-                lam=float(spec.get("lam", 0.0)), rng=rng,
-            )  # fmt: skip
-            losses.append(value)
+    losses, used, lams = [], [], []
+    calls: list[dict[str, Any]] = []
+    modules = [_student_module("training"), _student_module("optim")] if traced else []
+    originals = [(mod, getattr(mod, "minibatches", None)) for mod in modules]
+    try:
+        for mod, fn in originals:
+            if callable(fn):
+                mod.minibatches = _traced_minibatches(fn, calls)
+        with _quiet():
+            for _ in range(epochs):
+                calls.clear()
+                value = epoch_fn(
+                    model, X, y, loss=spec["loss"], optimizer=opt, batch_size=bs,
+                    lam=float(spec.get("lam", 0.0)), rng=rng,
+                )  # fmt: skip
+                losses.append(value)
+                if traced:
+                    lams.append(model.take_lams())
+                    args = calls[0]["args"] if len(calls) == 1 else {}
+                    ok = (args.get("m"), args.get("batch_size")) == (X.shape[0], bs)
+                    ok = ok and args.get("rng") is rng
+                    used.append(calls[0]["batches"] if ok else (None if not calls else False))
+    finally:
+        for mod, fn in originals:
+            if fn is not None:
+                mod.minibatches = fn
     changed = not (np.array_equal(X, X_in) and np.array_equal(y, y_in))
-    return {
+    out = {
         "losses": losses,
         "params": [np.asarray(p) for p in net.params],
         "batches": order,
         "data_changed": changed,
     }
+    if traced:
+        out.update(used=used, lams=lams)
+    return out
 
 
 def fit_runs(

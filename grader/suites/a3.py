@@ -13,6 +13,7 @@ differs between students and is reproducible.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,15 @@ from grader.compare import Comparison, matches
 from grader.registry import ALL, Case, Context, Reply, task
 from grader.suites import heldout
 from grader.suites import settings as S
-from grader.suites.common import AnyOf, Expect, case_from_reply, pick_item, run_case
+from grader.suites.common import (
+    AnyOf,
+    Expect,
+    blocked_by,
+    case_from_reply,
+    pick_item,
+    run_case,
+)
+from grader.suites.spec import Cases, Draw, Mistake, Out, Spec, Values
 from grader.text import Text
 from nncore import losses as L
 from nncore import optim as O
@@ -40,38 +49,12 @@ HINTS: dict[str, Text] = {
         "Momentum signs: v := β v − α ∂J/∂θ, then θ := θ + v (minus inside the velocity, "
         "plus on the parameters); your result looks like θ := θ − v.",
     ),
-    "momentum_convention": Text(
-        "你用了另一套约定 v := β v + α ∂J/∂θ、θ := θ − v：它的 v 与文档的 v 符号相反，和传入的速度不一致。"
-        "请按文档：v := β v − α ∂J/∂θ，θ := θ + v。",
-        "You used the other convention v := β v + α ∂J/∂θ, θ := θ − v: its v has the "
-        "opposite sign of the docstring's, so it does not fit the velocities passed in. "
-        "Follow the docstring: v := β v − α ∂J/∂θ, θ := θ + v.",
-    ),
-    "momentum_old_velocity": Text(
-        "参数要用新的速度更新：先算 v := β v − α ∂J/∂θ，再 θ := θ + v（不是旧的 v）。",
-        "Update the parameters with the *new* velocity: first v := β v − α ∂J/∂θ, then "
-        "θ := θ + v (not the old v).",
-    ),
-    "momentum_no_beta": Text(
-        "忘了冲量系数 β：v := β v − α ∂J/∂θ。",
-        "Forgot the momentum coefficient β: v := β v − α ∂J/∂θ.",
-    ),
-    "weight_decay_half": Text(
-        "正则项是 R = λ/(2m) Σ w²（有 ½），它的梯度是 (λ/m) W（½ 与平方的 2 抵消）。",
-        "The penalty is R = λ/(2m) Σ w² (with the ½); its gradient is (λ/m) W (the ½ cancels "
-        "the 2 of the square).",
-    ),
     "examples_depend": Text(
         "例题用你的 sgd_epoch、minibatches、momentum_update 和 weight_decay 训练（例题2 还用 zscore）：先让 "
         "a3.sgd_epoch、a3.minibatches、a3.momentum、a3.weight_decay（与 a3.normalise）通过，再看学习率和轮数。",
         "The examples train with your sgd_epoch, minibatches, momentum_update and weight_decay "
         "(例题2 also with the z-score): make a3.sgd_epoch, a3.minibatches, a3.momentum and "
         "a3.weight_decay (and a3.normalise) pass first.",
-    ),
-    "depends_weight_decay": Text(
-        "这个用例（λ > 0）通过 MLP.loss 用到了你的 weight_decay，而它的结果不对：请先改好 a3.weight_decay。",
-        "This case (λ > 0) uses your weight_decay through MLP.loss, and that returns wrong "
-        "values: fix a3.weight_decay first.",
     ),
     "not_shuffled": Text(
         "给了 rng 就要打乱顺序：order = rng.permutation(m)，再按 batch_size 切块；不要忽略 rng。",
@@ -106,6 +89,17 @@ HINTS: dict[str, Text] = {
     "epoch_loss_last": Text(
         "应返回整轮的平均损失 Σ_B |B|·J_B / m，而不是最后一个批次的 J_B。",
         "Return the epoch's average loss Σ_B |B|·J_B / m, not the last batch's J_B.",
+    ),
+    "sgd_lam_unscaled": Text(
+        "传给 model.loss 的 λ 要乘 |B|/m：model.loss 按本批的行数 |B| 缩放 λ，传入 λ·|B|/m 才得到讲义的 "
+        "λ/(2m) Σ w²（m 为全部训练样本数）。",
+        "Pass λ·|B|/m to model.loss: it scales λ by the batch's own row count |B|, so "
+        "λ·|B|/m gives the lecture's λ/(2m) Σ w² (m = all training samples).",
+    ),
+    "sgd_lam_missing": Text(
+        "λ 没有传给 model.loss：每个批次调用 model.loss(X[B], y[B], loss, lam * |B| / m)，权值衰减由它完成。",
+        "λ never reaches model.loss: call model.loss(X[B], y[B], loss, lam * |B| / m) for "
+        "every batch; it applies the weight decay.",
     ),
     "sgd_batches": Text(
         "sgd_epoch 要按你的 minibatches(m, batch_size, rng) 给出的批次依次更新（每个批次一次 optimizer.step）。",
@@ -146,31 +140,6 @@ HINTS: dict[str, Text] = {
         "不要裁剪到 [0, 1]：统计量属于训练集，测试数据可以落在 [0, 1] 之外。",
         "Do not clip to [0, 1]: the statistics belong to the training set, so test data may "
         "fall outside [0, 1].",
-    ),
-    "early_stop_off_by_one": Text(
-        "耐心值差了一：连续 patience 轮没有改进时就停（wait + 1 ≥ patience 时 stop = True），不是多等一轮。",
-        "Off by one: stop as soon as patience epochs in a row brought no improvement (stop "
-        "when wait + 1 >= patience), not one epoch later.",
-    ),
-    "early_stop_not_restoring": Text(
-        "没有改进时 best_epoch 必须保持不变：fit 在 best_epoch == epoch 时保存参数、最后恢复它们；"
-        "若每轮都把 best_epoch 设为当前轮，最后得到的是最后一轮而不是最好一轮的参数。",
-        "Without improvement best_epoch must stay as it is: fit saves the parameters when "
-        "best_epoch == epoch and restores them at the end; setting best_epoch to the current "
-        "epoch every time restores the last epoch, not the best one.",
-    ),
-    "early_stop_ties": Text(
-        "改进的条件是严格的 val_loss < best_loss − min_delta：相等不算改进。",
-        "Improvement is strict, val_loss < best_loss − min_delta: an equal loss is not an "
-        "improvement.",
-    ),
-    "early_stop_min_delta": Text(
-        "忘了 min_delta：只有 val_loss < best_loss − min_delta 才算改进。",
-        "Forgot min_delta: only val_loss < best_loss − min_delta counts as an improvement.",
-    ),
-    "early_stop_wait_reset": Text(
-        "有改进时等待计数要清零（wait = 0）。",
-        "Reset the wait counter to 0 on an improvement.",
     ),
 }
 
@@ -240,7 +209,11 @@ def batch_problems(value: Any, m: int, batch_size: int, shuffled: bool) -> list[
         )
         problems.append(("batches_sizes", sizes))
     if not problems:
-        if shuffled and np.array_equal(flat, np.arange(m)):
+        # shuffled = the batches hold other samples than the in-order slices; with one batch
+        # (batch_size >= m) the order inside it changes nothing, so it is not judged there
+        chunks = [np.arange(s, min(s + batch_size, m)) for s in range(0, m, batch_size)]
+        in_order = all(np.array_equal(np.sort(b), c) for b, c in zip(first, chunks, strict=True))
+        if shuffled and len(first) > 1 and in_order:
             problems.append(
                 ("not_shuffled", Text("给了 rng 却没有打乱顺序", "rng given but not shuffled"))
             )
@@ -311,119 +284,152 @@ def _as_call(reply: Reply, function: str, functions: tuple[str, ...] = ()) -> Re
 SHAPES = [(3, 2), (2,), (2, 1), (1,)]
 
 
-@task(
+def _momentum_inputs(d: Draw) -> dict[str, Any]:
+    """随机参数、梯度、非零速度、α、β / Random θ, ∂J/∂θ, non-zero v, α and β (β = 0.9 in the
+    default group, which calls without β)."""
+    rng = d.rng
+    params = [rng.uniform(-1, 1, s) for s in SHAPES]
+    grads = [rng.uniform(-1, 1, s) for s in SHAPES]
+    vel = [rng.uniform(-0.5, 0.5, s) for s in SHAPES]
+    lr, beta = float(rng.uniform(0.05, 0.5)), float(rng.uniform(0.5, 0.95))
+    return {"params": params, "grads": grads, "vel": vel, "lr": lr, "b": beta}
+
+
+def _momentum_variant(v: Values, new_v: list[np.ndarray], step: int) -> tuple[Any, Any]:
+    """一个错误写法的 (θ, v)；step = +1：θ + v，−1：θ − v / (θ, v) of a mistaken update."""
+    return [p + step * nv for p, nv in zip(v.params, new_v, strict=True)], new_v
+
+
+_MOMENTUM_MISTAKES: dict[str, Mistake] = {
+    "momentum_sign": lambda v: ([p - nv for p, nv in zip(v.params, v.want[1], strict=True)], None),
+    "momentum_convention": lambda v: _momentum_variant(
+        v, [v.b * u + v.lr * g for u, g in zip(v.vel, v.grads, strict=True)], -1
+    ),
+    "momentum_old_velocity": lambda v: (
+        [p + u for p, u in zip(v.params, v.vel, strict=True)],
+        None,
+    ),
+    "momentum_no_beta": lambda v: _momentum_variant(
+        v, [u - v.lr * g for u, g in zip(v.vel, v.grads, strict=True)], 1
+    ),
+    "no_learning_rate": lambda v: _momentum_variant(
+        v, [v.b * u - g for u, g in zip(v.vel, v.grads, strict=True)], 1
+    ),
+}
+
+
+def _momentum_cases(label: Text, n: int, args: tuple[str, ...], default: bool) -> Cases:
+    """冲量法用例组 / A group of momentum_update cases (``default``: β = 0.9 not passed)."""
+
+    def inputs(d: Draw) -> dict[str, Any]:
+        v = _momentum_inputs(d)
+        return {**v, "b": 0.9} if default else v
+
+    return Cases(
+        "optim.momentum_update",
+        label,
+        inputs,
+        oracle=lambda v: O.momentum_update(v.params, v.grads, v.vel, v.lr, v.b),
+        outputs=tuple(
+            out
+            for i in range(len(SHAPES))
+            for out in (Out(f"θ_{i + 1}", pick_item(0, i)), Out(f"v_{i + 1}", pick_item(1, i)))
+        ),
+        args=args,
+        mistakes=_MOMENTUM_MISTAKES,
+        n=n,
+    )
+
+
+MOMENTUM = Spec(
     "a3.momentum",
-    ("optim.momentum_update",),
     checked=Text(
         "冲量法 v := β v − α ∂J/∂θ，θ := θ + v：随机参数、梯度与非零速度，返回 (新参数, 新速度)，"
         "含默认 β = 0.9，不修改传入的数组",
         "momentum v := β v − α ∂J/∂θ, θ := θ + v on random parameters, gradients and "
         "non-zero velocities; returns (new params, new velocities); default β = 0.9; inputs unchanged",
     ),
+    cases=(
+        _momentum_cases(RANDOM, 3, ("params", "grads", "vel", "lr", "b"), default=False),
+        _momentum_cases(
+            Text("默认 β = 0.9", "default β = 0.9"),
+            1,
+            ("params", "grads", "vel", "lr"),
+            default=True,
+        ),
+    ),
+    hints={
+        "momentum_convention": Text(
+            "你用了另一套约定 v := β v + α ∂J/∂θ、θ := θ − v：它的 v 与文档的 v 符号相反，和传入的速度不一致。"
+            "请按文档：v := β v − α ∂J/∂θ，θ := θ + v。",
+            "You used the other convention v := β v + α ∂J/∂θ, θ := θ − v: its v has the "
+            "opposite sign of the docstring's, so it does not fit the velocities passed in. "
+            "Follow the docstring: v := β v − α ∂J/∂θ, θ := θ + v.",
+        ),
+        "momentum_old_velocity": Text(
+            "参数要用新的速度更新：先算 v := β v − α ∂J/∂θ，再 θ := θ + v（不是旧的 v）。",
+            "Update the parameters with the *new* velocity: first v := β v − α ∂J/∂θ, then "
+            "θ := θ + v (not the old v).",
+        ),
+        "momentum_no_beta": Text(
+            "忘了冲量系数 β：v := β v − α ∂J/∂θ。",
+            "Forgot the momentum coefficient β: v := β v − α ∂J/∂θ.",
+        ),
+    },
 )
-def momentum(ctx: Context) -> list[Case]:
-    """4 个随机用例，按比例给分 / 4 random cases; fraction credit."""
-    cases = []
-    for k in range(4):
-        rng = ctx.rng
-        params = [rng.uniform(-1, 1, s) for s in SHAPES]
-        grads = [rng.uniform(-1, 1, s) for s in SHAPES]
-        vel = [rng.uniform(-0.5, 0.5, s) for s in SHAPES]
-        lr = float(rng.uniform(0.05, 0.5))
-        beta = float(rng.uniform(0.5, 0.95))
-        default = k == 3
-        b = 0.9 if default else beta
-        new_p, new_v = O.momentum_update(params, grads, vel, lr, b)
-        expects = []
-        for i in range(len(SHAPES)):
-            p, g, v = params[i], grads[i], vel[i]
-            other_v = b * v + lr * g
-            expects.append(
-                Expect(
-                    f"θ_{i + 1}",
-                    new_p[i],
-                    pick_item(0, i),
-                    {
-                        "momentum_sign": p - new_v[i],
-                        "momentum_convention": p - other_v,
-                        "momentum_old_velocity": p + v,
-                        "momentum_no_beta": p + v - lr * g,
-                        "no_learning_rate": p + b * v - g,
-                    },
-                )
-            )
-            expects.append(
-                Expect(
-                    f"v_{i + 1}",
-                    new_v[i],
-                    pick_item(1, i),
-                    {
-                        "momentum_convention": other_v,
-                        "momentum_no_beta": v - lr * g,
-                        "no_learning_rate": b * v - g,
-                    },
-                )
-            )
-        args: tuple[Any, ...] = (params, grads, vel, lr) if default else (params, grads, vel, lr, b)
-        label = Text("默认 β = 0.9", "default β = 0.9") if default else RANDOM.numbered(k + 1, 3)
-        cases.append(run_case(ctx, "optim.momentum_update", args, expects, label))
-    return cases
 
 
 # ------------------------------------------------------------------------------------------
 # a3.weight_decay
 # ------------------------------------------------------------------------------------------
-def _decay_expects(weights: list[np.ndarray], lam: float, m: int) -> list[Expect]:
-    """R 与 ∂R/∂W 的期望及常见错误 / Expected R, ∂R/∂W^(l) with the usual mistakes."""
-    R, dR = L.weight_decay(weights, lam, m)
-    out = [
-        Expect(
-            "R = λ/(2m) Σ w²",
-            R,
-            pick_item(0),
-            {"missing_1_over_m": R * m, "weight_decay_half": 2 * R},
-            scalar=True,
-        )
-    ]
-    for i, d in enumerate(dR):
-        out.append(
-            Expect(
-                f"∂R/∂W^({i + 1})",
-                d,
-                pick_item(1, i),
-                {"missing_1_over_m": d * m, "weight_decay_half": AnyOf((d / 2, 2 * d))},
-            )
-        )
-    return out
+def _decay_inputs(d: Draw) -> dict[str, Any]:
+    """随机的层数（1–3 个权重矩阵）、形状、λ 与 m / Random layers (1–3 weight matrices), λ, m."""
+    rng = d.rng
+    sizes = [int(s) for s in rng.integers(1, 6, int(rng.integers(2, 5)))]
+    weights = [rng.uniform(-2, 2, (a, b)) for a, b in itertools.pairwise(sizes)]
+    return {
+        "weights": weights,
+        "lam": float(rng.uniform(0.01, 2.0)),
+        "m": int(rng.integers(2, 200)),
+    }
 
 
-@task(
+WEIGHT_DECAY = Spec(
     "a3.weight_decay",
-    ("losses.weight_decay",),
     checked=Text(
         "R = λ/(2m) Σ_l Σ_ji (w_ji^(l))² 与 ∂R/∂W^(l) = (λ/m) W^(l)（随机的层数、形状、λ 与 m），不修改传入的数组",
         "R = λ/(2m) Σ_l Σ_ji (w_ji^(l))² and ∂R/∂W^(l) = (λ/m) W^(l) (random layer counts, "
         "shapes, λ and m); inputs unchanged",
     ),
+    cases=(
+        Cases(
+            "losses.weight_decay",
+            RANDOM,
+            _decay_inputs,
+            oracle=lambda v: L.weight_decay(v.weights, v.lam, v.m),
+            outputs=lambda v: (
+                Out("R = λ/(2m) Σ w²", pick=0, scalar=True),
+                *(Out(f"∂R/∂W^({i + 1})", pick_item(1, i)) for i in range(len(v.weights))),
+            ),
+            args=("weights", "lam", "m"),
+            mistakes={
+                "missing_1_over_m": lambda v: (v.want[0] * v.m, [d * v.m for d in v.want[1]]),
+                "weight_decay_half": lambda v: (
+                    2 * v.want[0],
+                    [AnyOf((d / 2, 2 * d)) for d in v.want[1]],
+                ),
+            },
+            n=3,
+        ),
+    ),
+    hints={
+        "weight_decay_half": Text(
+            "正则项是 R = λ/(2m) Σ w²（有 ½），它的梯度是 (λ/m) W（½ 与平方的 2 抵消）。",
+            "The penalty is R = λ/(2m) Σ w² (with the ½); its gradient is (λ/m) W (the ½ "
+            "cancels the 2 of the square).",
+        ),
+    },
 )
-def weight_decay(ctx: Context) -> list[Case]:
-    """3 个随机用例，按比例给分 / 3 random cases; fraction credit."""
-    cases = []
-    for k in range(3):
-        rng = ctx.rng
-        sizes = [int(s) for s in rng.integers(1, 6, int(rng.integers(2, 5)))]
-        weights = [rng.uniform(-2, 2, (a, b)) for a, b in itertools.pairwise(sizes)]
-        lam, m = float(rng.uniform(0.01, 2.0)), int(rng.integers(2, 200))
-        cases.append(
-            run_case(
-                ctx,
-                "losses.weight_decay",
-                (weights, lam, m),
-                _decay_expects(weights, lam, m),
-                RANDOM.numbered(k + 1, 3),
-            )
-        )
-    return cases
 
 
 # ------------------------------------------------------------------------------------------
@@ -665,9 +671,62 @@ def _restored(best_epoch: np.ndarray) -> int:
     return hits[-1] if hits else -1
 
 
-@task(
+def _stop_inputs(d: Draw) -> dict[str, Any]:
+    """一条验证曲线（用例 1：min_delta = 0）与耐心值 / A validation curve and the patience."""
+    min_delta = 0.0 if d.k == 0 else float(d.rng.choice(MIN_DELTAS))
+    patience = int(d.rng.integers(2, 5))
+    return {"val": _val_curve(d.rng, min_delta), "patience": patience, "min_delta": min_delta}
+
+
+def _stop_variant(code: str) -> Mistake:
+    """一种错误规则的逐轮记录 / The per-epoch record of a mistaken rule."""
+    return lambda v: stop_run(v.val, v.patience, v.min_delta, STOP_MISTAKES[code])
+
+
+def _record(name: str) -> Callable[[Any], np.ndarray]:
+    """记录中的一列（float64）/ One column of a per-epoch record, as float64."""
+    return lambda r: np.asarray(r[name], dtype=np.float64)
+
+
+def _stop_review(case: Case, reply: Reply, v: Values) -> Case:
+    """停止轮次、恢复的轮次与整条记录的诊断 / When it stopped, which epoch fit restores, and
+    the hints of the variants that match the student's whole record (not just one column)."""
+    got = reply.value if isinstance(reply.value, dict) else {}
+    want = v.want
+    stops = got.get("stop")
+    if isinstance(stops, np.ndarray) and stops.ndim == 1 and stops.size != want["stop"].size:
+        late = stops.size > want["stop"].size
+        case.comparisons = []
+        case.note = Text(
+            "停止得比耐心规则" + ("晚" if late else "早"),
+            "stopped " + ("later" if late else "earlier") + " than the patience rule",
+        )
+    be = got.get("best_epoch")
+    if (
+        isinstance(be, np.ndarray)
+        and be.ndim == 1
+        and _restored(be) != _restored(want["best_epoch"])
+    ):
+        case.passed = False
+        case.note = Text(
+            "fit 最后恢复的不是最好一轮的参数", "fit would not restore the best epoch's parameters"
+        )
+    if not case.passed:
+        full = [
+            code
+            for code in STOP_MISTAKES
+            if all(
+                isinstance(got.get(n), np.ndarray)
+                and matches(got[n].astype(float), w.astype(float))
+                for n, w in _stop_variant(code)(v).items()
+            )
+        ]
+        case.hints = full + [h for h in case.hints if h not in STOP_MISTAKES]
+    return case
+
+
+EARLY_STOPPING = Spec(
     "a3.early_stopping",
-    ("training.early_stopping_step",),
     checked=Text(
         "早停规则：按 fit 的循环，在随机验证损失曲线（含相等值与小于 min_delta 的改进）上逐轮调用你的函数，"
         "比较每轮的 (best_loss, best_epoch, wait, stop)、停止的轮次与最后恢复的最好轮次",
@@ -675,65 +734,51 @@ def _restored(best_epoch: np.ndarray) -> int:
         "(with exact ties and improvements smaller than min_delta): (best_loss, best_epoch, wait, "
         "stop) after every epoch, the epoch it stops at and the best epoch restored at the end",
     ),
+    cases=(
+        Cases(
+            "training.early_stopping_step",
+            Text("验证曲线", "validation curve"),
+            _stop_inputs,
+            oracle=lambda v: stop_run(v.val, v.patience, v.min_delta),
+            outputs=tuple(
+                Out(name, _record(name), atol_scale=1e-12)
+                for name in ("best_epoch", "wait", "stop", "best_loss")
+            ),
+            args=("val", "patience", "min_delta"),
+            mistakes={code: _stop_variant(code) for code in STOP_MISTAKES},
+            n=3,
+            routine="early_stopping",  # the worker loops the rule as fit does
+            review=_stop_review,
+        ),
+    ),
+    hints={
+        "early_stop_off_by_one": Text(
+            "耐心值差了一：连续 patience 轮没有改进时就停（wait + 1 ≥ patience 时 stop = True），不是多等一轮。",
+            "Off by one: stop as soon as patience epochs in a row brought no improvement (stop "
+            "when wait + 1 >= patience), not one epoch later.",
+        ),
+        "early_stop_not_restoring": Text(
+            "没有改进时 best_epoch 必须保持不变：fit 在 best_epoch == epoch 时保存参数、最后恢复它们；"
+            "若每轮都把 best_epoch 设为当前轮，最后得到的是最后一轮而不是最好一轮的参数。",
+            "Without improvement best_epoch must stay as it is: fit saves the parameters when "
+            "best_epoch == epoch and restores them at the end; setting best_epoch to the current "
+            "epoch every time restores the last epoch, not the best one.",
+        ),
+        "early_stop_ties": Text(
+            "改进的条件是严格的 val_loss < best_loss − min_delta：相等不算改进。",
+            "Improvement is strict, val_loss < best_loss − min_delta: an equal loss is not an "
+            "improvement.",
+        ),
+        "early_stop_min_delta": Text(
+            "忘了 min_delta：只有 val_loss < best_loss − min_delta 才算改进。",
+            "Forgot min_delta: only val_loss < best_loss − min_delta counts as an improvement.",
+        ),
+        "early_stop_wait_reset": Text(
+            "有改进时等待计数要清零（wait = 0）。",
+            "Reset the wait counter to 0 on an improvement.",
+        ),
+    },
 )
-def early_stopping(ctx: Context) -> list[Case]:
-    """3 条曲线，按比例给分 / 3 curves; fraction credit."""
-    cases = []
-    for k in range(3):
-        rng = ctx.rng
-        min_delta = 0.0 if k == 0 else float(rng.choice(MIN_DELTAS))
-        patience = int(rng.integers(2, 5))
-        val = _val_curve(rng, min_delta)
-        want = stop_run(val, patience, min_delta)
-        wrong = {code: stop_run(val, patience, min_delta, v) for code, v in STOP_MISTAKES.items()}
-        expects = [
-            Expect(
-                name,
-                want[name].astype(np.float64),
-                (lambda r, key=name: np.asarray(r[key], dtype=np.float64)),
-                {code: w[name].astype(np.float64) for code, w in wrong.items()},
-                atol_scale=1e-12,
-            )
-            for name in ("best_epoch", "wait", "stop", "best_loss")
-        ]
-        label = Text("验证曲线", "validation curve").numbered(k + 1, 3)
-        reply = ctx.run("early_stopping", val, patience, min_delta)
-        if not reply.ok:
-            cases.append(Case(label, False, reply=_as_call(reply, "training.early_stopping_step")))
-            continue
-        case = case_from_reply(reply, expects, label)
-        got = reply.value if isinstance(reply.value, dict) else {}
-        stops = got.get("stop")
-        if isinstance(stops, np.ndarray) and stops.ndim == 1 and stops.size != want["stop"].size:
-            late = stops.size > want["stop"].size
-            case.comparisons = []
-            case.note = Text(
-                "停止得比耐心规则" + ("晚" if late else "早"),
-                "stopped " + ("later" if late else "earlier") + " than the patience rule",
-            )
-        be = got.get("best_epoch")
-        if isinstance(be, np.ndarray) and be.ndim == 1:
-            restored = _restored(be)
-            if restored != _restored(want["best_epoch"]):
-                case.passed = False
-                case.note = Text(
-                    "fit 最后恢复的不是最好一轮的参数",
-                    "fit would not restore the best epoch's parameters",
-                )
-        # keep only the hints of the variants that match the student's whole record
-        full = [
-            code
-            for code, w in wrong.items()
-            if all(
-                isinstance(got.get(n), np.ndarray)
-                and matches(got[n].astype(float), w[n].astype(float))
-                for n in w
-            )
-        ]
-        if not case.passed:
-            case.hints = full + [h for h in case.hints if h not in STOP_MISTAKES]
-        cases.append(case)
-    return cases
 
 
 # ------------------------------------------------------------------------------------------
@@ -910,13 +955,15 @@ def sgd_score(setup: dict[str, Any], value: Any) -> tuple[float | None, list[Com
     "a3.sgd_epoch",
     ("training.sgd_epoch",),
     checked=Text(
-        "一轮小批量 SGD：按你的 minibatches 给出的批次、用给定的 MLP 与 GradientDescent，逐批更新后的参数和返回的"
-        "平均损失 Σ|B|J_B/m 与 nncore 精确重放一致（顺序/打乱/两轮/含权值衰减 λ）；另用你的 sgd_epoch 在 1000 个数字上训练 "
+        "一轮小批量 SGD：按你的 minibatches 在 sgd_epoch 里给出的批次、用给定的 MLP 与 GradientDescent，逐批更新后的参数"
+        "和返回的平均损失 Σ|B|J_B/m 与 nncore 精确重放一致（顺序/打乱/两轮/含权值衰减：检查每批传给 model.loss 的 "
+        "λ·|B|/m，不经过你的 weight_decay）；另用你的 sgd_epoch 在 1000 个数字上训练 "
         f"64-32-10 网络 {SGD_RUN['epochs']} 轮，评分器在 797 个未给出的数字上测准确率，要求 ≥ {SGD_MIN_ACCURACY:.2f}",
         "one epoch of mini-batch SGD: with the given MLP and GradientDescent, on the "
-        "batches your minibatches yields, the parameters after every batch step and the returned "
-        "mean loss Σ|B|J_B/m equal nncore's exact replay (in order / shuffled / two epochs / with "
-        "weight decay λ); then your sgd_epoch trains a 64-32-10 net on 1000 digits for "
+        "batches your minibatches yields inside sgd_epoch, the parameters after every batch step "
+        "and the returned mean loss Σ|B|J_B/m equal nncore's exact replay (in order / shuffled / "
+        "two epochs / weight decay: the λ·|B|/m passed to model.loss for every batch, checked "
+        "without your weight_decay); then your sgd_epoch trains a 64-32-10 net on 1000 digits for "
         f"{SGD_RUN['epochs']} epochs and the grader measures accuracy on 797 digits it never sent: "
         f"≥ {SGD_MIN_ACCURACY:.2f} required",
     ),
@@ -961,22 +1008,33 @@ MSE_MARGIN = S.EXAMPLE2.margin
 
 
 def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
-    """一个精确重放用例 / One exactly replayed sgd_epoch case."""
+    """一个精确重放用例 / One exactly replayed sgd_epoch case.
+
+    The worker runs the student's sgd_epoch on a model that records the λ of every
+    ``model.loss`` call and leaves the penalty out (so the student's weight_decay is not
+    involved), and records the batches the student's minibatches yielded inside sgd_epoch
+    (so a minibatches that ignores its rng is not involved either). The parent replays those
+    batches with nncore and checks λ·|B|/m per batch.
+    """
     spec, m = c.spec, c.X.shape[0]
-    reply = ctx.run("sgd_epochs", spec, c.params, c.X, c.y)
+    reply = ctx.run("sgd_epochs", spec, c.params, c.X, c.y, True)
     if not reply.ok:
         return Case(c.label, False, reply=_as_call(reply, "training.sgd_epoch"))
     value = reply.value if isinstance(reply.value, dict) else {}
+    used = value.get("used")
+    traced = _valid_batches(used, m, spec["epochs"])
+    called_wrong = isinstance(used, list) and any(u is False for u in used)
     own = _valid_batches(value.get("batches"), m, spec["epochs"])
-    batches = own if own is not None else _default_batches(spec, m)
-    flat, weighted, means, last = replay(spec, c.params, c.X, c.y, batches)
+    batches = traced or own or _default_batches(spec, m)
+    plain = dict(spec, lam=0.0)  # the traced model computes J_B and ∂J_B without the λ term
+    flat, weighted, means, last = replay(plain, c.params, c.X, c.y, batches)
     mistakes_p: dict[str, Any] = {}
     if spec["lam"] > 0:
         mistakes_p["weight_decay_on_bias"] = replay(spec, c.params, c.X, c.y, batches,
                                                     decay_all=True)[0]  # fmt: skip
     if spec.get("seed") is not None:
         in_order = [list(O.minibatches(m, spec["batch_size"])) for _ in range(spec["epochs"])]
-        mistakes_p["not_shuffled"] = replay(spec, c.params, c.X, c.y, in_order)[0]
+        mistakes_p["not_shuffled"] = replay(plain, c.params, c.X, c.y, in_order)[0]
     expects = [
         Expect("θ（训练后 / after training）", flat, lambda r: _flat(r["params"]), mistakes_p,
                rtol=1e-7),
@@ -985,26 +1043,22 @@ def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
                {"epoch_loss_mean": np.asarray(means), "epoch_loss_last": np.asarray(last)},
                rtol=1e-7),
     ]  # fmt: skip
+    if spec["lam"] > 0:
+        sizes = np.asarray([idx.size for ep in batches for idx in ep if idx.size], dtype=float)
+        lam = float(spec["lam"])
+        expects.append(
+            Expect("model.loss 的 λ / the λ passed to model.loss", lam * sizes / m,
+                   lambda r: _floats([x for ep in r["lams"] for x in ep]),
+                   {"sgd_lam_unscaled": np.full(sizes.size, lam),
+                    "sgd_lam_missing": np.zeros(sizes.size)}, rtol=1e-9)
+        )  # fmt: skip
     case = case_from_reply(Reply(True, value, function="training.sgd_epoch"), expects, c.label)
     if value.get("data_changed"):
         case.passed = False
         case.hints.insert(0, "data_modified")
         case.note = Text("X 或 y 被修改", "X or y was modified")
-    if not case.passed and own is None:
+    if not case.passed and (called_wrong or (traced is None and own is None)):
         case.hints.append("sgd_batches")
-    if not case.passed and spec["lam"] > 0:
-        wd = ctx.call("losses.weight_decay", c.params[0::2], spec["lam"], 7)
-        want = L.weight_decay(c.params[0::2], spec["lam"], 7)
-        ok = False
-        if wd.ok and isinstance(wd.value, tuple | list) and len(wd.value) == 2:
-            try:
-                ok = matches(wd.value[0], np.asarray(want[0])) and matches(
-                    _flat(wd.value[1]), _flat(want[1])
-                )
-            except (TypeError, ValueError):
-                ok = False
-        if not ok:
-            case.hints.insert(0, "depends_weight_decay")
     return case
 
 
@@ -1177,15 +1231,6 @@ def example2(ctx: Context) -> list[Case]:
     return cases
 
 
-def blocked_by(case: Case, function: str, task_id: str) -> None:
-    """注明失败的依赖 / Name the failing dependency in a case's note and hints."""
-    case.hints.insert(0, "blocked_by_dependency")
-    case.note = case.note + Text(
-        f"（依赖的 {function} 未通过，见 {task_id}）",
-        f" (blocked by your {function}: see {task_id})",
-    )
-
-
 def digits_setup(rng: np.random.Generator, which: int) -> dict[str, Any]:
     """例题3/4 的划分与初值 / 例题3/4's split (1347 train / 450 held out) and Xavier init."""
     X, y = heldout.digits()
@@ -1272,10 +1317,10 @@ def example4(ctx: Context) -> list[Case]:
 #: 本作业的任务（报告顺序）/ This suite's tasks, in report order.
 TASKS = (
     minibatches_task,
-    momentum,
-    weight_decay,
+    MOMENTUM,
+    WEIGHT_DECAY,
     normalise,
-    early_stopping,
+    EARLY_STOPPING,
     sgd_epoch_task,
     example2,
     example3,

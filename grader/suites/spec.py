@@ -140,14 +140,17 @@ class Cases:
     calls the stub on a hidden model and returns ``{"result": …}``) instead of calling the
     stub directly; a failure is attributed to ``function``. ``review(case, reply, v)``
     returns the case after a task-specific look at the reply (an extra property, a hint that
-    needs the whole reply); it must not draw from the rng.
+    needs the whole reply); it must not draw from the rng (:func:`fallback` and
+    :func:`routine_mutated` are common reviews). ``outputs`` may also be a function of the
+    case's values (a reply whose number of parts depends on the inputs, e.g. one ∂R/∂W^(l) per
+    layer, or an output whose pick needs the inputs).
     """
 
     function: str
     label: Text
     inputs: Callable[[Draw], Mapping[str, Any]]
     oracle: Callable[[Values], Any]
-    outputs: tuple[Out, ...]
+    outputs: tuple[Out, ...] | Callable[[Values], tuple[Out, ...]]
     args: tuple[str, ...] | Callable[[Context, Values], tuple[Any, ...]] = ()
     kwargs: tuple[str, ...] = ()
     mistakes: Mapping[str, Mistake] = field(default_factory=dict)
@@ -157,6 +160,10 @@ class Cases:
     routine: str = ""
     review: Callable[[Case, Reply, Values], Case] | None = None
 
+    def outs(self, v: Values) -> tuple[Out, ...]:
+        """这个用例比较的输出 / The outputs compared for the case with values ``v``."""
+        return self.outputs(v) if callable(self.outputs) else self.outputs
+
     def expects(self, v: Values) -> list[Expect]:
         """期望输出与错误候选 / The expected outputs and each mistake's candidate values."""
         wrong = {code: f(v) for code, f in self.mistakes.items()}
@@ -164,7 +171,7 @@ class Cases:
             if isinstance(v.want, tuple) and not isinstance(value, tuple | list | None):
                 raise TypeError(f"mistake {code!r} must return a tuple like the oracle (or None)")
         out = []
-        for o in self.outputs:
+        for o in self.outs(v):
             want = np.asarray(o.select(v.want))
             out.append(
                 Expect(
@@ -268,6 +275,36 @@ class Spec:
                 cases.append(group.case(ctx, v, next(labels)))
                 prev = v
         return cases
+
+
+Review = Callable[[Case, Reply, Values], Case]
+
+
+def fallback(code: str) -> Review:
+    """兜底提示 / A review giving ``code`` to a case whose stub answered wrongly and matched no
+    known mistake (e.g. "build the network exactly as documented")."""
+
+    def review(case: Case, reply: Reply, v: Values) -> Case:
+        if not case.passed and not case.hints and case.reply is None:
+            case.hints.append(code)
+        return case
+
+    return review
+
+
+def routine_mutated(note: Text, hint: str = "inplace") -> Review:
+    """例程报告参数被就地修改 / A review failing a routine case whose reply says
+    ``"mutated": True`` (the worker compared an argument before and after the stub's call);
+    ``note`` names the argument, ``hint`` says what the change does."""
+
+    def review(case: Case, reply: Reply, v: Values) -> Case:
+        if isinstance(reply.value, dict) and reply.value.get("mutated"):
+            case.passed = False
+            case.hints.insert(0, hint)
+            case.note = note
+        return case
+
+    return review
 
 
 def no_inputs(d: Draw) -> Mapping[str, Any]:
