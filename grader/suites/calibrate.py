@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.suites import a3, a4
+from grader.suites import a3, a4, a4_lecture
 
 
 def _untrained_runs(setup: dict[str, Any]) -> dict[str, Any]:
@@ -77,6 +77,9 @@ def _metrics() -> dict[str, dict[str, Any]]:
     def pre_score(s: dict[str, Any], v: dict[str, Any]) -> dict[str, float]:
         return {"read-out accuracy": a4.pretrain_score(s, v)[0] or float("nan")}
 
+    def dbn_score(s: dict[str, Any], v: dict[str, Any]) -> dict[str, float]:
+        return {"read-out accuracy": a4_lecture.dbn_score(s, v)[0] or float("nan")}
+
     return {
         "a3.sgd_epoch": {
             "setup": a3.sgd_setup, "reference": a3.sgd_reference,
@@ -103,6 +106,11 @@ def _metrics() -> dict[str, dict[str, Any]]:
             "setup": a4.pretrain_setup, "reference": a4.pretrain_reference,
             "floor": _pretrain_untrained, "score": pre_score,
             "threshold": {"read-out accuracy": f">= {a4.PRETRAIN_MIN_ACCURACY}"},
+        },
+        "a4.dbn": {
+            "setup": a4.pretrain_setup, "reference": a4_lecture.dbn_reference,
+            "floor": a4_lecture.dbn_untrained, "score": dbn_score,
+            "threshold": {"read-out accuracy": f">= {a4_lecture.DBN_MIN_ACCURACY}"},
         },
     }  # fmt: skip
 

@@ -13,8 +13,9 @@ reproducibility, …) rather than by one expected array, and :func:`register_hin
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -142,6 +143,29 @@ def property_case(
                 note_en=en, reply=reply)  # fmt: skip
 
 
+#: Observers of threshold decisions: the trusted reference sweep (:mod:`grader.reference_check`)
+#: only. What they receive (values derived from hidden data) never reaches a report.
+_OBSERVERS: list[Callable[[dict[str, float]], None]] = []
+
+
+@contextlib.contextmanager
+def observe_thresholds(callback: Callable[[dict[str, float]], None]) -> Iterator[None]:
+    """观察阈值判定（仅参考扫描）/ Pass every threshold decision to ``callback`` meanwhile.
+
+    ``callback`` receives ``{"value", "threshold", "reference", "bar", "headroom",
+    "at_least"}``: the student's metric, the documented threshold, the same-seed reference's
+    metric (NaN if none), the bar actually applied, how far the value is on the passing side
+    of the bar (negative: failed) and whether the bar is a minimum (accuracy) or a maximum
+    (an MSE).
+    For the reference sweep's worst-case table; never for a report.
+    """
+    _OBSERVERS.append(callback)
+    try:
+        yield
+    finally:
+        _OBSERVERS.remove(callback)
+
+
 def threshold_case(
     label: tuple[str, str],
     value: float,
@@ -165,12 +189,20 @@ def threshold_case(
     """
     ok = bool(np.isfinite(value))
     ref_ok = reference is not None and bool(np.isfinite(reference))
+    headroom = float("inf")
     if at_least is not None:
         bar = min(at_least, reference - margin) if ref_ok else at_least  # type: ignore[operator]
         ok = ok and value >= bar
+        headroom = min(headroom, value - bar)
     if at_most is not None:
         bar = max(at_most, reference + margin) if ref_ok else at_most  # type: ignore[operator]
         ok = ok and value <= bar
+        headroom = min(headroom, bar - value)
+    for observe in _OBSERVERS:
+        observe({"value": float(value), "bar": float(bar), "at_least": at_least is not None,
+                 "threshold": float(at_least if at_least is not None else at_most),  # type: ignore[arg-type]
+                 "reference": float(reference) if ref_ok else float("nan"),  # type: ignore[arg-type]
+                 "headroom": headroom if np.isfinite(value) else float("-inf")})  # fmt: skip
     if ok:
         return Case(label[0], label[1], True)
     need_zh = f"≥ {fmt.format(at_least)}" if at_least is not None else f"≤ {fmt.format(at_most)}"
