@@ -9,8 +9,8 @@ seconds per id. The grade's promise "no correct work loses a point" holds when e
 reads 0 ids. The ids are shared out over ``--jobs`` processes (default: every core); each
 process grades whole ids exactly as one process would, so the table does not depend on it.
 
-For the training tasks (:data:`grader.suites.settings.BY_TASK`) it also prints, from every
-threshold decision (:func:`grader.suites.heldout.observe_thresholds`):
+For the training tasks it also prints, from every threshold decision
+(:func:`grader.suites.heldout.observe_thresholds`, attributed to the case that made it):
 
 * ``headroom``: the smallest distance of the reference's metric from the bar actually applied
   (min(threshold, same-seed reference − margin), or the max for an MSE), on the passing side;
@@ -34,7 +34,6 @@ from typing import Any
 from grader.engine import grade_submission
 from grader.registry import ASSIGNMENTS, tasks_for
 from grader.suites import heldout
-from grader.suites.settings import BY_TASK
 
 ROOT = Path(__file__).resolve().parents[1]
 #: ids per unit of work handed to a process (small enough to balance two cores).
@@ -47,7 +46,7 @@ def _blank() -> dict[str, Any]:
             "headroom": math.inf, "ref_minus_threshold": math.inf, "relaxed": 0}  # fmt: skip
 
 
-def _observed(w: dict[str, Any], seen: list[dict[str, float]]) -> None:
+def _observed(w: dict[str, Any], seen: list[dict[str, Any]]) -> None:
     """记入一个学号的阈值判定 / Fold one id's threshold decisions into a summary."""
     for d in seen:
         w["decisions"] += 1
@@ -67,23 +66,28 @@ def _sweep(ids: Iterable[int], assignments: tuple[str, ...], tasks: list[str] | 
         student = f"ref-{k}"
         for a in assignments:
             selected = [t.id for t in tasks_for(a) if tasks is None or t.id in tasks]
-            closed = [t for t in selected if t not in BY_TASK]
-            # one call for the closed-form tasks, one per training task (its decisions)
-            for group in ([closed] if closed else []) + [[t] for t in selected if t in BY_TASK]:
-                seen: list[dict[str, float]] = []
-                with heldout.observe_thresholds(seen.append):
-                    report = grade_submission(root / "solutions" / a, a, student=student,
-                                              tasks=group, in_process=True)  # fmt: skip
-                for t in report.tasks:
-                    w = out.setdefault(t.id, _blank())
-                    lost = round(t.max_points - t.points, 2)
-                    w["seconds"] += t.seconds
-                    if lost > 0:
-                        w["ids_losing"] += 1
-                        w["max_lost"] = max(w["max_lost"], lost)
-                        w["losing"].append(student)
-                    if t.id in BY_TASK:
-                        _observed(w, seen)
+            if not selected:
+                continue
+            seen: list[dict[str, Any]] = []
+            with heldout.observe_thresholds(seen.append):
+                report = grade_submission(root / "solutions" / a, a, student=student,
+                                          tasks=selected, in_process=True)  # fmt: skip
+            for t in report.tasks:
+                w = out.setdefault(t.id, _blank())
+                lost = round(t.max_points - t.points, 2)
+                w["seconds"] += t.seconds
+                if lost > 0:
+                    w["ids_losing"] += 1
+                    w["max_lost"] = max(w["max_lost"], lost)
+                    w["losing"].append(student)
+                # the decisions made by this task's cases, in the order the cases were made
+                mine = []
+                for case in t.cases:
+                    if seen and seen[0]["label"] == case["label_en"]:
+                        mine.append(seen.pop(0))
+                _observed(w, mine)
+            if seen:  # every decision belongs to a case of some task
+                raise RuntimeError(f"unattributed threshold decisions: {seen}")
     return out
 
 
@@ -141,7 +145,7 @@ def table(worst: dict[str, dict[str, Any]], n_ids: int) -> str:
     for tid, w in worst.items():
         row = (f"{tid:22} {int(w['ids_losing']):>10} {w['max_lost']:>10.2f} "
                f"{w['seconds'] / max(n_ids, 1):>7.3f}")  # fmt: skip
-        if w["decisions"]:
+        if w["decisions"]:  # tasks with threshold decisions (the training tasks)
             row += (f" {w['headroom']:>9.4f} {w['ref_minus_threshold']:>10.4f} "
                     f"{int(w['relaxed']):>8}")  # fmt: skip
         if w["losing"]:

@@ -87,7 +87,7 @@ def _metrics() -> dict[str, dict[str, Any]]:
             "threshold": {"held-out accuracy": f">= {a3.SGD_MIN_ACCURACY}"},
         },
         "a3.example2": {
-            "setup": a3.example2_setup, "reference": a3.fit_reference,
+            "setup": a3.example2_setup, "reference": a3.example2_reference,
             "floor": _untrained_runs, "score": ex2_score,
             "threshold": {"best MSE": f"<= {a3.EX2_MAX_BEST_MSE}",
                           "worst MSE": f"<= {a3.EX2_MAX_ANY_MSE}"},

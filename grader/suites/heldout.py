@@ -152,8 +152,8 @@ _OBSERVERS: list[Callable[[dict[str, float]], None]] = []
 def observe_thresholds(callback: Callable[[dict[str, float]], None]) -> Iterator[None]:
     """观察阈值判定（仅参考扫描）/ Pass every threshold decision to ``callback`` meanwhile.
 
-    ``callback`` receives ``{"value", "threshold", "reference", "bar", "headroom",
-    "at_least"}``: the student's metric, the documented threshold, the same-seed reference's
+    ``callback`` receives ``{"label", "value", "threshold", "reference", "bar", "headroom",
+    "at_least"}``: the case's English label, the student's metric, the documented threshold, the same-seed reference's
     metric (NaN if none), the bar actually applied, how far the value is on the passing side
     of the bar (negative: failed) and whether the bar is a minimum (accuracy) or a maximum
     (an MSE).
@@ -199,7 +199,8 @@ def threshold_case(
         ok = ok and value <= bar
         headroom = min(headroom, bar - value)
     for observe in _OBSERVERS:
-        observe({"value": float(value), "bar": float(bar), "at_least": at_least is not None,
+        observe({"label": label[1], "value": float(value), "bar": float(bar),
+                 "at_least": at_least is not None,
                  "threshold": float(at_least if at_least is not None else at_most),  # type: ignore[arg-type]
                  "reference": float(reference) if ref_ok else float("nan"),  # type: ignore[arg-type]
                  "headroom": headroom if np.isfinite(value) else float("-inf")})  # fmt: skip
