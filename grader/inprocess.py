@@ -134,7 +134,8 @@ class InProcessRunner:
         self.work = Path(work).resolve()
         self.isolation: dict[str, Any] = {"level": "in-process (trusted code only)"}
         self.startup_seconds = 0.0  # no worker to start (the engine's timing breakdown)
-        self._names = {p.stem for p in self.work.glob("*.py")} | {DRIVER_MODULE}
+        names = {n[:-3] for n in os.listdir(self.work) if n.endswith(".py")}
+        self._names = names | {DRIVER_MODULE}
         self._objects: list[Any] = []
         self._purge()
         self._driver = self._load_driver()
