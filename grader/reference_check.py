@@ -26,8 +26,8 @@ import math
 import multiprocessing
 import os
 import time
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -115,26 +115,33 @@ def worst_case(
     tasks: list[str] | None = None,
     root: Path = ROOT,
     jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """每个任务：失分的 id 数与最大失分 / Per task: ids losing points, the largest loss, the
     seconds spent, the ids that lost (``losing``) and, for training tasks, the threshold
     figures described in the module docstring. ``jobs`` > 1 shares the ids out over that many
-    forked processes (same result)."""
+    forked processes (same result); ``progress(k)`` is told whenever k more ids are done."""
     from grader.suites import oracles
 
     order = {t.id: k for a in assignments for k, t in enumerate(tasks_for(a))}
     total: dict[str, dict[str, Any]] = {}
-    if jobs <= 1 or n_ids <= CHUNK:
-        _merge(total, _sweep(range(n_ids), assignments, tasks, root))
+    chunks = list(_chunks(n_ids, CHUNK))
+    if jobs <= 1 or len(chunks) <= 1:
+        for ids in chunks:
+            _merge(total, _sweep(ids, assignments, tasks, root))
+            if progress is not None:
+                progress(len(ids))
     else:
         oracles.warm()  # derived once here, inherited by every forked process
         heldout.digits()
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            parts = [pool.submit(_sweep, ids, assignments, tasks, root)
-                     for ids in _chunks(n_ids, CHUNK)]  # fmt: skip
-            for part in parts:
-                _merge(total, part.result())
+            parts = {pool.submit(_sweep, ids, assignments, tasks, root): len(ids)
+                     for ids in chunks}  # fmt: skip
+            for done in as_completed(parts):
+                _merge(total, done.result())
+                if progress is not None:
+                    progress(parts[done])
     return dict(sorted(total.items(), key=lambda kv: (kv[0].split(".")[0], order[kv[0]])))
 
 
@@ -162,9 +169,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--assignment", choices=ASSIGNMENTS, action="append")
     ap.add_argument("--tasks", nargs="*")
     args = ap.parse_args(argv)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
     t0 = time.monotonic()
-    worst = worst_case(args.ids, tuple(args.assignment or ASSIGNMENTS), args.tasks,
-                       jobs=args.jobs)  # fmt: skip
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        job = bar.add_task("学号 / ids", total=args.ids)
+        worst = worst_case(args.ids, tuple(args.assignment or ASSIGNMENTS), args.tasks,
+                           jobs=args.jobs, progress=lambda k: bar.advance(job, k))  # fmt: skip
     wall = time.monotonic() - t0
     print(table(worst, args.ids))
     bad = sum(1 for w in worst.values() if w["ids_losing"])

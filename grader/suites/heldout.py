@@ -3,9 +3,11 @@
 The trust rule for training (``ARCHITECTURE.md``): the worker trains with the student's code and
 returns *parameters* only; the trusted parent rebuilds the network with nncore and evaluates it
 on data the worker never received (a held-out split of the embedded digits, a fresh sample of
-例题2's curve). Thresholds are set from the nncore reference run with a margin; the numbers
-and how they were measured are in :mod:`grader.suites.calibrate`
-(``python -m grader.suites.calibrate``).
+例题2's curve). Every training task passes at ≥ min(threshold, reference − margin) (≤ max(…)
+for an MSE), the reference being nncore trained in this process on the same seed, data and
+initial weights (:func:`threshold_case`); the documented thresholds and margins are in
+:mod:`grader.suites.settings`, their calibration in :mod:`grader.suites.calibrate` and
+``python -m grader.reference_check``.
 
 Also here: :func:`property_case`, a case judged by properties (coverage of every sample,
 reproducibility, …) rather than by one expected array, and :func:`register_hints`.
