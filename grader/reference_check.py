@@ -1,6 +1,7 @@
 """参考答案在多个学生 id 下的最差情况 / The reference's worst case over many student ids.
 
-``python -m grader.reference_check --ids 1000 [--jobs 2] [--assignment a3] [--tasks ID …]``
+``python -m grader.reference_check --ids 1000 [--jobs 2] [--assignment a3] [--tasks ID …]
+[--state FILE] [--show]``
 
 Runs the reference solution (``solutions/<a>/``, the kit's own code, so in process: see
 :mod:`grader.inprocess`) through every task of every suite for student ids ``ref-0`` …
@@ -22,6 +23,7 @@ For the training tasks it also prints, from every threshold decision
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import multiprocessing
 import os
@@ -116,33 +118,72 @@ def worst_case(
     root: Path = ROOT,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
+    state: Path | None = None,
 ) -> dict[str, dict[str, Any]]:
     """每个任务：失分的 id 数与最大失分 / Per task: ids losing points, the largest loss, the
     seconds spent, the ids that lost (``losing``) and, for training tasks, the threshold
     figures described in the module docstring. ``jobs`` > 1 shares the ids out over that many
-    forked processes (same result); ``progress(k)`` is told whenever k more ids are done."""
+    forked processes (same result); ``progress(k)`` is told whenever k more ids are done.
+
+    ``state``: a JSON file updated after every block of ids; a run with the same ids, suites
+    and tasks continues from it (a long sweep on a busy machine can be stopped and resumed).
+    """
     from grader.suites import oracles
 
-    order = {t.id: k for a in assignments for k, t in enumerate(tasks_for(a))}
-    total: dict[str, dict[str, Any]] = {}
-    chunks = list(_chunks(n_ids, CHUNK))
+    key = {"n_ids": n_ids, "assignments": list(assignments), "tasks": tasks, "chunk": CHUNK}
+    total, done = _load_state(state, key)
+    chunks = [ids for ids in _chunks(n_ids, CHUNK) if ids.start not in done]
+
+    def merge(ids: range, part: dict[str, dict[str, Any]]) -> None:
+        _merge(total, part)
+        done.add(ids.start)
+        if state is not None:
+            _save_state(state, key, total, done)
+        if progress is not None:
+            progress(len(ids))
+
     if jobs <= 1 or len(chunks) <= 1:
         for ids in chunks:
-            _merge(total, _sweep(ids, assignments, tasks, root))
-            if progress is not None:
-                progress(len(ids))
+            merge(ids, _sweep(ids, assignments, tasks, root))
     else:
         oracles.warm()  # derived once here, inherited by every forked process
         heldout.digits()
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            parts = {pool.submit(_sweep, ids, assignments, tasks, root): len(ids)
-                     for ids in chunks}  # fmt: skip
-            for done in as_completed(parts):
-                _merge(total, done.result())
-                if progress is not None:
-                    progress(parts[done])
+            parts = {pool.submit(_sweep, ids, assignments, tasks, root): ids for ids in chunks}
+            for fut in as_completed(parts):
+                merge(parts[fut], fut.result())
+    return _ordered(total, assignments)
+
+
+def _ordered(total: dict[str, dict[str, Any]], assignments: tuple[str, ...]) -> dict[str, Any]:
+    """按作业与任务顺序 / The summaries in the suites' task order."""
+    order = {t.id: k for a in assignments for k, t in enumerate(tasks_for(a))}
     return dict(sorted(total.items(), key=lambda kv: (kv[0].split(".")[0], order[kv[0]])))
+
+
+def _load_state(state: Path | None, key: dict[str, Any]) -> tuple[dict[str, Any], set[int]]:
+    """读取进度（参数相同时）/ The saved summaries and finished blocks, if ``key`` matches."""
+    if state is None or not state.exists():
+        return {}, set()
+    saved = json.loads(state.read_text("utf-8"))
+    if saved.get("key") != key:
+        raise ValueError(f"{state} belongs to another sweep ({saved.get('key')}); remove it")
+    return saved["total"], set(saved["done"])
+
+
+def _save_state(state: Path, key: dict[str, Any], total: dict[str, Any], done: set[int]) -> None:
+    """原子地写出进度 / Write the progress atomically (a stopped run loses one block at most)."""
+    tmp = state.with_name(state.name + ".tmp")
+    tmp.write_text(json.dumps({"key": key, "total": total, "done": sorted(done)}), "utf-8")
+    os.replace(tmp, state)
+
+
+def ids_done(state: Path) -> int:
+    """进度文件里已完成的学号数 / How many ids a state file has finished."""
+    saved = json.loads(state.read_text("utf-8"))
+    n = saved["key"]["n_ids"]
+    return sum(len(range(s, min(s + CHUNK, n))) for s in saved["done"])
 
 
 def table(worst: dict[str, dict[str, Any]], n_ids: int) -> str:
@@ -168,7 +209,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="进程数 / processes")
     ap.add_argument("--assignment", choices=ASSIGNMENTS, action="append")
     ap.add_argument("--tasks", nargs="*")
+    ap.add_argument("--state", type=Path, help="进度文件，可续跑 / progress file (resumable)")
+    ap.add_argument("--show", action="store_true",
+                    help="只打印进度文件的表 / only print the table of --state")  # fmt: skip
     args = ap.parse_args(argv)
+    if args.show:
+        saved = json.loads(args.state.read_text("utf-8"))
+        n = ids_done(args.state)
+        print(table(_ordered(saved["total"], tuple(saved["key"]["assignments"])), n))
+        print(f"{n} of {saved['key']['n_ids']} ids done")
+        return 0
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -176,8 +226,11 @@ def main(argv: list[str] | None = None) -> int:
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         job = bar.add_task("学号 / ids", total=args.ids)
+        if args.state is not None and args.state.exists():
+            bar.advance(job, ids_done(args.state))
         worst = worst_case(args.ids, tuple(args.assignment or ASSIGNMENTS), args.tasks,
-                           jobs=args.jobs, progress=lambda k: bar.advance(job, k))  # fmt: skip
+                           jobs=args.jobs, progress=lambda k: bar.advance(job, k),
+                           state=args.state)  # fmt: skip
     wall = time.monotonic() - t0
     print(table(worst, args.ids))
     bad = sum(1 for w in worst.values() if w["ids_losing"])
