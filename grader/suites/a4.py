@@ -21,6 +21,7 @@ import numpy as np
 from grader.compare import Comparison
 from grader.registry import ALL, Case, Context, Reply, task
 from grader.suites import heldout
+from grader.suites import pretrain_reference as PR
 from grader.suites import settings as S
 from grader.suites.common import Expect, case_from_reply, numbered, pick_item, run_case
 from nncore import autoencoder as AE
@@ -414,8 +415,9 @@ def pretrain_setup(rng: np.random.Generator) -> dict[str, Any]:
 
 
 def pretrain_reference(setup: dict[str, Any]) -> dict[str, Any]:
-    """nncore 参考运行 / nncore's pre-training on the same unlabelled data."""
-    W, b = AE.pretrain_layers(setup["X"], setup["sizes"], **setup["kwargs"])
+    """nncore 参考运行 / nncore's pre-training on the same unlabelled data and seed (computed by
+    :mod:`grader.suites.pretrain_reference`, identical to ``AE.pretrain_layers``)."""
+    W, b = PR.pretrain_layers(setup["X"], setup["sizes"], **setup["kwargs"])
     return {"weights": W, "biases": b}
 
 

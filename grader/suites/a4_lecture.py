@@ -24,6 +24,7 @@ import numpy as np
 
 from grader.registry import ALL, Case, Context, task
 from grader.suites import heldout
+from grader.suites import pretrain_reference as PR
 from grader.suites import settings as S
 from grader.suites.a4 import _fd_check, pretrain_setup, probe_accuracy
 from grader.suites.common import Expect, case_from_reply, numbered, pick_item, run_case
@@ -382,8 +383,9 @@ def dbn(ctx: Context) -> list[Case]:
 
 
 def dbn_reference(setup: dict[str, Any]) -> dict[str, Any]:
-    """nncore 参考运行（同一种子、同一数据）/ nncore's pretrain_rbms on the same seed and data."""
-    W, b = RBM.pretrain_rbms(setup["X"], setup["sizes"], **DBN, seed=setup["kwargs"]["seed"])
+    """nncore 参考运行（同一种子、同一数据）/ nncore's pretrain_rbms on the same seed and data
+    (computed by :mod:`grader.suites.pretrain_reference`, identical to ``RBM.pretrain_rbms``)."""
+    W, b = PR.pretrain_rbms(setup["X"], setup["sizes"], **DBN, seed=setup["kwargs"]["seed"])
     return {"weights": W, "biases": b}
 
 

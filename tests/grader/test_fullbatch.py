@@ -71,3 +71,22 @@ def test_sgd_reference_fast_path_equals_sgd_epoch(seed: int) -> None:
         np.testing.assert_allclose(p, q, rtol=1e-7, atol=1e-9)
     assert a3.sgd_score(setup, fast)[0] == a3.sgd_score(setup, plain)[0]
     assert a3.sgd_score(setup, fast)[0] > 0.5  # trained (untrained: about 0.1)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_pretraining_references_identical_to_nncore(seed: int) -> None:
+    """a4.pretraining / a4.dbn 的参考：与 nncore 完全相同 / The lean pre-training references are
+    identical to nncore's pretrain_layers and pretrain_rbms on the tasks' settings."""
+    from grader.suites import a4, a4_lecture
+    from grader.suites import pretrain_reference as PR
+    from nncore import autoencoder as AE
+    from nncore import rbm as RBM
+
+    setup = a4.pretrain_setup(np.random.default_rng(seed))
+    X, sizes, kw = setup["X"], setup["sizes"], setup["kwargs"]
+    dbn_kw = {**a4_lecture.DBN, "seed": kw["seed"]}
+    for lean, plain in ((PR.pretrain_layers(X, sizes, **kw), AE.pretrain_layers(X, sizes, **kw)),
+                        (PR.pretrain_rbms(X, sizes, **dbn_kw), RBM.pretrain_rbms(X, sizes, **dbn_kw))):  # fmt: skip
+        for got, want in zip(lean[0] + lean[1], plain[0] + plain[1], strict=True):
+            np.testing.assert_array_equal(got, want)
+    assert a4.pretrain_score(setup, a4.pretrain_reference(setup))[0] > 0.6  # trained
