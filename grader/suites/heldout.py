@@ -147,19 +147,19 @@ def property_case(
 
 #: Observers of threshold decisions: the trusted reference sweep (:mod:`grader.reference_check`)
 #: only. What they receive (values derived from hidden data) never reaches a report.
-_OBSERVERS: list[Callable[[dict[str, float]], None]] = []
+_OBSERVERS: list[Callable[[dict[str, Any]], None]] = []
 
 
 @contextlib.contextmanager
-def observe_thresholds(callback: Callable[[dict[str, float]], None]) -> Iterator[None]:
+def observe_thresholds(callback: Callable[[dict[str, Any]], None]) -> Iterator[None]:
     """观察阈值判定（仅参考扫描）/ Pass every threshold decision to ``callback`` meanwhile.
 
     ``callback`` receives ``{"label", "value", "threshold", "reference", "bar", "headroom",
-    "at_least"}``: the case's English label, the student's metric, the documented threshold, the same-seed reference's
-    metric (NaN if none), the bar actually applied, how far the value is on the passing side
-    of the bar (negative: failed) and whether the bar is a minimum (accuracy) or a maximum
-    (an MSE).
-    For the reference sweep's worst-case table; never for a report.
+    "at_least"}``: the case's English label, the student's metric, the documented threshold,
+    the same-seed reference's metric (NaN if none), the bar actually applied, how far the
+    value is on the passing side of the bar (negative: failed) and whether the bar is a
+    minimum (accuracy) or a maximum (an MSE). For the reference sweep's worst-case table;
+    never for a report.
     """
     _OBSERVERS.append(callback)
     try:
