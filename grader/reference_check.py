@@ -130,6 +130,7 @@ def worst_case(
     """
     from grader.suites import oracles
 
+    _task_order(assignments)  # loads the suites here, before any fork: every process shares them
     key = {"n_ids": n_ids, "assignments": list(assignments), "tasks": tasks, "chunk": CHUNK}
     total, done = _load_state(state, key)
     chunks = [ids for ids in _chunks(n_ids, CHUNK) if ids.start not in done]
@@ -156,9 +157,14 @@ def worst_case(
     return _ordered(total, assignments)
 
 
+def _task_order(assignments: tuple[str, ...]) -> dict[str, int]:
+    """任务在其作业中的位置 / Each task's position in its suite."""
+    return {t.id: k for a in assignments for k, t in enumerate(tasks_for(a))}
+
+
 def _ordered(total: dict[str, dict[str, Any]], assignments: tuple[str, ...]) -> dict[str, Any]:
     """按作业与任务顺序 / The summaries in the suites' task order."""
-    order = {t.id: k for a in assignments for k, t in enumerate(tasks_for(a))}
+    order = _task_order(assignments)
     return dict(sorted(total.items(), key=lambda kv: (kv[0].split(".")[0], order[kv[0]])))
 
 
