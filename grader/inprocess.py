@@ -18,12 +18,15 @@ import importlib.util
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import CodeType, ModuleType
 from typing import Any
 
+import numpy as np
+
 from grader.driver import DRIVER_FILE, DRIVER_MODULE
-from grader.sandbox.protocol import decode, encode
+from grader.sandbox.protocol import ALLOWED_KINDS, MAX_DEPTH, ProtocolError
 from grader.sandbox.runner import CallResult
 
 _CODE: dict[tuple[str, str], CodeType] = {}
@@ -65,6 +68,57 @@ class _Finder(importlib.abc.MetaPathFinder):
         return importlib.util.spec_from_file_location(name, file, loader=_Loader(file))
 
 
+def wire_copy(value: Any, keep: Callable[[Any], None] = lambda _: None) -> Any:
+    """协议往返的结果（不经文本）/ ``decode(encode(value))`` without the JSON and base64.
+
+    Same mapping as :mod:`grader.sandbox.protocol`: None, bool, int, float, str as they are;
+    complex and bytes copied; a numeric array (any ndarray subclass becomes a plain ndarray)
+    copied, C-ordered unless only Fortran-contiguous, with its dtype and byte order; a numpy
+    scalar a fresh scalar of its dtype; lists and dicts rebuilt, tuples (named ones too) as
+    plain tuples. Anything else (other types, object or string dtypes, a dict key that is
+    not a JSON scalar) is passed to ``keep`` and returned as itself, as the sandbox's handle
+    would be resolved; nesting deeper than ``MAX_DEPTH`` raises ``ProtocolError`` as decode does.
+    The protocol's size budgets (values, arrays, bytes) are not applied: trusted code only.
+    """
+
+    def unknown(obj: Any) -> Any:
+        keep(obj)
+        return obj
+
+    def cp(obj: Any, depth: int) -> Any:
+        if depth > MAX_DEPTH:  # encode would send a handle there, which decode refuses
+            raise ProtocolError("value nested too deeply")
+        t = type(obj)
+        if obj is None or t is bool or t is str or t is int or t is float:
+            return obj
+        if t is complex:
+            return complex(obj.real, obj.imag)
+        if t is bytes:
+            return bytes(obj)
+        if isinstance(obj, np.ndarray | np.generic):
+            arr = np.asarray(obj)
+            if (
+                arr.dtype.hasobject
+                or arr.dtype.kind not in ALLOWED_KINDS
+                or arr.dtype.names is not None
+            ):
+                return unknown(obj)
+            fortran = arr.flags.f_contiguous and not arr.flags.c_contiguous
+            out = np.array(arr, order="F" if fortran else "C", copy=True)
+            return out[()] if isinstance(obj, np.generic) else out
+        if t is list:
+            return [cp(x, depth + 1) for x in obj]
+        if t is tuple or (isinstance(obj, tuple) and hasattr(obj, "_fields")):
+            return tuple(cp(x, depth + 1) for x in tuple.__iter__(obj))
+        if t is dict:
+            if not all(k is None or type(k) in (str, int, float, bool) for k in dict.keys(obj)):
+                return unknown(obj)
+            return {cp(k, depth + 1): cp(v, depth + 1) for k, v in dict.items(obj)}
+        return unknown(obj)
+
+    return cp(value, 0)
+
+
 class InProcessRunner:
     """与 :class:`grader.sandbox.Sandbox` 同接口的进程内运行器 / Same interface as Sandbox.
 
@@ -80,7 +134,8 @@ class InProcessRunner:
         self.work = Path(work).resolve()
         self.isolation: dict[str, Any] = {"level": "in-process (trusted code only)"}
         self.startup_seconds = 0.0  # no worker to start (the engine's timing breakdown)
-        self._names = {p.stem for p in self.work.glob("*.py")} | {DRIVER_MODULE}
+        names = {n[:-3] for n in os.listdir(self.work) if n.endswith(".py")}
+        self._names = names | {DRIVER_MODULE}
         self._objects: list[Any] = []
         self._purge()
         self._driver = self._load_driver()
@@ -98,14 +153,14 @@ class InProcessRunner:
         return mod
 
     def _wire(self, value: Any) -> Any:
-        """按沙箱协议往返一次 / Round-trip a value through the sandbox wire format."""
-        table: list[Any] = self._objects
+        """按沙箱协议往返一次 / What a round trip through the sandbox wire format gives.
 
-        def store(obj: Any) -> dict[str, Any]:
-            table.append(obj)
-            return {"__handle__": len(table) - 1, "type": type(obj).__name__}
-
-        return decode(encode(value, store), lambda tag: table[tag["__handle__"]])
+        :func:`wire_copy` builds the value :func:`grader.sandbox.protocol.decode` would build
+        from :func:`~grader.sandbox.protocol.encode`'s output, without the text in between
+        (``tests/grader/test_inprocess_wire.py`` checks both agree); anything without a wire
+        form stays here as itself, as a worker's handle would refer to it.
+        """
+        return wire_copy(value, self._objects.append)
 
     def call(self, module: str, function: str, *args: Any, **kwargs: Any) -> CallResult:
         """调用驱动例程 / Call ``driver.function(*args)`` with the submission importable."""

@@ -1,14 +1,27 @@
 """训练类任务的阈值标定 / Calibration of the training tasks' thresholds.
 
+**Which rule protects correct work (issue 9): the same-seed reference, for every training
+task.** a3.sgd_epoch's held-out case, 例题2–4, a4.pretraining and a4.dbn are each judged
+against the nncore reference trained in the grader on the same seed, data and initial weights:
+pass at ≥ min(threshold, reference − margin), or ≤ max(threshold, reference + margin) for an
+MSE (:func:`grader.suites.heldout.threshold_case`; thresholds and margins in
+:mod:`grader.suites.settings`). A correct submission therefore never depends on its hidden
+split being an easy one — the 40-seed table below missed the splits on which a3.sgd_epoch's
+reference scored 0.71 against 0.85 — and the documented threshold is a pass mark that must
+separate trained from untrained parameters, no longer a bet on the reference's worst seed.
+How the same-seed reference behaves over many seeds is measured by the reference sweep,
+``python -m grader.reference_check --ids 1000`` (column ``ref − thr``: the reference's
+smallest distance from the documented threshold over the ids; ``relaxed``: the ids on which
+the bar had to be relaxed to reference − margin).
+
 ``python -m grader.suites.calibrate [--seeds N]`` runs, for N random hidden setups (data split,
 initial weights, seeds drawn exactly as the suites draw them), the **nncore reference** in place
 of the student's code (the same pipeline the worker routines run) and, as a floor, the
 **untrained** initial parameters; it prints min / median / max of the metric the grader uses
-and the threshold set in the suite. A threshold must sit well below the reference's worst run
-and well above the untrained floor.
+and the threshold set in the suite. A threshold must sit well above the untrained floor.
 
-Measured with ``python -m grader.suites.calibrate --seeds 40`` (numpy 2, this repo's nncore;
-about 60 s):
+Measured with ``python -m grader.suites.calibrate --seeds 40`` (this repo's nncore; 15 min at
+load average 13–15, about 2 min on a quiet machine):
 
 =====================  =========================  ===================  ===========  ==========
 task                   metric                     reference min…max    untrained    threshold
@@ -19,14 +32,14 @@ a3.example2            worst fresh-sample MSE     0.0196 … 0.0235      0.19 �
 a3.example3            held-out accuracy          0.991 … 1.000        0.07 … 0.93  ≥ 0.96
 a3.example4            held-out accuracy          0.953 … 0.982        0.04 … 0.17  ≥ 0.92
 a4.pretraining         read-out accuracy          0.712 … 0.824        0.10 … 0.40  ≥ 0.6
+a4.dbn                 read-out accuracy          0.834 … 0.923        0.08 … 0.12  ≥ 0.6
 =====================  =========================  ===================  ===========  ==========
 
 例题2's "worst" run is a small initialisation stalling near a straight line (≈ 0.02, expected:
 the lecture's point that results depend on the initial values); a straight-line fit or a
-diverged run is well above 0.03. 例题3's untrained floor reaches 0.93 (the majority class
-"not a 2"), hence a threshold close to the reference. Each held-out set has 450–800 samples,
-so one standard error of an accuracy near 0.95 is about 0.01: every threshold sits at least
-three of them below the reference's worst run.
+diverged run is well above 0.03, and the reference's own worst run + 5 × margin relaxes that
+bar on most ids. 例题3's untrained floor reaches 0.93 (the majority class "not a 2"), hence a
+threshold close to the reference.
 The table above is what the module docstrings of
 :mod:`grader.suites.a3` / :mod:`grader.suites.a4` and the task descriptions quote; re-run this
 command after changing a setting and update both.
@@ -42,7 +55,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.suites import a3, a4
+from grader.suites import a3, a4, a4_lecture
 
 
 def _untrained_runs(setup: dict[str, Any]) -> dict[str, Any]:
@@ -77,6 +90,9 @@ def _metrics() -> dict[str, dict[str, Any]]:
     def pre_score(s: dict[str, Any], v: dict[str, Any]) -> dict[str, float]:
         return {"read-out accuracy": a4.pretrain_score(s, v)[0] or float("nan")}
 
+    def dbn_score(s: dict[str, Any], v: dict[str, Any]) -> dict[str, float]:
+        return {"read-out accuracy": a4_lecture.dbn_score(s, v)[0] or float("nan")}
+
     return {
         "a3.sgd_epoch": {
             "setup": a3.sgd_setup, "reference": a3.sgd_reference,
@@ -84,7 +100,7 @@ def _metrics() -> dict[str, dict[str, Any]]:
             "threshold": {"held-out accuracy": f">= {a3.SGD_MIN_ACCURACY}"},
         },
         "a3.example2": {
-            "setup": a3.example2_setup, "reference": a3.fit_reference,
+            "setup": a3.example2_setup, "reference": a3.example2_reference,
             "floor": _untrained_runs, "score": ex2_score,
             "threshold": {"best MSE": f"<= {a3.EX2_MAX_BEST_MSE}",
                           "worst MSE": f"<= {a3.EX2_MAX_ANY_MSE}"},
@@ -103,6 +119,11 @@ def _metrics() -> dict[str, dict[str, Any]]:
             "setup": a4.pretrain_setup, "reference": a4.pretrain_reference,
             "floor": _pretrain_untrained, "score": pre_score,
             "threshold": {"read-out accuracy": f">= {a4.PRETRAIN_MIN_ACCURACY}"},
+        },
+        "a4.dbn": {
+            "setup": a4.pretrain_setup, "reference": a4_lecture.dbn_reference,
+            "floor": a4_lecture.dbn_untrained, "score": dbn_score,
+            "threshold": {"read-out accuracy": f">= {a4_lecture.DBN_MIN_ACCURACY}"},
         },
     }  # fmt: skip
 

@@ -3,9 +3,11 @@
 The trust rule for training (``ARCHITECTURE.md``): the worker trains with the student's code and
 returns *parameters* only; the trusted parent rebuilds the network with nncore and evaluates it
 on data the worker never received (a held-out split of the embedded digits, a fresh sample of
-例题2's curve). Thresholds are set from the nncore reference run with a margin; the numbers
-and how they were measured are in :mod:`grader.suites.calibrate`
-(``python -m grader.suites.calibrate``).
+例题2's curve). Every training task passes at ≥ min(threshold, reference − margin) (≤ max(…)
+for an MSE), the reference being nncore trained in this process on the same seed, data and
+initial weights (:func:`threshold_case`); the documented thresholds and margins are in
+:mod:`grader.suites.settings`, their calibration in :mod:`grader.suites.calibrate` and
+``python -m grader.reference_check``.
 
 Also here: :func:`property_case`, a case judged by properties (coverage of every sample,
 reproducibility, …) rather than by one expected array.
@@ -13,8 +15,9 @@ reproducibility, …) rather than by one expected array.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -133,6 +136,29 @@ def property_case(
     return Case(label, False, hints=list(dict.fromkeys(hints)), note=problems[0][1], reply=reply)
 
 
+#: Observers of threshold decisions: the trusted reference sweep (:mod:`grader.reference_check`)
+#: only. What they receive (values derived from hidden data) never reaches a report.
+_OBSERVERS: list[Callable[[dict[str, Any]], None]] = []
+
+
+@contextlib.contextmanager
+def observe_thresholds(callback: Callable[[dict[str, Any]], None]) -> Iterator[None]:
+    """观察阈值判定（仅参考扫描）/ Pass every threshold decision to ``callback`` meanwhile.
+
+    ``callback`` receives ``{"label", "value", "threshold", "reference", "bar", "headroom",
+    "at_least"}``: the case's English label, the student's metric, the documented threshold,
+    the same-seed reference's metric (NaN if none), the bar actually applied, how far the
+    value is on the passing side of the bar (negative: failed) and whether the bar is a
+    minimum (accuracy) or a maximum (an MSE). For the reference sweep's worst-case table;
+    never for a report.
+    """
+    _OBSERVERS.append(callback)
+    try:
+        yield
+    finally:
+        _OBSERVERS.remove(callback)
+
+
 def threshold_case(
     label: Text,
     value: float,
@@ -156,12 +182,21 @@ def threshold_case(
     """
     ok = bool(np.isfinite(value))
     ref_ok = reference is not None and bool(np.isfinite(reference))
+    headroom = float("inf")
     if at_least is not None:
         bar = min(at_least, reference - margin) if ref_ok else at_least  # type: ignore[operator]
         ok = ok and value >= bar
+        headroom = min(headroom, value - bar)
     if at_most is not None:
         bar = max(at_most, reference + margin) if ref_ok else at_most  # type: ignore[operator]
         ok = ok and value <= bar
+        headroom = min(headroom, bar - value)
+    for observe in _OBSERVERS:
+        observe({"label": label.en, "value": float(value), "bar": float(bar),
+                 "at_least": at_least is not None,
+                 "threshold": float(at_least if at_least is not None else at_most),  # type: ignore[arg-type]
+                 "reference": float(reference) if ref_ok else float("nan"),  # type: ignore[arg-type]
+                 "headroom": headroom if np.isfinite(value) else float("-inf")})  # fmt: skip
     if ok:
         return Case(label, True)
     need_zh = f"≥ {fmt.format(at_least)}" if at_least is not None else f"≤ {fmt.format(at_most)}"

@@ -74,6 +74,10 @@ PRETRAINING = Training(sizes=(64, 32, 16), activations=("sigmoid", "sigmoid"), l
                        lr=0.1, epochs=10, batch_size=32, min_accuracy=0.6, margin=0.05,
                        extra={"noise": 0.3})  # fmt: skip
 
+#: a4.dbn: greedy CD-1 pre-training of RBMs 64-32-16 (momentum β = 0.9), same read-out.
+DBN = Training(sizes=(64, 32, 16), activations=("sigmoid", "sigmoid"), loss="mse",
+               lr=0.1, epochs=10, batch_size=32, min_accuracy=0.6, margin=0.05)  # fmt: skip
+
 #: Every training example by task id.
 BY_TASK: dict[str, Training] = {
     "a3.sgd_epoch": SGD,
@@ -81,4 +85,5 @@ BY_TASK: dict[str, Training] = {
     "a3.example3": EXAMPLE3,
     "a3.example4": EXAMPLE4,
     "a4.pretraining": PRETRAINING,
+    "a4.dbn": DBN,
 }

@@ -98,6 +98,7 @@ def test_thresholds_separate_reference_from_untrained() -> None:
         "a3.example3",
         "a3.example4",
         "a4.pretraining",
+        "a4.dbn",
     }
     for task_id, res in result.items():
         for metric, row in res["metrics"].items():
