@@ -274,6 +274,16 @@ class EpochEngine:
         matmul(x.T, delta, out=layers[0].gblock)  # [∂J/∂W^(1); ∂J/∂b^(2)] at once
         return J, n
 
+    def _decay_rows(self) -> list[np.ndarray]:
+        """αλ/m·W 的缓冲 / The weight rows of T, a θ-shaped buffer that is 0 on the biases.
+
+        Plain GD has no spare θ-sized array (momentum puts αλ/m·W into the spent gradient);
+        T is made on first use.
+        """
+        if getattr(self, "T", None) is None or self.T.shape != self.theta.shape:
+            self.T = np.zeros_like(self.theta)
+        return [B[:-1] for B in self._blocks(self.T)]
+
     # --- one epoch ------------------------------------------------------------------------
     def run(self, rng: np.random.Generator | None = None) -> float:
         """一轮 / One epoch in the order ``rng.permutation(m)`` (in order when rng is None).
@@ -293,6 +303,7 @@ class EpochEngine:
         theta, G, layers = self.theta, self.G, self.layers
         scale = -lr if builtin else 1.0
         batch = self._batch
+        decay_rows = self._decay_rows() if kind is GradientDescent and c else []
         total = 0.0
         for start in range(0, m, b):
             J, n = batch(
@@ -304,11 +315,12 @@ class EpochEngine:
                         J += c / 2 * float(np.vdot(layer.W, layer.W))
                         layer.gW += layer.W * c
                 opt.step(self.views, [g.copy() for g in _views(G, [p.shape for p in self.views])])
-            elif kind is GradientDescent:  # θ := (1 − αc)·θ on the weights, then θ := θ − α g
+            elif kind is GradientDescent:  # θ := θ − α g − α c W (αcW kept apart: float32)
                 if c:
-                    for layer in layers:
+                    for layer, d in zip(layers, decay_rows, strict=True):
                         J += c / 2 * float(np.vdot(layer.W, layer.W))
-                        layer.W *= 1 - k
+                        np.multiply(layer.W, k, d)
+                    theta -= self.T
                 theta += G
             else:  # v := βv − α g − α c W; θ := θ + v
                 V = self.V
