@@ -145,6 +145,7 @@ class EpochEngine:
         self.ones_b, self.ones_k = np.ones(b, dtype), np.ones(k, dtype)
         # a softmax row sum below this lost precision to the batch-wide shift (e^-71 in float32)
         self.tiny = float(np.finfo(dtype).tiny / np.finfo(dtype).eps)
+        self.row_shifts = 0  # batches that needed the per-row shift (a diagnostic)
         f_out = model.activations[-1]
         self.sigmoid = [f.name == "sigmoid" for f in model.activations[:-1]]
         if self.spec.name == "ce" and f_out.name == "softmax":
@@ -204,6 +205,7 @@ class EpochEngine:
         p = np.exp(z, out=self.p[:n])
         s = np.matmul(p, self.ones_k, out=self.rows[:n])
         if s.min() < self.tiny:
+            self.row_shifts += 1
             z -= z.max(axis=1, keepdims=True)
             np.exp(z, out=p)
             np.matmul(p, self.ones_k, out=s)
