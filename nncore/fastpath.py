@@ -7,18 +7,31 @@ new arrays, and then ``optimizer.step``. :class:`EpochEngine` computes **the sam
 
 * the data are validated, converted to the model's dtype and the targets made one-hot once
   (``fit`` builds one engine per call), not per batch; one permutation per epoch, each batch
-  gathered by one fancy index (measured here: faster than permuting all of X per epoch);
+  gathered by one fancy index (measured here: faster than permuting all of X per epoch into
+  a buffer, or ``np.take`` into one); in order (no rng) the batches are slices, no copy;
 * the parameters live in one flat vector θ in the slide's order, so each layer's [W; b] is
   one (N_l + 1, N_{l+1}) matrix: with a column of ones on x, one GEMM gives
-  z^(2) = xW^(1) + b^(2) and one gives [∂J/∂W^(1); ∂J/∂b^(2)]; the GD / momentum update and
-  the weight decay are a few whole-vector operations on θ;
+  z^(2) = xW^(1) + b^(2) and one gives [∂J/∂W^(1); ∂J/∂b^(2)]; the bias gradients of the
+  other layers are one GEMV each (1ᵀδ: a column sum by ``np.sum(axis=0)`` costs several
+  times more on a narrow array);
 * ∂J/∂a^(1) of the input layer is never computed (nothing uses it);
 * the learning rate rides on the small δ^(L) (the gradients come out as −α·∂J/∂θ);
+* the update is a few whole-vector operations on θ: momentum v := βv + G, then the weight
+  decay's αλ/m·W is written into the gradient's own (spent) weight rows and subtracted, so
+  no further θ-sized array is touched per batch (plain GD keeps one for it); λ/(2m) Σ w² is
+  one BLAS dot product per layer;
 * the output activation is skipped where the loss fuses with it (δ^(L) comes from z^(L)),
   and softmax + cross-entropy and sigmoid + BCE are computed in a few in-place operations
-  without re-validating the targets;
+  without re-validating the targets; the softmax shifts z by the batch's maximum (one
+  reduction instead of a slow row-wise one; a row whose sum then fell below float precision
+  makes that batch shift per row) and sums its rows as a GEMV with ones;
 * z, a and δ live in preallocated buffers; sigmoid (as ½ + ½ tanh(z/2)) and its derivative
-  are computed in place; Σ w² is a BLAS dot product.
+  are computed in place.
+
+What is left above the matrix products (784-100-10, batch 64, measured on the 2-core
+machine by switching each part off): the per-batch gather of X (about 35 µs: the rows come
+from memory), the momentum and decay passes over θ, v and G (about 90 µs) and the
+element-wise work and Python calls (about 35 µs), against about 200 µs of GEMMs.
 
 Equal to the plain path up to float rounding (the tests compare parameters and losses after
 whole epochs, float32 and float64; the sigmoid formula, where b is added and the order of
