@@ -110,10 +110,9 @@ def initial_weights(cfg: Config, seed: int) -> list[np.ndarray]:
     """种子 seed 的初值 / W^(1), b^(2), W^(2), b^(3) from ``seed`` (float32).
 
     w ~ U[−√(2/(n_in + n_out)), +√(2/(n_in + n_out))], biases 0: the distribution that
-    scikit-learn draws for logistic units, so that its own-start run and the others start
-    from the same distribution (with Xavier's √(6/…) bound nncore and torch scored
-    0.16 ± 0.10 pp lower than with this one at batch 32, 8 seeds: an initialisation effect,
-    not a library one; with the same start all three libraries give identical predictions).
+    scikit-learn draws for logistic units (its biases too), so that its own-start run and the
+    others start from the same distribution. (Xavier's √(6/…) bound, used before, scored
+    0.16 ± 0.10 pp lower in nncore at batch 32 over 8 seeds.)
     """
     rng = np.random.default_rng(seed)
     out = []
