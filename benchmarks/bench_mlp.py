@@ -131,6 +131,7 @@ class Run:
 
     epoch: Callable[[np.ndarray | None], object]
     accuracy: Callable[[], float]
+    params: Callable[[], list[np.ndarray]] | None = None  # W^(1), b^(2), W^(2), b^(3) now
 
 
 def make_nncore(X, y, Xt, yt, cfg: Config, init: list[np.ndarray], seed: int) -> Run:
@@ -155,7 +156,7 @@ def make_nncore(X, y, Xt, yt, cfg: Config, init: list[np.ndarray], seed: int) ->
 
     rng = np.random.default_rng(seed)
     return Run(lambda order: engine.run(rng if order is None else Order(order)),
-               lambda: accuracy(net.predict(Xt), yt))  # fmt: skip
+               lambda: accuracy(net.predict(Xt), yt), lambda: net.params)  # fmt: skip
 
 
 def _sklearn(X, y, Xt, yt, cfg: Config, init: list[np.ndarray] | None, seed: int) -> Run | None:
@@ -183,7 +184,10 @@ def _sklearn(X, y, Xt, yt, cfg: Config, init: list[np.ndarray] | None, seed: int
         else:  # shuffle=False: its batches are consecutive slices of X[order]
             clf.partial_fit(X[order], y[order], classes=classes)
 
-    return Run(epoch, lambda: clf.score(Xt, yt))
+    def params() -> list[np.ndarray]:
+        return [clf.coefs_[0], clf.intercepts_[0], clf.coefs_[1], clf.intercepts_[1]]
+
+    return Run(epoch, lambda: clf.score(Xt, yt), params)
 
 
 def make_sklearn(X, y, Xt, yt, cfg: Config, init: list[np.ndarray], seed: int) -> Run | None:
