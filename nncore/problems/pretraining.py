@@ -3,11 +3,12 @@
 讲义 §5: 预训练（无监督）用大量无标签数据逐层预训练；微调（有监督）用少量有标签数据 BP 微调.
 Embedded 8×8 digits: a few labelled samples per class for fine-tuning, the rest of the
 training part used *without labels* for pre-training, a held-out test set for accuracy.
+:func:`compare_initialisations` is the protocol; :mod:`nncore.problems.dbn` reuses it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -15,6 +16,55 @@ from nncore.autoencoder import pretrain_layers
 from nncore.data import load_digits, split_indices
 from nncore.mlp import MLP
 from nncore.training import accuracy, fit
+
+#: 每种预训练：(无标签数据, 各层大小, 种子) -> (权值列表, 偏置列表)
+#: A pre-training: (unlabelled X, layer sizes without the output, seed) -> (weights, biases).
+Pretrainer = Callable[[np.ndarray, list[int], int], tuple[list[np.ndarray], list[np.ndarray]]]
+
+
+def compare_initialisations(
+    pretrainers: dict[str, Pretrainer],
+    hidden: Sequence[int] = (64, 32),
+    *,
+    labelled: float = 0.05,
+    seeds: Sequence[int] = range(3),
+    finetune_epochs: int = 60,
+    lr: float = 0.3,
+) -> dict:
+    """比较初始化方式 / Test accuracy of 64-hidden…-10 sigmoid networks per initialisation.
+
+    Digits: 30 % test (seed 0, stratified); of the training part a stratified fraction
+    ``labelled`` keeps its labels (per seed), the rest is given to every pre-trainer without
+    labels. Kind "random" (Xavier, seeded) plus one kind per entry of ``pretrainers``; all get
+    exactly the same fine-tuning: softmax + 'ce', momentum, ``finetune_epochs``, λ = 1e-3,
+    batch 16. Returns per-kind lists of test accuracies (one per seed), their means
+    ("<kind>_mean") and the sizes of the three parts.
+    """
+    X, y = load_digits()
+    train, _, test = split_indices(X.shape[0], val=0.0, test=0.3, seed=0, labels=y)
+    sizes = [64, *hidden, 10]
+    kinds = ["random", *pretrainers]
+    report: dict = {"sizes": sizes, **{k: [] for k in kinds}}
+    for seed in seeds:
+        rest, _, lab = split_indices(train.size, val=0.0, test=labelled, seed=seed, labels=y[train])
+        X_un = X[train][rest]
+        init = {kind: make(X_un, sizes[:-1], seed) for kind, make in pretrainers.items()}
+        for kind in kinds:
+            net = MLP(sizes, "sigmoid", "softmax", init="xavier", seed=seed)
+            if kind in init:
+                Ws, bs = init[kind]
+                net.weights[:-1] = [W.copy() for W in Ws]
+                net.biases[:-1] = [b.copy() for b in bs]
+            fit(net, X[train][lab], y[train][lab], loss="ce", optimizer="momentum", lr=lr,
+                epochs=finetune_epochs, batch_size=16, lam=1e-3, seed=seed,
+                track_accuracy=False)  # fmt: skip
+            report[kind].append(accuracy(net.predict(X[test]), y[test]))
+    report["n_labelled"] = int(lab.size)
+    report["n_unlabelled"] = int(rest.size)
+    report["n_test"] = int(test.size)
+    for kind in kinds:
+        report[f"{kind}_mean"] = float(np.mean(report[kind]))
+    return report
 
 
 def pretraining_vs_random(
@@ -30,28 +80,14 @@ def pretraining_vs_random(
     """比较 / Test accuracy of 64-hidden…-10 sigmoid networks: random init vs pre-trained.
 
     ``labelled``: the fraction of the training part whose labels are used (stratified);
-    test = 30 % of all digits. Same fine-tuning (momentum, bce-free softmax + ce) for both.
+    test = 30 % of all digits. Same fine-tuning (momentum, bce-free softmax + ce) for both;
+    the protocol is :func:`compare_initialisations`.
     """
-    X, y = load_digits()
-    train, _, test = split_indices(X.shape[0], val=0.0, test=0.3, seed=0, labels=y)
-    sizes = [64, *hidden, 10]
-    report: dict = {"sizes": sizes, "random": [], "pretrained": []}
-    for seed in seeds:
-        rest, _, lab = split_indices(train.size, val=0.0, test=labelled, seed=seed, labels=y[train])
-        X_lab, y_lab = X[train][lab], y[train][lab]
-        Ws, bs = pretrain_layers(X[train][rest], sizes[:-1], noise=noise,
-                                 epochs=pretrain_epochs, seed=seed)  # fmt: skip
-        for kind in ("random", "pretrained"):
-            net = MLP(sizes, "sigmoid", "softmax", init="xavier", seed=seed)
-            if kind == "pretrained":
-                net.weights[:-1] = [W.copy() for W in Ws]
-                net.biases[:-1] = [b.copy() for b in bs]
-            fit(net, X_lab, y_lab, loss="ce", optimizer="momentum", lr=lr, epochs=finetune_epochs,
-                batch_size=16, lam=1e-3, seed=seed, track_accuracy=False)  # fmt: skip
-            report[kind].append(accuracy(net.predict(X[test]), y[test]))
-    report["n_labelled"] = int(lab.size)
-    report["n_unlabelled"] = int(rest.size)
-    report["n_test"] = int(test.size)
-    for kind in ("random", "pretrained"):
-        report[f"{kind}_mean"] = float(np.mean(report[kind]))
-    return report
+
+    def dae(X_un: np.ndarray, sizes: list[int], seed: int):
+        return pretrain_layers(X_un, sizes, noise=noise, epochs=pretrain_epochs, seed=seed)
+
+    return compare_initialisations(
+        {"pretrained": dae}, hidden, labelled=labelled, seeds=seeds,
+        finetune_epochs=finetune_epochs, lr=lr,
+    )  # fmt: skip

@@ -143,3 +143,70 @@ def test_saturated_logits_stay_finite_and_equal(loss, out, k):
     J2 = EpochEngine(fast, X, y, loss=loss, optimizer=GradientDescent(1e-4), batch_size=4).run()
     assert np.isfinite(J2) and J2 == pytest.approx(J1, rel=1e-9)
     np.testing.assert_allclose(fast.get_flat(), plain.get_flat(), rtol=1e-9, atol=1e-9)
+
+
+def _pair(sizes, acts, dtype, seed=1):
+    plain = MLP(sizes, activations=acts, seed=seed, init="xavier", dtype=dtype)
+    return plain, plain.copy()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("far", [False, True])
+def test_softmax_batch_shift_and_per_row_fallback_equal_plain(dtype, far):
+    """One batch-wide shift when the rows' maxima are close; a per-row shift when a row lies
+    so far below the batch maximum that e^(z − max) would lose it (far: hundreds apart)."""
+    X, y = _data([6, 4], "ce", m=16)
+    if far:  # zero inputs: logits = b ≈ 0; the others: logits in the hundreds
+        X[::2] = 0.0
+        X[1::2] *= 300.0
+    plain, fast = _pair([6, 4], ["softmax"], dtype)
+    z = X @ plain.weights[0] + plain.biases[0]
+    gaps = [(zb.max() - zb.max(axis=1)).max() for zb in (z[:8], z[8:])]
+    assert (min(gaps) > 100) if far else (max(gaps) < 20)  # the case is what it says
+    J1 = sgd_epoch(plain, X, y, loss="ce", optimizer=GradientDescent(1e-6), batch_size=8)
+    engine = EpochEngine(fast, X, y, loss="ce", optimizer=GradientDescent(1e-6), batch_size=8)
+    J2 = engine.run()
+    # float32: e^-100 is below the precision bound, both batches shift per row; float64 keeps it
+    assert engine.row_shifts == (2 if far and dtype == np.float32 else 0)
+    rtol = 1e-11 if dtype == np.float64 else 2e-5
+    assert np.isfinite(J2) and J2 == pytest.approx(J1, rel=rtol)
+    np.testing.assert_allclose(fast.get_flat(), plain.get_flat(), rtol=rtol, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("opt", ["sgd", "momentum", "custom"])
+def test_weight_decay_every_optimizer_and_in_order_slices(dtype, opt):
+    """λ > 0 with GD (its own αλ/m·W buffer), momentum (in the spent gradient) and an
+    optimizer with its own step (plain gradients + (λ/m)W), shuffled and in order."""
+
+    class Halved(GradientDescent):
+        def step(self, params, grads):
+            super().step(params, [g / 2 for g in grads])
+
+    make = {"sgd": lambda: GradientDescent(0.3), "momentum": lambda: Momentum(0.2, 0.9),
+            "custom": lambda: Halved(0.4)}[opt]  # fmt: skip
+    X, y = _data([6, 8, 5, 3], "ce", m=29)
+    plain, fast = _pair([6, 8, 5, 3], ["sigmoid", "tanh", "softmax"], dtype)
+    o1, o2 = make(), make()
+    engine = EpochEngine(fast, X, y, loss="ce", optimizer=o2, batch_size=6, lam=0.7)
+    tol = {"rtol": 1e-11, "atol": 1e-12} if dtype == np.float64 else {"rtol": 2e-5, "atol": 2e-6}
+    for rng_seed in (3, None, 4):  # None: in order, the batches are slices of X
+        r1 = None if rng_seed is None else np.random.default_rng(rng_seed)
+        r2 = None if rng_seed is None else np.random.default_rng(rng_seed)
+        J1 = sgd_epoch(plain, X, y, loss="ce", optimizer=o1, batch_size=6, lam=0.7, rng=r1)
+        J2 = engine.run(r2)
+        assert J2 == pytest.approx(J1, rel=tol["rtol"] * 10, abs=tol["atol"])
+        np.testing.assert_allclose(fast.get_flat(), plain.get_flat(), **tol)
+    if opt == "momentum":  # the velocities the optimizer holds are the engine's, and equal
+        for v, w in zip(o2.velocities, o1.velocities, strict=True):
+            np.testing.assert_allclose(v, w, **tol)
+
+
+def test_zero_learning_rate_still_counts_the_decay_in_the_loss():
+    X, y = _data([6, 8, 4], "ce")
+    for make in (lambda: GradientDescent(0.0), lambda: Momentum(0.0, 0.9)):
+        plain, fast = _pair([6, 8, 4], ["sigmoid", "softmax"], np.float64)
+        J1 = sgd_epoch(plain, X, y, loss="ce", optimizer=make(), batch_size=5, lam=2.0)
+        J2 = fast_sgd_epoch(fast, X, y, loss="ce", optimizer=make(), batch_size=5, lam=2.0)
+        assert J2 == pytest.approx(J1, rel=1e-12)
+        np.testing.assert_array_equal(fast.get_flat(), plain.get_flat())

@@ -66,3 +66,15 @@ def test_pretraining_experiment_runs() -> None:
     r = pretraining_vs_random(hidden=(16,), seeds=[0], pretrain_epochs=1, finetune_epochs=5)
     assert r["sizes"] == [64, 16, 10] and len(r["random"]) == len(r["pretrained"]) == 1
     assert 0.0 <= r["pretrained_mean"] <= 1.0 and r["n_labelled"] < r["n_unlabelled"]
+
+
+def test_dbn_uses_the_same_protocol_as_pretraining() -> None:
+    from nncore.problems.dbn import dbn_vs_dae_vs_random
+
+    kw = dict(hidden=(16,), seeds=[0, 1], pretrain_epochs=1, finetune_epochs=3)
+    dbn, dae = dbn_vs_dae_vs_random(**kw), pretraining_vs_random(**kw)
+    # one split set-up and one fine-tuning: the same random and DAE runs, the same parts
+    assert dbn["random"] == dae["random"] and dbn["dae"] == dae["pretrained"]
+    assert len(dbn["dbn"]) == 2 and 0.0 <= dbn["dbn_mean"] <= 1.0
+    for key in ("sizes", "n_labelled", "n_unlabelled", "n_test"):
+        assert dbn[key] == dae[key]
