@@ -623,11 +623,12 @@ def stop(proc: Any, uid: int | set[int] | None) -> bool:
             proc.kill()
     if uid is not None:
         # The PID namespace dies with bwrap; make sure (and wait until) nothing of the uid lives.
-        deadline = time.monotonic() + 5
+        t0 = time.monotonic()
         while kill_uid(uid):
-            if time.monotonic() > deadline:
+            waited = time.monotonic() - t0
+            if waited > 5:
                 return False
-            time.sleep(0.01)
+            time.sleep(0.001 if waited < 0.05 else 0.01)
     if proc is not None:
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=5)

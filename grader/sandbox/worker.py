@@ -596,7 +596,11 @@ def main() -> None:
         os._exit(98)  # the grader died before PR_SET_PDEATHSIG was armed
     if config.get("zygote"):
         sys.path.append(config["pylib"])
-        import numpy  # noqa: F401  (imported once here, inherited by every task worker)
+        # imported once here, inherited by every task worker (numpy.random is lazy in numpy 2)
+        import numpy
+        import numpy.random  # noqa: F401
+
+        numpy.random.seed()
 
         zygote(config, _load_protocol(config))
         os._exit(0)
