@@ -56,6 +56,7 @@ class TaskProcess:
         self.stdin = stdin
         self.stdout = stdout
         self.returncode: int | None = None
+        self._killed = False
 
     def poll(self) -> int | None:
         """The exit status if the worker has ended (a zombie until the zygote reaps it)."""
@@ -67,6 +68,9 @@ class TaskProcess:
     def wait(self, timeout: float | None = None) -> int:
         """Wait (through the zygote) for the worker to end; ``-N`` = killed by signal N."""
         if self.returncode is not None:
+            return self.returncode
+        if self._killed and not isolation.alive(self.pid):
+            self.returncode = -9  # we killed it; the zygote reaps it at the next clean-up
             return self.returncode
         try:
             status = self.zygote.request(
@@ -88,6 +92,7 @@ class TaskProcess:
     def kill(self) -> None:
         """SIGKILL the worker (the grader is root)."""
         if self.returncode is None:
+            self._killed = True
             with contextlib.suppress(OSError):
                 os.kill(self.pid, 9)
 
