@@ -456,15 +456,27 @@ class IsolationPlan:
             zh = (
                 "bubblewrap 白名单沙箱：只可见解释器与标准库、numpy、本提交的只读副本和限额的私有"
                 " /tmp；无网络；独立的 PID/IPC/UTS/挂载命名空间；非特权 uid、无 capabilities；"
-                "进程数、内存、CPU、文件大小受限；任务结束时整个沙箱被终止。"
+                "进程数、内存、CPU、文件大小受限；"
             )
             en = (
                 "bubblewrap allow-list sandbox: only the interpreter and standard library, "
                 "numpy, a read-only copy of this submission and a size-limited private /tmp are "
                 "visible; no network; own PID/IPC/UTS/mount namespaces; unprivileged uid, no "
-                "capabilities; process count, memory, CPU and file size limited; the whole "
-                "sandbox is killed at the end of each task."
+                "capabilities; process count, memory, CPU and file size limited; "
             )
+            if self.as_root:  # the per-submission sandbox of grader.sandbox.zygote
+                zh += (
+                    "每份提交一个沙箱，每个任务在其中一个全新的工作进程（独立的新 uid）中运行；任务结束时"
+                    "其全部进程被终止，/tmp、/dev/shm、消息队列与 SysV IPC 被清空并检查。"
+                )
+                en += (
+                    "one sandbox per submission, each task in a fresh worker process with its "
+                    "own new uid; at the end of each task all its processes are killed and /tmp, "
+                    "/dev/shm, message queues and SysV IPC are emptied and checked."
+                )
+            else:
+                zh += "任务结束时整个沙箱被终止。"
+                en += "the whole sandbox is killed at the end of each task."
         return {
             "level": self.level,
             "insecure": self.insecure,

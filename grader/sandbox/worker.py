@@ -598,7 +598,7 @@ def main() -> None:
         sys.path.append(config["pylib"])
         # imported once here, inherited by every task worker (numpy.random is lazy in numpy 2)
         import numpy
-        import numpy.random  # noqa: F401
+        import numpy.random
 
         numpy.random.seed()
 
