@@ -282,6 +282,9 @@ class Sandbox:
             if uid is not None and not (stopped and self._zygote.clean(uid)):
                 self._zygote.close()
                 self._zygote = None
+            if self._log is not None:  # the worker's stderr (up to file_bytes): not kept
+                with contextlib.suppress(OSError):
+                    self._log.unlink()
         elif self._wd is not None:
             self._wd.cleanup()
             self._wd = None
