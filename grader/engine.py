@@ -38,9 +38,9 @@ import numpy as np
 from grader import feedback, files, manifest
 from grader.compare import Comparison
 from grader.driver import DRIVER_FILE, DRIVER_MODULE
-from grader.feedback import Message
-from grader.registry import Case, Reply, Task, tasks_for
+from grader.registry import Case, Reply, Task, hint, tasks_for
 from grader.sandbox import CallResult, Limits, Sandbox
+from grader.text import Text
 
 GRADER_VERSION = "1"
 FORBIDDEN = ("nncore", "grader")
@@ -349,20 +349,20 @@ class Report:
 
 
 STATUS_TEXT = {
-    "passed": ("通过", "passed"),
-    "partial": ("部分通过", "partial"),
-    "failed": ("未通过", "failed"),
-    "not_implemented": ("未实现", "not implemented"),
-    "forbidden": ("违规导入", "forbidden import"),
-    "grader_error": ("评分器错误", "grader error"),
+    "passed": Text("通过", "passed"),
+    "partial": Text("部分通过", "partial"),
+    "failed": Text("未通过", "failed"),
+    "not_implemented": Text("未实现", "not implemented"),
+    "forbidden": Text("违规导入", "forbidden import"),
+    "grader_error": Text("评分器错误", "grader error"),
 }
 
 
 def _case_json(case: Case) -> dict[str, Any]:
     """用例的 JSON（无隐藏值）/ A case as JSON (comparisons only, no values)."""
     return {
-        "label_zh": case.label_zh,
-        "label_en": case.label_en,
+        "label_zh": case.label.zh,
+        "label_en": case.label.en,
         "passed": case.passed,
         "comparisons": [c.to_json() for c in case.comparisons if not c.ok],
         "hints": list(dict.fromkeys(case.hints)),
@@ -372,9 +372,9 @@ def _case_json(case: Case) -> dict[str, Any]:
     }
 
 
-def _failure_text(case: Case) -> Message:
+def _failure_text(case: Case) -> Text:
     """第一个失败用例的描述 / Describe a failed case (no hidden values)."""
-    label = Message(f"{case.label_zh}：", f"{case.label_en}: ")
+    label = case.label.wrap("{}：", "{}: ")
     if case.reply is not None and not case.reply.ok:
         r = case.reply
         name = r.function
@@ -382,32 +382,29 @@ def _failure_text(case: Case) -> Message:
             r.kind, name=name, error=r.error, limit=str(getattr(r, "limit", "?"))
         )
         if r.kind == "exception" and r.error:
-            msg = Message(f"{name} 运行时出错：{r.error}", f"{name} raised {r.error}")
+            msg = Text(f"{name} 运行时出错：{r.error}", f"{name} raised {r.error}")
         elif r.kind in ("missing_attr", "missing_module"):
-            msg = Message(f"找不到 {name}", f"{name} not found")
+            msg = Text(f"找不到 {name}", f"{name} not found")
         return label + msg
     bad = [c for c in case.comparisons if not c.ok]
     if bad:
-        parts = [feedback.describe(c) for c in bad[:2]]
-        msg = parts[0]
-        for p in parts[1:]:
-            msg = msg + Message("；", "; ") + p
-        if "blocked_by_dependency" in case.hints and (case.note_zh or case.note_en):
-            msg = msg + Message("；" + case.note_zh, "; " + case.note_en)  # name the dependency
+        msg = Text.join(Text("；", "; "), [feedback.describe(c) for c in bad[:2]])
+        if "blocked_by_dependency" in case.hints and case.note:
+            msg = msg + case.note.wrap("；{}", "; {}")  # name the dependency
         return label + msg
-    if case.note_zh or case.note_en:
-        return label + Message(case.note_zh, case.note_en)
-    return label + Message("未通过", "failed")
+    if case.note:
+        return label + case.note
+    return label + Text("未通过", "failed")
 
 
 def summarise(task: Task, cases: list[Case], forbidden: set[str], seconds: float) -> TaskResult:
     """用例 → 分数、状态与双语消息 / Cases → points, status and the zh/en message."""
     title = manifest.get(task.assignment).task(task.id)
-    rule_zh, rule_en = task.credit_rule()
+    rule = task.credit_rule()
     n, passed = len(cases), sum(c.passed for c in cases)
-    checked = Message(
-        f"检查：{task.checked_zh}。" if task.checked_zh else "",
-        f"Checked: {task.checked_en}. " if task.checked_en else "",
+    checked = Text(
+        f"检查：{task.checked.zh}。" if task.checked.zh else "",
+        f"Checked: {task.checked.en}. " if task.checked.en else "",
     )
     hints: list[str] = []
     for c in cases:
@@ -420,7 +417,7 @@ def summarise(task: Task, cases: list[Case], forbidden: set[str], seconds: float
     if forbidden:
         points, status = 0.0, "forbidden"
         msg = checked + feedback.failure("forbidden", name=", ".join(sorted(forbidden)))
-        msg = msg + Message(
+        msg = msg + Text(
             "。请只用 numpy 和你自己的模块完成作业。",
             ". Use only numpy and your own modules.",
         )
@@ -435,20 +432,18 @@ def summarise(task: Task, cases: list[Case], forbidden: set[str], seconds: float
             status = "not_implemented"
         else:
             status = "partial" if points > 0 else "failed"
-        msg = checked + Message(f"通过 {passed}/{n} 个用例。", f"{passed}/{n} cases passed. ")
+        msg = checked + Text(f"通过 {passed}/{n} 个用例。", f"{passed}/{n} cases passed. ")
         if status == "not_implemented":
             fn = ", ".join(task.functions)
-            msg = msg + Message(
+            msg = msg + Text(
                 f"尚未实现（{fn} 抛出 NotImplementedError）。",
                 f"Not implemented yet ({fn} raise NotImplementedError).",
             )
         elif failed:
-            msg = msg + Message("第一个未通过：", "First failure: ") + _failure_text(failed[0])
-            msg = msg + Message("。", ". ")
-            if hints:
-                for code in hints[:2]:
-                    h = feedback.hint(code)
-                    msg = msg + Message(f"提示：{h.zh}", f"Hint: {h.en} ")
+            msg = msg + Text("第一个未通过：", "First failure: ") + _failure_text(failed[0])
+            msg = msg + Text("。", ". ")
+            for code in hints[:2]:
+                msg = msg + hint(code).wrap("提示：{}", "Hint: {} ")
     return TaskResult(
         id=task.id,
         title_zh=title.title_zh,
@@ -458,8 +453,8 @@ def summarise(task: Task, cases: list[Case], forbidden: set[str], seconds: float
         status=status,
         message_zh=msg.zh.strip(),
         message_en=msg.en.strip(),
-        credit_rule_zh=rule_zh,
-        credit_rule_en=rule_en,
+        credit_rule_zh=rule.zh,
+        credit_rule_en=rule.en,
         hints=[] if status in ("passed", "not_implemented", "forbidden") else hints,
         cases=[_case_json(c) for c in cases],
         seconds=round(seconds, 3),

@@ -11,214 +11,181 @@ hidden inputs can reach a report.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from grader.compare import BAD_DTYPE, BAD_SHAPE, BAD_TYPE, BAD_VALUE, NONFINITE, Comparison
+from grader.text import Text
 
-# --- hints: mistake code -> (zh, en) -------------------------------------------------------
-HINTS: dict[str, tuple[str, str]] = {
-    "transposed_w": (
+# --- the hint catalogue: mistake codes shared by several tasks -> text ---------------------
+# (a code that only one task gives is declared next to that task, in its suite module; the
+# registry merges both: grader.registry.hint)
+HINTS: dict[str, Text] = {
+    "transposed_w": Text(
         "权重布局：W^(l) 的形状是 (N_l, N_{l+1})，W[j, i] = w_ji 是从第 l 层单元 j 到第 l+1 层单元 i 的权重；"
         "z^(l+1) = a^(l) W^(l) + b^(l+1)，∂J/∂W^(l) = a^(l)ᵀ δ^(l+1)。你的结果像是用了 Wᵀ。",
         "Weight layout: W^(l) has shape (N_l, N_{l+1}) and W[j, i] = w_ji goes from unit j of "
         "layer l to unit i of layer l+1; z^(l+1) = a^(l) W^(l) + b^(l+1) and ∂J/∂W^(l) = "
         "a^(l)ᵀ δ^(l+1). Your result looks like it used Wᵀ.",
     ),
-    "missing_fprime": (
+    "missing_fprime": Text(
         "忘了乘激活函数的导数：δ^(l) = f'(z^(l)) ⊙ Σ_j w_ij^(l) δ_j^(l+1)，输出层 δ^(L) = ∂J/∂a^(L) ⊙ f'(z^(L))。",
         "Forgot the activation derivative: δ^(l) = f'(z^(l)) ⊙ Σ_j w_ij^(l) δ_j^(l+1), and at "
         "the output δ^(L) = ∂J/∂a^(L) ⊙ f'(z^(L)).",
     ),
-    "missing_1_over_m": (
+    "missing_1_over_m": Text(
         "忘了除以样本数 m：经验风险 J = (1/m) Σ_n l(y^(n), h(x^(n)))，其梯度也带 1/m。",
         "Forgot 1/m: the empirical risk is J = (1/m) Σ_n l(y^(n), h(x^(n))), and its gradient "
         "carries the 1/m too.",
     ),
-    "extra_1_over_m": (
-        "多除了一次 m：损失函数的梯度已经带了 1/m，这里不要再除。",
-        "Divided by m twice: the loss gradient already carries 1/m; do not divide again here.",
-    ),
-    "sequential_update": (
+    "sequential_update": Text(
         "更新不是同时进行的：所有 δ 和 ∂J/∂W 都必须用更新前的权重算出，再一起更新 W := W − α ∂J/∂W。",
         "The update is not simultaneous: compute every δ and ∂J/∂W with the weights *before* "
         "the update, then update all of them, W := W − α ∂J/∂W.",
     ),
-    "sign_error": (
+    "sign_error": Text(
         "符号错误：梯度下降是 W := W − α ∂J/∂W（减号）；输出层误差 δ^(L) = a^(L) − y。",
         "Sign error: gradient descent is W := W − α ∂J/∂W (minus); the output error is "
         "δ^(L) = a^(L) − y.",
     ),
-    "wrong_derivative": (
+    "wrong_derivative": Text(
         "导数公式有误：σ'(t) = σ(t)(1 − σ(t))，tanh'(t) = 1 − tanh²(t)，ReLU'(t) = 1[t > 0]。",
         "Wrong derivative: σ'(t) = σ(t)(1 − σ(t)), tanh'(t) = 1 − tanh²(t), ReLU'(t) = 1[t > 0].",
     ),
-    "derivative_of_a": (
+    "derivative_of_a": Text(
         "导数要在 z 处求：传入的是 z 而不是 a = f(z)，请先算 f(z) 再求 f'(z)。",
         "Evaluate the derivative at z: the argument is z, not a = f(z); compute f(z) first.",
     ),
-    "unstable": (
+    "unstable": Text(
         "数值不稳定：在极端输入（|z| 很大）下出现了溢出、inf 或 NaN。sigmoid 只用 e^{−|t|}；softmax 先减去每行最大值；"
         "交叉熵用 log-sum-exp 或先裁剪概率。",
         "Numerically unstable: extreme inputs (large |z|) overflowed or produced inf/NaN. For "
         "sigmoid use only e^{−|t|}; for softmax subtract each row's max first; for cross-entropy "
         "use log-sum-exp or clip the probabilities.",
     ),
-    "overflow_warning": (
+    "overflow_warning": Text(
         "结果虽对，但计算中出现了溢出警告（例如 np.exp(1000)）：请改用数值稳定的写法。",
         "The values are right but the computation raised an overflow warning (e.g. "
         "np.exp(1000)): use a numerically stable formulation.",
     ),
-    "inplace": (
+    "inplace": Text(
         "修改了调用者传入的数组：不要就地修改输入（写 W - α dW 或先 copy()，不要写 W -= α dW）。",
         "Modified the caller's arrays: do not change inputs in place (return W - α dW or copy() "
         "first; do not write W -= α dW).",
     ),
-    "wrong_shape": (
+    "wrong_shape": Text(
         "形状不对：请对照文档字符串中的形状，一行一个样本 (m, N)；偏置 b 的形状是 (N_{l+1},)。",
         "Wrong shape: follow the shapes in the docstring, one sample per row (m, N); a bias b "
         "has shape (N_{l+1},).",
     ),
-    "wrong_dtype": (
+    "wrong_dtype": Text(
         "类型不对：应返回浮点数组（np.float64，除非要求 float32），不要返回整数或布尔数组。",
         "Wrong dtype: return a floating-point array (np.float64 unless float32 is asked for), "
         "not integers or booleans.",
     ),
-    "nonfinite": (
+    "nonfinite": Text(
         "结果含 NaN 或 inf：检查除以零、log(0)、溢出。",
         "The result contains NaN or inf: look for division by zero, log(0) or overflow.",
     ),
-    "wrong_type": (
+    "wrong_type": Text(
         "返回值类型不对：请按文档返回 numpy 数组（或文档要求的元组/列表）。",
         "Wrong return type: return numpy arrays (or the tuple/list the docstring asks for).",
     ),
-    "bias_gradient": (
-        "偏置的梯度是对样本求和（损失已含 1/m）：∂J/∂b_i^(l+1) = Σ_n δ_i^(l+1)。",
-        "The bias gradient sums over the samples (the loss already has 1/m): "
-        "∂J/∂b_i^(l+1) = Σ_n δ_i^(l+1).",
-    ),
-    "softmax_axis": (
-        "softmax 要沿最后一维（每个样本的 K 个类别）归一化，而不是沿样本维。",
-        "Normalise softmax along the last axis (the K classes of each sample), not over samples.",
-    ),
-    "forgot_bias": (
+    "forgot_bias": Text(
         "忘了偏置：z^(l+1) = a^(l) W^(l) + b^(l+1)。",
         "Forgot the bias: z^(l+1) = a^(l) W^(l) + b^(l+1).",
     ),
-    "threshold_at_zero": (
+    "threshold_at_zero": Text(
         "阈值函数在 0 处取值：讲义规定 f(0) = 1，sgn(0) = 1（用 t ≥ 0）。",
         "Threshold at zero: the lecture sets f(0) = 1 and sgn(0) = 1 (use t ≥ 0).",
     ),
-    "no_learning_rate": (
+    "no_learning_rate": Text(
         "更新时忘了学习率 α：W := W − α ∂J/∂W。",
         "Forgot the learning rate α in the update: W := W − α ∂J/∂W.",
     ),
-    "weight_decay_on_bias": (
+    "weight_decay_on_bias": Text(
         "权值衰减只作用于权重 w，不作用于偏置 b：∂R/∂W = (λ/m) W。",
         "Weight decay applies to the weights w only, not to the biases b: ∂R/∂W = (λ/m) W.",
     ),
-    "training_poor": (
+    "training_poor": Text(
         "训练后在未见过的数据上效果不够好：检查梯度、学习率、小批量的打乱与更新次数。",
         "After training, the model does poorly on data it never saw: check the gradients, the "
         "learning rate, the mini-batch shuffling and the number of updates.",
     ),
-    "slide_erratum": (
+    "slide_erratum": Text(
         "你的第一层结果与讲义印出的数（如 w11^(1) → 0.2053）一致，但讲义这几项是错的（见勘误）：请按 δ 递推自己算。",
         "Your first-layer results equal the slide's printed numbers (e.g. w11^(1) → 0.2053), but "
         "those are wrong (see the errata): compute them with the δ recursion.",
     ),
-    "forward_difference": (
+    "forward_difference": Text(
         "看起来用了前向差分 (f(x+ε) − f(x))/ε：请用中心差分 (f(x+ε) − f(x−ε))/(2ε)，误差是 O(ε²)。",
         "Looks like a forward difference (f(x+ε) − f(x))/ε: use central differences "
         "(f(x+ε) − f(x−ε))/(2ε), whose error is O(ε²).",
     ),
-    "not_restored": (
+    "not_restored": Text(
         "扰动后没有把 x 恢复原值：每次改 x_k 后都要还原。",
         "x was not restored after the perturbation: put every x_k back after using it.",
     ),
-    "np_sign": (
-        "np.sign(0) = 0，但讲义的 sgn(0) = 1：用 np.where(t >= 0, 1.0, -1.0)。",
-        "np.sign(0) = 0, but the lecture's sgn(0) = 1: use np.where(t >= 0, 1.0, -1.0).",
-    ),
-    "tanh_half": (
-        "讲义勘误：2σ(t) − 1 = tanh(t/2)，不是 tanh(t)；tanh(t) = 2σ(2t) − 1（或 np.tanh）。",
-        "Slide erratum: 2σ(t) − 1 = tanh(t/2), not tanh(t); tanh(t) = 2σ(2t) − 1 (or np.tanh).",
-    ),
-    "slope_ignored": (
-        "没有用传入的 slope 参数（只在默认值 0.01 时正确）：负半轴用 slope。",
-        "The slope argument is ignored (right only for the default 0.01): use slope on the "
-        "negative half-axis.",
-    ),
-    "bias_not_updated": (
-        "偏置也要更新：b := b + α(y − ŷ)（相当于输入恒为 1 的权重）。",
-        "Update the bias too: b := b + α(y − ŷ) (a weight whose input is always 1).",
-    ),
-    "missing_half": (
-        "平方误差带 ½：l = ½‖h − y‖²，J = (1/m) Σ_n ½‖h^(n) − y^(n)‖²，这样 ∂l/∂h = h − y。",
-        "The squared error has a ½: l = ½‖h − y‖², J = (1/m) Σ_n ½‖h^(n) − y^(n)‖², so that "
-        "∂l/∂h = h − y.",
-    ),
-    "fprime_wrong_layer": (
+    "fprime_wrong_layer": Text(
         "δ 递推用错了层的导数：δ^(l) = f'(z^(l)) ⊙ (δ^(l+1) W^(l)ᵀ)，f' 要在第 l 层的 z^(l) 处求"
         "（caches[l − 1] 的激活缓存），不是第 l+1 层的。",
         "The δ recursion uses the wrong layer's derivative: δ^(l) = f'(z^(l)) ⊙ (δ^(l+1) "
         "W^(l)ᵀ), with f' at layer l's own z^(l) (the activation cache of caches[l − 1]), not "
         "layer l+1's.",
     ),
-    "one_hidden_layer": (
+    "one_hidden_layer": Text(
         "反向传播只处理了一个隐含层：δ 递推要对每一层 l = L−1, …, 1 循环，返回每层一个 ∂J/∂W^(l)。",
         "Backpropagation handles one hidden layer only: loop the δ recursion over every layer "
         "l = L−1, …, 1 and return one ∂J/∂W^(l) per layer.",
     ),
-    "squeezed_output": (
+    "squeezed_output": Text(
         "K = 1 时输出仍是 (m, 1)：不要 squeeze 成 (m,)，每行一个样本、每列一个输出单元。",
         "With K = 1 the output is still (m, 1): do not squeeze it to (m,); one row per sample, "
         "one column per output unit.",
     ),
-    "eps_ignored": (
+    "eps_ignored": Text(
         "没有用传入的 eps：中心差分 (f(x + ε e_k) − f(x − ε e_k))/(2ε) 要用调用者给的 ε。",
         "The eps argument is ignored: the central difference (f(x + ε e_k) − f(x − ε e_k))/(2ε) "
         "must use the caller's ε.",
     ),
-    "blocked_by_dependency": (
+    "blocked_by_dependency": Text(
         "这个任务要用到你的另一个函数，而那个函数没有通过它自己的任务：请先改好它（见本任务的“依赖”说明）。",
         "This task needs another of your functions, which fails its own task: fix that one "
         "first (see this task's dependency note).",
     ),
-    "invalid_samples": (
+    "invalid_samples": Text(
         "my_samples() 应返回 (X, y)：X 形状 (m, 2) 的有限数，y 形状 (m,) 取 0 或 1，m ≥ 2 且两类都有。",
         "my_samples() must return (X, y): X of shape (m, 2), finite; y of shape (m,) in {0, 1}; "
         "m ≥ 2 with both classes present.",
     ),
 }
 
-# --- failures reported by the sandbox: kind -> (zh, en) --------------------------------------
-FAILURES: dict[str, tuple[str, str]] = {
-    "not_implemented": (
+# --- failures reported by the sandbox: kind -> text ------------------------------------------
+FAILURES: dict[str, Text] = {
+    "not_implemented": Text(
         "尚未实现（NotImplementedError）",
         "not implemented yet (NotImplementedError)",
     ),
-    "missing_module": ("找不到模块 {name}", "module {name} not found"),
-    "missing_attr": ("找不到函数 {name}", "function {name} not found"),
-    "missing_callable": ("{name} 不是函数", "{name} is not a function"),
-    "exception": ("运行时出错：{error}", "raised {error}"),
-    "timeout": (
+    "missing_module": Text("找不到模块 {name}", "module {name} not found"),
+    "missing_attr": Text("找不到函数 {name}", "function {name} not found"),
+    "missing_callable": Text("{name} 不是函数", "{name} is not a function"),
+    "exception": Text("运行时出错：{error}", "raised {error}"),
+    "timeout": Text(
         "超时（超过 {limit} 秒），进程已被终止",
         "timed out (over {limit} s); the worker was killed",
     ),
-    "memory": ("内存超限", "exceeded the memory limit"),
-    "exit": ("代码调用了 sys.exit / os._exit", "the code called sys.exit / os._exit"),
-    "crash": ("工作进程崩溃", "the worker process crashed"),
-    "too_large": ("返回值过大", "the reply was too large"),
-    "protocol": ("返回值无法解析", "the reply could not be decoded"),
-    "unencodable": (
+    "memory": Text("内存超限", "exceeded the memory limit"),
+    "exit": Text("代码调用了 sys.exit / os._exit", "the code called sys.exit / os._exit"),
+    "crash": Text("工作进程崩溃", "the worker process crashed"),
+    "too_large": Text("返回值过大", "the reply was too large"),
+    "protocol": Text("返回值无法解析", "the reply could not be decoded"),
+    "unencodable": Text(
         "返回了无法传输的对象（应为数组/数字）",
         "returned an object that cannot be sent (expected arrays/numbers)",
     ),
-    "forbidden": (
+    "forbidden": Text(
         "导入了参考答案或评分器（{name}），本题不得分",
         "imported the reference solution or the grader ({name}); no points for this task",
     ),
-    "isolation": ("评分沙箱无法启动", "the grading sandbox could not start"),
+    "isolation": Text("评分沙箱无法启动", "the grading sandbox could not start"),
 }
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
@@ -241,32 +208,14 @@ def mask_numbers(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@dataclass
-class Message:
-    """一条双语消息 / One message in both languages."""
-
-    zh: str
-    en: str
-
-    def __add__(self, other: Message) -> Message:
-        """拼接 / Concatenate two messages."""
-        return Message(self.zh + other.zh, self.en + other.en)
-
-
-def hint(code: str) -> Message:
-    """常见错误提示 / The hint for a mistake code."""
-    zh, en = HINTS.get(code, ("", ""))
-    return Message(zh, en)
-
-
-def failure(kind: str, **fields: str) -> Message:
+def failure(kind: str, **fields: str) -> Text:
     """运行失败的描述 / Describe a sandbox failure (timeout, exception, missing, …)."""
-    zh, en = FAILURES.get(kind, FAILURES["crash"])
+    text = FAILURES.get(kind, FAILURES["crash"])
     safe = {k: mask_numbers(str(v)) for k, v in fields.items()}
     try:
-        return Message(zh.format(**safe), en.format(**safe))
+        return text.format(**safe)
     except (KeyError, IndexError):
-        return Message(zh, en)
+        return text
 
 
 def _idx(index: tuple[int, ...] | None) -> str:
@@ -274,7 +223,7 @@ def _idx(index: tuple[int, ...] | None) -> str:
     return "[" + ", ".join(map(str, index or ())) + "]"
 
 
-def describe(comp: Comparison) -> Message:
+def describe(comp: Comparison) -> Text:
     """描述一次比较为何失败 / Say how a comparison failed (no expected values).
 
     Shapes are public (they follow from the docstring); errors are relative; indices are
@@ -282,12 +231,12 @@ def describe(comp: Comparison) -> Message:
     """
     w = comp.what
     if comp.kind == BAD_TYPE:
-        return Message(
+        return Text(
             f"{w} 的返回类型为 {comp.got_type}，应为数值数组",
             f"{w} has type {comp.got_type}; expected a numeric array",
         )
     if comp.kind == BAD_SHAPE:
-        return Message(
+        return Text(
             f"{w} 的形状为 {comp.got_shape}，应为 {comp.want_shape}",
             f"{w} has shape {comp.got_shape}; expected {comp.want_shape}",
         )
@@ -295,27 +244,27 @@ def describe(comp: Comparison) -> Message:
         got = comp.extra.get("got_dtype", comp.got_type)
         want = comp.extra.get("want_dtype", "")
         if want:
-            return Message(
+            return Text(
                 f"{w} 的 dtype 为 {got}，应为 {want}", f"{w} has dtype {got}; expected {want}"
             )
-        return Message(
+        return Text(
             f"{w} 的 dtype 为 {got}，应为浮点类型", f"{w} has dtype {got}; expected a float dtype"
         )
     if comp.kind == NONFINITE:
-        return Message(
+        return Text(
             f"{w} 含 NaN/inf（{comp.n_bad}/{comp.n_total} 项，第一个位置 {_idx(comp.first_bad)}）",
             f"{w} contains NaN/inf ({comp.n_bad}/{comp.n_total} entries, first at "
             f"{_idx(comp.first_bad)})",
         )
     if comp.kind == BAD_VALUE:
         err = f"{comp.max_rel_err:.1e}" if comp.max_rel_err is not None else "?"
-        return Message(
+        return Text(
             f"{w} 与正确结果不符：最大相对误差 {err}，第一个错误位置 {_idx(comp.first_bad)}"
             f"（{comp.n_bad}/{comp.n_total} 项错误）",
             f"{w} does not match: max relative error {err}, first bad entry at "
             f"{_idx(comp.first_bad)} ({comp.n_bad}/{comp.n_total} entries wrong)",
         )
-    return Message(f"{w} 正确", f"{w} is correct")
+    return Text(f"{w} 正确", f"{w} is correct")
 
 
 def symptom_hints(comp: Comparison) -> list[str]:

@@ -12,28 +12,38 @@ Partial-credit rules:
               networks, several activations); rounded to 0.01.
 ``all``       all or nothing — used where one case decides (例题1's exact values, a training
               run, a stability property).
+
+No registration at import: each suite module listed in :data:`SUITES` exposes its tasks as data
+(``TASKS = (...)``, :class:`Task` objects or :class:`grader.suites.spec.Spec` tables) and its
+suite-wide hint texts as ``HINTS``; :func:`table` builds the registry from that explicit list
+the first time it is needed (:func:`build_table` is the pure version, used by the tests).
+Importing a suite module changes nothing anywhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import importlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any, Protocol
 
 import numpy as np
 
 from grader import manifest
 from grader.compare import Comparison
+from grader.text import EMPTY, Text
 
 FRACTION = "fraction"
 ALL = "all"
 
-CREDIT_RULES: dict[str, tuple[str, str]] = {
-    FRACTION: (
+CREDIT_RULES: dict[str, Text] = {
+    FRACTION: Text(
         "按通过的用例比例给分（各用例独立）",
         "points × fraction of cases passed (the cases are independent)",
     ),
-    ALL: ("全对才得分", "all or nothing"),
+    ALL: Text("全对才得分", "all or nothing"),
 }
 
 
@@ -79,19 +89,23 @@ class Context(Protocol):
 class Case:
     """一个用例的结果 / The result of one case of a task.
 
-    ``label_zh`` / ``label_en`` describe the case without values ("随机网络 2/5",
-    "例题1"), ``comparisons`` the checks made, ``hints`` mistake codes recognised by the check,
-    ``reply`` the failed call if the student's code did not answer.
+    ``label`` describes the case without values ("随机网络 2/5" / "random network 2/5"),
+    ``comparisons`` the checks made, ``hints`` mistake codes recognised by the check, ``reply``
+    the failed call if the student's code did not answer, ``note`` a short extra reason
+    ("x 未恢复原值" / "x was not restored"); never a hidden value.
     """
 
-    label_zh: str
-    label_en: str
+    label: Text
     passed: bool
     comparisons: list[Comparison] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
     reply: Reply | None = None
-    note_zh: str = ""
-    note_en: str = ""
+    note: Text = EMPTY
+
+    def __post_init__(self) -> None:
+        """The label and note are :class:`grader.text.Text` (the one bilingual type)."""
+        if not isinstance(self.label, Text) or not isinstance(self.note, Text):
+            raise TypeError("Case(label: Text, passed, …, note: Text): use grader.text.Text")
 
 
 @dataclass(frozen=True)
@@ -99,17 +113,20 @@ class Task:
     """一个计分任务 / One graded task.
 
     Points and titles come from :mod:`grader.manifest` (the single source of truth shared with
-    the notebooks); ``functions`` are the stubs it calls as ``module.function``.
+    the notebooks); ``functions`` are the stubs it calls as ``module.function``; ``checked``
+    says what is checked (shown in every message); ``hints`` are the texts of the mistake codes
+    only this task gives (codes shared by several tasks live in
+    :data:`grader.feedback.HINTS`).
     """
 
     id: str
     functions: tuple[str, ...]
     check: Callable[[Context], list[Case]]
     credit: str = FRACTION
-    checked_zh: str = ""
-    checked_en: str = ""
+    checked: Text = EMPTY
     cpu_seconds: float = 10.0
     wall_seconds: float = 20.0
+    hints: Mapping[str, Text] = field(default_factory=dict)
 
     @property
     def spec(self) -> manifest.Task:
@@ -126,8 +143,8 @@ class Task:
         """所属作业 / The assignment (``a2`` of ``a2.dense_backward``)."""
         return self.id.split(".", 1)[0]
 
-    def credit_rule(self) -> tuple[str, str]:
-        """部分得分规则 / The partial-credit rule (zh, en)."""
+    def credit_rule(self) -> Text:
+        """部分得分规则 / The partial-credit rule."""
         return CREDIT_RULES[self.credit]
 
     def score(self, cases: list[Case]) -> float:
@@ -140,68 +157,109 @@ class Task:
         return round(float(self.points) * passed / len(cases), 2)
 
 
-_TASKS: dict[str, Task] = {}
-
-
-def register(task: Task) -> Task:
-    """登记任务 / Register a task (ids are unique)."""
-    if task.id in _TASKS and _TASKS[task.id] is not task:
-        raise ValueError(f"duplicate task id {task.id}")
-    if task.credit not in CREDIT_RULES:
-        raise ValueError(f"unknown credit rule {task.credit!r} for {task.id}")
-    _TASKS[task.id] = task
-    return task
-
-
 def task(
     id: str, functions: tuple[str, ...], **kwargs: Any
 ) -> Callable[[Callable[[Context], list[Case]]], Task]:
-    """装饰器形式的登记 / Decorator form of :func:`register`.
+    """把检查函数变成任务（不登记）/ Decorator: turn a check function into a :class:`Task`.
 
-    The task id must exist in the manifest and every function must be a stub of the
-    assignment there (checked at registration, so a renamed stub fails loudly).
+    Nothing is registered: list the task in its module's ``TASKS``. The manifest id and the
+    stubs are validated when the table is built (:func:`build_table`).
     """
 
     def deco(check: Callable[[Context], list[Case]]) -> Task:
-        t = Task(id, functions, check, **kwargs)
-        spec = manifest.get(t.assignment)
-        spec.task(id)
-        for f in functions:
-            module, _, name = f.partition(".")
-            spec.stub(module, name)
-        return register(t)
+        return Task(id, functions, check, **kwargs)
 
     return deco
 
 
 ASSIGNMENTS = ("a1", "a2", "a3", "a4")
-#: Suites kept in their own modules (tasks of the assignments above, registered the same way).
-EXTRA_SUITES = ("a4_lecture",)
+#: The suite modules, in report order (a4_lecture adds tasks of a4).
+SUITES = ("a1", "a2", "a3", "a4", "a4_lecture")
 
 
-def load_suites() -> None:
-    """导入全部隐藏测试集 / Import every suite module so its tasks register."""
-    import importlib
+@dataclass(frozen=True)
+class Table:
+    """登记表 / The registry: every task by id (suite order) and every hint text by code."""
 
-    for a in (*ASSIGNMENTS, *EXTRA_SUITES):
-        importlib.import_module(f"grader.suites.{a}")
+    tasks: Mapping[str, Task]
+    hints: Mapping[str, Text]
+
+
+def _as_task(item: Any) -> Task:
+    """任务或规格 → 任务 / A TASKS entry: a Task, or a spec with ``.task()``."""
+    return item if isinstance(item, Task) else item.task()
+
+
+def _validate(t: Task) -> None:
+    """任务 id 与桩函数须在清单中 / The id and every stub must exist in the manifest."""
+    if t.credit not in CREDIT_RULES:
+        raise ValueError(f"unknown credit rule {t.credit!r} for {t.id}")
+    if not isinstance(t.checked, Text):
+        raise TypeError(f"{t.id}: checked must be a grader.text.Text")
+    spec = manifest.get(t.assignment)
+    spec.task(t.id)
+    for f in t.functions:
+        module, _, name = f.partition(".")
+        spec.stub(module, name)
+
+
+def _add_hints(into: dict[str, Text], hints: Mapping[str, Text], where: str) -> None:
+    """合并提示（同一代码不得有两种文本）/ Merge hint texts; one text per code."""
+    for code, text in hints.items():
+        if not isinstance(text, Text):
+            raise TypeError(f"hint {code!r} of {where} must be a grader.text.Text")
+        if code in into and into[code] != text:
+            raise ValueError(f"hint {code!r} has two different texts ({where})")
+        into[code] = text
+
+
+def build_table(modules: Iterable[ModuleType]) -> Table:
+    """由套件模块建表（纯函数）/ Build the registry from suite modules (no side effects).
+
+    Reads each module's ``TASKS`` (required) and ``HINTS`` (optional). Task ids must be unique
+    and exist in the manifest; a hint code may have only one text across the catalogue
+    (:data:`grader.feedback.HINTS`), the modules and the tasks.
+    """
+    from grader import feedback
+
+    tasks: dict[str, Task] = {}
+    hints: dict[str, Text] = {}
+    _add_hints(hints, feedback.HINTS, "grader.feedback")
+    for mod in modules:
+        _add_hints(hints, getattr(mod, "HINTS", {}), mod.__name__)
+        for item in mod.TASKS:
+            t = _as_task(item)
+            _validate(t)
+            if t.id in tasks:
+                raise ValueError(f"duplicate task id {t.id}")
+            tasks[t.id] = t
+            _add_hints(hints, t.hints, t.id)
+    return Table(tasks, hints)
+
+
+@functools.cache
+def table() -> Table:
+    """全部套件的登记表（首次使用时建立）/ The registry of every suite in :data:`SUITES`."""
+    return build_table(importlib.import_module(f"grader.suites.{s}") for s in SUITES)
 
 
 def tasks_for(assignment: str) -> list[Task]:
-    """某作业的全部任务（按登记顺序）/ The tasks of one assignment, in registration order."""
-    load_suites()
+    """某作业的全部任务（按套件顺序）/ The tasks of one assignment, in suite order."""
     if assignment not in ASSIGNMENTS:
         raise KeyError(f"unknown assignment {assignment!r}; known: {', '.join(ASSIGNMENTS)}")
-    return [t for t in _TASKS.values() if t.assignment == assignment]
+    return [t for t in table().tasks.values() if t.assignment == assignment]
 
 
 def all_tasks() -> list[Task]:
-    """全部任务 / Every registered task."""
-    load_suites()
-    return list(_TASKS.values())
+    """全部任务 / Every task."""
+    return list(table().tasks.values())
 
 
 def get(task_id: str) -> Task:
     """按 id 取任务 / Look a task up by id."""
-    load_suites()
-    return _TASKS[task_id]
+    return table().tasks[task_id]
+
+
+def hint(code: str) -> Text:
+    """提示代码的文本 / The text of a mistake code (empty for an unknown code)."""
+    return table().hints.get(code, EMPTY)

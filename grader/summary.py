@@ -28,7 +28,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from grader import feedback, manifest
+from grader import manifest, registry
 from grader.registry import tasks_for
 
 HELP = "班级报告 / class report (summary.html, summary.json) from an output folder"
@@ -120,7 +120,7 @@ def _limit_kinds(task: dict[str, Any]) -> list[str]:
 
 def _hint_label(code: str) -> tuple[str, str]:
     """提示的短标签（第一句）/ A hint's short label: its text up to the first colon/period."""
-    h = feedback.hint(code)
+    h = registry.hint(code)
     zh = h.zh.split("：")[0].split("。")[0] if h.zh else code
     en = h.en.split(":")[0].split(". ")[0] if h.en else code
     return zh, en
@@ -170,7 +170,7 @@ def build(
     hints = []
     for code, students in sorted(hint_students.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         zh, en = _hint_label(code)
-        full = feedback.hint(code)
+        full = registry.hint(code)
         hints.append(
             {
                 "code": code,

@@ -8,6 +8,7 @@ task's seed (student + task), so they differ between students and cannot be hard
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from itertools import pairwise
 from typing import Any
 
@@ -22,17 +23,18 @@ from grader.suites.common import (
     Expect,
     case_from_reply,
     failed_dependency,
-    numbered,
     pick_item,
     run_case,
 )
+from grader.suites.spec import Cases, Draw, Mistake, Out, Spec, Values, no_inputs
+from grader.text import EMPTY, Text
 from nncore import layers, losses
 from nncore.activations import get_activation
 from nncore.examples.exercise import DEFAULT_THETA
 from nncore.examples.slide_values import EXAMPLE1_ALPHA
 from nncore.mlp import mlp_forward, unflatten
 
-RANDOM = ("随机用例", "random case")
+RANDOM = Text("随机用例", "random case")
 
 
 def _dense_shapes(rng: np.random.Generator, k: int) -> tuple[int, int, int]:
@@ -44,228 +46,259 @@ def _dense_shapes(rng: np.random.Generator, k: int) -> tuple[int, int, int]:
     return m, int(rng.integers(1, 6)), int(rng.integers(1, 6))
 
 
+def _dense_inputs(d: Draw) -> dict[str, Any]:
+    """随机 a (m, N_l)、W (N_l, N_{l+1})、b (N_{l+1},)，第一个用例 W 为方阵 / Random a, W, b."""
+    m, n_in, n_out = _dense_shapes(d.rng, d.k)
+    a = d.rng.uniform(-1, 1, (m, n_in))
+    W = d.rng.uniform(-1, 1, (n_in, n_out))
+    b = d.rng.uniform(-1, 1, n_out)
+    return {"m": m, "a": a, "W": W, "b": b, "square": n_in == n_out}
+
+
 # ------------------------------------------------------------------------------------------
-@task(
+DENSE_FORWARD = Spec(
     "a2.dense_forward",
-    ("layers.dense_forward",),
-    checked_zh="随机 a^(l)、W^(l)、b^(l+1) 上 z^(l+1) = a^(l) W^(l) + b^(l+1) 的值与形状，且不修改输入",
-    checked_en="z^(l+1) = a^(l) W^(l) + b^(l+1) (values, shape) on random a, W, b; inputs unchanged",
+    checked=Text(
+        "随机 a^(l)、W^(l)、b^(l+1) 上 z^(l+1) = a^(l) W^(l) + b^(l+1) 的值与形状，且不修改输入",
+        "z^(l+1) = a^(l) W^(l) + b^(l+1) (values, shape) on random a, W, b; inputs unchanged",
+    ),
+    cases=(
+        Cases(
+            "layers.dense_forward",
+            RANDOM,
+            _dense_inputs,
+            lambda v: (v.a @ v.W + v.b, (v.a, v.W)),
+            (Out("z^(l+1)", pick=0),),
+            args=("a", "W", "b"),
+            mistakes={
+                "transposed_w": lambda v: (v.a @ v.W.T + v.b,) if v.square else None,
+                "forgot_bias": lambda v: (v.a @ v.W,),
+            },
+            n=4,
+        ),
+    ),
 )
-def dense_forward(ctx: Context) -> list[Case]:
-    """4 个随机用例，按比例给分 / 4 random cases; fraction credit."""
-    cases = []
-    for k in range(4):
-        m, n_in, n_out = _dense_shapes(ctx.rng, k)
-        a = ctx.rng.uniform(-1, 1, (m, n_in))
-        W = ctx.rng.uniform(-1, 1, (n_in, n_out))
-        b = ctx.rng.uniform(-1, 1, n_out)
-        z = a @ W + b
-        exp = Expect(
-            "z^(l+1)",
-            z,
-            pick_item(0),
-            {"transposed_w": (a @ W.T + b) if n_in == n_out else None, "forgot_bias": a @ W},
-        )
-        cases.append(
-            run_case(ctx, "layers.dense_forward", (a, W, b), [exp], numbered(*RANDOM, k + 1, 4))
-        )
-    return cases
 
 
-@task(
+def _backward_inputs(d: Draw) -> dict[str, Any]:
+    """随机 a、W、b 与 δ^(l+1) = dz (m, N_{l+1}) / Random a, W, b and the incoming δ."""
+    v = _dense_inputs(d)
+    return {**v, "dz": d.rng.uniform(-1, 1, (v["m"], v["W"].shape[1])) / v["m"]}
+
+
+def _own_cache(ctx: Context, v: Values) -> tuple[Any, ...]:
+    """(dz, 你的 dense_forward 给出的缓存) / The arguments: dz and the cache of YOUR forward.
+
+    The student's own cache when their forward returns a pair, otherwise the documented
+    ``(a, W)``.
+    """
+    fwd = ctx.call("layers.dense_forward", v.a, v.W, v.b)
+    cache: Any = (v.a, v.W)
+    if fwd.ok and isinstance(fwd.value, tuple | list) and len(fwd.value) == 2:
+        cache = fwd.value[1]
+    return v.dz, cache
+
+
+DENSE_BACKWARD = Spec(
     "a2.dense_backward",
-    ("layers.dense_forward", "layers.dense_backward"),
-    checked_zh="给定 δ^(l+1)，∂J/∂a^(l) = δ Wᵀ、∂J/∂W^(l) = a^(l)ᵀ δ、∂J/∂b^(l+1) = Σ_n δ（随机用例，缓存来自你的 dense_forward）",
-    checked_en="given δ^(l+1): ∂J/∂a^(l) = δ Wᵀ, ∂J/∂W^(l) = a^(l)ᵀ δ, ∂J/∂b^(l+1) = Σ_n δ "
-    "(random cases; the cache comes from your dense_forward)",
+    checked=Text(
+        "给定 δ^(l+1)，∂J/∂a^(l) = δ Wᵀ、∂J/∂W^(l) = a^(l)ᵀ δ、∂J/∂b^(l+1) = Σ_n δ（随机用例，缓存来自你的 dense_forward）",
+        "given δ^(l+1): ∂J/∂a^(l) = δ Wᵀ, ∂J/∂W^(l) = a^(l)ᵀ δ, ∂J/∂b^(l+1) = Σ_n δ "
+        "(random cases; the cache comes from your dense_forward)",
+    ),
+    functions=("layers.dense_forward", "layers.dense_backward"),
+    cases=(
+        Cases(
+            "layers.dense_backward",
+            RANDOM,
+            _backward_inputs,
+            lambda v: layers.dense_backward(v.dz, (v.a, v.W)),
+            (Out("∂J/∂a^(l)", pick=0), Out("∂J/∂W^(l)", pick=1), Out("∂J/∂b^(l+1)", pick=2)),
+            args=_own_cache,
+            mistakes={
+                "transposed_w": lambda v: (v.dz @ v.W, v.dz.T @ v.a, None) if v.square else None,
+                "extra_1_over_m": lambda v: (None, v.want[1] / v.m, v.want[2] / v.m),
+                "bias_gradient": lambda v: (None, None, v.dz.mean(axis=0)),
+                "sign_error": lambda v: tuple(-g for g in v.want),
+            },
+            n=4,
+        ),
+    ),
+    hints={
+        "extra_1_over_m": Text(
+            "多除了一次 m：损失函数的梯度已经带了 1/m，这里不要再除。",
+            "Divided by m twice: the loss gradient already carries 1/m; do not divide again here.",
+        ),
+        "bias_gradient": Text(
+            "偏置的梯度是对样本求和（损失已含 1/m）：∂J/∂b_i^(l+1) = Σ_n δ_i^(l+1)。",
+            "The bias gradient sums over the samples (the loss already has 1/m): "
+            "∂J/∂b_i^(l+1) = Σ_n δ_i^(l+1).",
+        ),
+    },
 )
-def dense_backward(ctx: Context) -> list[Case]:
-    """4 个随机用例，按比例给分 / 4 random cases; fraction credit."""
-    cases = []
-    for k in range(4):
-        label = numbered(*RANDOM, k + 1, 4)
-        m, n_in, n_out = _dense_shapes(ctx.rng, k)
-        a = ctx.rng.uniform(-1, 1, (m, n_in))
-        W = ctx.rng.uniform(-1, 1, (n_in, n_out))
-        b = ctx.rng.uniform(-1, 1, n_out)
-        dz = ctx.rng.uniform(-1, 1, (m, n_out)) / m
-        da, dW, db = layers.dense_backward(dz, (a, W))
-        fwd = ctx.call("layers.dense_forward", a, W, b)
-        cache: Any = (a, W)
-        if fwd.ok and isinstance(fwd.value, tuple | list) and len(fwd.value) == 2:
-            cache = fwd.value[1]
-        expects = [
-            Expect(
-                "∂J/∂a^(l)",
-                da,
-                pick_item(0),
-                {"transposed_w": (dz @ W) if n_in == n_out else None, "sign_error": -da},
-            ),
-            Expect(
-                "∂J/∂W^(l)",
-                dW,
-                pick_item(1),
-                {
-                    "transposed_w": (dz.T @ a) if n_in == n_out else None,
-                    "extra_1_over_m": dW / m,
-                    "sign_error": -dW,
-                },
-            ),
-            Expect(
-                "∂J/∂b^(l+1)",
-                db,
-                pick_item(2),
-                {"extra_1_over_m": db / m, "bias_gradient": dz.mean(axis=0), "sign_error": -db},
-            ),
-        ]
-        reply = ctx.call("layers.dense_backward", dz, cache)
-        cases.append(case_from_reply(reply, expects, label))
-    return cases
 
 
 # ------------------------------------------------------------------------------------------
-def _loss_expects(J: float, dJ: np.ndarray, m: int, what: str, rtol: float = 1e-6) -> list[Expect]:
-    """(J, dJ) 的期望与常见错误 / Expected (J, ∂J/∂·) with the common mistakes."""
-    return [
-        Expect("J", J, pick_item(0), {"missing_1_over_m": J * m}, rtol=rtol, scalar=True),
-        Expect(
-            what,
-            dJ,
-            pick_item(1),
-            {"missing_1_over_m": dJ * m, "sign_error": -dJ},
-            rtol=rtol,
-        ),
-    ]
+def _loss(
+    function: str,
+    label: Text,
+    inputs: Callable[[Draw], Mapping[str, Any]],
+    oracle: Callable[..., tuple[float, np.ndarray]],
+    args: tuple[str, str],
+    what: str,
+    *,
+    m: str = "m",
+    rtol: float = 1e-6,
+    n: int = 1,
+    stable: bool = False,
+    **more: Mistake,
+) -> Cases:
+    """一个损失函数的用例组：(J, ∂J/∂·) 与常见错误 / Cases of a loss returning (J, ∂J/∂·).
+
+    Known mistakes: no 1/m (both outputs × m, the sample count named by ``m``), the sign of
+    the gradient, and ``more``.
+    """
+    return Cases(
+        function,
+        label,
+        inputs,
+        lambda v: oracle(v[args[0]], v[args[1]]),
+        (Out("J", pick=0, rtol=rtol, scalar=True), Out(what, pick=1, rtol=rtol)),
+        args=args,
+        mistakes={
+            "missing_1_over_m": lambda v: (v.want[0] * v[m], v.want[1] * v[m]),
+            "sign_error": lambda v: (None, -v.want[1]),
+            **more,
+        },
+        n=n,
+        stable=stable,
+    )
 
 
-@task(
+def _mse_inputs(d: Draw) -> dict[str, Any]:
+    """m ≥ 3（缺 ½ 与缺 1/m 不会重合），K = 1、2、3–4 / m ≥ 3 and K = 1, 2, 3–4."""
+    # m ≥ 3: a missing ½ (factor 2) and a missing 1/m (factor m) never coincide
+    m, K = int(d.rng.integers(3, 7)), (1, 2, int(d.rng.integers(3, 5)))[d.k]
+    return {"m": m, "h": d.rng.uniform(-1, 2, (m, K)), "y": d.rng.uniform(0, 1, (m, K))}
+
+
+LOSS_MSE = Spec(
     "a2.loss_mse",
-    ("losses.half_squared_error",),
-    checked_zh="J = (1/m) Σ_n ½‖h − y‖² 及 ∂J/∂h = (h − y)/m（随机用例）",
-    checked_en="J = (1/m) Σ_n ½‖h − y‖² and ∂J/∂h = (h − y)/m (random cases)",
+    checked=Text(
+        "J = (1/m) Σ_n ½‖h − y‖² 及 ∂J/∂h = (h − y)/m（随机用例）",
+        "J = (1/m) Σ_n ½‖h − y‖² and ∂J/∂h = (h − y)/m (random cases)",
+    ),
+    cases=(
+        _loss(
+            "losses.half_squared_error",
+            RANDOM,
+            _mse_inputs,
+            losses.half_squared_error,
+            ("h", "y"),
+            "∂J/∂h",
+            n=3,
+            missing_half=lambda v: (2 * v.want[0], 2 * v.want[1]),
+        ),
+    ),
+    hints={
+        "missing_half": Text(
+            "平方误差带 ½：l = ½‖h − y‖²，J = (1/m) Σ_n ½‖h^(n) − y^(n)‖²，这样 ∂l/∂h = h − y。",
+            "The squared error has a ½: l = ½‖h − y‖², J = (1/m) Σ_n ½‖h^(n) − y^(n)‖², so "
+            "that ∂l/∂h = h − y.",
+        ),
+    },
 )
-def loss_mse(ctx: Context) -> list[Case]:
-    """3 个随机用例，按比例给分 / 3 random cases; fraction credit."""
-    cases = []
-    for k in range(3):
-        # m ≥ 3: a missing ½ (factor 2) and a missing 1/m (factor m) never coincide
-        m, K = int(ctx.rng.integers(3, 7)), (1, 2, int(ctx.rng.integers(3, 5)))[k]
-        h, y = ctx.rng.uniform(-1, 2, (m, K)), ctx.rng.uniform(0, 1, (m, K))
-        J, dJ = losses.half_squared_error(h, y)
-        expects = _loss_expects(J, dJ, m, "∂J/∂h")
-        expects[0].mistakes["missing_half"] = 2 * J
-        expects[1].mistakes["missing_half"] = 2 * dJ
-        cases.append(
-            run_case(
-                ctx,
-                "losses.half_squared_error",
-                (h, y),
-                expects,
-                numbered(*RANDOM, k + 1, 3),
-            )
-        )
-    return cases
 
 
-@task(
-    "a2.loss_bce",
-    ("losses.binary_cross_entropy", "losses.binary_cross_entropy_with_logits"),
-    checked_zh="二分类交叉熵：概率形式（含 h = 0 或 1 的极端值）与 logit 形式（含 |z| = 1000，须无溢出）",
-    checked_en="binary cross-entropy: on probabilities (including h = 0 or 1) and on logits "
-    "(including |z| = 1000, without overflow)",
-)
-def loss_bce(ctx: Context) -> list[Case]:
-    """4 个用例（2 常规 + 2 极端），按比例给分 / 2 ordinary + 2 extreme cases; fraction credit."""
-    rng = ctx.rng
-    cases = []
+def _bce_setup(rng: np.random.Generator) -> dict[str, Any]:
+    """共享的 m、K、h ∈ [0.05, 0.95]、标签 y / Shared sizes, probabilities and labels."""
     m, K = int(rng.integers(3, 7)), int(rng.integers(1, 3))
     h, y = rng.uniform(0.05, 0.95, (m, K)), rng.integers(0, 2, (m, K)).astype(float)
-    J, dJ = losses.binary_cross_entropy(h, y)
-    cases.append(
-        run_case(
-            ctx,
-            "losses.binary_cross_entropy",
-            (h, y),
-            _loss_expects(J, dJ, m, "∂J/∂h"),
-            ("概率形式，常规值", "probabilities, ordinary values"),
-        )
-    )
-    y2 = rng.integers(0, 2, (m, 1)).astype(float)
-    h2 = np.where(rng.random((m, 1)) < 0.5, y2, rng.uniform(0.2, 0.8, (m, 1)))  # exact 0 / 1
+    return {"m": m, "K": K, "h": h, "y": y}
+
+
+def _exact_probabilities(d: Draw) -> dict[str, Any]:
+    """h 恰为 0 或 1（每个学生都有一个 0 和一个 1）/ Probabilities exactly 0 or 1."""
+    m = d.v.m
+    y2 = d.rng.integers(0, 2, (m, 1)).astype(float)
+    h2 = np.where(d.rng.random((m, 1)) < 0.5, y2, d.rng.uniform(0.2, 0.8, (m, 1)))
     y2[:2, 0], h2[:2, 0] = (0.0, 1.0), (0.0, 1.0)  # every student: an exact 0 and an exact 1
-    J2, dJ2 = losses.binary_cross_entropy(h2, y2)
-    cases.append(
-        run_case(
-            ctx,
+    return {"h2": h2, "y2": y2}
+
+
+def _huge_logits(d: Draw) -> dict[str, Any]:
+    """|z| = 50、1000（每个学生同样的几种值）/ The same kinds of huge logits for everyone."""
+    z3 = d.rng.permutation(np.array([-1000.0, -50.0, 50.0, 1000.0]))[:, None]
+    y3 = d.rng.permutation(np.array([0.0, 0.0, 1.0, 1.0]))[:, None]
+    return {"z3": z3, "y3": y3, "m3": 4}
+
+
+LOSS_BCE = Spec(
+    "a2.loss_bce",
+    checked=Text(
+        "二分类交叉熵：概率形式（含 h = 0 或 1 的极端值）与 logit 形式（含 |z| = 1000，须无溢出）",
+        "binary cross-entropy: on probabilities (including h = 0 or 1) and on logits "
+        "(including |z| = 1000, without overflow)",
+    ),
+    setup=_bce_setup,
+    cases=(
+        _loss(
             "losses.binary_cross_entropy",
-            (h2, y2),
-            _loss_expects(J2, dJ2, m, "∂J/∂h", rtol=1e-4),
-            ("概率形式，h 恰为 0 或 1", "probabilities, h exactly 0 or 1"),
-        )
-    )
-    z = rng.uniform(-4, 4, (m, K))
-    Jz, dz = losses.binary_cross_entropy_with_logits(z, y)
-    cases.append(
-        run_case(
-            ctx,
+            Text("概率形式，常规值", "probabilities, ordinary values"),
+            no_inputs,
+            losses.binary_cross_entropy,
+            ("h", "y"),
+            "∂J/∂h",
+        ),
+        _loss(
+            "losses.binary_cross_entropy",
+            Text("概率形式，h 恰为 0 或 1", "probabilities, h exactly 0 or 1"),
+            _exact_probabilities,
+            losses.binary_cross_entropy,
+            ("h2", "y2"),
+            "∂J/∂h",
+            rtol=1e-4,
+        ),
+        _loss(
             "losses.binary_cross_entropy_with_logits",
-            (z, y),
-            _loss_expects(Jz, dz, m, "∂J/∂z^(L)"),
-            ("logit 形式，常规值", "logits, ordinary values"),
+            Text("logit 形式，常规值", "logits, ordinary values"),
+            lambda d: {"z": d.rng.uniform(-4, 4, (d.v.m, d.v.K))},
+            losses.binary_cross_entropy_with_logits,
+            ("z", "y"),
+            "∂J/∂z^(L)",
             stable=True,
-        )
-    )
-    z3 = rng.permutation(np.array([-1000.0, -50.0, 50.0, 1000.0]))[:, None]  # the same kinds
-    y3 = rng.permutation(np.array([0.0, 0.0, 1.0, 1.0]))[:, None]  # for every student
-    J3, dz3 = losses.binary_cross_entropy_with_logits(z3, y3)
-    cases.append(
-        run_case(
-            ctx,
+        ),
+        _loss(
             "losses.binary_cross_entropy_with_logits",
-            (z3, y3),
-            _loss_expects(J3, dz3, 4, "∂J/∂z^(L)"),
-            ("logit 形式，|z| 极大（数值稳定性）", "logits, huge |z| (numerical stability)"),
+            Text("logit 形式，|z| 极大（数值稳定性）", "logits, huge |z| (numerical stability)"),
+            _huge_logits,
+            losses.binary_cross_entropy_with_logits,
+            ("z3", "y3"),
+            "∂J/∂z^(L)",
+            m="m3",
             stable=True,
-        )
-    )
-    return cases
-
-
-@task(
-    "a2.loss_softmax_ce",
-    ("losses.softmax_cross_entropy",),
-    checked_zh="softmax 交叉熵 J 与 ∂J/∂z = (softmax(z) − y)/m：独热标签、整数标签、极大 logit（须无溢出）",
-    checked_en="softmax cross-entropy J and ∂J/∂z = (softmax(z) − y)/m: one-hot targets, integer "
-    "labels, huge logits (without overflow)",
+        ),
+    ),
 )
-def loss_softmax_ce(ctx: Context) -> list[Case]:
-    """3 个用例，按比例给分 / 3 cases; fraction credit."""
-    rng = ctx.rng
-    cases = []
+
+
+def _softmax_setup(rng: np.random.Generator) -> dict[str, Any]:
+    """共享的 m、K ≥ 3、类别标签 / Shared sizes and class labels (one-hot and integer)."""
     m, K = int(rng.integers(3, 7)), int(rng.integers(3, 6))
     labels = rng.integers(0, K, m)
-    onehot = np.eye(K)[labels]
-    specs = [
-        (rng.uniform(-3, 3, (m, K)), onehot, ("独热标签", "one-hot targets")),
-        (rng.uniform(-3, 3, (m, K)), labels.astype(np.int64), ("整数标签", "integer labels")),
-        (
-            rng.uniform(-3, 3, (m, K)) + rng.choice([-1000.0, 1000.0], (m, 1)),
-            onehot,
-            ("极大 logit（数值稳定性）", "huge logits (numerical stability)"),
-        ),
-    ]
-    for z, y, label in specs:
-        J, dz = losses.softmax_cross_entropy(z, y)
-        Y = np.eye(K)[np.asarray(y).astype(int)] if np.ndim(y) == 1 else y
-        expects = _loss_expects(J, dz, m, "∂J/∂z^(L)")
-        # normalised over the samples, after either max shift
-        wrong = [_softmax_over_samples(z, Y, shift) for shift in (0, 1)]
-        expects[0].mistakes["softmax_axis"] = AnyOf(w[0] for w in wrong)
-        expects[1].mistakes["softmax_axis"] = AnyOf(w[1] for w in wrong)
-        cases.append(
-            run_case(ctx, "losses.softmax_cross_entropy", (z, y), expects, label, stable=True)
-        )
-    return cases
+    return {"m": m, "K": K, "labels": labels.astype(np.int64), "onehot": np.eye(K)[labels]}
+
+
+def _logits(target: str, huge: bool = False) -> Callable[[Draw], Mapping[str, Any]]:
+    """随机 logit（``huge``：每行加 ±1000）与目标 / Random logits (±1000 per row) and targets."""
+
+    def inputs(d: Draw) -> dict[str, Any]:
+        z = d.rng.uniform(-3, 3, (d.v.m, d.v.K))
+        if huge:
+            z = z + d.rng.choice([-1000.0, 1000.0], (d.v.m, 1))
+        return {"z": z, "t": d.v[target]}
+
+    return inputs
 
 
 def _softmax_over_samples(
@@ -276,6 +309,51 @@ def _softmax_over_samples(
         shifted = z - z.max(axis=shift_axis, keepdims=True)
         log_p = shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
         return float(np.mean(-np.sum(Y * log_p, axis=1))), (np.exp(log_p) - Y) / z.shape[0]
+
+
+def _softmax_axis(v: Values) -> tuple[AnyOf, AnyOf]:
+    """沿样本维归一化（两种减最大值的方式之一）/ Normalised over the samples, either max shift."""
+    wrong = [_softmax_over_samples(v.z, v.onehot, shift) for shift in (0, 1)]
+    return AnyOf(w[0] for w in wrong), AnyOf(w[1] for w in wrong)
+
+
+def _softmax_ce(label: Text, target: str, huge: bool = False) -> Cases:
+    """softmax 交叉熵的一个用例 / One softmax cross-entropy case (stability checked)."""
+    return _loss(
+        "losses.softmax_cross_entropy",
+        label,
+        _logits(target, huge),
+        losses.softmax_cross_entropy,
+        ("z", "t"),
+        "∂J/∂z^(L)",
+        stable=True,
+        softmax_axis=_softmax_axis,
+    )
+
+
+LOSS_SOFTMAX_CE = Spec(
+    "a2.loss_softmax_ce",
+    checked=Text(
+        "softmax 交叉熵 J 与 ∂J/∂z = (softmax(z) − y)/m：独热标签、整数标签、极大 logit（须无溢出）",
+        "softmax cross-entropy J and ∂J/∂z = (softmax(z) − y)/m: one-hot targets, integer "
+        "labels, huge logits (without overflow)",
+    ),
+    setup=_softmax_setup,
+    cases=(
+        _softmax_ce(Text("独热标签", "one-hot targets"), "onehot"),
+        _softmax_ce(Text("整数标签", "integer labels"), "labels"),
+        _softmax_ce(
+            Text("极大 logit（数值稳定性）", "huge logits (numerical stability)"), "onehot", True
+        ),
+    ),
+    hints={
+        "softmax_axis": Text(
+            "softmax 要沿最后一维（每个样本的 K 个类别）归一化，而不是沿样本维。",
+            "Normalise softmax along the last axis (the K classes of each sample), not over "
+            "samples.",
+        ),
+    },
+)
 
 
 # ------------------------------------------------------------------------------------------
@@ -323,9 +401,11 @@ def _forward(
 @task(
     "a2.mlp_forward",
     ("mlp.mlp_forward",),
-    checked_zh="随机网络（1–3 层、sigmoid/tanh/ReLU/线性）的输出 a^(L) = f(…f(x W^(1) + b^(2))…)",
-    checked_en="the output a^(L) = f(…f(x W^(1) + b^(2))…) of random networks (1–3 layers, "
-    "sigmoid/tanh/ReLU/identity)",
+    checked=Text(
+        "随机网络（1–3 层、sigmoid/tanh/ReLU/线性）的输出 a^(L) = f(…f(x W^(1) + b^(2))…)",
+        "the output a^(L) = f(…f(x W^(1) + b^(2))…) of random networks (1–3 layers, "
+        "sigmoid/tanh/ReLU/identity)",
+    ),
 )
 def mlp_forward_task(ctx: Context) -> list[Case]:
     """4 个随机网络，按比例给分 / 4 random networks; fraction credit."""
@@ -345,7 +425,7 @@ def mlp_forward_task(ctx: Context) -> list[Case]:
                 "mlp.mlp_forward",
                 (X, Ws, bs, acts),
                 [Expect("a^(L)", out, pick_item(0), mistakes)],
-                numbered("随机网络", "random network", k + 1, 4),
+                Text("随机网络", "random network").numbered(k + 1, 4),
             )
         )
     return cases
@@ -413,7 +493,7 @@ def _backward_case(
     flat: np.ndarray,
     X: np.ndarray,
     Y: np.ndarray,
-    label: tuple[str, str],
+    label: Text,
 ) -> Case:
     """一个反传用例（缓存来自学生的 mlp_forward）/ One backprop case (cache from the student)."""
     Ws, bs = unflatten(flat, arch.sizes)
@@ -455,16 +535,18 @@ def _backward_case(
     return _blocked(_depth_hint(case, reply, len(Ws)), fwd_ok)
 
 
+FORWARD_BLOCKED = Text(
+    "依赖的 mlp.mlp_forward 未通过（见 a2.mlp_forward / a2.dense_forward）",
+    "blocked by your mlp.mlp_forward (see a2.mlp_forward / a2.dense_forward)",
+)
+
+
 def _blocked(case: Case, forward_ok: bool) -> Case:
     """前向未通过时注明依赖 / Name the failing forward pass this case depended on."""
     if not case.passed and not forward_ok:
         case.hints.insert(0, "blocked_by_dependency")
-        case.note_zh = (case.note_zh + "；" if case.note_zh else "") + (
-            "依赖的 mlp.mlp_forward 未通过（见 a2.mlp_forward / a2.dense_forward）"
-        )
-        case.note_en = (case.note_en + "; " if case.note_en else "") + (
-            "blocked by your mlp.mlp_forward (see a2.mlp_forward / a2.dense_forward)"
-        )
+        sep = Text("；", "; ") if case.note else EMPTY
+        case.note = case.note + sep + FORWARD_BLOCKED
     return case
 
 
@@ -510,11 +592,13 @@ def _depth_hint(case: Case, reply: Reply, n_layers: int) -> Case:
 @task(
     "a2.mlp_backward",
     ("mlp.mlp_forward", "mlp.mlp_backward", "mlp.backprop"),
-    checked_zh="随机小网络（1–3 个隐含层、1–5 个单元）上 δ 递推得到的全部 ∂J/∂W^(l)、∂J/∂b^(l+1)，与 sympy 精确导数比较"
-    "（mlp_backward 从 ∂J/∂a^(L) 开始；backprop 从 δ^(L) 开始）",
-    checked_en="every ∂J/∂W^(l), ∂J/∂b^(l+1) from the δ recursion on random small networks (1–3 "
-    "hidden layers, 1–5 units) against sympy's exact derivatives (mlp_backward starts from "
-    "∂J/∂a^(L), backprop from δ^(L))",
+    checked=Text(
+        "随机小网络（1–3 个隐含层、1–5 个单元）上 δ 递推得到的全部 ∂J/∂W^(l)、∂J/∂b^(l+1)，与 sympy 精确导数比较"
+        "（mlp_backward 从 ∂J/∂a^(L) 开始；backprop 从 δ^(L) 开始）",
+        "every ∂J/∂W^(l), ∂J/∂b^(l+1) from the δ recursion on random small networks (1–3 "
+        "hidden layers, 1–5 units) against sympy's exact derivatives (mlp_backward starts from "
+        "∂J/∂a^(L), backprop from δ^(L))",
+    ),
 )
 def mlp_backward_task(ctx: Context) -> list[Case]:
     """3 个 mlp_backward + 1 个 backprop 用例，按比例给分 / 3 + 1 cases; fraction credit."""
@@ -524,7 +608,7 @@ def mlp_backward_task(ctx: Context) -> list[Case]:
     pools = (oracles.DEEP_K1, oracles.SQUARE, oracles.DEEPEST, oracles.BCE_POOL)
     for k, pool in enumerate(pools):
         arch, flat, X, Y = oracles.random_network(ctx.rng, pool)
-        label = numbered("随机网络", "random network", k + 1, 4)
+        label = Text("随机网络", "random network").numbered(k + 1, 4)
         cases.append(_backward_case(ctx, arch, flat, X, Y, label))
     return cases
 
@@ -532,8 +616,10 @@ def mlp_backward_task(ctx: Context) -> list[Case]:
 @task(
     "a2.gd_update",
     ("optim.gradient_descent_update",),
-    checked_zh="W := W − α ∂J/∂W 对每个参数同时更新，返回新数组、不修改传入的数组",
-    checked_en="W := W − α ∂J/∂W for every parameter at once; new arrays returned, inputs unchanged",
+    checked=Text(
+        "W := W − α ∂J/∂W 对每个参数同时更新，返回新数组、不修改传入的数组",
+        "W := W − α ∂J/∂W for every parameter at once; new arrays returned, inputs unchanged",
+    ),
 )
 def gd_update(ctx: Context) -> list[Case]:
     """3 个随机用例，按比例给分 / 3 random cases; fraction credit."""
@@ -558,7 +644,7 @@ def gd_update(ctx: Context) -> list[Case]:
                 "optim.gradient_descent_update",
                 (params, grads, lr),
                 expects,
-                numbered(*RANDOM, k + 1, 3),
+                RANDOM.numbered(k + 1, 3),
             )
         )
     return cases
@@ -605,11 +691,13 @@ def _sequential_update(
         "optim.gradient_descent_update",
     ),
     credit=ALL,
-    checked_zh="例题1（2-2-2 sigmoid 网络，x = (0.4, 0.6)，y = (0.6, 0.6)，α = 0.1）：用你的函数算出的输出 a^(3)、全部梯度和一次更新后的参数，"
-    "与 sympy 的精确结果比较（不是讲义上四舍五入的数）",
-    checked_en="例题1 (2-2-2 sigmoid net, x = (0.4, 0.6), y = (0.6, 0.6), α = 0.1): the output "
-    "a^(3), every gradient and the parameters after one update computed with your functions, "
-    "against sympy's exact results (not the slide's rounded numbers)",
+    checked=Text(
+        "例题1（2-2-2 sigmoid 网络，x = (0.4, 0.6)，y = (0.6, 0.6)，α = 0.1）：用你的函数算出的输出 a^(3)、全部梯度和一次更新后的参数，"
+        "与 sympy 的精确结果比较（不是讲义上四舍五入的数）",
+        "例题1 (2-2-2 sigmoid net, x = (0.4, 0.6), y = (0.6, 0.6), α = 0.1): the output "
+        "a^(3), every gradient and the parameters after one update computed with your functions, "
+        "against sympy's exact results (not the slide's rounded numbers)",
+    ),
 )
 def example1(ctx: Context) -> list[Case]:
     """3 个检查全部通过才得分 / 3 checks, all or nothing."""
@@ -624,11 +712,11 @@ def example1(ctx: Context) -> list[Case]:
         case_from_reply(
             fwd,
             [Expect("a^(3)", ex["outputs"][None, :], pick_item(0))],
-            ("例题1 前向传播", "例题1 forward pass"),
+            Text("例题1 前向传播", "例题1 forward pass"),
         )
     )
     arch = symbolic.EXAMPLE1_ARCH
-    label = ("例题1 梯度", "例题1 gradients")
+    label = Text("例题1 梯度", "例题1 gradients")
     if fwd.ok and isinstance(fwd.value, tuple | list) and len(fwd.value) == 2:
         dout = ex["outputs"][None, :] - Y
         wrong = {"missing_fprime": _variant_grads(X, Ws, bs, acts, dout, "missing_fprime")}
@@ -660,7 +748,7 @@ def example1(ctx: Context) -> list[Case]:
         )
     ]
     upd_reply = Reply(True, value, function="train") if run.ok else run
-    case = case_from_reply(upd_reply, expects, ("例题1 一次更新", "例题1 one update"))
+    case = case_from_reply(upd_reply, expects, Text("例题1 一次更新", "例题1 one update"))
     if not case.passed and run.ok:
         got = _safe_flat(value)
         if (
@@ -702,11 +790,13 @@ def _quadratic(rng: np.random.Generator, shape: tuple[int, ...]) -> tuple[np.nda
 @task(
     "a2.numerical_gradient",
     ("gradcheck.numerical_gradient",),
-    checked_zh="f(x) = ½xᵀAx + cᵀx + Σ sin(3x) 的中心差分梯度（一维和二维 x、默认 ε 与给定的较大 ε——后者须与该 ε 的中心差分一致），"
-    "float64、形状与 x 相同，且 x 被恢复",
-    checked_en="central-difference gradient of f(x) = ½xᵀAx + cᵀx + Σ sin(3x) (1-D and 2-D x; the "
-    "default ε and a given, larger ε, where it must equal the central difference at that ε), "
-    "float64, the same shape as x, and x restored afterwards",
+    checked=Text(
+        "f(x) = ½xᵀAx + cᵀx + Σ sin(3x) 的中心差分梯度（一维和二维 x、默认 ε 与给定的较大 ε——后者须与该 ε 的中心差分一致），"
+        "float64、形状与 x 相同，且 x 被恢复",
+        "central-difference gradient of f(x) = ½xᵀAx + cᵀx + Σ sin(3x) (1-D and 2-D x; the "
+        "default ε and a given, larger ε, where it must equal the central difference at that ε), "
+        "float64, the same shape as x, and x restored afterwards",
+    ),
 )
 def numerical_gradient(ctx: Context) -> list[Case]:
     """3 个用例，按比例给分 / 3 cases; fraction credit."""
@@ -750,14 +840,14 @@ def numerical_gradient(ctx: Context) -> list[Case]:
             dtype=np.float64,
         )
         reply = ctx.run("numgrad", A, c, x, eps)
-        label = numbered("用例", "case", k + 1, 3)
+        label = Text("用例", "case").numbered(k + 1, 3)
         case = case_from_reply(reply, [exp], label)
         if reply.ok and isinstance(reply.value, dict):
             after = reply.value.get("x_after")
             if not isinstance(after, np.ndarray) or not np.array_equal(after, x):
                 case.passed = False
                 case.hints.insert(0, "not_restored")
-                case.note_zh, case.note_en = "x 未恢复原值", "x was not restored"
+                case.note = Text("x 未恢复原值", "x was not restored")
         cases.append(case)
     return cases
 
@@ -789,11 +879,13 @@ def _samples(value: Any) -> tuple[np.ndarray, np.ndarray] | None:
 @task(
     "a2.exercise",
     ("exercise.my_samples", "exercise.one_update"),
-    checked_zh="练习题：my_samples() 给出有效的二分类样本；one_update 在你自己的样本上（½‖h−y‖² 与交叉熵、讲义初值与随机初值）"
-    "和在隐藏样本上的一次更新，与 sympy 对你的样本重新推导的精确结果比较",
-    checked_en="练习题: my_samples() returns valid binary samples; one_update on your own samples "
-    "(½‖h−y‖² and cross-entropy, the slide's and random initial values) and on hidden samples, "
-    "against sympy's exact update recomputed for your samples",
+    checked=Text(
+        "练习题：my_samples() 给出有效的二分类样本；one_update 在你自己的样本上（½‖h−y‖² 与交叉熵、讲义初值与随机初值）"
+        "和在隐藏样本上的一次更新，与 sympy 对你的样本重新推导的精确结果比较",
+        "练习题: my_samples() returns valid binary samples; one_update on your own samples "
+        "(½‖h−y‖² and cross-entropy, the slide's and random initial values) and on hidden samples, "
+        "against sympy's exact update recomputed for your samples",
+    ),
 )
 def exercise(ctx: Context) -> list[Case]:
     """4 个用例，按比例给分 / 4 cases; fraction credit."""
@@ -802,37 +894,41 @@ def exercise(ctx: Context) -> list[Case]:
     got = ctx.call("exercise.my_samples")
     samples = _samples(got.value) if got.ok else None
     if samples is None:
-        label = ("你的样本 my_samples()", "your samples my_samples()")
+        label = Text("你的样本 my_samples()", "your samples my_samples()")
         if got.ok:
             cases.append(
                 Case(
-                    *label,
+                    label,
                     False,
                     hints=["invalid_samples"],
-                    note_zh="样本无效",
-                    note_en="invalid samples",
+                    note=Text("样本无效", "invalid samples"),
                 )
             )
         else:
-            cases.append(Case(*label, False, reply=got))
+            cases.append(Case(label, False, reply=got))
     else:
-        cases.append(Case("你的样本 my_samples()", "your samples my_samples()", True))
+        cases.append(Case(Text("你的样本 my_samples()", "your samples my_samples()"), True))
     theta0 = np.asarray(DEFAULT_THETA, dtype=float)
     hidden_X = rng.uniform(0, 1, (4, 2))
     hidden_y = np.array([0.0, 1.0, 0.0, 1.0])
     runs = [
-        (theta0, 0.1, "mse", ("你的样本，讲义初值，½‖h−y‖²", "your samples, slide's θ, ½‖h−y‖²")),
+        (
+            theta0,
+            0.1,
+            "mse",
+            Text("你的样本，讲义初值，½‖h−y‖²", "your samples, slide's θ, ½‖h−y‖²"),
+        ),
         (
             rng.uniform(-1, 1, 9),
             float(rng.uniform(0.1, 1.0)),
             "bce",
-            ("你的样本，随机初值，交叉熵", "your samples, random θ, cross-entropy"),
+            Text("你的样本，随机初值，交叉熵", "your samples, random θ, cross-entropy"),
         ),
         (
             rng.uniform(-1, 1, 9),
             float(rng.uniform(0.1, 1.0)),
             "mse",
-            ("隐藏样本，随机初值，½‖h−y‖²", "hidden samples, random θ, ½‖h−y‖²"),
+            Text("隐藏样本，随机初值，½‖h−y‖²", "hidden samples, random θ, ½‖h−y‖²"),
         ),
     ]
     for k, (theta, alpha, loss, label) in enumerate(runs):
@@ -840,12 +936,11 @@ def exercise(ctx: Context) -> list[Case]:
             if samples is None:
                 cases.append(
                     Case(
-                        *label,
+                        label,
                         False,
                         hints=["invalid_samples"] if got.ok else [],
                         reply=None if got.ok else got,
-                        note_zh="没有有效样本",
-                        note_en="no valid samples",
+                        note=Text("没有有效样本", "no valid samples"),
                     )
                 )
                 continue
@@ -865,3 +960,19 @@ def exercise(ctx: Context) -> list[Case]:
         )
         cases.append(run_case(ctx, "exercise.one_update", (theta, X, y, alpha, loss), [exp], label))
     return cases
+
+
+#: 本作业的任务（报告顺序）/ This suite's tasks, in report order.
+TASKS = (
+    DENSE_FORWARD,
+    DENSE_BACKWARD,
+    LOSS_MSE,
+    LOSS_BCE,
+    LOSS_SOFTMAX_CE,
+    mlp_forward_task,
+    mlp_backward_task,
+    gd_update,
+    example1,
+    numerical_gradient,
+    exercise,
+)

@@ -22,7 +22,8 @@ from grader.compare import Comparison, matches
 from grader.registry import ALL, Case, Context, Reply, task
 from grader.suites import heldout
 from grader.suites import settings as S
-from grader.suites.common import AnyOf, Expect, case_from_reply, numbered, pick_item, run_case
+from grader.suites.common import AnyOf, Expect, case_from_reply, pick_item, run_case
+from grader.text import Text
 from nncore import losses as L
 from nncore import optim as O
 from nncore.data import curve, digit_vs_rest
@@ -30,149 +31,148 @@ from nncore.data import preprocessing as P
 from nncore.mlp import MLP
 from nncore.training import early_stopping_step, fit
 
-RANDOM = ("随机用例", "random case")
+RANDOM = Text("随机用例", "random case")
 
-heldout.register_hints(
-    {
-        "momentum_sign": (
-            "冲量法的符号：v := β v − α ∂J/∂θ，然后 θ := θ + v（速度里是减号，参数上是加号）；你的结果像是写成了 θ := θ − v。",
-            "Momentum signs: v := β v − α ∂J/∂θ, then θ := θ + v (minus inside the velocity, "
-            "plus on the parameters); your result looks like θ := θ − v.",
-        ),
-        "momentum_convention": (
-            "你用了另一套约定 v := β v + α ∂J/∂θ、θ := θ − v：它的 v 与文档的 v 符号相反，和传入的速度不一致。"
-            "请按文档：v := β v − α ∂J/∂θ，θ := θ + v。",
-            "You used the other convention v := β v + α ∂J/∂θ, θ := θ − v: its v has the "
-            "opposite sign of the docstring's, so it does not fit the velocities passed in. "
-            "Follow the docstring: v := β v − α ∂J/∂θ, θ := θ + v.",
-        ),
-        "momentum_old_velocity": (
-            "参数要用新的速度更新：先算 v := β v − α ∂J/∂θ，再 θ := θ + v（不是旧的 v）。",
-            "Update the parameters with the *new* velocity: first v := β v − α ∂J/∂θ, then "
-            "θ := θ + v (not the old v).",
-        ),
-        "momentum_no_beta": (
-            "忘了冲量系数 β：v := β v − α ∂J/∂θ。",
-            "Forgot the momentum coefficient β: v := β v − α ∂J/∂θ.",
-        ),
-        "weight_decay_half": (
-            "正则项是 R = λ/(2m) Σ w²（有 ½），它的梯度是 (λ/m) W（½ 与平方的 2 抵消）。",
-            "The penalty is R = λ/(2m) Σ w² (with the ½); its gradient is (λ/m) W (the ½ cancels "
-            "the 2 of the square).",
-        ),
-        "examples_depend": (
-            "例题用你的 sgd_epoch、minibatches、momentum_update 和 weight_decay 训练（例题2 还用 zscore）：先让 "
-            "a3.sgd_epoch、a3.minibatches、a3.momentum、a3.weight_decay（与 a3.normalise）通过，再看学习率和轮数。",
-            "The examples train with your sgd_epoch, minibatches, momentum_update and weight_decay "
-            "(例题2 also with the z-score): make a3.sgd_epoch, a3.minibatches, a3.momentum and "
-            "a3.weight_decay (and a3.normalise) pass first.",
-        ),
-        "depends_weight_decay": (
-            "这个用例（λ > 0）通过 MLP.loss 用到了你的 weight_decay，而它的结果不对：请先改好 a3.weight_decay。",
-            "This case (λ > 0) uses your weight_decay through MLP.loss, and that returns wrong "
-            "values: fix a3.weight_decay first.",
-        ),
-        "not_shuffled": (
-            "给了 rng 就要打乱顺序：order = rng.permutation(m)，再按 batch_size 切块；不要忽略 rng。",
-            "When rng is given the order must be shuffled: order = rng.permutation(m), then cut "
-            "into batch_size chunks; do not ignore rng.",
-        ),
-        "shuffled_without_rng": (
-            "rng 为 None 时按原顺序 0, 1, …, m−1 切块（普通的顺序小批量），不要打乱。",
-            "With rng = None keep the order 0, 1, …, m−1 (plain in-order batches); do not shuffle.",
-        ),
-        "not_seeded": (
-            "同一个种子两次得到的批次不同：只能用传入的 rng（rng.permutation），不要用 np.random 的全局状态"
-            "或新建发生器。",
-            "The same seed gave different batches twice: use only the rng passed in "
-            "(rng.permutation), not np.random's global state or a new generator.",
-        ),
-        "batches_cover": (
-            "每个样本每轮必须恰好出现一次：最后一个不满的批次也要保留（range(0, m, batch_size)），不能重复或丢样本。",
-            "Every sample must appear exactly once per epoch: keep the last, smaller batch "
-            "(range(0, m, batch_size)); no duplicates, no dropped samples.",
-        ),
-        "batches_sizes": (
-            "批次大小应为 batch_size（最后一个可以更小）；batch_size ≥ m 时只有一个批次（全批量梯度下降）。",
-            "Batches have batch_size samples (the last may be smaller); batch_size ≥ m gives one "
-            "batch (full-batch gradient descent).",
-        ),
-        "epoch_loss_mean": (
-            "一轮的损失是按批大小加权的平均：Σ_B |B|·J_B / m（最后一个批次较小，不能简单平均）。",
-            "The epoch loss is the batch losses weighted by batch size: Σ_B |B|·J_B / m (the last "
-            "batch is smaller; a plain mean of J_B is not the same).",
-        ),
-        "epoch_loss_last": (
-            "应返回整轮的平均损失 Σ_B |B|·J_B / m，而不是最后一个批次的 J_B。",
-            "Return the epoch's average loss Σ_B |B|·J_B / m, not the last batch's J_B.",
-        ),
-        "sgd_batches": (
-            "sgd_epoch 要按你的 minibatches(m, batch_size, rng) 给出的批次依次更新（每个批次一次 optimizer.step）。",
-            "sgd_epoch must step once per batch, in the batches your minibatches(m, batch_size, "
-            "rng) yields (one optimizer.step per batch).",
-        ),
-        "data_modified": (
-            "训练修改了调用者的 X 或 y：取小批量用 X[idx]（新数组），不要就地打乱或改写数据。",
-            "Training modified the caller's X or y: take batches as X[idx] (new arrays); do not "
-            "shuffle or overwrite the data in place.",
-        ),
-        "zscore_ddof": (
-            "z-score 用总体标准差 σ_j = sqrt((1/m) Σ (x_j − μ_j)²)（np.std 默认 ddof=0），不是样本标准差 (1/(m−1))。",
-            "z-score uses the population standard deviation σ_j = sqrt((1/m) Σ (x_j − μ_j)²) "
-            "(np.std's default ddof=0), not the sample one (1/(m−1)).",
-        ),
-        "zscore_variance": (
-            "要除以标准差 σ，不是方差 σ²。",
-            "Divide by the standard deviation σ, not the variance σ².",
-        ),
-        "stats_axis": (
-            "统计量要按特征（列，axis=0）计算：μ 和 σ 的形状是 (n,)。",
-            "Compute the statistics per feature (column, axis=0): μ and σ have shape (n,).",
-        ),
-        "test_statistics": (
-            "transform 必须使用传入的训练集统计量（μ, σ 或 min, max），不能在测试数据上重新计算——那等于用测试集拟合，"
-            "把测试数据泄露进了训练。",
-            "transform must use the training statistics passed in (μ, σ or min, max), never "
-            "recompute them on the data being transformed: that fits on the test set and leaks "
-            "it into training.",
-        ),
-        "std_zero": (
-            "常数特征的 σ_j = 0（或 max_j = min_j）会除以零：此时除以 1（np.where(σ > 0, σ, 1)），该特征变为 0。",
-            "A constant feature has σ_j = 0 (or max_j = min_j) and divides by zero: divide by 1 "
-            "there instead (np.where(σ > 0, σ, 1)), so the feature maps to 0.",
-        ),
-        "minmax_clipped": (
-            "不要裁剪到 [0, 1]：统计量属于训练集，测试数据可以落在 [0, 1] 之外。",
-            "Do not clip to [0, 1]: the statistics belong to the training set, so test data may "
-            "fall outside [0, 1].",
-        ),
-        "early_stop_off_by_one": (
-            "耐心值差了一：连续 patience 轮没有改进时就停（wait + 1 ≥ patience 时 stop = True），不是多等一轮。",
-            "Off by one: stop as soon as patience epochs in a row brought no improvement (stop "
-            "when wait + 1 >= patience), not one epoch later.",
-        ),
-        "early_stop_not_restoring": (
-            "没有改进时 best_epoch 必须保持不变：fit 在 best_epoch == epoch 时保存参数、最后恢复它们；"
-            "若每轮都把 best_epoch 设为当前轮，最后得到的是最后一轮而不是最好一轮的参数。",
-            "Without improvement best_epoch must stay as it is: fit saves the parameters when "
-            "best_epoch == epoch and restores them at the end; setting best_epoch to the current "
-            "epoch every time restores the last epoch, not the best one.",
-        ),
-        "early_stop_ties": (
-            "改进的条件是严格的 val_loss < best_loss − min_delta：相等不算改进。",
-            "Improvement is strict, val_loss < best_loss − min_delta: an equal loss is not an "
-            "improvement.",
-        ),
-        "early_stop_min_delta": (
-            "忘了 min_delta：只有 val_loss < best_loss − min_delta 才算改进。",
-            "Forgot min_delta: only val_loss < best_loss − min_delta counts as an improvement.",
-        ),
-        "early_stop_wait_reset": (
-            "有改进时等待计数要清零（wait = 0）。",
-            "Reset the wait counter to 0 on an improvement.",
-        ),
-    }
-)
+#: 本测试集专用的提示 / Hint texts of this suite's own mistake codes.
+HINTS: dict[str, Text] = {
+    "momentum_sign": Text(
+        "冲量法的符号：v := β v − α ∂J/∂θ，然后 θ := θ + v（速度里是减号，参数上是加号）；你的结果像是写成了 θ := θ − v。",
+        "Momentum signs: v := β v − α ∂J/∂θ, then θ := θ + v (minus inside the velocity, "
+        "plus on the parameters); your result looks like θ := θ − v.",
+    ),
+    "momentum_convention": Text(
+        "你用了另一套约定 v := β v + α ∂J/∂θ、θ := θ − v：它的 v 与文档的 v 符号相反，和传入的速度不一致。"
+        "请按文档：v := β v − α ∂J/∂θ，θ := θ + v。",
+        "You used the other convention v := β v + α ∂J/∂θ, θ := θ − v: its v has the "
+        "opposite sign of the docstring's, so it does not fit the velocities passed in. "
+        "Follow the docstring: v := β v − α ∂J/∂θ, θ := θ + v.",
+    ),
+    "momentum_old_velocity": Text(
+        "参数要用新的速度更新：先算 v := β v − α ∂J/∂θ，再 θ := θ + v（不是旧的 v）。",
+        "Update the parameters with the *new* velocity: first v := β v − α ∂J/∂θ, then "
+        "θ := θ + v (not the old v).",
+    ),
+    "momentum_no_beta": Text(
+        "忘了冲量系数 β：v := β v − α ∂J/∂θ。",
+        "Forgot the momentum coefficient β: v := β v − α ∂J/∂θ.",
+    ),
+    "weight_decay_half": Text(
+        "正则项是 R = λ/(2m) Σ w²（有 ½），它的梯度是 (λ/m) W（½ 与平方的 2 抵消）。",
+        "The penalty is R = λ/(2m) Σ w² (with the ½); its gradient is (λ/m) W (the ½ cancels "
+        "the 2 of the square).",
+    ),
+    "examples_depend": Text(
+        "例题用你的 sgd_epoch、minibatches、momentum_update 和 weight_decay 训练（例题2 还用 zscore）：先让 "
+        "a3.sgd_epoch、a3.minibatches、a3.momentum、a3.weight_decay（与 a3.normalise）通过，再看学习率和轮数。",
+        "The examples train with your sgd_epoch, minibatches, momentum_update and weight_decay "
+        "(例题2 also with the z-score): make a3.sgd_epoch, a3.minibatches, a3.momentum and "
+        "a3.weight_decay (and a3.normalise) pass first.",
+    ),
+    "depends_weight_decay": Text(
+        "这个用例（λ > 0）通过 MLP.loss 用到了你的 weight_decay，而它的结果不对：请先改好 a3.weight_decay。",
+        "This case (λ > 0) uses your weight_decay through MLP.loss, and that returns wrong "
+        "values: fix a3.weight_decay first.",
+    ),
+    "not_shuffled": Text(
+        "给了 rng 就要打乱顺序：order = rng.permutation(m)，再按 batch_size 切块；不要忽略 rng。",
+        "When rng is given the order must be shuffled: order = rng.permutation(m), then cut "
+        "into batch_size chunks; do not ignore rng.",
+    ),
+    "shuffled_without_rng": Text(
+        "rng 为 None 时按原顺序 0, 1, …, m−1 切块（普通的顺序小批量），不要打乱。",
+        "With rng = None keep the order 0, 1, …, m−1 (plain in-order batches); do not shuffle.",
+    ),
+    "not_seeded": Text(
+        "同一个种子两次得到的批次不同：只能用传入的 rng（rng.permutation），不要用 np.random 的全局状态"
+        "或新建发生器。",
+        "The same seed gave different batches twice: use only the rng passed in "
+        "(rng.permutation), not np.random's global state or a new generator.",
+    ),
+    "batches_cover": Text(
+        "每个样本每轮必须恰好出现一次：最后一个不满的批次也要保留（range(0, m, batch_size)），不能重复或丢样本。",
+        "Every sample must appear exactly once per epoch: keep the last, smaller batch "
+        "(range(0, m, batch_size)); no duplicates, no dropped samples.",
+    ),
+    "batches_sizes": Text(
+        "批次大小应为 batch_size（最后一个可以更小）；batch_size ≥ m 时只有一个批次（全批量梯度下降）。",
+        "Batches have batch_size samples (the last may be smaller); batch_size ≥ m gives one "
+        "batch (full-batch gradient descent).",
+    ),
+    "epoch_loss_mean": Text(
+        "一轮的损失是按批大小加权的平均：Σ_B |B|·J_B / m（最后一个批次较小，不能简单平均）。",
+        "The epoch loss is the batch losses weighted by batch size: Σ_B |B|·J_B / m (the last "
+        "batch is smaller; a plain mean of J_B is not the same).",
+    ),
+    "epoch_loss_last": Text(
+        "应返回整轮的平均损失 Σ_B |B|·J_B / m，而不是最后一个批次的 J_B。",
+        "Return the epoch's average loss Σ_B |B|·J_B / m, not the last batch's J_B.",
+    ),
+    "sgd_batches": Text(
+        "sgd_epoch 要按你的 minibatches(m, batch_size, rng) 给出的批次依次更新（每个批次一次 optimizer.step）。",
+        "sgd_epoch must step once per batch, in the batches your minibatches(m, batch_size, "
+        "rng) yields (one optimizer.step per batch).",
+    ),
+    "data_modified": Text(
+        "训练修改了调用者的 X 或 y：取小批量用 X[idx]（新数组），不要就地打乱或改写数据。",
+        "Training modified the caller's X or y: take batches as X[idx] (new arrays); do not "
+        "shuffle or overwrite the data in place.",
+    ),
+    "zscore_ddof": Text(
+        "z-score 用总体标准差 σ_j = sqrt((1/m) Σ (x_j − μ_j)²)（np.std 默认 ddof=0），不是样本标准差 (1/(m−1))。",
+        "z-score uses the population standard deviation σ_j = sqrt((1/m) Σ (x_j − μ_j)²) "
+        "(np.std's default ddof=0), not the sample one (1/(m−1)).",
+    ),
+    "zscore_variance": Text(
+        "要除以标准差 σ，不是方差 σ²。",
+        "Divide by the standard deviation σ, not the variance σ².",
+    ),
+    "stats_axis": Text(
+        "统计量要按特征（列，axis=0）计算：μ 和 σ 的形状是 (n,)。",
+        "Compute the statistics per feature (column, axis=0): μ and σ have shape (n,).",
+    ),
+    "test_statistics": Text(
+        "transform 必须使用传入的训练集统计量（μ, σ 或 min, max），不能在测试数据上重新计算——那等于用测试集拟合，"
+        "把测试数据泄露进了训练。",
+        "transform must use the training statistics passed in (μ, σ or min, max), never "
+        "recompute them on the data being transformed: that fits on the test set and leaks "
+        "it into training.",
+    ),
+    "std_zero": Text(
+        "常数特征的 σ_j = 0（或 max_j = min_j）会除以零：此时除以 1（np.where(σ > 0, σ, 1)），该特征变为 0。",
+        "A constant feature has σ_j = 0 (or max_j = min_j) and divides by zero: divide by 1 "
+        "there instead (np.where(σ > 0, σ, 1)), so the feature maps to 0.",
+    ),
+    "minmax_clipped": Text(
+        "不要裁剪到 [0, 1]：统计量属于训练集，测试数据可以落在 [0, 1] 之外。",
+        "Do not clip to [0, 1]: the statistics belong to the training set, so test data may "
+        "fall outside [0, 1].",
+    ),
+    "early_stop_off_by_one": Text(
+        "耐心值差了一：连续 patience 轮没有改进时就停（wait + 1 ≥ patience 时 stop = True），不是多等一轮。",
+        "Off by one: stop as soon as patience epochs in a row brought no improvement (stop "
+        "when wait + 1 >= patience), not one epoch later.",
+    ),
+    "early_stop_not_restoring": Text(
+        "没有改进时 best_epoch 必须保持不变：fit 在 best_epoch == epoch 时保存参数、最后恢复它们；"
+        "若每轮都把 best_epoch 设为当前轮，最后得到的是最后一轮而不是最好一轮的参数。",
+        "Without improvement best_epoch must stay as it is: fit saves the parameters when "
+        "best_epoch == epoch and restores them at the end; setting best_epoch to the current "
+        "epoch every time restores the last epoch, not the best one.",
+    ),
+    "early_stop_ties": Text(
+        "改进的条件是严格的 val_loss < best_loss − min_delta：相等不算改进。",
+        "Improvement is strict, val_loss < best_loss − min_delta: an equal loss is not an "
+        "improvement.",
+    ),
+    "early_stop_min_delta": Text(
+        "忘了 min_delta：只有 val_loss < best_loss − min_delta 才算改进。",
+        "Forgot min_delta: only val_loss < best_loss − min_delta counts as an improvement.",
+    ),
+    "early_stop_wait_reset": Text(
+        "有改进时等待计数要清零（wait = 0）。",
+        "Reset the wait counter to 0 on an improvement.",
+    ),
+}
 
 
 # ------------------------------------------------------------------------------------------
@@ -190,26 +190,26 @@ def _as_index_list(value: Any) -> list[np.ndarray] | None:
     return out
 
 
-def batch_problems(
-    value: Any, m: int, batch_size: int, shuffled: bool
-) -> list[tuple[str, str, str]]:
+def batch_problems(value: Any, m: int, batch_size: int, shuffled: bool) -> list[tuple[str, Text]]:
     """小批量的性质检查 / Properties of the student's batches (first and second call).
 
     Each of 0 … m−1 exactly once; sizes batch_size (last smaller); in order without rng,
     shuffled with rng; the same seed gives the same batches.
     """
     if not isinstance(value, dict):
-        return [("wrong_type", "返回值无法解析", "the reply could not be read")]
+        return [("wrong_type", Text("返回值无法解析", "the reply could not be read"))]
     first, second = _as_index_list(value.get("first")), _as_index_list(value.get("second"))
     if first is None or second is None:
         return [
             (
                 "wrong_type",
-                "minibatches 应逐个给出一维整数下标数组",
-                "minibatches must yield 1-D integer index arrays",
+                Text(
+                    "minibatches 应逐个给出一维整数下标数组",
+                    "minibatches must yield 1-D integer index arrays",
+                ),
             )
         ]
-    problems: list[tuple[str, str, str]] = []
+    problems: list[tuple[str, Text]] = []
     flat = np.concatenate(first) if first else np.zeros(0, np.int64)
     counts = np.bincount(flat[(flat >= 0) & (flat < m)], minlength=m) if flat.size else np.zeros(m)
     missing, dup = int(np.sum(counts == 0)), int(np.sum(counts > 1))
@@ -221,8 +221,11 @@ def batch_problems(
         problems.append(
             (
                 "batches_cover",
-                "并非每个样本恰好出现一次：" + "、".join(z for n, z, _ in kinds if n),
-                "not every sample appears exactly once: " + ", ".join(e for n, _, e in kinds if n),
+                Text(
+                    "并非每个样本恰好出现一次：" + "、".join(z for n, z, _ in kinds if n),
+                    "not every sample appears exactly once: "
+                    + ", ".join(e for n, _, e in kinds if n),
+                ),
             )
         )
     want = [batch_size] * (m // batch_size) + ([m % batch_size] if m % batch_size else [])
@@ -230,23 +233,22 @@ def batch_problems(
         want = [m]
     got = [int(b.size) for b in first]
     if got != want:  # no counts in the text: they would reveal the hidden m and batch_size
-        zh, en = (
-            ("批次数不对", "the number of batches is wrong")
+        sizes = (
+            Text("批次数不对", "the number of batches is wrong")
             if len(got) != len(want)
-            else ("批次数对，但各批的大小不对", "the right number of batches, but wrong sizes")
+            else Text("批次数对，但各批的大小不对", "the right number of batches, but wrong sizes")
         )
-        problems.append(("batches_sizes", zh, en))
+        problems.append(("batches_sizes", sizes))
     if not problems:
         if shuffled and np.array_equal(flat, np.arange(m)):
             problems.append(
-                ("not_shuffled", "给了 rng 却没有打乱顺序", "rng given but not shuffled")
+                ("not_shuffled", Text("给了 rng 却没有打乱顺序", "rng given but not shuffled"))
             )
         if not shuffled and not np.array_equal(flat, np.arange(m)):
             problems.append(
                 (
                     "shuffled_without_rng",
-                    "rng 为 None 时顺序被打乱了",
-                    "shuffled although rng is None",
+                    Text("rng 为 None 时顺序被打乱了", "shuffled although rng is None"),
                 )
             )
     same = len(first) == len(second) and all(
@@ -254,7 +256,7 @@ def batch_problems(
     )
     if not same:
         problems.append(
-            ("not_seeded", "同一种子两次调用结果不同", "two calls with the same seed differ")
+            ("not_seeded", Text("同一种子两次调用结果不同", "two calls with the same seed differ"))
         )
     return problems
 
@@ -262,11 +264,13 @@ def batch_problems(
 @task(
     "a3.minibatches",
     ("optim.minibatches",),
-    checked_zh="minibatches(m, batch_size, rng)：每个样本恰好一次、批大小 batch_size（最后一个可以较小）、"
-    "rng 为 None 时按顺序、给定 rng 时打乱且同一种子结果相同、batch_size ≥ m 时一个批次",
-    checked_en="minibatches(m, batch_size, rng): every sample exactly once, batches of batch_size "
-    "(the last may be smaller), in order for rng = None, shuffled and reproducible for a seeded "
-    "rng, one batch when batch_size >= m",
+    checked=Text(
+        "minibatches(m, batch_size, rng)：每个样本恰好一次、批大小 batch_size（最后一个可以较小）、"
+        "rng 为 None 时按顺序、给定 rng 时打乱且同一种子结果相同、batch_size ≥ m 时一个批次",
+        "minibatches(m, batch_size, rng): every sample exactly once, batches of batch_size "
+        "(the last may be smaller), in order for rng = None, shuffled and reproducible for a seeded "
+        "rng, one batch when batch_size >= m",
+    ),
 )
 def minibatches_task(ctx: Context) -> list[Case]:
     """4 个用例，按比例给分 / 4 cases; fraction credit."""
@@ -276,21 +280,19 @@ def minibatches_task(ctx: Context) -> list[Case]:
     bs3 = int(rng.integers(4, 9))
     specs = [
         (bs1 * int(rng.integers(3, 6)) + int(rng.integers(1, bs1)), bs1, None,
-         ("顺序小批量（rng = None）", "in-order batches (rng = None)")),
+         Text("顺序小批量（rng = None）", "in-order batches (rng = None)")),
         (bs2 * int(rng.integers(4, 9)) + int(rng.integers(1, bs2)), bs2, int(rng.integers(2**31)),
-         ("打乱的小批量，最后一批较小", "shuffled batches, smaller last batch")),
+         Text("打乱的小批量，最后一批较小", "shuffled batches, smaller last batch")),
         (bs3 * int(rng.integers(4, 9)), bs3, int(rng.integers(2**31)),
-         ("打乱的小批量，m 整除 batch_size", "shuffled batches, batch_size divides m")),
+         Text("打乱的小批量，m 整除 batch_size", "shuffled batches, batch_size divides m")),
         (int(rng.integers(10, 30)), int(rng.integers(30, 60)), int(rng.integers(2**31)),
-         ("batch_size ≥ m：一个批次", "batch_size >= m: one batch")),
+         Text("batch_size ≥ m：一个批次", "batch_size >= m: one batch")),
     ]  # fmt: skip
     cases = []
     for m, bs, seed, label in specs:
         reply = ctx.run("batches", m, bs, seed)
         if not reply.ok:
-            cases.append(
-                Case(label[0], label[1], False, reply=_as_call(reply, "optim.minibatches"))
-            )
+            cases.append(Case(label, False, reply=_as_call(reply, "optim.minibatches")))
             continue
         cases.append(
             heldout.property_case(label, batch_problems(reply.value, m, bs, seed is not None))
@@ -312,10 +314,12 @@ SHAPES = [(3, 2), (2,), (2, 1), (1,)]
 @task(
     "a3.momentum",
     ("optim.momentum_update",),
-    checked_zh="冲量法 v := β v − α ∂J/∂θ，θ := θ + v：随机参数、梯度与非零速度，返回 (新参数, 新速度)，"
-    "含默认 β = 0.9，不修改传入的数组",
-    checked_en="momentum v := β v − α ∂J/∂θ, θ := θ + v on random parameters, gradients and "
-    "non-zero velocities; returns (new params, new velocities); default β = 0.9; inputs unchanged",
+    checked=Text(
+        "冲量法 v := β v − α ∂J/∂θ，θ := θ + v：随机参数、梯度与非零速度，返回 (新参数, 新速度)，"
+        "含默认 β = 0.9，不修改传入的数组",
+        "momentum v := β v − α ∂J/∂θ, θ := θ + v on random parameters, gradients and "
+        "non-zero velocities; returns (new params, new velocities); default β = 0.9; inputs unchanged",
+    ),
 )
 def momentum(ctx: Context) -> list[Case]:
     """4 个随机用例，按比例给分 / 4 random cases; fraction credit."""
@@ -361,7 +365,7 @@ def momentum(ctx: Context) -> list[Case]:
                 )
             )
         args: tuple[Any, ...] = (params, grads, vel, lr) if default else (params, grads, vel, lr, b)
-        label = ("默认 β = 0.9", "default β = 0.9") if default else numbered(*RANDOM, k + 1, 3)
+        label = Text("默认 β = 0.9", "default β = 0.9") if default else RANDOM.numbered(k + 1, 3)
         cases.append(run_case(ctx, "optim.momentum_update", args, expects, label))
     return cases
 
@@ -396,9 +400,11 @@ def _decay_expects(weights: list[np.ndarray], lam: float, m: int) -> list[Expect
 @task(
     "a3.weight_decay",
     ("losses.weight_decay",),
-    checked_zh="R = λ/(2m) Σ_l Σ_ji (w_ji^(l))² 与 ∂R/∂W^(l) = (λ/m) W^(l)（随机的层数、形状、λ 与 m），不修改传入的数组",
-    checked_en="R = λ/(2m) Σ_l Σ_ji (w_ji^(l))² and ∂R/∂W^(l) = (λ/m) W^(l) (random layer counts, "
-    "shapes, λ and m); inputs unchanged",
+    checked=Text(
+        "R = λ/(2m) Σ_l Σ_ji (w_ji^(l))² 与 ∂R/∂W^(l) = (λ/m) W^(l)（随机的层数、形状、λ 与 m），不修改传入的数组",
+        "R = λ/(2m) Σ_l Σ_ji (w_ji^(l))² and ∂R/∂W^(l) = (λ/m) W^(l) (random layer counts, "
+        "shapes, λ and m); inputs unchanged",
+    ),
 )
 def weight_decay(ctx: Context) -> list[Case]:
     """3 个随机用例，按比例给分 / 3 random cases; fraction credit."""
@@ -414,7 +420,7 @@ def weight_decay(ctx: Context) -> list[Case]:
                 "losses.weight_decay",
                 (weights, lam, m),
                 _decay_expects(weights, lam, m),
-                numbered(*RANDOM, k + 1, 3),
+                RANDOM.numbered(k + 1, 3),
             )
         )
     return cases
@@ -440,12 +446,14 @@ def _features(
         "preprocessing.minmax_fit",
         "preprocessing.minmax_transform",
     ),
-    checked_zh="z-score：训练集上的 μ、σ（总体标准差），用训练集统计量变换测试数据，常数特征（σ = 0）变为 0 且无除零；"
-    "最小-最大：训练集上的 min、max，用它们变换测试数据（可超出 [0, 1]，不裁剪），常数特征变为 0",
-    checked_en="z-score: μ and σ (population std) of the training set, test data transformed "
-    "with the training statistics, a constant feature (σ = 0) maps to 0 without dividing by "
-    "zero; min-max: min and max of the training set, test data transformed with them (may leave "
-    "[0, 1], not clipped), a constant feature maps to 0",
+    checked=Text(
+        "z-score：训练集上的 μ、σ（总体标准差），用训练集统计量变换测试数据，常数特征（σ = 0）变为 0 且无除零；"
+        "最小-最大：训练集上的 min、max，用它们变换测试数据（可超出 [0, 1]，不裁剪），常数特征变为 0",
+        "z-score: μ and σ (population std) of the training set, test data transformed "
+        "with the training statistics, a constant feature (σ = 0) maps to 0 without dividing by "
+        "zero; min-max: min and max of the training set, test data transformed with them (may leave "
+        "[0, 1], not clipped), a constant feature maps to 0",
+    ),
 )
 def normalise(ctx: Context) -> list[Case]:
     """5 个用例，按比例给分 / 5 cases; fraction credit."""
@@ -469,7 +477,7 @@ def normalise(ctx: Context) -> list[Case]:
                     {"zscore_ddof": Xtr.std(axis=0, ddof=1), "zscore_variance": sd**2},
                 ),
             ],
-            ("z-score：训练集的 μ、σ", "z-score: μ and σ of the training set"),
+            Text("z-score：训练集的 μ、σ", "z-score: μ and σ of the training set"),
         )
     )
     want = P.zscore_transform(Xte, mu, sd)
@@ -486,7 +494,7 @@ def normalise(ctx: Context) -> list[Case]:
                     mistakes={"test_statistics": own, "zscore_variance": (Xte - mu) / sd**2},
                 )
             ],
-            (
+            Text(
                 "z-score：用训练集统计量变换测试数据",
                 "z-score: test data with the training statistics",
             ),
@@ -501,7 +509,7 @@ def normalise(ctx: Context) -> list[Case]:
     # the constant column stays constant in the data transformed: "maps to 0" and "x − μ"
     # agree there, so both readings of the contract get the same marks
     Xte_c[:, j] = Xc[0, j]
-    label = ("z-score：常数特征（σ_j = 0）", "z-score: a constant feature (σ_j = 0)")
+    label = Text("z-score：常数特征（σ_j = 0）", "z-score: a constant feature (σ_j = 0)")
     fit_reply = ctx.call("preprocessing.zscore_fit", Xc)
     fit_case = case_from_reply(
         fit_reply, [Expect("σ", sd_c, pick_item(1), atol_scale=1e-12)], label
@@ -529,7 +537,7 @@ def normalise(ctx: Context) -> list[Case]:
             "preprocessing.minmax_fit",
             (Xc,),
             [Expect("min", lo, pick_item(0)), Expect("max", hi, pick_item(1))],
-            ("最小-最大：训练集的 min、max", "min-max: min and max of the training set"),
+            Text("最小-最大：训练集的 min、max", "min-max: min and max of the training set"),
         )
     )
     Xte_m = Xte_c.copy()
@@ -550,7 +558,7 @@ def normalise(ctx: Context) -> list[Case]:
                 atol_scale=1e-6,
             )
         ],
-        (
+        Text(
             "最小-最大：测试数据（超出训练范围、含常数特征）",
             "min-max: test data (beyond the training range, with a constant feature)",
         ),
@@ -660,11 +668,13 @@ def _restored(best_epoch: np.ndarray) -> int:
 @task(
     "a3.early_stopping",
     ("training.early_stopping_step",),
-    checked_zh="早停规则：按 fit 的循环，在随机验证损失曲线（含相等值与小于 min_delta 的改进）上逐轮调用你的函数，"
-    "比较每轮的 (best_loss, best_epoch, wait, stop)、停止的轮次与最后恢复的最好轮次",
-    checked_en="the patience rule, called epoch by epoch as fit does on random validation curves "
-    "(with exact ties and improvements smaller than min_delta): (best_loss, best_epoch, wait, "
-    "stop) after every epoch, the epoch it stops at and the best epoch restored at the end",
+    checked=Text(
+        "早停规则：按 fit 的循环，在随机验证损失曲线（含相等值与小于 min_delta 的改进）上逐轮调用你的函数，"
+        "比较每轮的 (best_loss, best_epoch, wait, stop)、停止的轮次与最后恢复的最好轮次",
+        "the patience rule, called epoch by epoch as fit does on random validation curves "
+        "(with exact ties and improvements smaller than min_delta): (best_loss, best_epoch, wait, "
+        "stop) after every epoch, the epoch it stops at and the best epoch restored at the end",
+    ),
 )
 def early_stopping(ctx: Context) -> list[Case]:
     """3 条曲线，按比例给分 / 3 curves; fraction credit."""
@@ -686,10 +696,10 @@ def early_stopping(ctx: Context) -> list[Case]:
             )
             for name in ("best_epoch", "wait", "stop", "best_loss")
         ]
-        label = numbered("验证曲线", "validation curve", k + 1, 3)
+        label = Text("验证曲线", "validation curve").numbered(k + 1, 3)
         reply = ctx.run("early_stopping", val, patience, min_delta)
         if not reply.ok:
-            cases.append(Case(*label, False, reply=_as_call(reply, "training.early_stopping_step")))
+            cases.append(Case(label, False, reply=_as_call(reply, "training.early_stopping_step")))
             continue
         case = case_from_reply(reply, expects, label)
         got = reply.value if isinstance(reply.value, dict) else {}
@@ -697,15 +707,19 @@ def early_stopping(ctx: Context) -> list[Case]:
         if isinstance(stops, np.ndarray) and stops.ndim == 1 and stops.size != want["stop"].size:
             late = stops.size > want["stop"].size
             case.comparisons = []
-            case.note_zh = "停止得比耐心规则" + ("晚" if late else "早")
-            case.note_en = "stopped " + ("later" if late else "earlier") + " than the patience rule"
+            case.note = Text(
+                "停止得比耐心规则" + ("晚" if late else "早"),
+                "stopped " + ("later" if late else "earlier") + " than the patience rule",
+            )
         be = got.get("best_epoch")
         if isinstance(be, np.ndarray) and be.ndim == 1:
             restored = _restored(be)
             if restored != _restored(want["best_epoch"]):
                 case.passed = False
-                case.note_zh = "fit 最后恢复的不是最好一轮的参数"
-                case.note_en = "fit would not restore the best epoch's parameters"
+                case.note = Text(
+                    "fit 最后恢复的不是最好一轮的参数",
+                    "fit would not restore the best epoch's parameters",
+                )
         # keep only the hints of the variants that match the student's whole record
         full = [
             code
@@ -733,7 +747,7 @@ class SgdCase:
     params: list[np.ndarray]
     X: np.ndarray
     y: np.ndarray
-    label: tuple[str, str]
+    label: Text
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -829,7 +843,7 @@ def _sgd_cases(rng: np.random.Generator) -> list[SgdCase]:
             "lam": 0.0}  # fmt: skip
     out.append(SgdCase(spec, heldout.xavier_params(rng, spec["sizes"]),
                        rng.uniform(-1, 1, (m, 3)), rng.uniform(0, 1, (m, 2)),
-                       ("顺序小批量，½‖h−y‖²，一轮", "in-order batches, ½‖h−y‖², one epoch")))  # fmt: skip
+                       Text("顺序小批量，½‖h−y‖²，一轮", "in-order batches, ½‖h−y‖², one epoch")))  # fmt: skip
     # 2: shuffled, bce, two epochs
     m, bs = int(rng.integers(15, 21)), int(rng.integers(4, 7))
     spec = {"sizes": [4, 5, 1], "activations": ["sigmoid", "sigmoid"], "loss": "bce",
@@ -837,7 +851,7 @@ def _sgd_cases(rng: np.random.Generator) -> list[SgdCase]:
             "seed": int(rng.integers(2**31)), "lam": 0.0}  # fmt: skip
     out.append(SgdCase(spec, heldout.xavier_params(rng, spec["sizes"]),
                        rng.uniform(-1, 1, (m, 4)), rng.integers(0, 2, (m, 1)).astype(float),
-                       ("打乱的小批量，交叉熵，两轮", "shuffled batches, cross-entropy, two epochs")))  # fmt: skip
+                       Text("打乱的小批量，交叉熵，两轮", "shuffled batches, cross-entropy, two epochs")))  # fmt: skip
     # 3: shuffled, softmax + ce, weight decay
     m, bs = int(rng.integers(17, 23)), int(rng.integers(5, 8))
     spec = {"sizes": [4, 6, 3], "activations": ["tanh", "softmax"], "loss": "ce",
@@ -846,7 +860,7 @@ def _sgd_cases(rng: np.random.Generator) -> list[SgdCase]:
     out.append(SgdCase(spec, [p + (0.1 if p.ndim == 1 else 0.0) for p in
                               heldout.xavier_params(rng, spec["sizes"])],
                        rng.uniform(-1, 1, (m, 4)), rng.integers(0, 3, m).astype(np.int64),
-                       ("打乱的小批量，softmax 交叉熵 + 权值衰减 λ", "shuffled, softmax CE + weight decay λ")))  # fmt: skip
+                       Text("打乱的小批量，softmax 交叉熵 + 权值衰减 λ", "shuffled, softmax CE + weight decay λ")))  # fmt: skip
     return out
 
 
@@ -895,15 +909,17 @@ def sgd_score(setup: dict[str, Any], value: Any) -> tuple[float | None, list[Com
 @task(
     "a3.sgd_epoch",
     ("training.sgd_epoch",),
-    checked_zh="一轮小批量 SGD：按你的 minibatches 给出的批次、用给定的 MLP 与 GradientDescent，逐批更新后的参数和返回的"
-    "平均损失 Σ|B|J_B/m 与 nncore 精确重放一致（顺序/打乱/两轮/含权值衰减 λ）；另用你的 sgd_epoch 在 1000 个数字上训练 "
-    f"64-32-10 网络 {SGD_RUN['epochs']} 轮，评分器在 797 个未给出的数字上测准确率，要求 ≥ {SGD_MIN_ACCURACY:.2f}",
-    checked_en="one epoch of mini-batch SGD: with the given MLP and GradientDescent, on the "
-    "batches your minibatches yields, the parameters after every batch step and the returned "
-    "mean loss Σ|B|J_B/m equal nncore's exact replay (in order / shuffled / two epochs / with "
-    "weight decay λ); then your sgd_epoch trains a 64-32-10 net on 1000 digits for "
-    f"{SGD_RUN['epochs']} epochs and the grader measures accuracy on 797 digits it never sent: "
-    f"≥ {SGD_MIN_ACCURACY:.2f} required",
+    checked=Text(
+        "一轮小批量 SGD：按你的 minibatches 给出的批次、用给定的 MLP 与 GradientDescent，逐批更新后的参数和返回的"
+        "平均损失 Σ|B|J_B/m 与 nncore 精确重放一致（顺序/打乱/两轮/含权值衰减 λ）；另用你的 sgd_epoch 在 1000 个数字上训练 "
+        f"64-32-10 网络 {SGD_RUN['epochs']} 轮，评分器在 797 个未给出的数字上测准确率，要求 ≥ {SGD_MIN_ACCURACY:.2f}",
+        "one epoch of mini-batch SGD: with the given MLP and GradientDescent, on the "
+        "batches your minibatches yields, the parameters after every batch step and the returned "
+        "mean loss Σ|B|J_B/m equal nncore's exact replay (in order / shuffled / two epochs / with "
+        "weight decay λ); then your sgd_epoch trains a 64-32-10 net on 1000 digits for "
+        f"{SGD_RUN['epochs']} epochs and the grader measures accuracy on 797 digits it never sent: "
+        f"≥ {SGD_MIN_ACCURACY:.2f} required",
+    ),
     cpu_seconds=20.0,
     wall_seconds=40.0,
 )
@@ -913,10 +929,10 @@ def sgd_epoch_task(ctx: Context) -> list[Case]:
     for c in _sgd_cases(ctx.rng):
         cases.append(_sgd_exact_case(ctx, c))
     setup = sgd_setup(ctx.rng)
-    label = ("训练 64-32-10，留出数据准确率", "train 64-32-10, held-out accuracy")
+    label = Text("训练 64-32-10，留出数据准确率", "train 64-32-10, held-out accuracy")
     reply = ctx.run("sgd_epochs", setup["spec"], setup["params"], setup["X"], setup["y"])
     if not reply.ok:
-        cases.append(Case(*label, False, reply=_as_call(reply, "training.sgd_epoch")))
+        cases.append(Case(label, False, reply=_as_call(reply, "training.sgd_epoch")))
         return cases
     acc, bad = sgd_score(setup, reply.value)
     if acc is None:
@@ -928,7 +944,7 @@ def sgd_epoch_task(ctx: Context) -> list[Case]:
                 label,
                 acc,
                 at_least=SGD_MIN_ACCURACY,
-                what=("准确率", "accuracy"),
+                what=Text("准确率", "accuracy"),
                 fmt="{:.3f}",
                 reference=ref,
                 margin=ACCURACY_MARGIN,
@@ -949,7 +965,7 @@ def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
     spec, m = c.spec, c.X.shape[0]
     reply = ctx.run("sgd_epochs", spec, c.params, c.X, c.y)
     if not reply.ok:
-        return Case(*c.label, False, reply=_as_call(reply, "training.sgd_epoch"))
+        return Case(c.label, False, reply=_as_call(reply, "training.sgd_epoch"))
     value = reply.value if isinstance(reply.value, dict) else {}
     own = _valid_batches(value.get("batches"), m, spec["epochs"])
     batches = own if own is not None else _default_batches(spec, m)
@@ -973,7 +989,7 @@ def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
     if value.get("data_changed"):
         case.passed = False
         case.hints.insert(0, "data_modified")
-        case.note_zh, case.note_en = "X 或 y 被修改", "X or y was modified"
+        case.note = Text("X 或 y 被修改", "X or y was modified")
     if not case.passed and own is None:
         case.hints.append("sgd_batches")
     if not case.passed and spec["lam"] > 0:
@@ -1105,16 +1121,18 @@ EX2_FUNCS = ("preprocessing.zscore_fit", "preprocessing.zscore_transform", *_TRA
     "a3.example2",
     EX2_FUNCS,
     credit=ALL,
-    checked_zh=f"例题2：y = x + 0.3 sin(2πx) + ε 的 {EX2['m']} 个样本，x 先用你的 zscore_fit/zscore_transform 标准化，"
+    checked=Text(
+        f"例题2：y = x + 0.3 sin(2πx) + ε 的 {EX2['m']} 个样本，x 先用你的 zscore_fit/zscore_transform 标准化，"
     f"1-{EX2['hidden']}-1 网络（sigmoid 隐层、线性输出）用给定的 fit（冲量法、全批量、λ = {EX2['lam']}）从 4 组初值"
     f"（两组 U[−0.5, 0.5]、两组 U[−3, 3]）各训练 {EX2['epochs']} 轮；评分器用你返回的训练集 μ、σ 在 {EX2['m_test']} 个"
     f"新样本上算 MSE：最好的一次 ≤ {EX2_MAX_BEST_MSE}，每一次 ≤ {EX2_MAX_ANY_MSE}（小初值停在直线附近是正常的）",
-    checked_en=f"例题2: {EX2['m']} samples of y = x + 0.3 sin(2πx) + ε; x standardised with "
+        f"例题2: {EX2['m']} samples of y = x + 0.3 sin(2πx) + ε; x standardised with "
     f"your zscore_fit/zscore_transform; a 1-{EX2['hidden']}-1 net (sigmoid hidden, linear output) "
     f"trained by the given fit (momentum, full batch, λ = {EX2['lam']}) for {EX2['epochs']} "
     "epochs from 4 initialisations (two U[−0.5, 0.5], two U[−3, 3]); the grader applies the "
     f"training μ, σ you return to {EX2['m_test']} fresh samples: best MSE ≤ {EX2_MAX_BEST_MSE}, "
     f"every run ≤ {EX2_MAX_ANY_MSE} (small initial weights stalling near a line is expected)",
+    ),
     cpu_seconds=30.0,
     wall_seconds=60.0,
 )  # fmt: skip
@@ -1123,23 +1141,23 @@ def example2(ctx: Context) -> list[Case]:
     setup = example2_setup(ctx.rng)
     reply = ctx.run("fit_runs", setup["spec"], setup["inits"], setup["X"], setup["y"])
     labels = [
-        ("训练集的 μ、σ（zscore_fit）", "training μ and σ (zscore_fit)"),
-        ("新样本上最好的 MSE", "best MSE on fresh samples"),
-        ("每个初值的 MSE（无发散）", "MSE of every initialisation (no divergence)"),
+        Text("训练集的 μ、σ（zscore_fit）", "training μ and σ (zscore_fit)"),
+        Text("新样本上最好的 MSE", "best MSE on fresh samples"),
+        Text("每个初值的 MSE（无发散）", "MSE of every initialisation (no divergence)"),
     ]
     if not reply.ok:
         fail = _as_call(reply, "training.fit", EX2_FUNCS)
-        return [Case(*lab, False, reply=fail) for lab in labels]
+        return [Case(lab, False, reply=fail) for lab in labels]
     score = example2_score(setup, reply.value)
     # μ and σ are a3.normalise's job: a z-score mistake costs that task, not this one too
     # (the test data are standardised with the student's own μ, σ). A mismatch is only named.
     stats = [c for c in score["stats"] if not c.ok]
-    cases = [Case(*labels[0], True)]
+    cases = [Case(labels[0], True)]
     if score["mse"] is None:
         cases += [heldout.failed_params_case(lab, score["bad"]) for lab in labels[1:]]
         return cases
     mses, ref = score["mse"], example2_score(setup, fit_reference(setup))["mse"] or [np.nan]
-    what_best = ("最好的 MSE", "best MSE")
+    what_best = Text("最好的 MSE", "best MSE")
     cases.append(
         heldout.threshold_case(
             labels[1], min(mses), at_most=EX2_MAX_BEST_MSE, what=what_best, hints=DEPEND,
@@ -1148,7 +1166,7 @@ def example2(ctx: Context) -> list[Case]:
     )  # fmt: skip
     cases.append(
         heldout.threshold_case(
-            labels[2], max(mses), at_most=EX2_MAX_ANY_MSE, what=("最差的 MSE", "worst MSE"),
+            labels[2], max(mses), at_most=EX2_MAX_ANY_MSE, what=Text("最差的 MSE", "worst MSE"),
             reference=max(ref), margin=5 * MSE_MARGIN,
         )
     )  # fmt: skip
@@ -1162,8 +1180,10 @@ def example2(ctx: Context) -> list[Case]:
 def blocked_by(case: Case, function: str, task_id: str) -> None:
     """注明失败的依赖 / Name the failing dependency in a case's note and hints."""
     case.hints.insert(0, "blocked_by_dependency")
-    case.note_zh += f"（依赖的 {function} 未通过，见 {task_id}）"
-    case.note_en += f" (blocked by your {function}: see {task_id})"
+    case.note = case.note + Text(
+        f"（依赖的 {function} 未通过，见 {task_id}）",
+        f" (blocked by your {function}: see {task_id})",
+    )
 
 
 def digits_setup(rng: np.random.Generator, which: int) -> dict[str, Any]:
@@ -1189,10 +1209,10 @@ def digits_score(setup: dict[str, Any], value: Any) -> tuple[float | None, list[
 def _digits_task(ctx: Context, which: int, threshold: float) -> list[Case]:
     """例题3/4 的检查 / The check of 例题3 or 例题4."""
     setup = digits_setup(ctx.rng, which)
-    label = ("留出数据上的准确率", "accuracy on held-out digits")
+    label = Text("留出数据上的准确率", "accuracy on held-out digits")
     reply = ctx.run("fit_runs", setup["spec"], setup["inits"], setup["X"], setup["y"])
     if not reply.ok:
-        return [Case(*label, False, reply=_as_call(reply, "training.fit", _TRAIN_FUNCS))]
+        return [Case(label, False, reply=_as_call(reply, "training.fit", _TRAIN_FUNCS))]
     acc, bad = digits_score(setup, reply.value)
     if acc is None:
         return [heldout.failed_params_case(label, bad)]
@@ -1200,7 +1220,7 @@ def _digits_task(ctx: Context, which: int, threshold: float) -> list[Case]:
     margin = (S.EXAMPLE3 if which == 3 else S.EXAMPLE4).margin
     return [
         heldout.threshold_case(
-            label, acc, at_least=threshold, what=("准确率", "accuracy"), fmt="{:.3f}",
+            label, acc, at_least=threshold, what=Text("准确率", "accuracy"), fmt="{:.3f}",
             hints=DEPEND, reference=ref, margin=margin,
         )
     ]  # fmt: skip
@@ -1210,14 +1230,16 @@ def _digits_task(ctx: Context, which: int, threshold: float) -> list[Case]:
     "a3.example3",
     _TRAIN_FUNCS,
     credit=ALL,
-    checked_zh=f"例题3：识别数字 2。64-25-1 网络（sigmoid 输出、交叉熵 + λ = {EX3['lam']}）用给定的 fit（冲量法 α = "
-    f"{EX3['lr']}，小批量 {EX3['batch_size']}，{EX3['epochs']} 轮）在 1347 个内置数字上训练（调用你的 sgd_epoch、"
-    f"minibatches、momentum_update、weight_decay）；评分器在另外 450 个未给出的数字上测准确率，要求 ≥ {EX3_MIN_ACCURACY}",
-    checked_en=f"例题3: digit 2 vs rest. A 64-25-1 net (sigmoid output, cross-entropy + λ = "
-    f"{EX3['lam']}) trained by the given fit (momentum α = {EX3['lr']}, batches of "
-    f"{EX3['batch_size']}, {EX3['epochs']} epochs) on 1347 embedded digits, calling your "
-    "sgd_epoch, minibatches, momentum_update and weight_decay; the grader measures accuracy on "
-    f"450 other digits it never sent: ≥ {EX3_MIN_ACCURACY} required",
+    checked=Text(
+        f"例题3：识别数字 2。64-25-1 网络（sigmoid 输出、交叉熵 + λ = {EX3['lam']}）用给定的 fit（冲量法 α = "
+        f"{EX3['lr']}，小批量 {EX3['batch_size']}，{EX3['epochs']} 轮）在 1347 个内置数字上训练（调用你的 sgd_epoch、"
+        f"minibatches、momentum_update、weight_decay）；评分器在另外 450 个未给出的数字上测准确率，要求 ≥ {EX3_MIN_ACCURACY}",
+        f"例题3: digit 2 vs rest. A 64-25-1 net (sigmoid output, cross-entropy + λ = "
+        f"{EX3['lam']}) trained by the given fit (momentum α = {EX3['lr']}, batches of "
+        f"{EX3['batch_size']}, {EX3['epochs']} epochs) on 1347 embedded digits, calling your "
+        "sgd_epoch, minibatches, momentum_update and weight_decay; the grader measures accuracy on "
+        f"450 other digits it never sent: ≥ {EX3_MIN_ACCURACY} required",
+    ),
     cpu_seconds=30.0,
     wall_seconds=60.0,
 )
@@ -1230,16 +1252,32 @@ def example3(ctx: Context) -> list[Case]:
     "a3.example4",
     _TRAIN_FUNCS,
     credit=ALL,
-    checked_zh=f"例题4：十个数字。64-100-10 网络（softmax 输出、交叉熵 + λ = {EX4['lam']}）用给定的 fit（冲量法 α = "
-    f"{EX4['lr']}，小批量 {EX4['batch_size']}，{EX4['epochs']} 轮）在 1347 个内置数字上训练；评分器在另外 450 个"
-    f"未给出的数字上测准确率，要求 ≥ {EX4_MIN_ACCURACY}",
-    checked_en=f"例题4: ten digits. A 64-100-10 net (softmax output, cross-entropy + λ = "
-    f"{EX4['lam']}) trained by the given fit (momentum α = {EX4['lr']}, batches of "
-    f"{EX4['batch_size']}, {EX4['epochs']} epochs) on 1347 embedded digits; the grader measures "
-    f"accuracy on 450 other digits it never sent: ≥ {EX4_MIN_ACCURACY} required",
+    checked=Text(
+        f"例题4：十个数字。64-100-10 网络（softmax 输出、交叉熵 + λ = {EX4['lam']}）用给定的 fit（冲量法 α = "
+        f"{EX4['lr']}，小批量 {EX4['batch_size']}，{EX4['epochs']} 轮）在 1347 个内置数字上训练；评分器在另外 450 个"
+        f"未给出的数字上测准确率，要求 ≥ {EX4_MIN_ACCURACY}",
+        f"例题4: ten digits. A 64-100-10 net (softmax output, cross-entropy + λ = "
+        f"{EX4['lam']}) trained by the given fit (momentum α = {EX4['lr']}, batches of "
+        f"{EX4['batch_size']}, {EX4['epochs']} epochs) on 1347 embedded digits; the grader measures "
+        f"accuracy on 450 other digits it never sent: ≥ {EX4_MIN_ACCURACY} required",
+    ),
     cpu_seconds=30.0,
     wall_seconds=60.0,
 )
 def example4(ctx: Context) -> list[Case]:
     """留出数据准确率，全对才得分 / Held-out accuracy; all or nothing."""
     return _digits_task(ctx, 4, EX4_MIN_ACCURACY)
+
+
+#: 本作业的任务（报告顺序）/ This suite's tasks, in report order.
+TASKS = (
+    minibatches_task,
+    momentum,
+    weight_decay,
+    normalise,
+    early_stopping,
+    sgd_epoch_task,
+    example2,
+    example3,
+    example4,
+)

@@ -21,7 +21,8 @@ from grader.compare import Comparison
 from grader.registry import ALL, Case, Context, Reply, task
 from grader.suites import heldout
 from grader.suites import settings as S
-from grader.suites.common import Expect, case_from_reply, numbered, pick_item, run_case
+from grader.suites.common import Expect, case_from_reply, pick_item, run_case
+from grader.text import Text
 from nncore import autoencoder as AE
 from nncore import residual as R
 from nncore.activations import get_activation
@@ -32,105 +33,104 @@ from nncore.problems import momentum as M
 from nncore.problems import vanishing as V
 from nncore.training import fit
 
-RANDOM = ("随机用例", "random case")
+RANDOM = Text("随机用例", "random case")
 
-heldout.register_hints(
-    {
-        "norms_order": (
-            "顺序反了：返回 [‖∂J/∂W^(1)‖, …, ‖∂J/∂W^(L−1)‖]，从输入一侧开始（grads[0::2] 的顺序）。",
-            "Wrong order: return [‖∂J/∂W^(1)‖, …, ‖∂J/∂W^(L−1)‖], input side first (the order "
-            "of grads[0::2]).",
-        ),
-        "norms_bias": (
-            "要的是权重梯度 ∂J/∂W^(l) 的范数：net.loss 返回的梯度顺序是 W^(1), b^(2), W^(2), …，取 grads[0::2]。",
-            "Take the norms of the weight gradients ∂J/∂W^(l): net.loss returns W^(1), b^(2), "
-            "W^(2), …, so use grads[0::2].",
-        ),
-        "norms_squared": (
-            "Frobenius 范数 ‖A‖_F = sqrt(Σ a²)（np.linalg.norm），不是平方和。",
-            "The Frobenius norm is ‖A‖_F = sqrt(Σ a²) (np.linalg.norm), not the sum of squares.",
-        ),
-        "norms_setup": (
-            "网络与数据要严格按文档：MLP([width] * depth + [1], activation, 'identity', init=init or "
-            "_default_init(activation), seed=seed)，X, y, _ = _probe(width, m, seed)，J 用 'mse'。",
-            "Build exactly what the docstring says: MLP([width] * depth + [1], activation, "
-            "'identity', init=init or _default_init(activation), seed=seed); X, y, _ = "
-            "_probe(width, m, seed); J with 'mse'.",
-        ),
-        "residual_skip_forward": (
-            "残差块要把输入加回来：a^(l+2) = a^(l) + z^(l+2)，其中 z^(l+2) = f(a W1 + b1) W2 + b2。",
-            "The block adds its input back: a^(l+2) = a^(l) + z^(l+2), with z^(l+2) = "
-            "f(a W1 + b1) W2 + b2.",
-        ),
-        "residual_activation_after_sum": (
-            "这种恒等映射形式的残差块在求和之后没有激活函数：a^(l+2) = a^(l) + z^(l+2)。",
-            "In this identity-mapping form there is no activation after the sum: a^(l+2) = "
-            "a^(l) + z^(l+2).",
-        ),
-        "residual_skip_backward": (
-            "反向漏了跳跃连接：∂J/∂a^(l) = δ^(l+2)（直接经过跳跃路径）+ δ^(l+1) W1ᵀ（经过两层）。",
-            "The skip path is missing in backward: ∂J/∂a^(l) = δ^(l+2) (straight through the "
-            "skip) + δ^(l+1) W1ᵀ (back through both layers).",
-        ),
-        "dae_mask_missing": (
-            "编码器的输入是加噪的 x̃ = x ⊙ mask，不是干净的 x：x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2)。",
-            "The encoder reads the corrupted x̃ = x ⊙ mask, not the clean x: "
-            "x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2).",
-        ),
-        "dae_noisy_target": (
-            "你的代码就地修改了 X（如 X *= mask）：重构损失的目标应是干净的 x，而 dae_loss 用的正是同一个 X，"
-            "于是目标也被加了噪声。请返回新数组 X * mask。",
-            "Your code changed X in place (e.g. X *= mask): the reconstruction target must be "
-            "the clean x, and dae_loss uses that same X, so the target got corrupted too. Return "
-            "a new array X * mask.",
-        ),
-        "mask_rule": (
-            "掩码按文档生成：mask = (rng.random(X.shape) >= noise)，恰好调用一次 rng.random，并转成 X 的 dtype；"
-            "x̃ = X * mask。",
-            "Draw the mask as the docstring says: mask = (rng.random(X.shape) >= noise), exactly "
-            "one call of rng.random, cast to X's dtype; x̃ = X * mask.",
-        ),
-        "mask_inverted": (
-            "mask 为 1 的概率是 1 − noise（保留），为 0 的概率是 noise（置零）；你的掩码反了。",
-            "mask is 1 (kept) with probability 1 − noise and 0 (zeroed) with probability noise; "
-            "your mask is inverted.",
-        ),
-        "momentum_ignored": (
-            "optimizer == 'momentum' 时要用 momentum_update（带速度 v），你的轨迹和普通梯度下降一样。",
-            "With optimizer == 'momentum' use momentum_update (with the velocity v); your path "
-            "equals plain gradient descent.",
-        ),
-        "descend_record": (
-            "path 含起点 θ_0 共 steps + 1 个点，values 含最后一步之后的 f(θ_steps) 共 steps + 1 个值。",
-            "path holds θ_0 … θ_steps (steps + 1 points, the start included) and values "
-            "f(θ_0) … f(θ_steps) (steps + 1, the last evaluated after the final step).",
-        ),
-        "count_biases": (
-            "每个非输入单元有一个偏置：参数个数 = Σ_l (N_l + 1) N_{l+1}。",
-            "Every non-input unit has one bias: the count is Σ_l (N_l + 1) N_{l+1}.",
-        ),
-        "count_biases_side": (
-            "偏置属于后一层的单元：第 l 层到第 l+1 层有 (N_l + 1)·N_{l+1} 个参数，不是 N_l·(N_{l+1} + 1)。",
-            "Biases belong to the units of the next layer: layer l to l+1 has (N_l + 1)·N_{l+1} "
-            "parameters, not N_l·(N_{l+1} + 1).",
-        ),
-        "pretrain_replay": (
-            "pretrain_layers 没有按文档的步骤进行：每层一个 DenoisingAutoencoder(seed = seed + l)，"
-            "fit(dae, codes, codes, …)——DAE 自己加噪，重构目标是干净的 codes，不要先加噪；再 codes = dae.encode(codes)。",
-            "pretrain_layers does not follow the documented steps: one DenoisingAutoencoder per "
-            "layer (seed = seed + l), fit(dae, codes, codes, …) — the DAE corrupts its input "
-            "itself and reconstructs the CLEAN codes, so do not corrupt them first; then "
-            "codes = dae.encode(codes).",
-        ),
-        "pretrain_codes": (
-            "逐层预训练：第 l 层的 DAE 在下一层的编码 codes = dae.encode(codes) 上训练，返回的是各层编码器的 "
-            "W^(l) (N_l, N_{l+1}) 与 b^(l+1)。",
-            "Greedy pre-training: layer l's DAE trains on the codes of the layer below "
-            "(codes = dae.encode(codes)); return each encoder's W^(l) (N_l, N_{l+1}) and "
-            "b^(l+1).",
-        ),
-    }
-)
+#: 本测试集专用的提示 / Hint texts of this suite's own mistake codes.
+HINTS: dict[str, Text] = {
+    "norms_order": Text(
+        "顺序反了：返回 [‖∂J/∂W^(1)‖, …, ‖∂J/∂W^(L−1)‖]，从输入一侧开始（grads[0::2] 的顺序）。",
+        "Wrong order: return [‖∂J/∂W^(1)‖, …, ‖∂J/∂W^(L−1)‖], input side first (the order "
+        "of grads[0::2]).",
+    ),
+    "norms_bias": Text(
+        "要的是权重梯度 ∂J/∂W^(l) 的范数：net.loss 返回的梯度顺序是 W^(1), b^(2), W^(2), …，取 grads[0::2]。",
+        "Take the norms of the weight gradients ∂J/∂W^(l): net.loss returns W^(1), b^(2), "
+        "W^(2), …, so use grads[0::2].",
+    ),
+    "norms_squared": Text(
+        "Frobenius 范数 ‖A‖_F = sqrt(Σ a²)（np.linalg.norm），不是平方和。",
+        "The Frobenius norm is ‖A‖_F = sqrt(Σ a²) (np.linalg.norm), not the sum of squares.",
+    ),
+    "norms_setup": Text(
+        "网络与数据要严格按文档：MLP([width] * depth + [1], activation, 'identity', init=init or "
+        "_default_init(activation), seed=seed)，X, y, _ = _probe(width, m, seed)，J 用 'mse'。",
+        "Build exactly what the docstring says: MLP([width] * depth + [1], activation, "
+        "'identity', init=init or _default_init(activation), seed=seed); X, y, _ = "
+        "_probe(width, m, seed); J with 'mse'.",
+    ),
+    "residual_skip_forward": Text(
+        "残差块要把输入加回来：a^(l+2) = a^(l) + z^(l+2)，其中 z^(l+2) = f(a W1 + b1) W2 + b2。",
+        "The block adds its input back: a^(l+2) = a^(l) + z^(l+2), with z^(l+2) = "
+        "f(a W1 + b1) W2 + b2.",
+    ),
+    "residual_activation_after_sum": Text(
+        "这种恒等映射形式的残差块在求和之后没有激活函数：a^(l+2) = a^(l) + z^(l+2)。",
+        "In this identity-mapping form there is no activation after the sum: a^(l+2) = "
+        "a^(l) + z^(l+2).",
+    ),
+    "residual_skip_backward": Text(
+        "反向漏了跳跃连接：∂J/∂a^(l) = δ^(l+2)（直接经过跳跃路径）+ δ^(l+1) W1ᵀ（经过两层）。",
+        "The skip path is missing in backward: ∂J/∂a^(l) = δ^(l+2) (straight through the "
+        "skip) + δ^(l+1) W1ᵀ (back through both layers).",
+    ),
+    "dae_mask_missing": Text(
+        "编码器的输入是加噪的 x̃ = x ⊙ mask，不是干净的 x：x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2)。",
+        "The encoder reads the corrupted x̃ = x ⊙ mask, not the clean x: "
+        "x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2).",
+    ),
+    "dae_noisy_target": Text(
+        "你的代码就地修改了 X（如 X *= mask）：重构损失的目标应是干净的 x，而 dae_loss 用的正是同一个 X，"
+        "于是目标也被加了噪声。请返回新数组 X * mask。",
+        "Your code changed X in place (e.g. X *= mask): the reconstruction target must be "
+        "the clean x, and dae_loss uses that same X, so the target got corrupted too. Return "
+        "a new array X * mask.",
+    ),
+    "mask_rule": Text(
+        "掩码按文档生成：mask = (rng.random(X.shape) >= noise)，恰好调用一次 rng.random，并转成 X 的 dtype；"
+        "x̃ = X * mask。",
+        "Draw the mask as the docstring says: mask = (rng.random(X.shape) >= noise), exactly "
+        "one call of rng.random, cast to X's dtype; x̃ = X * mask.",
+    ),
+    "mask_inverted": Text(
+        "mask 为 1 的概率是 1 − noise（保留），为 0 的概率是 noise（置零）；你的掩码反了。",
+        "mask is 1 (kept) with probability 1 − noise and 0 (zeroed) with probability noise; "
+        "your mask is inverted.",
+    ),
+    "momentum_ignored": Text(
+        "optimizer == 'momentum' 时要用 momentum_update（带速度 v），你的轨迹和普通梯度下降一样。",
+        "With optimizer == 'momentum' use momentum_update (with the velocity v); your path "
+        "equals plain gradient descent.",
+    ),
+    "descend_record": Text(
+        "path 含起点 θ_0 共 steps + 1 个点，values 含最后一步之后的 f(θ_steps) 共 steps + 1 个值。",
+        "path holds θ_0 … θ_steps (steps + 1 points, the start included) and values "
+        "f(θ_0) … f(θ_steps) (steps + 1, the last evaluated after the final step).",
+    ),
+    "count_biases": Text(
+        "每个非输入单元有一个偏置：参数个数 = Σ_l (N_l + 1) N_{l+1}。",
+        "Every non-input unit has one bias: the count is Σ_l (N_l + 1) N_{l+1}.",
+    ),
+    "count_biases_side": Text(
+        "偏置属于后一层的单元：第 l 层到第 l+1 层有 (N_l + 1)·N_{l+1} 个参数，不是 N_l·(N_{l+1} + 1)。",
+        "Biases belong to the units of the next layer: layer l to l+1 has (N_l + 1)·N_{l+1} "
+        "parameters, not N_l·(N_{l+1} + 1).",
+    ),
+    "pretrain_replay": Text(
+        "pretrain_layers 没有按文档的步骤进行：每层一个 DenoisingAutoencoder(seed = seed + l)，"
+        "fit(dae, codes, codes, …)——DAE 自己加噪，重构目标是干净的 codes，不要先加噪；再 codes = dae.encode(codes)。",
+        "pretrain_layers does not follow the documented steps: one DenoisingAutoencoder per "
+        "layer (seed = seed + l), fit(dae, codes, codes, …) — the DAE corrupts its input "
+        "itself and reconstructs the CLEAN codes, so do not corrupt them first; then "
+        "codes = dae.encode(codes).",
+    ),
+    "pretrain_codes": Text(
+        "逐层预训练：第 l 层的 DAE 在下一层的编码 codes = dae.encode(codes) 上训练，返回的是各层编码器的 "
+        "W^(l) (N_l, N_{l+1}) 与 b^(l+1)。",
+        "Greedy pre-training: layer l's DAE trains on the codes of the layer below "
+        "(codes = dae.encode(codes)); return each encoder's W^(l) (N_l, N_{l+1}) and "
+        "b^(l+1).",
+    ),
+}
 
 
 # ------------------------------------------------------------------------------------------
@@ -153,10 +153,12 @@ def _norm_mistakes(depth: int, act: str, kw: dict[str, Any]) -> dict[str, Any]:
 @task(
     "a4.gradient_norms",
     ("vanishing.layer_gradient_norms",),
-    checked_zh="随机深度（2–7 层）、激活函数（sigmoid/tanh/ReLU/Leaky ReLU）、宽度、样本数与种子下的 "
-    "[‖∂J/∂W^(1)‖_F, …, ‖∂J/∂W^(L−1)‖_F]，与 nncore 比较",
-    checked_en="[‖∂J/∂W^(1)‖_F, …, ‖∂J/∂W^(L−1)‖_F] for random depths (2–7), activations "
-    "(sigmoid/tanh/ReLU/Leaky ReLU), widths, sample counts and seeds, against nncore",
+    checked=Text(
+        "随机深度（2–7 层）、激活函数（sigmoid/tanh/ReLU/Leaky ReLU）、宽度、样本数与种子下的 "
+        "[‖∂J/∂W^(1)‖_F, …, ‖∂J/∂W^(L−1)‖_F]，与 nncore 比较",
+        "[‖∂J/∂W^(1)‖_F, …, ‖∂J/∂W^(L−1)‖_F] for random depths (2–7), activations "
+        "(sigmoid/tanh/ReLU/Leaky ReLU), widths, sample counts and seeds, against nncore",
+    ),
 )
 def gradient_norms(ctx: Context) -> list[Case]:
     """4 个随机用例，按比例给分 / 4 random cases; fraction credit."""
@@ -177,7 +179,7 @@ def gradient_norms(ctx: Context) -> list[Case]:
             "vanishing.layer_gradient_norms",
             (depth, act),
             [exp],
-            numbered(*RANDOM, k + 1, 4),
+            RANDOM.numbered(k + 1, 4),
             kwargs=kw,
         )
         if not case.passed and not case.hints and case.reply is None:
@@ -207,11 +209,13 @@ def _fd_check(want: list[np.ndarray], fd: list[np.ndarray], what: str) -> None:
 @task(
     "a4.residual",
     ("residual.residual_forward", "residual.residual_backward"),
-    checked_zh="残差块前向 a^(l+2) = a + f(a W1 + b1) W2 + b2（ReLU/tanh）；反向 (∂J/∂a, ∂J/∂W1, ∂J/∂b1, ∂J/∂W2, "
-    "∂J/∂b2)，缓存由给定的层函数建立，与 nncore 比较并用有限差分复核",
-    checked_en="residual block forward a^(l+2) = a + f(a W1 + b1) W2 + b2 (ReLU/tanh); backward "
-    "(∂J/∂a, ∂J/∂W1, ∂J/∂b1, ∂J/∂W2, ∂J/∂b2) with the cache built by the given layer functions, "
-    "against nncore and checked by finite differences",
+    checked=Text(
+        "残差块前向 a^(l+2) = a + f(a W1 + b1) W2 + b2（ReLU/tanh）；反向 (∂J/∂a, ∂J/∂W1, ∂J/∂b1, ∂J/∂W2, "
+        "∂J/∂b2)，缓存由给定的层函数建立，与 nncore 比较并用有限差分复核",
+        "residual block forward a^(l+2) = a + f(a W1 + b1) W2 + b2 (ReLU/tanh); backward "
+        "(∂J/∂a, ∂J/∂W1, ∂J/∂b1, ∂J/∂W2, ∂J/∂b2) with the cache built by the given layer functions, "
+        "against nncore and checked by finite differences",
+    ),
 )
 def residual(ctx: Context) -> list[Case]:
     """2 个前向 + 3 个反向用例，按比例给分 / 2 forward + 3 backward cases; fraction credit."""
@@ -233,7 +237,7 @@ def residual(ctx: Context) -> list[Case]:
                 "residual.residual_forward",
                 (a, W1, b1, W2, b2, act),
                 [exp],
-                numbered("前向", "forward", k + 1, 2),
+                Text("前向", "forward").numbered(k + 1, 2),
             )
         )
     for k, act in enumerate(("sigmoid", "tanh", "sigmoid")):
@@ -264,22 +268,22 @@ def residual(ctx: Context) -> list[Case]:
                    pick_item("result", 0), {"residual_skip_backward": fd[0] - dout},
                    rtol=1e-5, atol_scale=1e-3)
         )  # fmt: skip
-        label = numbered("反向", "backward", k + 1, 3)
+        label = Text("反向", "backward").numbered(k + 1, 3)
         reply = ctx.run("residual_backward", a, W1, b1, W2, b2, act, dout)
         cases.append(_routine_case(reply, expects, label, "residual.residual_backward"))
     return cases
 
 
-def _routine_case(reply: Reply, expects: list[Expect], label: tuple[str, str], fn: str) -> Case:
+def _routine_case(reply: Reply, expects: list[Expect], label: Text, fn: str) -> Case:
     """驱动例程的回复 → 用例（含就地修改）/ A case from a driver routine's reply."""
     if not reply.ok:
         heldout.attribute(reply, fn)
-        return Case(label[0], label[1], False, reply=reply)
+        return Case(label, False, reply=reply)
     case = case_from_reply(reply, expects, label)
     if isinstance(reply.value, dict) and reply.value.get("mutated"):
         case.passed = False
         case.hints.insert(0, "inplace")
-        case.note_zh, case.note_en = "dout 被就地修改", "dout was modified in place"
+        case.note = Text("dout 被就地修改", "dout was modified in place")
     return case
 
 
@@ -292,7 +296,7 @@ def _dae_params(rng: np.random.Generator, N: int, H: int) -> list[np.ndarray]:
             rng.uniform(-1, 1, (H, N)), rng.uniform(-0.5, 0.5, N)]  # fmt: skip
 
 
-def _corrupt_case(ctx: Context, dtype: type, label: tuple[str, str]) -> Case:
+def _corrupt_case(ctx: Context, dtype: type, label: Text) -> Case:
     """加噪用例 / One corrupt() case: exact mask, x̃, dtype, reproducible, X unchanged."""
     rng = ctx.rng
     X = rng.uniform(0.1, 1, (int(rng.integers(20, 40)), int(rng.integers(10, 20)))).astype(dtype)
@@ -303,7 +307,7 @@ def _corrupt_case(ctx: Context, dtype: type, label: tuple[str, str]) -> Case:
     reply = ctx.run("corrupt", X, noise, seed)
     if not reply.ok:
         heldout.attribute(reply, "autoencoder.corrupt")
-        return Case(label[0], label[1], False, reply=reply)
+        return Case(label, False, reply=reply)
     expects = [
         Expect("x̃", xt, pick_item("first", 0), {"mask_inverted": X * inverted}, dtype=dtype),
         Expect("mask", mask, pick_item("first", 1), {"mask_inverted": inverted}, dtype=dtype),
@@ -313,7 +317,7 @@ def _corrupt_case(ctx: Context, dtype: type, label: tuple[str, str]) -> Case:
     if value.get("mutated"):
         case.passed = False
         case.hints.insert(0, "dae_noisy_target")
-        case.note_zh, case.note_en = "X 被就地修改", "X was modified in place"
+        case.note = Text("X 被就地修改", "X was modified in place")
     if not case.passed and not case.hints:
         case.hints.append("mask_rule")
     return case
@@ -322,19 +326,21 @@ def _corrupt_case(ctx: Context, dtype: type, label: tuple[str, str]) -> Case:
 @task(
     "a4.dae",
     ("autoencoder.corrupt", "autoencoder.dae_forward", "autoencoder.dae_backward"),
-    checked_zh="降噪自编码器：corrupt 的掩码与 x̃（同一种子与 nncore 一致、保持 X 的 dtype、不修改 X）；"
-    "dae_forward 的 x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2)；dae_backward 的 (∂J/∂W1, ∂J/∂b1, ∂J/∂W2, ∂J/∂b2)"
-    "（缓存由给定的 mlp_forward 建立），与 nncore 比较并用有限差分复核",
-    checked_en="denoising autoencoder: corrupt's mask and x̃ (equal to nncore's for the same "
-    "seed, in X's dtype, X unchanged); dae_forward's x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2); "
-    "dae_backward's (∂J/∂W1, ∂J/∂b1, ∂J/∂W2, ∂J/∂b2) (cache built by the given mlp_forward), "
-    "against nncore and checked by finite differences",
+    checked=Text(
+        "降噪自编码器：corrupt 的掩码与 x̃（同一种子与 nncore 一致、保持 X 的 dtype、不修改 X）；"
+        "dae_forward 的 x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2)；dae_backward 的 (∂J/∂W1, ∂J/∂b1, ∂J/∂W2, ∂J/∂b2)"
+        "（缓存由给定的 mlp_forward 建立），与 nncore 比较并用有限差分复核",
+        "denoising autoencoder: corrupt's mask and x̃ (equal to nncore's for the same "
+        "seed, in X's dtype, X unchanged); dae_forward's x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2); "
+        "dae_backward's (∂J/∂W1, ∂J/∂b1, ∂J/∂W2, ∂J/∂b2) (cache built by the given mlp_forward), "
+        "against nncore and checked by finite differences",
+    ),
 )
 def dae(ctx: Context) -> list[Case]:
     """2 个加噪 + 2 个前向 + 2 个反向用例，按比例给分 / 2 + 2 + 2 cases; fraction credit."""
     cases = [
-        _corrupt_case(ctx, np.float64, ("加噪 corrupt（float64）", "corrupt (float64)")),
-        _corrupt_case(ctx, np.float32, ("加噪 corrupt（float32）", "corrupt (float32)")),
+        _corrupt_case(ctx, np.float64, Text("加噪 corrupt（float64）", "corrupt (float64)")),
+        _corrupt_case(ctx, np.float32, Text("加噪 corrupt（float32）", "corrupt (float32)")),
     ]
     acts = [("sigmoid", "sigmoid"), ("tanh", "identity")]
     for k, (f, g) in enumerate(acts):
@@ -351,7 +357,7 @@ def dae(ctx: Context) -> list[Case]:
             "autoencoder.dae_forward",
             (X, mask, *p, f, g),
             [exp],
-            numbered("前向", "forward", k + 1, 2),
+            Text("前向", "forward").numbered(k + 1, 2),
         )
         if "inplace" in case.hints:
             case.hints.insert(0, "dae_noisy_target")
@@ -384,7 +390,10 @@ def dae(ctx: Context) -> list[Case]:
         reply = ctx.run("dae_backward", X, mask, p, [f, g], dxhat)
         cases.append(
             _routine_case(
-                reply, expects, numbered("反向", "backward", k + 1, 2), "autoencoder.dae_backward"
+                reply,
+                expects,
+                Text("反向", "backward").numbered(k + 1, 2),
+                "autoencoder.dae_backward",
             )
         )
     return cases
@@ -457,16 +466,18 @@ def pretrain_score(setup: dict[str, Any], value: Any) -> tuple[float | None, lis
     "a4.pretraining",
     ("autoencoder.pretrain_layers",),
     credit=ALL,
-    checked_zh=f"逐层预训练 64-32-16：你的 pretrain_layers 在 {PRETRAIN_SPLIT[0]} 个无标签数字上训练（噪声 "
-    f"{PRETRAIN['noise']}，{PRETRAIN['epochs']} 轮），返回编码器 W^(l) (N_l, N_{{l+1}})、b^(l+1)；评分器用它们对另外 "
-    f"{PRETRAIN_SPLIT[1]} 个有标签数字编码并训练 softmax 读出层，在 {PRETRAIN_SPLIT[2]} 个未给出的数字上测准确率，"
-    f"要求 ≥ {PRETRAIN_MIN_ACCURACY}（未训练的编码器约 0.1–0.4）",
-    checked_en=f"greedy pre-training 64-32-16: your pretrain_layers trains on {PRETRAIN_SPLIT[0]} "
-    f"unlabelled digits (noise {PRETRAIN['noise']}, {PRETRAIN['epochs']} epochs) and returns the "
-    "encoders W^(l) (N_l, N_{l+1}), b^(l+1); the grader encodes "
-    f"{PRETRAIN_SPLIT[1]} other, labelled digits, trains a softmax read-out on their codes and "
-    f"measures accuracy on {PRETRAIN_SPLIT[2]} digits it never sent: ≥ "
-    f"{PRETRAIN_MIN_ACCURACY} required (untrained encoders reach about 0.1–0.4)",
+    checked=Text(
+        f"逐层预训练 64-32-16：你的 pretrain_layers 在 {PRETRAIN_SPLIT[0]} 个无标签数字上训练（噪声 "
+        f"{PRETRAIN['noise']}，{PRETRAIN['epochs']} 轮），返回编码器 W^(l) (N_l, N_{{l+1}})、b^(l+1)；评分器用它们对另外 "
+        f"{PRETRAIN_SPLIT[1]} 个有标签数字编码并训练 softmax 读出层，在 {PRETRAIN_SPLIT[2]} 个未给出的数字上测准确率，"
+        f"要求 ≥ {PRETRAIN_MIN_ACCURACY}（未训练的编码器约 0.1–0.4）",
+        f"greedy pre-training 64-32-16: your pretrain_layers trains on {PRETRAIN_SPLIT[0]} "
+        f"unlabelled digits (noise {PRETRAIN['noise']}, {PRETRAIN['epochs']} epochs) and returns the "
+        "encoders W^(l) (N_l, N_{l+1}), b^(l+1); the grader encodes "
+        f"{PRETRAIN_SPLIT[1]} other, labelled digits, trains a softmax read-out on their codes and "
+        f"measures accuracy on {PRETRAIN_SPLIT[2]} digits it never sent: ≥ "
+        f"{PRETRAIN_MIN_ACCURACY} required (untrained encoders reach about 0.1–0.4)",
+    ),
     cpu_seconds=30.0,
     wall_seconds=60.0,
 )
@@ -474,11 +485,11 @@ def pretraining(ctx: Context) -> list[Case]:
     """精确复现 + 形状 + 留出准确率，全对才得分 / Exact replay, shapes, held-out accuracy."""
     setup = pretrain_setup(ctx.rng)
     replay = _pretrain_replay_case(ctx, setup["X"])
-    label = ("编码器的读出准确率（留出数据）", "read-out accuracy of the encoders (held out)")
+    label = Text("编码器的读出准确率（留出数据）", "read-out accuracy of the encoders (held out)")
     reply = ctx.run("pretrain", setup["X"], setup["sizes"], setup["kwargs"])
     if not reply.ok:
         heldout.attribute(reply, "autoencoder.pretrain_layers")
-        return [Case(*label, False, reply=reply)]
+        return [Case(label, False, reply=reply)]
     acc, bad = pretrain_score(setup, reply.value)
     if acc is None:
         case = heldout.failed_params_case(label, bad)
@@ -487,7 +498,7 @@ def pretraining(ctx: Context) -> list[Case]:
     ref = pretrain_score(setup, pretrain_reference(setup))[0]
     return [
         heldout.threshold_case(label, acc, at_least=PRETRAIN_MIN_ACCURACY,
-                               what=("准确率", "accuracy"), fmt="{:.3f}",
+                               what=Text("准确率", "accuracy"), fmt="{:.3f}",
                                reference=ref, margin=S.PRETRAINING.margin),
         replay,
     ]  # fmt: skip
@@ -511,11 +522,11 @@ def _pretrain_replay_case(ctx: Context, unlabelled: np.ndarray) -> Case:
     kwargs = {k: v for k, v in REPLAY.items() if k != "sizes"}
     kwargs["seed"] = int(rng.integers(2**20))
     W, b = AE.pretrain_layers(X[idx], REPLAY["sizes"], **kwargs)
-    label = ("按文档精确复现（小规模）", "exact replay of the documented procedure (small run)")
+    label = Text("按文档精确复现（小规模）", "exact replay of the documented procedure (small run)")
     reply = ctx.run("pretrain", X[idx], REPLAY["sizes"], kwargs)
     if not reply.ok:
         heldout.attribute(reply, "autoencoder.pretrain_layers")
-        return Case(*label, False, reply=reply)
+        return Case(label, False, reply=reply)
     expects = [
         Expect(f"W^({l + 1})", w, pick_item("weights", l), rtol=1e-6, atol_scale=1e-3)
         for l, w in enumerate(W)
@@ -549,11 +560,13 @@ def objective(kind: str, coef: tuple[float, float, float]) -> M.Objective:
 @task(
     "a4.saddle",
     ("momentum.descend",),
-    checked_zh="在鞍点函数 f = a x⁴/4 − b x²/2 + c y²/2（从鞍点附近出发）与狭长山谷 f = ½(a x² + κ y²) 上，"
-    "梯度下降与冲量法的轨迹 θ_0 … θ_steps 和函数值 f(θ_0) … f(θ_steps)，与 nncore 比较",
-    checked_en="the path θ_0 … θ_steps and the values f(θ_0) … f(θ_steps) of gradient descent "
-    "and momentum on a saddle f = a x⁴/4 − b x²/2 + c y²/2 (starting near the saddle) and on a "
-    "ravine f = ½(a x² + κ y²), against nncore",
+    checked=Text(
+        "在鞍点函数 f = a x⁴/4 − b x²/2 + c y²/2（从鞍点附近出发）与狭长山谷 f = ½(a x² + κ y²) 上，"
+        "梯度下降与冲量法的轨迹 θ_0 … θ_steps 和函数值 f(θ_0) … f(θ_steps)，与 nncore 比较",
+        "the path θ_0 … θ_steps and the values f(θ_0) … f(θ_steps) of gradient descent "
+        "and momentum on a saddle f = a x⁴/4 − b x²/2 + c y²/2 (starting near the saddle) and on a "
+        "ravine f = ½(a x² + κ y²), against nncore",
+    ),
 )
 def saddle(ctx: Context) -> list[Case]:
     """4 个用例，按比例给分 / 4 cases; fraction credit."""
@@ -590,13 +603,13 @@ def saddle(ctx: Context) -> list[Case]:
             Expect("path θ", path, pick_item("result", 0), mistakes_p, rtol=1e-8, atol_scale=1e-6),
             Expect("f(θ)", values, pick_item("result", 1), mistakes_v, rtol=1e-8, atol_scale=1e-6),
         ]
-        name = {"saddle": ("鞍点", "saddle"), "ravine": ("山谷", "ravine")}[kind]
-        label = (f"{name[0]}，{'冲量法' if opt == 'momentum' else '梯度下降'}",
-                 f"{name[1]}, {'momentum' if opt == 'momentum' else 'gradient descent'}")  # fmt: skip
+        name = {"saddle": Text("鞍点", "saddle"), "ravine": Text("山谷", "ravine")}[kind]
+        label = Text(f"{name.zh}，{'冲量法' if opt == 'momentum' else '梯度下降'}",
+                     f"{name.en}, {'momentum' if opt == 'momentum' else 'gradient descent'}")  # fmt: skip
         reply = ctx.run("descend", kind, list(coef), start, opt, lr, beta, steps)
         if not reply.ok:
             heldout.attribute(reply, "momentum.descend")
-            cases.append(Case(*label, False, reply=reply))
+            cases.append(Case(label, False, reply=reply))
             continue
         cases.append(case_from_reply(reply, expects, label))
     return cases
@@ -626,9 +639,11 @@ def _descend_sign_flipped(
 @task(
     "a4.depth_width",
     ("depth_width.param_count",),
-    checked_zh="参数个数 Σ_l (N_l + 1) N_{l+1}（随机的层数与宽度，含讲义的 1-32-1 与 1-8-8-1）",
-    checked_en="the parameter count Σ_l (N_l + 1) N_{l+1} (random depths and widths, and the "
-    "lecture's 1-32-1 and 1-8-8-1)",
+    checked=Text(
+        "参数个数 Σ_l (N_l + 1) N_{l+1}（随机的层数与宽度，含讲义的 1-32-1 与 1-8-8-1）",
+        "the parameter count Σ_l (N_l + 1) N_{l+1} (random depths and widths, and the "
+        "lecture's 1-32-1 and 1-8-8-1)",
+    ),
 )
 def depth_width(ctx: Context) -> list[Case]:
     """4 个用例，按比例给分 / 4 cases; fraction credit."""
@@ -650,6 +665,10 @@ def depth_width(ctx: Context) -> list[Case]:
             scalar=True,
         )  # fmt: skip
         cases.append(
-            run_case(ctx, "depth_width.param_count", (sizes,), [exp], numbered(*RANDOM, k + 1, 4))
+            run_case(ctx, "depth_width.param_count", (sizes,), [exp], RANDOM.numbered(k + 1, 4))
         )
     return cases
+
+
+#: 本作业的任务（报告顺序）/ This suite's tasks, in report order.
+TASKS = (gradient_norms, residual, dae, pretraining, saddle, depth_width)

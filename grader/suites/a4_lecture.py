@@ -12,7 +12,7 @@
   parent encodes labelled digits the worker never saw and trains a softmax read-out
   (exactly as ``a4.pretraining`` does), threshold below the nncore reference with a margin.
 
-Registered through :func:`grader.registry.task`; imported by :func:`grader.registry.load_suites`.
+Listed in ``TASKS`` (read by :func:`grader.registry.table`, which lists this module in ``SUITES``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ import numpy as np
 from grader.registry import ALL, Case, Context, task
 from grader.suites import heldout
 from grader.suites.a4 import _fd_check, pretrain_setup, probe_accuracy
-from grader.suites.common import Expect, case_from_reply, numbered, pick_item, run_case
+from grader.suites.common import Expect, case_from_reply, pick_item, run_case
+from grader.text import Text
 from nncore import approximation as UA
 from nncore import auxiliary as AUX
 from nncore import degradation as DEG
@@ -35,77 +36,76 @@ from nncore.gradcheck import numerical_gradient
 from nncore.mlp import MLP
 from nncore.training import fit
 
-RANDOM = ("随机用例", "random case")
+RANDOM = Text("随机用例", "random case")
 
-heldout.register_hints(
-    {
-        "approx_sum": (
-            "F(x) = Σ_i v_i σ(w_i x_n + b_i)：先算 Φ = σ(x[:, None] * w + b)（形状 (m, N)），再 Φ @ v。",
-            "F(x) = Σ_i v_i σ(w_i x_n + b_i): build Φ = σ(x[:, None] * w + b) (shape (m, N)), "
-            "then Φ @ v.",
-        ),
-        "approx_lstsq": (
-            "v 要使 ‖Φ v − y‖² 最小（Φ = σ(x[:, None] * w + b)）：np.linalg.lstsq(Phi, y, rcond=None)[0]。",
-            "v must minimise ‖Φ v − y‖² with Φ = σ(x[:, None] * w + b): "
-            "np.linalg.lstsq(Phi, y, rcond=None)[0].",
-        ),
-        "aux_backward_missing": (
-            "梯度里没有辅助头的误差：反传到 a^(k) 时要加上 λ_aux δ_aux Vᵀ（dense_backward 对辅助头返回的 da）。",
-            "The gradients miss the auxiliary head's error: when the error reaches a^(k), add "
-            "λ_aux δ_aux Vᵀ (the da that dense_backward returns for the head).",
-        ),
-        "aux_lambda": (
-            "λ_aux 要乘在辅助项上，J 与梯度都要：J = J_main + λ_aux J_aux，dV、dc 与回传到 a^(k) 的误差都带 λ_aux。",
-            "λ_aux scales the auxiliary term in J *and* in its gradients: J = J_main + λ_aux "
-            "J_aux; dV, dc and the error sent back to a^(k) all carry λ_aux.",
-        ),
-        "aux_layer": (
-            "a^(k) 从 1 数起：a^(1) = x，a^(k) 是 weights[k − 2] 那层的输出（weights[k − 1] 的输入）；"
-            "辅助误差在这一层加入。",
-            "a^(k) counts from 1: a^(1) = x, a^(k) is the output of weights[k − 2] (the input of "
-            "weights[k − 1]); the auxiliary error joins there.",
-        ),
-        "degradation_running": (
-            "你返回的是 fit 记录的一轮中各批损失的平均（history.loss[-1]）。要的是训练结束后、最终参数下整个训练集上的 "
-            "J = net.loss(X, y, 'ce')[0]。",
-            "You returned fit's running average over the last epoch's batches "
-            "(history.loss[-1]); return J = net.loss(X, y, 'ce')[0] on the whole training set at "
-            "the final parameters.",
-        ),
-        "degradation_setup": (
-            "网络与训练要严格按文档：MLP([N_1] + [width] * hidden_layers + [K], activation, 'softmax', "
-            "init='xavier', seed=seed)，fit(..., loss='ce', optimizer='momentum', lr=lr, epochs=epochs, "
-            "batch_size=batch_size, seed=seed)。",
-            "Build and train exactly as documented: MLP([N_1] + [width] * hidden_layers + [K], "
-            "activation, 'softmax', init='xavier', seed=seed); fit(..., loss='ce', "
-            "optimizer='momentum', lr=lr, epochs=epochs, batch_size=batch_size, seed=seed).",
-        ),
-        "rbm_positive_sampled": (
-            "正相统计用隐单元概率 p_h0 = σ(V W + c)，不是采样 h0：ΔW = (Vᵀ p_h0 − p_v1ᵀ p_h1)/m。",
-            "The positive statistics use the probabilities p_h0 = σ(V W + c), not the samples h0: "
-            "ΔW = (Vᵀ p_h0 − p_v1ᵀ p_h1)/m.",
-        ),
-        "rbm_sign": (
-            "符号反了：CD-1 是上升方向，ΔW = 数据项 − 重构项 = (Vᵀ p_h0 − p_v1ᵀ p_h1)/m。",
-            "Wrong sign: CD-1 is an ascent direction, ΔW = data term − reconstruction term = "
-            "(Vᵀ p_h0 − p_v1ᵀ p_h1)/m.",
-        ),
-        "rbm_mean": (
-            "漏了 1/m：ΔW、Δb、Δc 都是小批量上的平均。",
-            "The 1/m is missing: ΔW, Δb and Δc are averages over the mini-batch.",
-        ),
-        "rbm_rule": (
-            "按文档：p_h0 = σ(V W + c)，h0 = (U < p_h0)，p_v1 = σ(h0 Wᵀ + b)，p_h1 = σ(p_v1 W + c)。",
-            "Follow the docstring: p_h0 = σ(V W + c), h0 = (U < p_h0), p_v1 = σ(h0 Wᵀ + b), "
-            "p_h1 = σ(p_v1 W + c).",
-        ),
-        "dbn_codes": (
-            "逐层预训练：第 l 个 RBM 在下一层的隐概率 codes = rbm.transform(codes) 上训练，返回 W 与**隐**偏置 c。",
-            "Greedy pre-training: RBM l trains on the hidden probabilities of the one below "
-            "(codes = rbm.transform(codes)); return W and the *hidden* bias c.",
-        ),
-    }
-)
+#: 本测试集专用的提示 / Hint texts of this suite's own mistake codes.
+HINTS: dict[str, Text] = {
+    "approx_sum": Text(
+        "F(x) = Σ_i v_i σ(w_i x_n + b_i)：先算 Φ = σ(x[:, None] * w + b)（形状 (m, N)），再 Φ @ v。",
+        "F(x) = Σ_i v_i σ(w_i x_n + b_i): build Φ = σ(x[:, None] * w + b) (shape (m, N)), "
+        "then Φ @ v.",
+    ),
+    "approx_lstsq": Text(
+        "v 要使 ‖Φ v − y‖² 最小（Φ = σ(x[:, None] * w + b)）：np.linalg.lstsq(Phi, y, rcond=None)[0]。",
+        "v must minimise ‖Φ v − y‖² with Φ = σ(x[:, None] * w + b): "
+        "np.linalg.lstsq(Phi, y, rcond=None)[0].",
+    ),
+    "aux_backward_missing": Text(
+        "梯度里没有辅助头的误差：反传到 a^(k) 时要加上 λ_aux δ_aux Vᵀ（dense_backward 对辅助头返回的 da）。",
+        "The gradients miss the auxiliary head's error: when the error reaches a^(k), add "
+        "λ_aux δ_aux Vᵀ (the da that dense_backward returns for the head).",
+    ),
+    "aux_lambda": Text(
+        "λ_aux 要乘在辅助项上，J 与梯度都要：J = J_main + λ_aux J_aux，dV、dc 与回传到 a^(k) 的误差都带 λ_aux。",
+        "λ_aux scales the auxiliary term in J *and* in its gradients: J = J_main + λ_aux "
+        "J_aux; dV, dc and the error sent back to a^(k) all carry λ_aux.",
+    ),
+    "aux_layer": Text(
+        "a^(k) 从 1 数起：a^(1) = x，a^(k) 是 weights[k − 2] 那层的输出（weights[k − 1] 的输入）；"
+        "辅助误差在这一层加入。",
+        "a^(k) counts from 1: a^(1) = x, a^(k) is the output of weights[k − 2] (the input of "
+        "weights[k − 1]); the auxiliary error joins there.",
+    ),
+    "degradation_running": Text(
+        "你返回的是 fit 记录的一轮中各批损失的平均（history.loss[-1]）。要的是训练结束后、最终参数下整个训练集上的 "
+        "J = net.loss(X, y, 'ce')[0]。",
+        "You returned fit's running average over the last epoch's batches "
+        "(history.loss[-1]); return J = net.loss(X, y, 'ce')[0] on the whole training set at "
+        "the final parameters.",
+    ),
+    "degradation_setup": Text(
+        "网络与训练要严格按文档：MLP([N_1] + [width] * hidden_layers + [K], activation, 'softmax', "
+        "init='xavier', seed=seed)，fit(..., loss='ce', optimizer='momentum', lr=lr, epochs=epochs, "
+        "batch_size=batch_size, seed=seed)。",
+        "Build and train exactly as documented: MLP([N_1] + [width] * hidden_layers + [K], "
+        "activation, 'softmax', init='xavier', seed=seed); fit(..., loss='ce', "
+        "optimizer='momentum', lr=lr, epochs=epochs, batch_size=batch_size, seed=seed).",
+    ),
+    "rbm_positive_sampled": Text(
+        "正相统计用隐单元概率 p_h0 = σ(V W + c)，不是采样 h0：ΔW = (Vᵀ p_h0 − p_v1ᵀ p_h1)/m。",
+        "The positive statistics use the probabilities p_h0 = σ(V W + c), not the samples h0: "
+        "ΔW = (Vᵀ p_h0 − p_v1ᵀ p_h1)/m.",
+    ),
+    "rbm_sign": Text(
+        "符号反了：CD-1 是上升方向，ΔW = 数据项 − 重构项 = (Vᵀ p_h0 − p_v1ᵀ p_h1)/m。",
+        "Wrong sign: CD-1 is an ascent direction, ΔW = data term − reconstruction term = "
+        "(Vᵀ p_h0 − p_v1ᵀ p_h1)/m.",
+    ),
+    "rbm_mean": Text(
+        "漏了 1/m：ΔW、Δb、Δc 都是小批量上的平均。",
+        "The 1/m is missing: ΔW, Δb and Δc are averages over the mini-batch.",
+    ),
+    "rbm_rule": Text(
+        "按文档：p_h0 = σ(V W + c)，h0 = (U < p_h0)，p_v1 = σ(h0 Wᵀ + b)，p_h1 = σ(p_v1 W + c)。",
+        "Follow the docstring: p_h0 = σ(V W + c), h0 = (U < p_h0), p_v1 = σ(h0 Wᵀ + b), "
+        "p_h1 = σ(p_v1 W + c).",
+    ),
+    "dbn_codes": Text(
+        "逐层预训练：第 l 个 RBM 在下一层的隐概率 codes = rbm.transform(codes) 上训练，返回 W 与**隐**偏置 c。",
+        "Greedy pre-training: RBM l trains on the hidden probabilities of the one below "
+        "(codes = rbm.transform(codes)); return W and the *hidden* bias c.",
+    ),
+}
 
 
 # ------------------------------------------------------------------------------------------
@@ -114,11 +114,13 @@ heldout.register_hints(
 @task(
     "a4.approximation",
     ("approximation.sigmoid_sum", "approximation.fit_output_weights"),
-    checked_zh="sigmoid_sum 的 F(x) = Σ v_i σ(w_i x + b_i)（随机的 x、w、b、v），与 nncore 比较；"
-    "fit_output_weights 的 v（随机目标、台阶式放置的隐单元），以拟合值 Φ v 与 nncore 的最小二乘解比较",
-    checked_en="sigmoid_sum's F(x) = Σ v_i σ(w_i x + b_i) (random x, w, b, v) against nncore; "
-    "fit_output_weights's v (random targets, staircase hidden units), judged by the fitted "
-    "values Φ v against nncore's least-squares solution",
+    checked=Text(
+        "sigmoid_sum 的 F(x) = Σ v_i σ(w_i x + b_i)（随机的 x、w、b、v），与 nncore 比较；"
+        "fit_output_weights 的 v（随机目标、台阶式放置的隐单元），以拟合值 Φ v 与 nncore 的最小二乘解比较",
+        "sigmoid_sum's F(x) = Σ v_i σ(w_i x + b_i) (random x, w, b, v) against nncore; "
+        "fit_output_weights's v (random targets, staircase hidden units), judged by the fitted "
+        "values Φ v against nncore's least-squares solution",
+    ),
 )
 def approximation(ctx: Context) -> list[Case]:
     """2 + 2 个用例，按比例给分 / 2 + 2 cases; fraction credit."""
@@ -131,7 +133,7 @@ def approximation(ctx: Context) -> list[Case]:
         exp = Expect("F(x)", UA.sigmoid_sum(x, w, b, v),
                      mistakes={"approx_sum": sigmoid(np.outer(x, w) + b).sum(axis=1)})  # fmt: skip
         case = run_case(ctx, "approximation.sigmoid_sum", (x, w, b, v), [exp],
-                        numbered("F(x)", "F(x)", k + 1, 2))  # fmt: skip
+                        Text("F(x)", "F(x)").numbered(k + 1, 2))  # fmt: skip
         if not case.passed and not case.hints and case.reply is None:
             case.hints.append("approx_sum")
         cases.append(case)
@@ -152,7 +154,7 @@ def approximation(ctx: Context) -> list[Case]:
 
         exp = Expect("Φ v（拟合值 / fitted values）", want, fitted, rtol=1e-5, atol_scale=1e-6)
         case = run_case(ctx, "approximation.fit_output_weights", (x, y, w, b), [exp],
-                        numbered("最小二乘 v", "least-squares v", k + 1, 2))  # fmt: skip
+                        Text("最小二乘 v", "least-squares v").numbered(k + 1, 2))  # fmt: skip
         if not case.passed and not case.hints and case.reply is None:
             case.hints.append("approx_lstsq")
         cases.append(case)
@@ -191,11 +193,13 @@ def _aux_inputs(rng: np.random.Generator, spec: tuple[str, str, str]) -> tuple[A
 @task(
     "a4.auxiliary",
     ("auxiliary.auxiliary_loss",),
-    checked_zh="随机深度（3–5 个隐层）、宽度、辅助层 k、λ_aux 与三种输出/损失（softmax+ce、identity+mse、"
-    "sigmoid+bce）下的 J、∂J/∂W^(l)、∂J/∂b^(l+1)、∂J/∂V、∂J/∂c，与 nncore 比较（参考值先经有限差分核对）",
-    checked_en="J, ∂J/∂W^(l), ∂J/∂b^(l+1), ∂J/∂V, ∂J/∂c for random depths (3–5 hidden layers), "
-    "widths, auxiliary layer k, λ_aux and three output/loss pairs (softmax+ce, identity+mse, "
-    "sigmoid+bce), against nncore (whose values are first checked by finite differences)",
+    checked=Text(
+        "随机深度（3–5 个隐层）、宽度、辅助层 k、λ_aux 与三种输出/损失（softmax+ce、identity+mse、"
+        "sigmoid+bce）下的 J、∂J/∂W^(l)、∂J/∂b^(l+1)、∂J/∂V、∂J/∂c，与 nncore 比较（参考值先经有限差分核对）",
+        "J, ∂J/∂W^(l), ∂J/∂b^(l+1), ∂J/∂V, ∂J/∂c for random depths (3–5 hidden layers), "
+        "widths, auxiliary layer k, λ_aux and three output/loss pairs (softmax+ce, identity+mse, "
+        "sigmoid+bce), against nncore (whose values are first checked by finite differences)",
+    ),
 )
 def auxiliary(ctx: Context) -> list[Case]:
     """3 个随机用例，按比例给分 / 3 random cases; fraction credit."""
@@ -222,7 +226,7 @@ def auxiliary(ctx: Context) -> list[Case]:
         expects += [Expect("∂J/∂V", dV, pick_item(3), {"aux_lambda": oV}),
                     Expect("∂J/∂c", dc, pick_item(4), {"aux_lambda": oc})]  # fmt: skip
         reply = ctx.call("auxiliary.auxiliary_loss", *args)
-        case = case_from_reply(reply, expects, numbered(*RANDOM, idx + 1, len(AUX_SPECS)))
+        case = case_from_reply(reply, expects, RANDOM.numbered(idx + 1, len(AUX_SPECS)))
         if not case.passed and not case.hints and case.reply is None:
             case.hints.append("aux_layer")
         cases.append(case)
@@ -235,11 +239,13 @@ def auxiliary(ctx: Context) -> list[Case]:
 @task(
     "a4.degradation",
     ("degradation.training_error",),
-    checked_zh="training_error（普通网络，1 或 3 个隐层，随机宽度、种子与 60 个数字）：训练后最终参数下的训练集 J，"
-    "与 nncore 在同一数据与种子上的运行比较（给定的 fit 是确定性的）",
-    checked_en="training_error (plain networks, 1 or 3 hidden layers, random width, seed and 60 "
-    "digits): J on the training set at the final parameters, against nncore's run on the same "
-    "data and seed (the given fit is deterministic)",
+    checked=Text(
+        "training_error（普通网络，1 或 3 个隐层，随机宽度、种子与 60 个数字）：训练后最终参数下的训练集 J，"
+        "与 nncore 在同一数据与种子上的运行比较（给定的 fit 是确定性的）",
+        "training_error (plain networks, 1 or 3 hidden layers, random width, seed and 60 "
+        "digits): J on the training set at the final parameters, against nncore's run on the same "
+        "data and seed (the given fit is deterministic)",
+    ),
     cpu_seconds=20.0,
     wall_seconds=40.0,
 )
@@ -261,7 +267,7 @@ def degradation(ctx: Context) -> list[Case]:
         exp = Expect("J（训练集 / training set）", want, rtol=1e-6, scalar=True,
                      mistakes={"degradation_running": h.loss[-1]})  # fmt: skip
         case = run_case(ctx, "degradation.training_error", (X, y, depth, width), [exp],
-                        numbered("普通网络", "plain network", k + 1, 2), kwargs=kw)  # fmt: skip
+                        Text("普通网络", "plain network").numbered(k + 1, 2), kwargs=kw)  # fmt: skip
         if not case.passed and not case.hints and case.reply is None:
             case.hints.append("degradation_setup")
         cases.append(case)
@@ -283,11 +289,13 @@ def _cd1_variant(V: np.ndarray, W: np.ndarray, b: np.ndarray, c: np.ndarray,
 @task(
     "a4.rbm",
     ("rbm.cd1_gradients",),
-    checked_zh="随机的 V（二值或 [0,1] 概率）、W、b、c 与均匀随机数 U 下的 CD-1：ΔW、Δb、Δc 与重构误差，"
-    "与 nncore 比较（参考的 ΔW 先经自由能差的有限差分核对）",
-    checked_en="CD-1 for random V (binary or probabilities in [0, 1]), W, b, c and uniform "
-    "numbers U: ΔW, Δb, Δc and the reconstruction error against nncore (whose ΔW is first "
-    "checked by finite differences of the free-energy difference)",
+    checked=Text(
+        "随机的 V（二值或 [0,1] 概率）、W、b、c 与均匀随机数 U 下的 CD-1：ΔW、Δb、Δc 与重构误差，"
+        "与 nncore 比较（参考的 ΔW 先经自由能差的有限差分核对）",
+        "CD-1 for random V (binary or probabilities in [0, 1]), W, b, c and uniform "
+        "numbers U: ΔW, Δb, Δc and the reconstruction error against nncore (whose ΔW is first "
+        "checked by finite differences of the free-energy difference)",
+    ),
 )
 def rbm(ctx: Context) -> list[Case]:
     """3 个随机用例，按比例给分 / 3 random cases; fraction credit."""
@@ -317,7 +325,7 @@ def rbm(ctx: Context) -> list[Case]:
             Expect("重构误差 / reconstruction error", err, pick_item(3), scalar=True),
         ]  # fmt: skip
         case = run_case(ctx, "rbm.cd1_gradients", (V, W, b, c, U), expects,
-                        numbered(*RANDOM, k + 1, 3))  # fmt: skip
+                        RANDOM.numbered(k + 1, 3))  # fmt: skip
         if not case.passed and not case.hints and case.reply is None:
             case.hints.append("rbm_rule")
         cases.append(case)
@@ -337,14 +345,16 @@ DBN_MIN_ACCURACY = 0.6
     "a4.dbn",
     ("rbm.pretrain_rbms", "rbm.cd1_gradients"),
     credit=ALL,
-    checked_zh="DBN 逐层预训练 64-32-16：你的 pretrain_rbms 在 1000 个无标签数字上训练（CD-1，10 轮），返回 "
-    "W^(l) 与隐偏置；评分器用它们对另外 100 个有标签数字编码、训练 softmax 读出层，在 697 个未给出的数字上测准确率，"
-    f"要求 ≥ {DBN_MIN_ACCURACY}（nncore 参考 0.82–0.87，未训练的 RBM 约 0.1）",
-    checked_en="DBN pre-training 64-32-16: your pretrain_rbms trains on 1000 unlabelled digits "
-    "(CD-1, 10 epochs) and returns W^(l) and the hidden biases; the grader encodes 100 other, "
-    "labelled digits, trains a softmax read-out on their codes and measures accuracy on 697 "
-    f"digits it never sent: ≥ {DBN_MIN_ACCURACY} required (nncore's reference 0.82–0.87, "
-    "untrained RBMs about 0.1)",
+    checked=Text(
+        "DBN 逐层预训练 64-32-16：你的 pretrain_rbms 在 1000 个无标签数字上训练（CD-1，10 轮），返回 "
+        "W^(l) 与隐偏置；评分器用它们对另外 100 个有标签数字编码、训练 softmax 读出层，在 697 个未给出的数字上测准确率，"
+        f"要求 ≥ {DBN_MIN_ACCURACY}（nncore 参考 0.82–0.87，未训练的 RBM 约 0.1）",
+        "DBN pre-training 64-32-16: your pretrain_rbms trains on 1000 unlabelled digits "
+        "(CD-1, 10 epochs) and returns W^(l) and the hidden biases; the grader encodes 100 other, "
+        "labelled digits, trains a softmax read-out on their codes and measures accuracy on 697 "
+        f"digits it never sent: ≥ {DBN_MIN_ACCURACY} required (nncore's reference 0.82–0.87, "
+        "untrained RBMs about 0.1)",
+    ),
     cpu_seconds=30.0,
     wall_seconds=60.0,
 )
@@ -352,14 +362,14 @@ def dbn(ctx: Context) -> list[Case]:
     """形状 + 留出准确率，全对才得分 / Shapes + held-out accuracy; all or nothing."""
     setup = pretrain_setup(ctx.rng)
     kwargs = {**DBN, "seed": setup["kwargs"]["seed"]}
-    label = (
+    label = Text(
         "DBN 编码器的读出准确率（留出数据）",
         "read-out accuracy of the DBN encoders (held out)",
     )
     reply = ctx.call("rbm.pretrain_rbms", setup["X"], setup["sizes"], **kwargs)
     if not reply.ok:
         heldout.attribute(reply, "rbm.pretrain_rbms", ("rbm.cd1_gradients",))
-        return [Case(*label, False, reply=reply)]
+        return [Case(label, False, reply=reply)]
     value = reply.value if isinstance(reply.value, list | tuple) and len(reply.value) == 2 else None
     W, b = (value[0], value[1]) if value is not None else (None, None)
     sizes = setup["sizes"]
@@ -372,7 +382,7 @@ def dbn(ctx: Context) -> list[Case]:
         return [case]
     acc = probe_accuracy(setup, W, b)  # type: ignore[arg-type]
     return [
-        heldout.threshold_case(label, acc, at_least=DBN_MIN_ACCURACY, what=("准确率", "accuracy"),
+        heldout.threshold_case(label, acc, at_least=DBN_MIN_ACCURACY, what=Text("准确率", "accuracy"),
                                fmt="{:.3f}", hints=("training_poor", "dbn_codes"))
     ]  # fmt: skip
 
@@ -392,3 +402,7 @@ def calibrate(seeds: range = range(100, 106)) -> list[tuple[float, float]]:
 if __name__ == "__main__":
     for ref, untrained in calibrate():
         print(f"nncore {ref:.3f}  untrained {untrained:.3f}")
+
+
+#: 本作业的任务（报告顺序）/ This suite's tasks, in report order.
+TASKS = (approximation, auxiliary, degradation, rbm, dbn)

@@ -17,6 +17,7 @@ import numpy as np
 
 from grader.compare import BAD_TYPE, Comparison, compare_array, matches
 from grader.registry import Case, Context, Reply
+from grader.text import EMPTY, Text
 
 
 class AnyOf(tuple):
@@ -83,15 +84,14 @@ def compare_expect(value: Any, exp: Expect) -> tuple[Comparison, list[str]]:
 def case_from_reply(
     reply: Reply,
     expects: list[Expect],
-    label: tuple[str, str],
+    label: Text,
     *,
     stable: bool = False,
     inplace_ok: bool = False,
 ) -> Case:
     """由回复生成用例结果 / Build a Case from a reply and the expected outputs."""
-    zh, en = label
     if not reply.ok:
-        return Case(zh, en, False, reply=reply)
+        return Case(label, False, reply=reply)
     comps: list[Comparison] = []
     hints: list[str] = []
     for exp in expects:
@@ -99,21 +99,26 @@ def case_from_reply(
         comps.append(comp)
         hints += h
     passed = all(c.ok for c in comps)
-    note_zh = note_en = ""
+    note = EMPTY
     if reply.mutated and not inplace_ok:
         passed = False
         hints.insert(0, "inplace")
-        note_zh = f"第 {', '.join(str(k + 1) for k in reply.mutated)} 个参数被就地修改"
-        note_en = f"argument(s) {', '.join(str(k + 1) for k in reply.mutated)} modified in place"
+        note = MUTATED.format(args=", ".join(str(k + 1) for k in reply.mutated))
     if stable and any(w in ("overflow", "invalid", "divide") for w in reply.warnings):
         if passed:
             hints.insert(0, "overflow_warning")
-            note_zh = "数值正确，但计算中出现了溢出/无效值警告"
-            note_en = "values are right but the computation raised overflow/invalid warnings"
+            note = WARNED
         else:
             hints.append("unstable")
         passed = False
-    return Case(zh, en, passed, comps, hints, None, note_zh, note_en)
+    return Case(label, passed, comps, hints, None, note)
+
+
+MUTATED = Text("第 {args} 个参数被就地修改", "argument(s) {args} modified in place")
+WARNED = Text(
+    "数值正确，但计算中出现了溢出/无效值警告",
+    "values are right but the computation raised overflow/invalid warnings",
+)
 
 
 def run_case(
@@ -121,7 +126,7 @@ def run_case(
     function: str,
     args: tuple[Any, ...],
     expects: list[Expect],
-    label: tuple[str, str],
+    label: Text,
     *,
     kwargs: dict[str, Any] | None = None,
     stable: bool = False,
@@ -132,11 +137,10 @@ def run_case(
     return case_from_reply(reply, expects, label, stable=stable, inplace_ok=inplace_ok)
 
 
-def numbered(zh: str, en: str, k: int, n: int) -> tuple[str, str]:
-    """用例标签 / A case label such as "随机用例 2/4" (no values)."""
-    return f"{zh} {k}/{n}", f"{en} {k}/{n}"
+RANDOM = Text("随机用例", "random case")
+CASE = Text("用例", "case")
 
 
-def failed_dependency(label: tuple[str, str], reply: Reply) -> Case:
+def failed_dependency(label: Text, reply: Reply) -> Case:
     """依赖的调用失败 / A case that could not run because an earlier call failed."""
-    return Case(label[0], label[1], False, reply=reply)
+    return Case(label, False, reply=reply)

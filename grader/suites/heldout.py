@@ -8,7 +8,7 @@ and how they were measured are in :mod:`grader.suites.calibrate`
 (``python -m grader.suites.calibrate``).
 
 Also here: :func:`property_case`, a case judged by properties (coverage of every sample,
-reproducibility, …) rather than by one expected array, and :func:`register_hints`.
+reproducibility, …) rather than by one expected array.
 """
 
 from __future__ import annotations
@@ -23,15 +23,8 @@ import numpy as np
 from grader import feedback
 from grader.compare import BAD_SHAPE, BAD_TYPE, NONFINITE, Comparison, as_numeric_array
 from grader.registry import Case, Reply
+from grader.text import Text
 from nncore.mlp import MLP
-
-
-def register_hints(hints: dict[str, tuple[str, str]]) -> None:
-    """登记一个测试集的提示 / Add a suite's mistake hints to :data:`grader.feedback.HINTS`."""
-    for code, text in hints.items():
-        if code in feedback.HINTS and feedback.HINTS[code] != text:
-            raise ValueError(f"hint {code!r} registered twice with different texts")
-        feedback.HINTS[code] = text
 
 
 @functools.cache
@@ -127,28 +120,26 @@ def network(sizes: Sequence[int], activations: Sequence[str], params: Sequence[A
 
 
 def property_case(
-    label: tuple[str, str], problems: list[tuple[str, str, str]], reply: Reply | None = None
+    label: Text, problems: list[tuple[str, Text]], reply: Reply | None = None
 ) -> Case:
     """按性质判定的用例 / A case judged by properties.
 
-    ``problems`` lists ``(hint code, zh, en)`` for each violated property (empty: passed); the
+    ``problems`` lists ``(hint code, text)`` for each violated property (empty: passed); the
     first one becomes the case's note. The texts describe the student's own output only.
     """
     if not problems:
-        return Case(label[0], label[1], True)
-    _, zh, en = problems[0]
-    hints = [c for c, _, _ in problems if c]
-    return Case(label[0], label[1], False, hints=list(dict.fromkeys(hints)), note_zh=zh,
-                note_en=en, reply=reply)  # fmt: skip
+        return Case(label, True)
+    hints = [c for c, _ in problems if c]
+    return Case(label, False, hints=list(dict.fromkeys(hints)), note=problems[0][1], reply=reply)
 
 
 def threshold_case(
-    label: tuple[str, str],
+    label: Text,
     value: float,
     *,
     at_least: float | None = None,
     at_most: float | None = None,
-    what: tuple[str, str],
+    what: Text,
     fmt: str = "{:.4f}",
     hints: tuple[str, ...] = ("training_poor",),
     reference: float | None = None,
@@ -172,7 +163,7 @@ def threshold_case(
         bar = max(at_most, reference + margin) if ref_ok else at_most  # type: ignore[operator]
         ok = ok and value <= bar
     if ok:
-        return Case(label[0], label[1], True)
+        return Case(label, True)
     need_zh = f"≥ {fmt.format(at_least)}" if at_least is not None else f"≤ {fmt.format(at_most)}"
     need_en = need_zh
     if ref_ok:  # the margin is a published constant of the suite; the reference value is not
@@ -181,20 +172,14 @@ def threshold_case(
             " (or within the set margin of the reference trained on the same data and weights)"
         )
     got = fmt.format(value) if np.isfinite(value) else "NaN/inf"
-    return Case(
-        label[0],
-        label[1],
-        False,
-        hints=list(hints),
-        note_zh=f"{what[0]} 为 {got}，要求 {need_zh}",
-        note_en=f"{what[1]} is {got}; required {need_en}",
-    )
+    note = Text(f"{what.zh} 为 {got}，要求 {need_zh}", f"{what.en} is {got}; required {need_en}")
+    return Case(label, False, hints=list(hints), note=note)
 
 
-def failed_params_case(label: tuple[str, str], bad: list[Comparison]) -> Case:
+def failed_params_case(label: Text, bad: list[Comparison]) -> Case:
     """参数不可用 / A case failed because the returned parameters are unusable."""
     hints = [c for comp in bad for c in feedback.symptom_hints(comp)]
-    return Case(label[0], label[1], False, comparisons=bad, hints=hints)
+    return Case(label, False, comparisons=bad, hints=hints)
 
 
 def accuracy(net: MLP, X: np.ndarray, y: np.ndarray) -> float:

@@ -37,8 +37,8 @@ def test_messages_carry_no_hidden_numbers(aid: str, tmp_path: Path) -> None:
     for t in data["tasks"]:
         spec = get(t["id"])
         for text, checked in (
-            (t["message_zh"], spec.checked_zh),
-            (t["message_en"], spec.checked_en),
+            (t["message_zh"], spec.checked.zh),
+            (t["message_en"], spec.checked.en),
         ):
             rest = OWN_SCORE.sub("", text.replace(checked, ""))
             for tok in re.findall(r"(?<![\w^(])\d+\.\d+(?:e[-+]?\d+)?", rest):
