@@ -348,14 +348,7 @@ class Report:
         return out
 
 
-STATUS_TEXT = {
-    "passed": Text("通过", "passed"),
-    "partial": Text("部分通过", "partial"),
-    "failed": Text("未通过", "failed"),
-    "not_implemented": Text("未实现", "not implemented"),
-    "forbidden": Text("违规导入", "forbidden import"),
-    "grader_error": Text("评分器错误", "grader error"),
-}
+STATUS_TEXT = feedback.STATUS_TEXT
 
 
 def _case_json(case: Case) -> dict[str, Any]:
@@ -466,6 +459,12 @@ def _task_modules(task: Task) -> set[str]:
     return {f.split(".")[0] for f in task.functions}
 
 
+GRADER_ERROR = Text(
+    "评分器内部错误（不是你的错，请联系助教）：{error}",
+    "internal grader error (not your fault; tell the TA): {error}: {detail}",
+)
+
+
 def grade_task(
     task: Task,
     work: Path,
@@ -508,10 +507,8 @@ def grade_task(
             sandbox.restart() if shared else sandbox.close()
             result = summarise(task, [], set(), time.monotonic() - t0)
             result.status = "grader_error"
-            result.message_zh = f"评分器内部错误（不是你的错，请联系助教）：{type(exc).__name__}"
-            result.message_en = (
-                f"internal grader error (not your fault; tell the TA): {type(exc).__name__}: {exc}"
-            )
+            msg = GRADER_ERROR.format(error=type(exc).__name__, detail=str(exc))
+            result.message_zh, result.message_en = msg.zh, msg.en
             return result, iso
         runtime = set(sandbox.forbidden_imports)
     finally:
@@ -538,6 +535,9 @@ def task_limits(task: Task) -> Limits:
     )
 
 
+BLOCKED = Text("依赖的 {fns} 未通过（见 {task}）", "blocked by your {fns} (see {task})")
+
+
 def name_dependencies(results: list[TaskResult], tasks: list[Task]) -> None:
     """注明失败的依赖 / Tell a failed task which of its stubs failed their own task.
 
@@ -559,10 +559,11 @@ def name_dependencies(results: list[TaskResult], tasks: list[Task]) -> None:
         ]
         if not causes:
             continue
-        zh = "；".join(f"依赖的 {', '.join(f)} 未通过（见 {u}）" for u, f in causes)
-        en = "; ".join(f"blocked by your {', '.join(f)} (see {u})" for u, f in causes)
-        r.message_zh += f" {zh}。"
-        r.message_en += f" {en}."
+        note = Text.join(
+            Text("；", "; "), [BLOCKED.format(fns=", ".join(f), task=u) for u, f in causes]
+        ).wrap(" {}。", " {}.")
+        r.message_zh += note.zh
+        r.message_en += note.en
         if "blocked_by_dependency" not in r.hints:
             r.hints.insert(0, "blocked_by_dependency")
 

@@ -188,6 +188,16 @@ FAILURES: dict[str, Text] = {
     "isolation": Text("评分沙箱无法启动", "the grading sandbox could not start"),
 }
 
+# --- task statuses (report.json "status") -> text -----------------------------------------------
+STATUS_TEXT: dict[str, Text] = {
+    "passed": Text("通过", "passed"),
+    "partial": Text("部分通过", "partial"),
+    "failed": Text("未通过", "failed"),
+    "not_implemented": Text("未实现", "not implemented"),
+    "forbidden": Text("违规导入", "forbidden import"),
+    "grader_error": Text("评分器错误", "grader error"),
+}
+
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
 

@@ -523,7 +523,8 @@ def _child_main(argv: Sequence[str]) -> int:
 def _status_text(status: str) -> tuple[str, str]:
     from grader.engine import STATUS_TEXT
 
-    return STATUS_TEXT.get(status, (status, status))
+    text = STATUS_TEXT.get(status)  # a grader.text.Text
+    return text.pair() if text is not None else (status, status)
 
 
 def task_comment(task: dict[str, Any]) -> str:

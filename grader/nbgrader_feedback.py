@@ -19,18 +19,20 @@ import nbformat
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Unicode
 
+from grader.text import Text
+
 NOTEBOOK_STATUS = {
-    "failed": (
+    "failed": Text(
         "你的笔记本无法执行，未运行；书面回答已交给助教，模块任务照常评分。",
         "your notebook could not be executed and was not run; the written answers went to the "
         "TAs and the module tasks were graded as usual.",
     ),
-    "timeout": (
+    "timeout": Text(
         "你的笔记本超时，已终止；书面回答已交给助教，模块任务照常评分。",
         "your notebook timed out and was stopped; the written answers went to the TAs and the "
         "module tasks were graded as usual.",
     ),
-    "layout": (
+    "layout": Text(
         "你的提交目录结构有误，未评分。",
         "the layout of your submission folder is wrong; it was not graded.",
     ),
@@ -44,14 +46,14 @@ def _md(text: str) -> str:
 
 def summary_markdown(report: dict[str, Any] | None, outcome: dict[str, Any] | None) -> str:
     """报告摘要 / The zh/en summary cell: notebook status, then a row per task."""
-    from grader.engine import STATUS_TEXT
+    from grader.nbgrader_bridge import _status_text
 
     lines = ["## nnkit 可信评分报告 / Trusted grader report", ""]
     outcome = outcome or {}
     status = outcome.get("nbgrader", "")
     if status in NOTEBOOK_STATUS:
-        zh, en = NOTEBOOK_STATUS[status]
-        lines += [f"**注意 / Note**: {_md(zh)} / {_md(en)}", ""]
+        note = NOTEBOOK_STATUS[status]
+        lines += [f"**注意 / Note**: {_md(note.zh)} / {_md(note.en)}", ""]
         for problem in outcome.get("problems", [])[:3]:
             lines += [f"- {_md(problem)}"]
         if outcome.get("nbgrader_error"):
@@ -68,7 +70,7 @@ def summary_markdown(report: dict[str, Any] | None, outcome: dict[str, Any] | No
             "|---|---|---|---|",
         ]
         for t in report["tasks"]:
-            zh, en = STATUS_TEXT.get(t.get("status", ""), (t.get("status", ""),) * 2)
+            zh, en = _status_text(t.get("status", ""))
             msg = " / ".join(x for x in (t.get("message_zh", ""), t.get("message_en", "")) if x)
             lines.append(
                 f"| {_md(t.get('id', ''))} | {t.get('points', 0):g}/{t.get('max_points', 0):g} "

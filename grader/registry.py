@@ -26,7 +26,7 @@ import functools
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import Any, Protocol
 
 import numpy as np
@@ -234,7 +234,7 @@ def build_table(modules: Iterable[ModuleType]) -> Table:
                 raise ValueError(f"duplicate task id {t.id}")
             tasks[t.id] = t
             _add_hints(hints, t.hints, t.id)
-    return Table(tasks, hints)
+    return Table(MappingProxyType(tasks), MappingProxyType(hints))  # read-only views
 
 
 @functools.cache

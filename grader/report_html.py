@@ -8,13 +8,17 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-STATUS = {
-    "passed": ("通过", "passed", "#1a7f37"),
-    "partial": ("部分通过", "partial", "#9a6700"),
-    "failed": ("未通过", "failed", "#cf222e"),
-    "not_implemented": ("未实现", "not implemented", "#6e7781"),
-    "forbidden": ("违规导入", "forbidden import", "#cf222e"),
-    "grader_error": ("评分器错误", "grader error", "#8250df"),
+from grader.feedback import STATUS_TEXT
+from grader.text import Text
+
+#: status → colour (the status texts are grader.feedback.STATUS_TEXT)
+COLOURS = {
+    "passed": "#1a7f37",
+    "partial": "#9a6700",
+    "failed": "#cf222e",
+    "not_implemented": "#6e7781",
+    "forbidden": "#cf222e",
+    "grader_error": "#8250df",
 }
 
 CSS = """
@@ -30,13 +34,15 @@ def render(report: dict[str, Any]) -> str:
     e = escape
     rows = []
     for t in report["tasks"]:
-        zh, en, color = STATUS.get(t["status"], (t["status"], t["status"], "#000"))
+        status = STATUS_TEXT.get(t["status"], Text(t["status"], t["status"]))
+        color = COLOURS.get(t["status"], "#000")
         rows.append(
             "<tr>"
             f"<td><code>{e(t['id'])}</code><br>{e(t['title_zh'])}<br>"
             f"<span class=en>{e(t['title_en'])}</span></td>"
             f"<td>{t['points']:g} / {t['max_points']:g}</td>"
-            f"<td class=st style='color:{color}'>{e(zh)}<br><span class=en>{e(en)}</span></td>"
+            f"<td class=st style='color:{color}'>{e(status.zh)}<br>"
+            f"<span class=en>{e(status.en)}</span></td>"
             f"<td>{e(t['message_zh'])}<br><span class=en>{e(t['message_en'])}</span>"
             f"<div class=small>计分规则 / credit: {e(t['credit_rule_zh'])} / "
             f"{e(t['credit_rule_en'])}</div></td>"

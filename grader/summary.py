@@ -30,18 +30,19 @@ from typing import Any
 
 from grader import manifest, registry
 from grader.registry import tasks_for
+from grader.text import Text
 
 HELP = "班级报告 / class report (summary.html, summary.json) from an output folder"
 ROOT = Path(__file__).resolve().parents[1]
 
 #: error kinds that mean "the code crashed or hit a limit" (see grader.engine._STATUS_KIND)
 LIMIT_KINDS = {
-    "timeout": ("超时", "timeout"),
-    "memory": ("内存超限", "memory limit"),
-    "crash": ("崩溃", "crash"),
-    "exit": ("退出进程", "exited the process"),
-    "too_large": ("返回值过大", "reply too large"),
-    "protocol": ("返回值无法解析", "unreadable reply"),
+    "timeout": Text("超时", "timeout"),
+    "memory": Text("内存超限", "memory limit"),
+    "crash": Text("崩溃", "crash"),
+    "exit": Text("退出进程", "exited the process"),
+    "too_large": Text("返回值过大", "reply too large"),
+    "protocol": Text("返回值无法解析", "unreadable reply"),
 }
 STATUSES = ("passed", "partial", "failed", "not_implemented", "forbidden", "grader_error")
 
@@ -330,7 +331,7 @@ def render(summary: dict[str, Any], figures: dict[str, str]) -> str:
     )
     crows = "".join(
         f"<tr><td>{e(c['student'])}</td><td><code>{e(c['task'])}</code></td><td>"
-        + ", ".join(f"{LIMIT_KINDS[k][0]} / {LIMIT_KINDS[k][1]}" for k in c["kinds"])
+        + ", ".join(f"{LIMIT_KINDS[k].zh} / {LIMIT_KINDS[k].en}" for k in c["kinds"])
         + f"</td><td class=num>{c['total']:g}</td></tr>"
         for c in s["crashes"]
     )

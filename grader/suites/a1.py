@@ -24,10 +24,17 @@ EXTREME = np.array([-1e4, -1000.0, -50.0, 0.0, 50.0, 1000.0, 1e4])
 
 
 def _z(rng: np.random.Generator, zeros: bool = False) -> np.ndarray:
-    """随机输入 (2–4)×(2–4)，可含 0 / Random pre-activations, optionally with exact zeros."""
+    """随机输入 (2–4)×(2–4)，可含 0 / Random pre-activations, optionally with exact zeros.
+
+    With ``zeros`` about 40 % of the entries are exactly 0, and for every student at least one
+    (the first) is 0 and at least one (the last) is not: the tie at 0 is always tested, and
+    the case is never all zeros.
+    """
     z = rng.uniform(-4, 4, (int(rng.integers(2, 5)), int(rng.integers(2, 5))))
     if zeros:
-        z[rng.random(z.shape) < 0.4] = 0.0
+        mask = rng.random(z.shape) < 0.4
+        mask.flat[0], mask.flat[-1] = True, False
+        z[mask] = 0.0
     return z
 
 
@@ -93,6 +100,7 @@ def _pair(
             name,
             Text("float32 输入保持 float32", "float32 input stays float32"),
             float32,
+            f_mistakes,
             stable=extreme,
         ),
     ]
@@ -172,7 +180,10 @@ TANH = Spec(
     cases=_pair(
         "tanh",
         {"tanh_half": lambda v: 2 * A.sigmoid(v.z) - 1},
-        {"derivative_of_a": lambda v: 1 - v.z * v.z},
+        {
+            "derivative_of_a": lambda v: 1 - v.z * v.z,
+            "tanh_half": lambda v: 1 - (2 * A.sigmoid(v.z) - 1) ** 2,  # with the wrong tanh
+        },
         extreme=False,
     ),
     hints={

@@ -52,7 +52,7 @@ from typing import Any
 import numpy as np
 
 from grader.compare import ATOL_SCALE, RTOL
-from grader.registry import FRACTION, Case, Context, Task
+from grader.registry import FRACTION, Case, Context, Reply, Task
 from grader.suites.common import Expect, case_from_reply
 from grader.text import Text
 
@@ -135,6 +135,12 @@ class Cases:
     by the student's own forward pass) and ``kwargs`` (names passed by keyword); ``n`` cases
     are drawn by ``inputs`` (a :class:`Draw` → dict of named values). ``stable`` fails a case
     with overflow/invalid warnings; ``inplace_ok`` allows modified arguments.
+
+    ``routine`` runs a worker-side driver routine (``ctx.run(routine, *args)``, e.g. one that
+    calls the stub on a hidden model and returns ``{"result": …}``) instead of calling the
+    stub directly; a failure is attributed to ``function``. ``review(case, reply, v)``
+    returns the case after a task-specific look at the reply (an extra property, a hint that
+    needs the whole reply); it must not draw from the rng.
     """
 
     function: str
@@ -148,6 +154,8 @@ class Cases:
     n: int = 1
     stable: bool = False
     inplace_ok: bool = False
+    routine: str = ""
+    review: Callable[[Case, Reply, Values], Case] | None = None
 
     def expects(self, v: Values) -> list[Expect]:
         """期望输出与错误候选 / The expected outputs and each mistake's candidate values."""
@@ -177,6 +185,28 @@ class Cases:
         args = self.args(ctx, v) if callable(self.args) else tuple(v[a] for a in self.args)
         return args, {k: v[k] for k in self.kwargs}
 
+    def reply(self, ctx: Context, v: Values) -> Reply:
+        """调用桩函数或驱动例程 / Call the stub (or run the routine) on the case's values."""
+        args, kwargs = self.call_args(ctx, v)
+        if not self.routine:
+            return ctx.call(self.function, *args, **kwargs)
+        if kwargs:
+            raise TypeError(f"routine {self.routine!r} takes positional arguments only")
+        reply = ctx.run(self.routine, *args)
+        if not reply.ok:
+            from grader.suites.heldout import attribute
+
+            attribute(reply, self.function)
+        return reply
+
+    def case(self, ctx: Context, v: Values, label: Text) -> Case:
+        """运行一个用例 / Run one case: call, compare, diagnose, review."""
+        reply = self.reply(ctx, v)
+        case = case_from_reply(
+            reply, self.expects(v), label, stable=self.stable, inplace_ok=self.inplace_ok
+        )
+        return self.review(case, reply, v) if self.review else case
+
 
 @dataclass(frozen=True)
 class Spec:
@@ -196,8 +226,11 @@ class Spec:
     credit: str = FRACTION
 
     def stubs(self) -> tuple[str, ...]:
-        """任务调用的桩函数 / The stubs this task calls."""
-        return self.functions or tuple(dict.fromkeys(g.function for g in self.cases))
+        """任务调用的桩函数 / The stubs this task calls (every group's stub must be listed)."""
+        called = tuple(dict.fromkeys(g.function for g in self.cases))
+        if self.functions and not set(called) <= set(self.functions):
+            raise ValueError(f"{self.id}: functions must list every stub the cases call")
+        return self.functions or called
 
     def task(self) -> Task:
         """规格 → 任务 / The registry task whose check runs this table."""
@@ -232,17 +265,7 @@ class Spec:
                 v = Values(shared)
                 v.update(group.inputs(Draw(ctx.rng, k, group.n, shared, prev)))
                 v["want"] = group.oracle(v)
-                args, kwargs = group.call_args(ctx, v)
-                reply = ctx.call(group.function, *args, **kwargs)
-                cases.append(
-                    case_from_reply(
-                        reply,
-                        group.expects(v),
-                        next(labels),
-                        stable=group.stable,
-                        inplace_ok=group.inplace_ok,
-                    )
-                )
+                cases.append(group.case(ctx, v, next(labels)))
                 prev = v
         return cases
 

@@ -35,8 +35,9 @@ class FakeContext:
         self.calls.append(function)
         return Reply(True, self.answer(function, *args, **kwargs), function=function)
 
-    def run(self, driver: str, *args: Any) -> Reply:  # pragma: no cover - not used by specs
-        raise AssertionError("specs call stubs only")
+    def run(self, driver: str, *args: Any) -> Reply:
+        self.calls.append(driver)
+        return Reply(True, self.answer(driver, *args), function=driver)
 
 
 def _relu_spec(oracle: Callable[[Values], Any] = lambda v: A.relu(v.z)) -> Spec:
@@ -171,6 +172,46 @@ def test_mistake_must_have_the_oracles_structure() -> None:
         spec.check(FakeContext(lambda f, z: (1.0, np.ones(2), 0.5)))
 
 
+def test_routine_and_review() -> None:
+    """驱动例程与复查钩子 / A driver routine instead of the stub, and a review hook."""
+
+    def review(case: Case, reply: Reply, v: Values) -> Case:
+        if reply.ok and reply.value.get("mutated"):
+            case.passed, case.note = False, Text("dout 被就地修改", "dout was modified in place")
+        return case
+
+    spec = Spec(
+        "a1.relu",
+        Text("x", "x"),
+        (
+            Cases(
+                "activations.relu",
+                Text("例程", "routine"),
+                lambda d: {"z": d.rng.uniform(-1, 1, 3), "bad": d.k == 1},
+                lambda v: {"result": A.relu(v.z)},
+                (Out("relu(z)", pick="result"),),
+                args=("z", "bad"),
+                n=2,
+                routine="relu_routine",
+                review=review,
+            ),
+        ),
+    )
+    ctx = FakeContext(lambda name, z, bad: {"result": A.relu(z), "mutated": bad})
+    ok, bad = spec.check(ctx)
+    assert ctx.calls == ["relu_routine", "relu_routine"]
+    assert ok.passed and not bad.passed and bad.note.en == "dout was modified in place"
+
+    class Failing(FakeContext):
+        def run(self, driver: str, *args: Any) -> Reply:
+            return Reply(
+                False, kind="not_implemented", error="NotImplementedError", function=driver
+            )
+
+    (failed, _) = spec.check(Failing(lambda *a: None))
+    assert failed.reply is not None and failed.reply.function == "activations.relu"
+
+
 def test_reimporting_suites_does_not_change_the_registry() -> None:
     """导入两次不重复、不修改登记表 / Importing or reloading a suite registers nothing."""
     before = registry.table()
@@ -212,6 +253,8 @@ def test_duplicate_ids_and_conflicting_hints_are_refused() -> None:
     clash = SimpleNamespace(__name__="m", TASKS=(), HINTS={"sign_error": Text("a", "b")})
     with pytest.raises(ValueError, match="sign_error"):
         registry.build_table([clash])
+    with pytest.raises(ValueError, match="functions"):
+        Spec("a1.relu", Text(), spec.cases, functions=("activations.relu",)).task()
     with pytest.raises(KeyError):
         registry.build_table([SimpleNamespace(__name__="m", TASKS=(Spec("a1.nope", Text(), ()),))])
 
