@@ -16,7 +16,8 @@ Printed per configuration: wall time, seconds per submission, scaling efficiency
 * ``start``   — starting the worker pool (or connecting to / starting the Dask cluster);
 * ``derive``  — preparing the trusted side before grading: the sympy oracles (a2), the
   held-out digits (a3, a4); all workers wait for it;
-* ``sandbox`` — sandbox set-up: isolation detection and starting each task's sandbox worker;
+* ``sandbox`` — sandbox overhead: isolation detection, starting each submission's sandbox
+  (bwrap + zygote) and each task's worker in it, and killing and cleaning up after them;
 * ``tasks``   — the checks themselves (calls into the sandbox, oracle evaluation, comparison)
   plus copying the submission;
 * ``report``  — writing the class report (summary.html with its plots);

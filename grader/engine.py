@@ -4,9 +4,11 @@ Flow per task (see ``ARCHITECTURE.md``, "The trust boundary"):
 
 1. The submission is copied once (regular files only) into a private folder together with the
    worker-side driver (:mod:`grader.driver`); nothing of the grader, the solutions or nncore.
-2. Each task gets a **fresh** sandbox worker (:class:`grader.sandbox.Sandbox`): a hang, crash,
-   memory bomb or ``sys.exit`` costs that task only, and forbidden-import attempts are
-   attributed to the task that made them.
+2. One sandbox per submission (:class:`grader.sandbox.Sandbox`); each task gets a **fresh**
+   worker in it (a new fork of the sandbox's zygote with its own uid; everything the previous
+   task left is destroyed first, see :mod:`grader.sandbox.zygote`): a hang, crash, memory
+   bomb or ``sys.exit`` costs that task only, and forbidden-import attempts are attributed to
+   the task that made them.
 3. The task's check builds hidden inputs from a seed derived from (salt, student, task), sends
    them to the worker, and compares the plain-data replies here, in the trusted process.
 4. Points follow the task's documented rule; the zh/en message is built from comparison
@@ -494,33 +496,37 @@ def grade_task(
     insecure: bool = False,
     in_process: bool = False,
     content: str = "",
+    sandbox: Sandbox | None = None,
 ) -> tuple[TaskResult, dict[str, Any]]:
     """评一个任务（新的工作进程）/ Grade one task with a fresh worker; never raises.
 
-    ``in_process`` runs the kit's OWN code without a sandbox (:mod:`grader.inprocess`; the
-    calibration and the accuracy bank only, never a student's submission).
+    ``sandbox``: the submission's sandbox (the task gets a fresh worker in it and the worker
+    is destroyed at the end); None = a sandbox for this task alone.  ``in_process`` runs the
+    kit's OWN code without a sandbox (:mod:`grader.inprocess`; the calibration and the
+    accuracy bank only, never a student's submission).
     """
     t0 = time.monotonic()
-    limits = Limits(
-        cpu_seconds=task.cpu_seconds,
-        wall_seconds=task.wall_seconds,
-        memory_bytes=1 << 30,
-        worker_cpu_seconds=max(30.0, 3 * task.cpu_seconds),
-    )
+    limits = task_limits(task)
+    shared = sandbox is not None and not in_process
     if in_process:
         from grader.inprocess import InProcessRunner
 
-        sandbox: Any = InProcessRunner(work)
-    else:
+        sandbox = InProcessRunner(work)  # type: ignore[assignment]
+    elif sandbox is None:
         sandbox = Sandbox(work, limits=limits, forbidden=FORBIDDEN, insecure=insecure)
+    else:
+        sandbox.begin_task(limits)
+    assert sandbox is not None
     iso = sandbox.isolation
-    setup = time.monotonic() - t0  # isolation detection; the worker's own start is added below
+    overhead0 = getattr(sandbox, "overhead_seconds", 0.0)
+    # isolation detection; the workers' start, stop and clean-up are added below
+    setup = time.monotonic() - t0
     try:
         ctx = EngineContext(sandbox, student, task_seed(student, task.id, content=content))
         try:
             cases = task.check(ctx)
         except Exception as exc:  # a bug in the grader, never the student's fault
-            sandbox.close()
+            sandbox.restart() if shared else sandbox.close()
             result = summarise(task, [], set(), time.monotonic() - t0)
             result.status = "grader_error"
             msg = GRADER_ERROR.format(error=type(exc).__name__, detail=str(exc))
@@ -528,14 +534,27 @@ def grade_task(
             return result, iso
         runtime = set(sandbox.forbidden_imports)
     finally:
-        setup += getattr(sandbox, "startup_seconds", None) or 0.0  # its (last) worker start
-        sandbox.close()
+        sandbox.restart() if shared else sandbox.close()
+        if hasattr(sandbox, "overhead_seconds"):
+            setup += sandbox.overhead_seconds - overhead0
+        else:
+            setup += getattr(sandbox, "startup_seconds", None) or 0.0  # its (last) worker start
     forbidden = runtime
     for mod in _task_modules(task):
         forbidden |= static.get(mod, set())
     result = summarise(task, cases, forbidden, time.monotonic() - t0)
     iso = {**iso, "setup_seconds": setup}
     return result, iso
+
+
+def task_limits(task: Task) -> Limits:
+    """一个任务的资源限制 / The limits of one task's worker (CPU, wall, 1 GiB memory)."""
+    return Limits(
+        cpu_seconds=task.cpu_seconds,
+        wall_seconds=task.wall_seconds,
+        memory_bytes=1 << 30,
+        worker_cpu_seconds=max(30.0, 3 * task.cpu_seconds),
+    )
 
 
 BLOCKED = Text("依赖的 {fns} 未通过（见 {task}）", "blocked by your {fns} (see {task})")
@@ -612,13 +631,24 @@ def grade_submission(
         static = static_forbidden(work)
         t_copy = time.monotonic() - t0
         content = content_digest(work)
-        for task in selected:
-            res, isolation = grade_task(
-                task, work, student, static, insecure=insecure, in_process=in_process,
-                content=content,
-            )  # fmt: skip
-            setup += isolation.get("setup_seconds", 0.0)
-            results.append(res)
+        shared = None
+        if not in_process and selected:  # one sandbox for the whole submission
+            shared = Sandbox(
+                work, limits=task_limits(selected[0]), forbidden=FORBIDDEN, insecure=insecure
+            )
+        try:
+            for task in selected:
+                res, isolation = grade_task(
+                    task, work, student, static, insecure=insecure, in_process=in_process,
+                    content=content, sandbox=shared,
+                )  # fmt: skip
+                setup += isolation.get("setup_seconds", 0.0)
+                results.append(res)
+        finally:
+            if shared is not None:
+                t_close = time.monotonic()
+                shared.close()
+                setup += time.monotonic() - t_close
     name_dependencies(results, selected)
     seconds = time.monotonic() - t0
     manual = [

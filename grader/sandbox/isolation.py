@@ -214,11 +214,15 @@ def bwrap_args(
     cwd: str,
     tmp_bytes: int,
     as_root: bool,
+    sealed: bool = False,
 ) -> list[str]:
     """bubblewrap options for the allow-list view: host layout + ``ro``/``rw`` binds.
 
     Every parent folder of a mount point is created first with mode 0755, so the sandbox uid
-    can reach it (bwrap would create it 0700).
+    can reach it (bwrap would create it 0700).  ``sealed`` (the per-submission sandbox) adds a
+    private POSIX message-queue mount (``/dev/mqueue``, so that the zygote can list and remove
+    queues between tasks) and makes the root folder itself read-only: ``/tmp``, ``/dev/shm``
+    and ``/dev/mqueue`` are then the only places a task can write.
     """
     lay = host_layout()
     binds = [*(("--ro-bind", s, d) for s, d in lay.ro), *(("--ro-bind", s, d) for s, d in ro)]
@@ -240,6 +244,8 @@ def bwrap_args(
     args += ["--proc", "/proc", "--dev", "/dev"]
     args += ["--size", str(tmp_bytes), "--perms", "1777", "--tmpfs", TMP]
     args += ["--size", str(tmp_bytes), "--perms", "1777", "--tmpfs", "/dev/shm"]
+    if sealed:
+        args += ["--mqueue", "/dev/mqueue", "--remount-ro", "/"]
     args += ["--chdir", cwd, "--clearenv"]
     args += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net"]
     args += ["--unshare-cgroup-try", "--hostname", "sandbox"]
@@ -294,11 +300,12 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def group_usage(pid: int) -> tuple[int, float, int]:
+def group_usage(pid: int, exclude: int | None = None) -> tuple[int, float, int]:
     """(resident bytes, CPU seconds, processes) of ``pid`` and all its descendants.
 
     The sandbox's processes all descend from its bwrap (orphans are re-parented to bwrap's init
-    inside the PID namespace), so this measures the sandbox as a group.
+    inside the PID namespace), so this measures the sandbox as a group.  ``exclude`` (the
+    per-submission sandbox's zygote) is not counted itself; its children are.
     """
     rss, cpu, n = 0, 0.0, 0
     todo, seen = [pid], set()
@@ -308,30 +315,70 @@ def group_usage(pid: int) -> tuple[int, float, int]:
             continue
         seen.add(p)
         try:
-            with open(f"/proc/{p}/statm", "rb") as fh:
-                rss += int(fh.read().split()[1]) * _PAGE
-            with open(f"/proc/{p}/stat", "rb") as fh:
-                fields = fh.read().rsplit(b")", 1)[1].split()
-            cpu += (int(fields[11]) + int(fields[12])) / _TICK
-            n += 1
-            for tid in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{tid}/children", "rb") as fh:
-                    todo += [int(c) for c in fh.read().split()]
+            if p != exclude:
+                with open(f"/proc/{p}/statm", "rb") as fh:
+                    rss += int(fh.read().split()[1]) * _PAGE
+                with open(f"/proc/{p}/stat", "rb") as fh:
+                    fields = fh.read().rsplit(b")", 1)[1].split()
+                cpu += (int(fields[11]) + int(fields[12])) / _TICK
+                n += 1
+            todo += children(p)
         except (OSError, ValueError, IndexError):
             continue
     return rss, cpu, n
 
 
-def kill_uid(uid: int) -> int:
-    """SIGKILL every live process owned by ``uid`` (never 0 or the grader's uid); return how
-    many were still alive (zombies excluded)."""
-    if uid in (0, os.getuid()):
+def children(pid: int) -> list[int]:
+    """Host pids of the children of ``pid`` (all its threads); [] if it is gone."""
+    out: list[int] = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children", "rb") as fh:
+                out += [int(c) for c in fh.read().split()]
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def host_pid(ancestor: int, ns_pid: int, depth: int = 3) -> int | None:
+    """Host pid of the descendant of ``ancestor`` (at most ``depth`` levels down) whose pid in
+    its own PID namespace is ``ns_pid`` (the last field of ``NSpid`` in /proc/<pid>/status)."""
+    level = [ancestor]
+    for _ in range(depth):
+        level = [c for p in level for c in children(p)]
+        for c in level:
+            try:
+                with open(f"/proc/{c}/status", encoding="ascii", errors="replace") as fh:
+                    for line in fh:
+                        if line.startswith("NSpid:"):
+                            if int(line.split()[-1]) == ns_pid:
+                                return c
+                            break
+            except (OSError, ValueError):
+                continue
+    return None
+
+
+def alive(pid: int) -> bool:
+    """True if host process ``pid`` exists and is neither a zombie nor dead."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return False
+
+
+def kill_uid(uid: int | set[int]) -> int:
+    """SIGKILL every live process owned by ``uid`` (or any uid of a set; never 0 or the
+    grader's uid); return how many were still alive (zombies excluded)."""
+    uids = ({uid} if isinstance(uid, int) else set(uid)) - {0, os.getuid()}
+    if not uids:
         return 0
     n = 0
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                if os.stat(f"/proc/{entry}").st_uid == uid:
+                if os.stat(f"/proc/{entry}").st_uid in uids:
                     with open(f"/proc/{entry}/stat", "rb") as fh:
                         state = fh.read().rsplit(b")", 1)[1].split()[0]
                     if state not in (b"Z", b"X"):
@@ -409,15 +456,27 @@ class IsolationPlan:
             zh = (
                 "bubblewrap 白名单沙箱：只可见解释器与标准库、numpy、本提交的只读副本和限额的私有"
                 " /tmp；无网络；独立的 PID/IPC/UTS/挂载命名空间；非特权 uid、无 capabilities；"
-                "进程数、内存、CPU、文件大小受限；任务结束时整个沙箱被终止。"
+                "进程数、内存、CPU、文件大小受限；"
             )
             en = (
                 "bubblewrap allow-list sandbox: only the interpreter and standard library, "
                 "numpy, a read-only copy of this submission and a size-limited private /tmp are "
                 "visible; no network; own PID/IPC/UTS/mount namespaces; unprivileged uid, no "
-                "capabilities; process count, memory, CPU and file size limited; the whole "
-                "sandbox is killed at the end of each task."
+                "capabilities; process count, memory, CPU and file size limited; "
             )
+            if self.as_root:  # the per-submission sandbox of grader.sandbox.zygote
+                zh += (
+                    "每份提交一个沙箱，每个任务在其中一个全新的工作进程（独立的新 uid）中运行；任务结束时"
+                    "其全部进程被终止，/tmp、/dev/shm、消息队列与 SysV IPC 被清空并检查。"
+                )
+                en += (
+                    "one sandbox per submission, each task in a fresh worker process with its "
+                    "own new uid; at the end of each task all its processes are killed and /tmp, "
+                    "/dev/shm, message queues and SysV IPC are emptied and checked."
+                )
+            else:
+                zh += "任务结束时整个沙箱被终止。"
+                en += "the whole sandbox is killed at the end of each task."
         return {
             "level": self.level,
             "insecure": self.insecure,
@@ -441,6 +500,7 @@ def worker_config(
     uid: int | None = None,
     probe: dict[str, Any] | None = None,
     exec_argv: list[str] | None = None,
+    zygote: bool = False,
 ) -> Path:
     """Write the bootstrap's JSON configuration into ``wd.boot`` and return its host path."""
     inside = not plan.insecure
@@ -455,6 +515,7 @@ def worker_config(
         "parent_pid": None if inside else os.getpid(),
         "probe": probe,
         "exec": exec_argv,
+        "zygote": zygote,
     }
     path = wd.boot / "config.json"
     path.write_text(json.dumps(config), encoding="utf-8")
@@ -478,16 +539,25 @@ def launch(
     stdin: Any = subprocess.PIPE,
     stdout: Any = subprocess.PIPE,
     stderr: Any = None,
+    zygote: bool = False,
 ) -> tuple[subprocess.Popen[bytes], int | None]:
     """Start the bootstrap of ``wd`` inside the sandbox; return (process, sandbox uid).
 
     The bootstrap applies ``limits`` (rlimits), sets no-new-privs, switches to the sandbox uid
     (grader is root) and then either serves requests (``exec_argv`` None) or ``execve``'s
     ``exec_argv``.  ``ro``/``rw`` are extra (host source, sandbox destination) binds.
+
+    ``zygote`` (grader is root, bwrap level only): the per-submission sandbox of
+    :mod:`.zygote`; the bootstrap keeps uid 0 with CAP_SETUID/CAP_SETGID only, and every task
+    worker it forks switches to its own fresh uid (``stdin`` is then the control socket).
     """
+    if zygote and (plan.insecure or not plan.as_root):
+        raise ValueError("a zygote needs the bwrap level and a root grader")
     limits = dict(limits)
     uid: int | None = None
-    if plan.as_root and not plan.insecure:
+    if zygote:
+        pass  # every task worker gets its own uid from the zygote
+    elif plan.as_root and not plan.insecure:
         uid = pick_uid()
     elif "nproc" in limits and hasattr(os, "getuid"):
         # Without root the count is per real uid: allow what this user already runs + the budget.
@@ -502,6 +572,7 @@ def launch(
         uid=uid,
         probe=probe,
         exec_argv=exec_argv,
+        zygote=zygote,
     )
     exe = host_layout().exe
     environment = {**scrubbed_env(TMP if not plan.insecure else str(wd.root)), **(env or {})}
@@ -525,6 +596,7 @@ def launch(
         cwd=cwd,
         tmp_bytes=tmp_bytes,
         as_root=plan.as_root,
+        sealed=zygote,
     )
     for k, v in environment.items():
         args += ["--setenv", k, v]
@@ -551,21 +623,28 @@ def launch(
     return proc, uid
 
 
-def stop(proc: subprocess.Popen[bytes] | None, uid: int | None) -> None:
+def stop(proc: Any, uid: int | set[int] | None) -> bool:
     """Kill a sandbox completely: bwrap's process group (its PID namespace dies with it),
-    then anything still owned by the sandbox uid; reap bwrap."""
+    then anything still owned by the sandbox uid; reap bwrap.  ``proc`` may also be a task
+    worker of a per-submission sandbox (:class:`grader.sandbox.zygote.TaskProcess`, its own
+    session).  Returns False if a process of ``uid`` was still alive after 5 s."""
     if proc is not None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
         with contextlib.suppress(OSError):
             proc.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=5)
     if uid is not None:
         # The PID namespace dies with bwrap; make sure (and wait until) nothing of the uid lives.
-        deadline = time.monotonic() + 5
-        while kill_uid(uid) and time.monotonic() < deadline:
-            time.sleep(0.01)
+        t0 = time.monotonic()
+        while kill_uid(uid):
+            waited = time.monotonic() - t0
+            if waited > 5:
+                return False
+            time.sleep(0.001 if waited < 0.05 else 0.01)
+    if proc is not None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
+    return True
 
 
 def _probe(plan: IsolationPlan, timeout: float = 30.0) -> tuple[bool, str]:

@@ -1,7 +1,7 @@
 """Trusted side of the sandbox: start workers, send calls, classify every kind of failure.
 
-Typical use (one ``Sandbox`` per submission/task; the worker is reused across calls and
-restarted after any failure)::
+Typical use (one ``Sandbox`` per submission; the worker is reused across calls and
+restarted after any failure; :meth:`Sandbox.begin_task` gives each task a fresh worker)::
 
     with Sandbox(Path("submissions/s001"), modules=["layers"], limits=Limits(wall_seconds=5)) as sb:
         r = sb.call("layers", "dense_forward", x, w, b)
@@ -15,6 +15,11 @@ restarted after any failure)::
 ``status`` in :data:`STATUSES`.  Values coming back are rebuilt by :mod:`.protocol` (JSON +
 ``np.load(allow_pickle=False)``); nothing from the worker is ever unpickled or evaluated, so all
 comparisons made afterwards in this process use the parent's own, untouched numpy.
+
+When the grader is root, one bwrap sandbox serves all worker lifetimes of a ``Sandbox``: each
+worker is a fresh fork of the sandbox's zygote with its own uid, and everything the previous
+worker left is destroyed and checked (see :mod:`.zygote`).  Otherwise (or with
+``reuse=False``) every worker lifetime gets its own sandbox.
 
 Thread note: on Linux the worker is tied (PR_SET_PDEATHSIG / bwrap --die-with-parent) to the
 *thread* that started it; use a sandbox from one long-lived thread or process.
@@ -36,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from . import isolation, protocol
+from .zygote import Zygote, ZygoteError
 
 #: Every possible ``CallResult.status``.
 STATUSES = ("ok", "timeout", "memory", "crashed", "exit", "error", "reply_too_large", "protocol")
@@ -160,6 +166,10 @@ class Sandbox:
     insecure:
         Allow running without a namespace sandbox when bubblewrap does not work (never as root;
         reports say so).  Otherwise :class:`~grader.sandbox.SandboxUnavailable` is raised.
+    reuse:
+        Keep one bwrap sandbox for all worker lifetimes (a fresh zygote fork with its own uid
+        each time, see :mod:`.zygote`); only possible when the grader is root, ignored
+        otherwise.
     """
 
     def __init__(
@@ -170,6 +180,7 @@ class Sandbox:
         limits: Limits = Limits(),
         forbidden: Iterable[str] = ("nncore", "grader"),
         insecure: bool = False,
+        reuse: bool = True,
     ) -> None:
         """Remember the configuration and detect the isolation level (worker starts lazily)."""
         self.submission_dir = Path(submission_dir).resolve()
@@ -188,6 +199,11 @@ class Sandbox:
         self._cpu_mark: tuple[float, float] | None = None
         self._lock = threading.RLock()
         self.startup_seconds: float | None = None
+        #: seconds spent starting, stopping and cleaning workers and sandboxes (timings)
+        self.overhead_seconds = 0.0
+        self.reuse = bool(reuse and self.plan.as_root and not self.plan.insecure)
+        self._zygote: Zygote | None = None
+        self._log: Path | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
     def __enter__(self) -> Sandbox:
@@ -210,7 +226,7 @@ class Sandbox:
 
     @property
     def worker_pid(self) -> int | None:
-        """Host pid of the process started for the worker (bwrap itself)."""
+        """Host pid of the worker: its bwrap (per-worker sandbox) or the forked worker itself."""
         return self._proc.pid if self._proc is not None else None
 
     @property
@@ -225,36 +241,72 @@ class Sandbox:
         if any(getattr(old, k) != getattr(limits, k) for k in lifetime):
             self.restart()
 
-    def close(self) -> None:
-        """Kill the worker's whole process group and remove its temporary directory."""
+    def begin_task(self, limits: Limits) -> None:
+        """Start a new task: the current worker (and all it left) is destroyed, the next call
+        starts a fresh one with ``limits``, and forbidden imports are recorded afresh."""
         with self._lock:
-            proc, self._proc = self._proc, None
-            uid, self._uid = self._uid, None
-            if proc is not None or uid is not None:
-                self._kill(proc, uid)
+            self.restart()
+            self.limits = limits
+            self._forbidden_seen = set()
+            self.startup_seconds = None
+
+    def close(self) -> None:
+        """Kill the worker and its sandbox and remove their temporary directory."""
+        with self._lock:
+            t0 = time.monotonic()
+            self._end_worker()
+            zygote, self._zygote = self._zygote, None
+            if zygote is not None:
+                zygote.close()
             if self._wd is not None:
                 self._wd.cleanup()
                 self._wd = None
+            self.overhead_seconds += time.monotonic() - t0
 
     def restart(self) -> None:
         """Kill the current worker (if any); the next call starts a fresh one (new handles)."""
-        self.close()
+        with self._lock:
+            t0 = time.monotonic()
+            self._end_worker()
+            self.overhead_seconds += time.monotonic() - t0
+
+    def _end_worker(self) -> None:
+        """Kill the current worker with every process of its uid.  Per-worker sandbox: remove
+        its folder.  Shared sandbox: clean it (or throw it away if that fails)."""
+        proc, self._proc = self._proc, None
+        uid, self._uid = self._uid, None
+        stopped = True
+        if proc is not None or uid is not None:
+            stopped = self._kill(proc, uid)
+        if self._zygote is not None:
+            if uid is not None and not (stopped and self._zygote.clean(uid)):
+                self._zygote.close()
+                self._zygote = None
+            if self._log is not None:  # the worker's stderr (up to file_bytes): not kept
+                with contextlib.suppress(OSError):
+                    self._log.unlink()
+        elif self._wd is not None:
+            self._wd.cleanup()
+            self._wd = None
 
     def start(self) -> CallResult:
         """Start a worker now if none is running; returns an ok or a failed result."""
         with self._lock:
             if self._proc is not None and self._proc.poll() is None:
                 return CallResult(ok=True, message_zh="工作进程已启动", message_en="worker running")
+            t0 = time.monotonic()
             try:
                 self._spawn()
             except _Failure as f:
-                self.close()
+                self._end_worker()
                 return f.result
+            finally:
+                self.overhead_seconds += time.monotonic() - t0
             return CallResult(ok=True, message_zh="工作进程已启动", message_en="worker started")
 
     def _spawn(self) -> None:
         """Create the temporary tree, launch the wrapped bootstrap and wait for its hello."""
-        self.close()
+        self._end_worker()
         lim = self.limits
         t0 = time.monotonic()
         if not self.submission_dir.is_dir():
@@ -266,8 +318,66 @@ class Sandbox:
                     error_type="SubmissionError",
                 )
             )
+        if self.reuse:
+            self._fork_worker()
+        else:
+            self._launch_worker()
+        assert self._proc is not None
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        os.set_blocking(self._proc.stdin.fileno(), False)
+        os.set_blocking(self._proc.stdout.fileno(), False)
+        self._generation += 1
+        self._killed_for = None
+        reply = self._receive(t0 + lim.start_seconds, 1 << 16, None)
+        if not reply.get("hello"):
+            raise _Failure(self._protocol_error("the worker did not say hello"))
+        self.startup_seconds = time.monotonic() - t0
+
+    def _fork_worker(self) -> None:
+        """Shared sandbox: fork a worker from the zygote (starting the sandbox if needed;
+        one more try in a new sandbox if the zygote fails)."""
+        lim = self.limits
+        for attempt in (0, 1):
+            try:
+                z = self._zygote
+                if z is None or not z.alive() or z.tmp_bytes != int(lim.tmp_bytes):
+                    if z is not None:
+                        z.close()
+                    self._zygote = None
+                    z = Zygote(
+                        self.plan,
+                        self.submission_dir,
+                        forbidden=list(self.forbidden),
+                        tmp_bytes=int(lim.tmp_bytes),
+                        start_seconds=lim.start_seconds,
+                    )
+                    self._zygote = z
+                self._wd = z.wd
+                self._log = z.wd.root / f"worker{self._generation + 1}.log"
+                uid = isolation.pick_uid()
+                with open(self._log, "wb") as log:
+                    self._proc = z.spawn(uid, lim.rlimits(), log.fileno())  # type: ignore[assignment]
+                self._uid = uid
+                return
+            except (ZygoteError, OSError) as exc:
+                if self._zygote is not None:
+                    self._zygote.close()
+                    self._zygote = None
+                if attempt:
+                    raise _Failure(
+                        _fail(
+                            "crashed",
+                            f"无法启动工作进程：{exc}",
+                            f"cannot start the worker: {exc}",
+                        )
+                    ) from None
+
+    def _launch_worker(self) -> None:
+        """Per-worker sandbox: launch a new bwrap sandbox running the bootstrap."""
+        lim = self.limits
         wd = isolation.WorkerDir.create()
         self._wd = wd
+        self._log = wd.log
         with open(wd.log, "wb") as log:
             try:
                 self._proc, self._uid = isolation.launch(
@@ -287,27 +397,20 @@ class Sandbox:
                         f"cannot start the worker: {exc}",
                     )
                 ) from None
-        assert self._proc.stdin is not None and self._proc.stdout is not None
-        os.set_blocking(self._proc.stdin.fileno(), False)
-        os.set_blocking(self._proc.stdout.fileno(), False)
-        self._generation += 1
-        self._killed_for = None
-        reply = self._receive(t0 + lim.start_seconds, 1 << 16, None)
-        if not reply.get("hello"):
-            raise _Failure(self._protocol_error("the worker did not say hello"))
-        self.startup_seconds = time.monotonic() - t0
 
-    def _kill(self, proc: subprocess.Popen[bytes] | None, uid: int | None) -> None:
-        """Kill the whole sandbox (see :func:`isolation.stop`) and close the pipes."""
-        isolation.stop(proc, uid)
+    def _kill(self, proc: Any, uid: int | None) -> bool:
+        """Kill the whole sandbox, or the shared sandbox's worker with every process of its
+        uid (see :func:`isolation.stop`), and close the pipes; False if something survived."""
+        stopped = isolation.stop(proc, uid)
         if proc is None:
-            return
+            return stopped
         for stream in (proc.stdin, proc.stdout):
             try:
                 if stream is not None:
                     stream.close()
             except OSError:
                 pass
+        return stopped
 
     # -- I/O ------------------------------------------------------------------------------
     def _send(self, message: dict[str, Any], deadline: float) -> None:
@@ -394,7 +497,12 @@ class Sandbox:
         together at most ``memory_bytes``, and at most ``group_cpus`` busy cores (averaged
         over >= 1 s).  Raises _Failure after killing the sandbox."""
         assert self._proc is not None
-        rss, cpu, _n = isolation.group_usage(self._proc.pid)
+        z = self._zygote
+        if self.reuse and z is not None and z.bwrap_pid is not None:
+            # orphans of the worker are re-parented to the sandbox's init: count all but the zygote
+            rss, cpu, _n = isolation.group_usage(z.bwrap_pid, exclude=z.pid)
+        else:
+            rss, cpu, _n = isolation.group_usage(self._proc.pid)
         now = time.monotonic()
         if rss > self.limits.memory_bytes:
             self._kill_current("memory")
@@ -421,14 +529,14 @@ class Sandbox:
         """Kill the running worker, remembering why (used to classify its death)."""
         self._killed_for = reason
         if self._proc is not None:
-            self._kill(self._proc, None)
+            self._kill(self._proc, self._uid if self.reuse else None)
 
     def _log_tail(self, limit: int = 4000) -> str:
         """Last ``limit`` bytes of the worker's stderr (student prints and crash messages)."""
-        if self._wd is None:
+        if self._log is None:
             return ""
         try:
-            with open(self._wd.log, "rb") as fh:
+            with open(self._log, "rb") as fh:
                 fh.seek(0, os.SEEK_END)
                 fh.seek(max(0, fh.tell() - limit))
                 return fh.read().decode("utf-8", errors="replace")
@@ -471,7 +579,7 @@ class Sandbox:
         code: int | None = None
         if rc is not None and rc < 0:
             sig = -rc
-        elif rc is not None and not self.plan.insecure and 128 < rc < 128 + 65:
+        elif rc is not None and not self.plan.insecure and not self.reuse and 128 < rc < 129 + 64:
             sig = rc - 128  # bwrap reports a child killed by signal N as exit code 128 + N
         else:
             code = rc
@@ -674,7 +782,7 @@ class Sandbox:
             result = self._from_error_reply(reply, module, attr)
         except _Failure as f:
             result = f.result
-        self.close()  # restart after any failure
+        self.restart()  # restart after any failure
         return result
 
     def call(self, module: str, function: str, *args: Any, **kwargs: Any) -> CallResult:
@@ -712,7 +820,7 @@ class Sandbox:
                 self._send({"op": "release", "id": rid, "handles": ids}, deadline)
                 self._receive(deadline, 1 << 16, rid)
             except _Failure:
-                self.close()
+                self.restart()
 
 
 class _StaleHandle(Exception):

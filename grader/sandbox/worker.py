@@ -20,6 +20,26 @@ Start-up order (all before any student code runs):
 
 With ``"exec"`` in the configuration (see ``grader.sandbox.run_command``) it ``execve``'s that
 command after step 3 instead.  Otherwise it answers requests one at a time: ``call``, ``getattr``, ``check``, ``release``, ``ping``.
+
+Zygote mode (``"zygote": true``; one sandbox per submission, grader running as root)
+----------------------------------------------------------------------------------
+The bootstrap skips step 3 and becomes the sandbox's *zygote*: it makes itself non-dumpable
+(no ptrace, no ``/proc/<pid>/mem``), imports numpy and the wire format -- never anything of the
+student's -- and then obeys a control socket (fd 0, ``SOCK_SEQPACKET``) from the trusted grader:
+
+``spawn``  fork a task worker: the child closes the control socket, takes the request/reply
+           pipes and the log passed with the message (``SCM_RIGHTS``), starts a new session,
+           applies the task's limits, switches to the task's own fresh uid (no capabilities
+           left), re-seeds numpy's global generator and serves requests as in step 5;
+``wait``   report a task worker's wait status (the grader has killed it);
+``clean``  after the grader has killed every process of the task's uid: remove what the task
+           left in ``/tmp``, ``/dev/shm``, ``/dev/mqueue`` and SysV IPC (a child running as the
+           task's uid does it), then check that all of it is empty.  Not clean = the grader
+           throws the whole sandbox away.
+
+The zygote keeps uid 0 with only CAP_SETUID/CAP_SETGID inside the sandbox; a task worker runs
+as another uid, so the kernel refuses it ptrace, ``/proc/<pid>/mem``, signals and ``prlimit``
+on the zygote.
 """
 
 from __future__ import annotations
@@ -34,12 +54,19 @@ import math
 import os
 import resource
 import signal
+import socket
 import sys
+import time
 import traceback
 from typing import Any
 
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
+IPC_RMID = 0
+#: What a task may leave behind in the sandbox and the zygote removes (see ``clean``).
+SCRATCH = ("/tmp", "/dev/shm", "/dev/mqueue")
+SYSV = ("shm", "sem", "msg")
 MAX_TEXT = 2000
 MAX_FRAMES = 8
 
@@ -368,6 +395,196 @@ def _probe(config: dict[str, Any], np: Any) -> dict[str, Any]:
     return result
 
 
+# -- zygote mode ---------------------------------------------------------------------------
+def leftovers() -> list[str]:
+    """What a task left behind: non-empty scratch folders and SysV IPC objects."""
+    out: list[str] = []
+    for d in SCRATCH:
+        try:
+            if os.path.isdir(d) and os.listdir(d):
+                out.append(d)
+        except OSError:
+            out.append(d)
+    for kind in SYSV:
+        try:
+            with open(f"/proc/sysvipc/{kind}", encoding="ascii") as fh:
+                if len(fh.read().splitlines()) > 1:
+                    out.append(f"sysv {kind}")
+        except OSError:
+            pass
+    return out
+
+
+def wipe() -> None:
+    """Delete everything in the scratch folders (iteratively, any depth, no symlink followed)
+    and remove every SysV IPC object this uid may remove.  Runs as the task's uid."""
+    for top in SCRATCH:
+        dirs: list[str] = []
+        todo = [top] if os.path.isdir(top) else []
+        while todo:
+            d = todo.pop()
+            if d != top:
+                with contextlib.suppress(OSError):
+                    os.chmod(d, 0o700)
+            try:
+                with os.scandir(d) as it:
+                    for e in it:
+                        if e.is_dir(follow_symlinks=False):
+                            todo.append(e.path)
+                            dirs.append(e.path)
+                        else:
+                            with contextlib.suppress(OSError):
+                                os.unlink(e.path)
+            except OSError:
+                continue
+        for d in reversed(dirs):
+            with contextlib.suppress(OSError):
+                os.rmdir(d)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return
+    for kind in SYSV:
+        try:
+            with open(f"/proc/sysvipc/{kind}", encoding="ascii") as fh:
+                ids = [int(line.split()[1]) for line in fh.read().splitlines()[1:]]
+        except (OSError, ValueError, IndexError):
+            continue
+        for i in ids:
+            if kind == "shm":
+                libc.shmctl(i, IPC_RMID, None)
+            elif kind == "sem":
+                libc.semctl(i, 0, IPC_RMID)
+            else:
+                libc.msgctl(i, IPC_RMID, None)
+
+
+def _wait_child(pid: int, timeout: float) -> int | None:
+    """Wait status of child ``pid`` within ``timeout`` seconds (None: still running)."""
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return -1
+        if done:
+            return status
+        if time.monotonic() > end:
+            return None
+        time.sleep(0.005)
+
+
+def _clean(uid: Any) -> dict[str, Any]:
+    """The ``clean`` operation (all processes of ``uid`` are already dead)."""
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    if not leftovers():
+        return {"clean": True}
+    if not isinstance(uid, int) or uid <= 0:
+        return {"clean": False, "left": leftovers()}
+    pid = os.fork()
+    if pid == 0:
+        try:
+            apply_limits({"cpu_hard": 30, "as": 1 << 30})
+            drop_privileges(uid, uid)
+            wipe()
+        finally:
+            os._exit(0)
+    if _wait_child(pid, 30.0) is None:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        _wait_child(pid, 5.0)
+    left = leftovers()
+    return {"clean": not left, "left": left}
+
+
+def _task(config: dict[str, Any], req: dict[str, Any], fds: list[int], proto: Any) -> None:
+    """Child of the zygote: become one task worker (never returns)."""
+    try:
+        high = [fcntl_dup(fd) for fd in fds]  # out of the way of 0-4
+        os.dup2(high[2], 1)
+        os.dup2(high[2], 2)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        fd_in, fd_out = os.dup2(high[0], 3), os.dup2(high[1], 4)  # as in a fresh worker
+        os.closerange(5, 1 << 16)
+        os.setsid()
+        parent = os.getppid()
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:
+            os._exit(98)
+        apply_limits(req.get("limits", {}))
+        drop_privileges(req.get("uid"), req.get("uid"))
+        with contextlib.suppress(OSError):
+            os.nice(5)
+        import numpy as np
+
+        np.random.seed()  # a fresh process would have a fresh global generator
+        os.chdir(config["workdir"])
+        sys.path.insert(0, config["workdir"])
+        worker = Worker(config, proto, fd_in, fd_out)
+        with contextlib.suppress(BrokenPipeError, OSError):
+            worker.serve()
+    finally:
+        os._exit(0)
+
+
+def fcntl_dup(fd: int) -> int:
+    """Duplicate ``fd`` to a number >= 100 (above the standard descriptors)."""
+    import fcntl
+
+    return fcntl.fcntl(fd, fcntl.F_DUPFD, 100)
+
+
+def zygote(config: dict[str, Any], proto: Any) -> None:
+    """Serve the grader's control socket (fd 0): spawn / wait / clean (see module docstring)."""
+    _prctl(PR_SET_DUMPABLE, 0)
+    ctl = socket.socket(fileno=os.dup(0))
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.dup2(2, 1)
+    ctl.send(json.dumps({"hello": True, "pid": os.getpid()}).encode())
+    while True:
+        try:
+            data, fds, _flags, _addr = socket.recv_fds(ctl, 1 << 16, 4)
+        except OSError:
+            return
+        if not data:
+            return
+        try:
+            req = json.loads(data)
+            op = req.get("op")
+            if op == "spawn" and len(fds) == 3:
+                pid = os.fork()
+                if pid == 0:
+                    ctl.close()
+                    _task(config, req, fds, proto)
+                reply: dict[str, Any] = {"pid": pid}
+            elif op == "wait":
+                reply = {"status": _wait_child(int(req["pid"]), float(req.get("timeout", 0)))}
+            elif op == "clean":
+                reply = _clean(req.get("uid"))
+            else:
+                reply = {"error": f"bad request {op!r}"[:200]}
+        except Exception as exc:  # trusted requests; answer rather than die
+            reply = {"error": f"{type(exc).__name__}: {exc}"[:200]}
+        finally:
+            for fd in fds:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        ctl.send(json.dumps(reply).encode())
+
+
+def _load_protocol(config: dict[str, Any]) -> Any:
+    """Load the wire-format module copied next to the bootstrap."""
+    spec = importlib.util.spec_from_file_location("_nnkit_protocol", config["protocol"])
+    proto = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(proto)  # type: ignore[union-attr]
+    return proto
+
+
 def main() -> None:
     """Bootstrap: apply limits, isolate, then serve requests (or run the probe)."""
     with open(sys.argv[1], encoding="utf-8") as fh:
@@ -377,6 +594,16 @@ def main() -> None:
     pdeath = _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if pdeath and config.get("parent_pid") and os.getppid() != config["parent_pid"]:
         os._exit(98)  # the grader died before PR_SET_PDEATHSIG was armed
+    if config.get("zygote"):
+        sys.path.append(config["pylib"])
+        # imported once here, inherited by every task worker (numpy.random is lazy in numpy 2)
+        import numpy
+        import numpy.random
+
+        numpy.random.seed()
+
+        zygote(config, _load_protocol(config))
+        os._exit(0)
     drop_privileges(config.get("uid"), config.get("gid"))
     with contextlib.suppress(OSError):
         os.nice(5)  # the trusted grader keeps priority over student code
@@ -399,10 +626,7 @@ def main() -> None:
     sys.path.append(config["pylib"])
     import numpy as np
 
-    spec = importlib.util.spec_from_file_location("_nnkit_protocol", config["protocol"])
-    proto = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(proto)  # type: ignore[union-attr]
-
+    proto = _load_protocol(config)
     if config.get("probe") is not None:
         os.write(fd_out, proto.frame(_probe(config, np)))
         return

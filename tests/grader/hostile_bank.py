@@ -123,6 +123,19 @@ def sabotage(g):
     def broken(*a, **k):
         raise RuntimeError("state from an earlier task was visible")
     run_all_tasks_as(g, broken)
+
+
+def rerun(module):
+    """Test helper: run this attack again on ``module`` as a later task with a new token
+    would, in the SAME process and sandbox (where the state did survive); True if it
+    sabotaged the module."""
+    global TOKEN
+    TOKEN = os.urandom(8).hex()
+    for name in [m for m in sys.modules if m.startswith("_nnkit_memo_")]:
+        del sys.modules[name]
+    g = vars(sys.modules[module])
+    run(g)
+    return any(getattr(v, "__name__", "") == "broken" for v in g.values())
 '''
 
 
@@ -136,6 +149,9 @@ class Attack:
     code: str = "def run(g):\n    pass\n"
     build: Callable[[Path], None] | None = None
     expect: str = "blank"
+    #: a state-leak attack: re-run in the same process with a new token, it must sabotage
+    #: (``test_state_attacks_can_fail``), so its "contained" result means something
+    leak: bool = False
 
 
 def _sparse(folder: Path) -> None:
@@ -391,6 +407,7 @@ def run(g):
         sabotage(g)
 """,
         expect="reference",
+        leak=True,
     ),
     Attack(
         "shm_state",
@@ -402,6 +419,7 @@ def run(g):
         sabotage(g)
 """,
         expect="reference",
+        leak=True,
     ),
     Attack(
         "cwd_state",
@@ -414,6 +432,7 @@ def run(g):
             sabotage(g)
 """,
         expect="reference",
+        leak=True,
     ),
     Attack(
         "socket_state",
@@ -445,6 +464,241 @@ def run(g):
             os._exit(0)
 """,
         expect="reference",
+        leak=True,
+    ),
+    # --- state across tasks in one per-submission sandbox (zygote forks) ----------------------
+    Attack(
+        "python_state",
+        "module globals, builtins, sys.modules, os.environ and numpy attributes across tasks",
+        "reference",
+        """
+def run(g):
+    import builtins
+    marks = [
+        getattr(builtins, "_nnkit_bank", TOKEN),
+        getattr(np, "_nnkit_bank", TOKEN),
+        getattr(sys.modules.get("_nnkit_bank_state"), "token", TOKEN),
+        os.environ.get("NNKIT_BANK", TOKEN),
+        getattr(sys, "_nnkit_bank", TOKEN),
+    ]
+    if any(m != TOKEN for m in marks):
+        sabotage(g)
+    builtins._nnkit_bank = np._nnkit_bank = sys._nnkit_bank = TOKEN
+    os.environ["NNKIT_BANK"] = TOKEN
+    state = type(sys)("_nnkit_bank_state")
+    state.token = TOKEN
+    sys.modules["_nnkit_bank_state"] = state
+""",
+        expect="reference",
+        leak=True,
+    ),
+    Attack(
+        "monkeypatch_numpy_builtins",
+        "monkeypatch numpy and builtins; a later task that sees the patch sabotages itself",
+        "reference",
+        """
+def run(g):
+    import builtins
+    for f in (np.exp, np.dot, np.allclose, builtins.len, builtins.print):
+        if getattr(f, "_nnkit_bank", TOKEN) != TOKEN:
+            sabotage(g)
+    def tag(f):
+        def patched(*a, **k):
+            return f(*a, **k)
+        patched._nnkit_bank = TOKEN
+        return patched
+    if getattr(np.exp, "_nnkit_bank", None) != TOKEN:
+        np.exp, np.dot, np.allclose = tag(np.exp), tag(np.dot), tag(np.allclose)
+        builtins.len, builtins.print = tag(builtins.len), tag(builtins.print)
+""",
+        expect="reference",
+        leak=True,
+    ),
+    Attack(
+        "tmp_tree_state",
+        "a 300-deep tree with unreadable folders and files in /tmp and /dev/shm",
+        "reference",
+        """
+def run(g):
+    for top in ("/tmp", "/dev/shm"):
+        if glob.glob(top + "/nnkit-tree-*") and not os.path.exists(f"{top}/nnkit-tree-{TOKEN}"):
+            sabotage(g)
+        base = f"{top}/nnkit-tree-{TOKEN}"
+        if os.path.exists(base):
+            continue
+        try:
+            os.makedirs(base + "/d" * 300)
+            with open(base + "/d" * 300 + "/mark", "w") as fh:
+                fh.write(TOKEN)
+            os.chmod(base + "/d" * 300 + "/mark", 0)
+            os.chmod(base + "/d" * 150, 0)
+        except OSError:
+            pass
+""",
+        expect="reference",
+        leak=True,
+    ),
+    Attack(
+        "mqueue_state",
+        "a POSIX message queue that outlives the task",
+        "reference",
+        """
+def run(g):
+    import ctypes
+    import errno
+    memo = sys.modules.setdefault("_nnkit_memo_mq", type(sys)("_nnkit_memo_mq"))
+    if getattr(memo, "mine", False):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mq_open.restype = ctypes.c_int
+    fd = libc.mq_open(b"/nnkit-bank-state", os.O_CREAT | os.O_EXCL | os.O_RDWR,
+                      ctypes.c_int(0o666), None)
+    if fd < 0 and ctypes.get_errno() == errno.EEXIST:
+        sabotage(g)
+    memo.mine = True
+""",
+        expect="reference",
+        leak=True,
+    ),
+    Attack(
+        "sysv_state",
+        "SysV shared memory, a semaphore set and a message queue that outlive the task",
+        "reference",
+        """
+def run(g):
+    import ctypes
+    import errno
+    memo = sys.modules.setdefault("_nnkit_memo_sysv", type(sys)("_nnkit_memo_sysv"))
+    if getattr(memo, "mine", False):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    create = 0o1000 | 0o2000 | 0o666  # IPC_CREAT | IPC_EXCL | rw
+    for fn, args in ((libc.shmget, (0x6E6E6B01, 4096)), (libc.semget, (0x6E6E6B02, 1)),
+                     (libc.msgget, (0x6E6E6B03,))):
+        if fn(*args, create) < 0 and ctypes.get_errno() == errno.EEXIST:
+            sabotage(g)
+    memo.mine = True
+""",
+        expect="reference",
+        leak=True,
+    ),
+    Attack(
+        "surviving_child_thread",
+        "a setsid grandchild and a thread that keep running and writing marks after the task",
+        "reference",
+        """
+def run(g):
+    import threading
+    me = os.getuid()
+    for pid in os.listdir("/proc"):
+        try:
+            uid = os.stat(f"/proc/{pid}").st_uid if pid.isdigit() else me
+        except OSError:
+            continue
+        if uid not in (0, me):
+            sabotage(g)  # a process of an earlier task is still alive
+    for top in ("/tmp", "/dev/shm"):
+        for mark in glob.glob(top + "/nnkit-alive-*"):
+            if not mark.endswith(TOKEN):
+                sabotage(g)
+    memo = sys.modules.setdefault("_nnkit_memo_alive", type(sys)("_nnkit_memo_alive"))
+    if getattr(memo, "started", False):
+        return
+    memo.started = True
+
+    def beat(top):
+        while True:
+            try:
+                with open(f"{top}/nnkit-alive-{TOKEN}", "w") as fh:
+                    fh.write(TOKEN)
+            except OSError:
+                pass
+            time.sleep(0.01)
+    threading.Thread(target=beat, args=("/tmp",), daemon=True).start()
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+                signal.signal(s, signal.SIG_IGN)
+            beat("/dev/shm")
+        os._exit(0)
+""",
+        expect="reference",
+        leak=True,
+    ),
+    Attack(
+        "tamper_zygote",
+        "ptrace, /proc/<pid>/mem, signals, prlimit and renice against the zygote and init",
+        "reference",
+        """
+def run(g):
+    import ctypes
+    import resource
+    libc = ctypes.CDLL(None, use_errno=True)
+    me = os.getuid()
+    won = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            if os.stat(f"/proc/{pid}").st_uid == me:
+                continue  # this task's own processes
+        except OSError:
+            continue
+        p = int(pid)
+        if libc.ptrace(16, p, 0, 0) == 0:  # PTRACE_ATTACH
+            won.append(("ptrace", p))
+        try:
+            with open(f"/proc/{pid}/mem", "r+b") as fh:
+                won.append(("mem", p))
+        except OSError:
+            pass
+        for sig in (0, signal.SIGSTOP, signal.SIGKILL):
+            try:
+                os.kill(p, sig)
+                won.append(("kill", p))
+            except OSError:
+                pass
+        try:
+            resource.prlimit(p, resource.RLIMIT_AS, (1 << 20, 1 << 20))
+            won.append(("prlimit", p))
+        except OSError:
+            pass
+        try:
+            os.setpriority(os.PRIO_PROCESS, p, 19)
+            won.append(("renice", p))
+        except OSError:
+            pass
+    if won:
+        g["LEAKED"] = won
+        sabotage(g)
+""",
+        expect="reference",
+    ),
+    Attack(
+        "keyring_state",
+        "a key in the inherited session keyring, read back by a later task",
+        "reference",
+        """
+def run(g):
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    SESSION = ctypes.c_long(-3)  # KEY_SPEC_SESSION_KEYRING
+    memo = sys.modules.setdefault("_nnkit_memo_key", type(sys)("_nnkit_memo_key"))
+    if getattr(memo, "mine", False):
+        return
+    import platform
+    add_key, keyctl = {"aarch64": (217, 219)}.get(platform.machine(), (248, 250))
+    # keyctl(KEYCTL_SEARCH, session keyring, "user", description, 0)
+    found = libc.syscall(keyctl, 10, SESSION, b"user", b"nnkit-bank-state", 0)
+    if found >= 0:
+        sabotage(g)
+    libc.syscall(add_key, b"user", b"nnkit-bank-state", TOKEN.encode(), 16, SESSION)
+    memo.mine = True
+""",
+        expect="reference",
+        leak=True,
     ),
     # --- attacking the grader and the batch --------------------------------------------------
     Attack(

@@ -36,7 +36,6 @@ from grader.batch import sign
 
 TASKS = ["a2.dense_forward", "a2.loss_mse", "a2.mlp_backward"]
 HOOK = "\n\nimport _attack as _nnkit_attack  # noqa: E402\n\n_nnkit_attack.run(globals())\n"
-SANDBOX_UIDS = range(1 << 20, 1 << 31)
 
 
 def _sha(path: str) -> str:
@@ -44,7 +43,8 @@ def _sha(path: str) -> str:
 
 
 def sandbox_processes(marker: str) -> list[tuple[int, int]]:
-    """(pid, uid) of live processes owned by a sandbox uid whose mounts name ``marker``.
+    """(pid, uid) of live processes, of any uid, whose mounts name ``marker``: task workers
+    and whatever they started, but also a sandbox's bwrap init and zygote (uid 0).
 
     Every sandbox of the bank's batch binds a submission copy from inside the batch's private
     temporary folder (``marker``), so other sandboxes running on a shared machine are ignored.
@@ -58,7 +58,7 @@ def sandbox_processes(marker: str) -> list[tuple[int, int]]:
                 mounts = Path(f"/proc/{entry}/mountinfo").read_text(errors="replace")
             except OSError:
                 continue
-            if uid in SANDBOX_UIDS and state not in (b"Z", b"X") and marker in mounts:
+            if state not in (b"Z", b"X") and marker in mounts:
                 out.append((int(entry), uid))
     return out
 
@@ -202,3 +202,27 @@ def test_attack_is_contained(bank: dict, attack) -> None:
     want = total(bank, "a_ref") if attack.expect == "reference" else 0.0
     got = total(bank, f"m_{attack.name}")
     assert got == want, (attack.klass, bank["reports"][f"m_{attack.name}"]["tasks"])
+
+
+LEAKS = [a for a in ATTACKS if a.leak]
+
+
+@pytest.mark.parametrize("attack", LEAKS, ids=[a.name for a in LEAKS])
+def test_state_attacks_can_fail(attack, tmp_path: Path) -> None:
+    """A state-leak attack is contained only if it really detects leaked state: run it again
+    in the same worker (where its state survives) as a later task would, with a new token;
+    it must sabotage the module.  (In the batch each task is a fresh worker and the attack
+    finds nothing.)"""
+    from grader.sandbox import Limits, Sandbox
+    from grader.sandbox.isolation import make_readable
+
+    ref = demo_submissions.reference("a2", tmp_path / "ref")
+    (ref / "_attack.py").write_text(PRELUDE + attack.code, encoding="utf-8")
+    with open(ref / "layers.py", "a", encoding="utf-8") as fh:
+        fh.write(HOOK)
+    make_readable(ref)
+    with Sandbox(ref, limits=Limits(wall_seconds=20, nprocs=16)) as box:
+        first = box.call("layers", "dense_forward", np.ones((2, 3)), np.ones((3, 2)), np.ones(2))
+        assert first.ok, first  # the first run of the attack sabotages nothing
+        again = box.call("_attack", "rerun", "layers")
+        assert again.ok and again.value is True, (attack.name, again)

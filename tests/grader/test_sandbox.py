@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from grader.sandbox import Handle, Limits, ProtocolError, Sandbox, isolation_report, protocol
-from grader.sandbox.isolation import repo_root
+from grader.sandbox.isolation import alive, repo_root
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 LIMITS = Limits(
@@ -35,10 +35,13 @@ LIMITS = Limits(
 )
 
 
-@pytest.fixture
-def sb() -> Sandbox:
-    """A sandbox over the hostile submission at the strongest isolation level."""
-    with Sandbox(HOSTILE, limits=LIMITS) as box:
+@pytest.fixture(params=["shared", "per-worker"])
+def sb(request: pytest.FixtureRequest) -> Sandbox:
+    """A sandbox over the hostile submission at the strongest isolation level: one sandbox for
+    all worker lifetimes (zygote forks; the grader is root here), and one per lifetime (what a
+    grader that is not root gets)."""
+    with Sandbox(HOSTILE, limits=LIMITS, reuse=request.param == "shared") as box:
+        assert box.reuse == (request.param == "shared")
         yield box
 
 
@@ -466,3 +469,39 @@ def test_proc1_cmdline_names_no_host_path() -> None:
     paths = [w for w in words if w.startswith("/")]
     assert paths and all(p == sandbox_python() or p.startswith("/nnkit/") for p in paths), paths
     assert str(repo_root()) not in r.stdout.decode()
+
+
+# -- one sandbox per submission (zygote) --------------------------------------------------------
+
+
+def test_each_task_gets_a_fresh_worker_in_the_same_sandbox() -> None:
+    """begin_task: same bwrap sandbox, a new worker with a new uid; nothing of the previous
+    worker's processes (a setsid daemon included) or files survives."""
+    with Sandbox(HOSTILE, limits=LIMITS) as box:
+        r = box.call("leftovers", "daemon")
+        assert r.ok, r
+        first = box.call("leftovers", "seen").value
+        assert first["uid"] in first["uids"]  # the daemon runs as this worker's uid
+        bwrap = box._zygote.bwrap_pid
+        old_uid = box._uid
+        box.begin_task(LIMITS)
+        assert processes_of_uid(old_uid) == []
+        second = box.call("leftovers", "seen").value
+        assert box._zygote.bwrap_pid == bwrap  # the sandbox was reused
+        assert second["uid"] not in (first["uid"], 0) and second["pid"] != first["pid"]
+        assert set(second["uids"]) <= {0}  # only bwrap's init and the zygote besides itself
+        assert second["tmp"] == []
+
+
+def test_a_sandbox_that_cannot_be_cleaned_is_replaced() -> None:
+    """A folder chain too deep for the cleaner: the check after the clean-up fails, so the
+    whole sandbox is thrown away and the next worker runs in a new, empty one."""
+    with Sandbox(HOSTILE, limits=LIMITS) as box:
+        r = box.call("leftovers", "too_deep", 2100)  # "/d" * 2100 > PATH_MAX
+        assert r.ok, r
+        bwrap = box._zygote.bwrap_pid
+        box.begin_task(LIMITS)
+        after = box.call("leftovers", "seen")
+        assert after.ok and after.value["tmp"] == [], after
+        assert box._zygote.bwrap_pid != bwrap
+        assert not alive(bwrap)  # the old sandbox is gone

@@ -1,0 +1,235 @@
+"""One sandbox per submission: a bwrap sandbox whose zygote forks a fresh worker per task.
+
+Starting a bubblewrap sandbox costs about 0.5 s (namespaces, mounts, the interpreter, numpy);
+grading a2 starts one per task and per failure.  A :class:`Zygote` starts the sandbox once per
+submission (through :func:`.isolation.launch`, like every sandbox) with the bootstrap in zygote
+mode (see ``worker.py``): it imports numpy and nothing of the student's, makes itself
+non-dumpable and waits on a control socket.  Each worker lifetime (a task, or a restart after a
+failure) is a ``fork`` of it (:meth:`Zygote.spawn`), with
+
+* its own fresh random uid: ptrace, ``/proc/<pid>/mem``, signals and ``prlimit`` against the
+  zygote or a later worker are refused by the kernel; RLIMIT_NPROC bounds the worker alone;
+* its own limits (CPU, wall, memory, file size, processes), set before the uid switch;
+* fresh request/reply pipes and log created here and passed over the socket (``SCM_RIGHTS``);
+  the child closes the control socket before it imports anything.
+
+When a worker ends, :func:`.isolation.stop` kills every process of its uid (from this,
+trusted, side: the grader is root) and :meth:`Zygote.clean` removes what it left in ``/tmp``,
+``/dev/shm``, ``/dev/mqueue`` and SysV IPC, then checks that all of it is empty; anything
+unexpected (not clean, a process that would not die, a zygote that does not answer) throws the
+whole sandbox away, and the next worker starts in a new one.  Only a root grader uses this
+(it needs a fresh uid per worker); otherwise :class:`~grader.sandbox.Sandbox` keeps one
+sandbox per worker lifetime.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from . import isolation
+
+#: Seconds to wait for the zygote's answer to a control request.
+CONTROL_SECONDS = 20.0
+CLEAN_SECONDS = 40.0
+
+
+class ZygoteError(RuntimeError):
+    """The per-submission sandbox failed (it has been torn down; start a new one)."""
+
+
+class TaskProcess:
+    """A task worker forked by the zygote, with the part of :class:`subprocess.Popen`'s
+    interface the runner uses (``pid`` is its host pid; ``stdin``/``stdout`` its pipes)."""
+
+    def __init__(self, zygote: Zygote, ns_pid: int, pid: int, stdin: Any, stdout: Any) -> None:
+        """Bind the worker's pids (in the sandbox and on the host) and its pipes."""
+        self.zygote = zygote
+        self.ns_pid = ns_pid
+        self.pid = pid
+        self.stdin = stdin
+        self.stdout = stdout
+        self.returncode: int | None = None
+        self._killed = False
+
+    def poll(self) -> int | None:
+        """The exit status if the worker has ended (a zombie until the zygote reaps it)."""
+        if self.returncode is None and not isolation.alive(self.pid):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.wait(timeout=1.0)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait (through the zygote) for the worker to end; ``-N`` = killed by signal N."""
+        if self.returncode is not None:
+            return self.returncode
+        if self._killed and not isolation.alive(self.pid):
+            self.returncode = -9  # we killed it; the zygote reaps it at the next clean-up
+            return self.returncode
+        try:
+            status = self.zygote.request(
+                {"op": "wait", "pid": self.ns_pid, "timeout": timeout or 0}
+            )
+        except ZygoteError:
+            status = {"status": -1}
+        st = status.get("status")
+        if st is None:
+            raise subprocess.TimeoutExpired("task worker", timeout or 0)
+        if not isinstance(st, int) or st < 0:
+            self.returncode = -9  # gone without a status (the sandbox was torn down)
+        elif os.WIFSIGNALED(st):
+            self.returncode = -os.WTERMSIG(st)
+        else:
+            self.returncode = os.WEXITSTATUS(st)
+        return self.returncode
+
+    def kill(self) -> None:
+        """SIGKILL the worker (the grader is root)."""
+        if self.returncode is None:
+            self._killed = True
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, 9)
+
+
+class Zygote:
+    """The bwrap sandbox of one submission (see the module docstring)."""
+
+    def __init__(
+        self,
+        plan: isolation.IsolationPlan,
+        submission_dir: Path,
+        *,
+        forbidden: list[str],
+        tmp_bytes: int,
+        start_seconds: float = 30.0,
+    ) -> None:
+        """Start the sandbox and wait for the zygote's hello (raises :class:`ZygoteError`)."""
+        self.tmp_bytes = int(tmp_bytes)
+        self.uids: set[int] = set()
+        self.wd = isolation.WorkerDir.create()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._sock: socket.socket | None = None
+        t0 = time.monotonic()
+        try:
+            host, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            self._sock = host
+            with child, open(self.wd.log, "wb") as log:
+                self._proc, _ = isolation.launch(
+                    plan,
+                    self.wd,
+                    limits={},
+                    ro=[(str(submission_dir), isolation.WORK)],
+                    tmp_bytes=self.tmp_bytes,
+                    forbidden=list(forbidden),
+                    stdin=child.fileno(),
+                    stdout=log,
+                    stderr=log,
+                    zygote=True,
+                )
+            hello = self._receive(t0 + start_seconds)
+            ns_pid = hello.get("pid")
+            pid = isolation.host_pid(self._proc.pid, ns_pid) if isinstance(ns_pid, int) else None
+            if not hello.get("hello") or pid is None:
+                raise ZygoteError("the zygote did not say hello")
+            self.pid = pid
+        except BaseException:
+            self.close()
+            raise
+        self.startup_seconds = time.monotonic() - t0
+
+    @property
+    def bwrap_pid(self) -> int | None:
+        """Host pid of the sandbox's bwrap process (None once closed)."""
+        return self._proc.pid if self._proc is not None else None
+
+    def alive(self) -> bool:
+        """True while the sandbox and its zygote run."""
+        return self._proc is not None and self._proc.poll() is None and isolation.alive(self.pid)
+
+    # -- control channel ------------------------------------------------------------------
+    def _receive(self, deadline: float) -> dict[str, Any]:
+        """One reply from the zygote before ``deadline``."""
+        if self._sock is None:
+            raise ZygoteError("the sandbox is closed")
+        self._sock.settimeout(max(0.001, deadline - time.monotonic()))
+        try:
+            data = self._sock.recv(1 << 16)
+            reply = json.loads(data)
+        except (OSError, ValueError) as exc:
+            self.close()
+            raise ZygoteError(f"the zygote did not answer: {type(exc).__name__}") from None
+        if not isinstance(reply, dict) or "error" in reply:
+            self.close()
+            raise ZygoteError(f"the zygote failed: {str(reply)[:200]}")
+        return reply
+
+    def request(
+        self, message: dict[str, Any], fds: list[int] = (), seconds: float = CONTROL_SECONDS
+    ) -> dict[str, Any]:  # type: ignore[assignment]
+        """Send one control request (with ``fds``) and return the zygote's reply."""
+        if self._sock is None:
+            raise ZygoteError("the sandbox is closed")
+        deadline = time.monotonic() + seconds + float(message.get("timeout") or 0)
+        try:
+            self._sock.settimeout(seconds)
+            socket.send_fds(self._sock, [json.dumps(message).encode()], list(fds))
+        except OSError as exc:
+            self.close()
+            raise ZygoteError(f"the zygote is gone: {type(exc).__name__}") from None
+        return self._receive(deadline)
+
+    # -- workers --------------------------------------------------------------------------
+    def spawn(self, uid: int, limits: dict[str, Any], log: int) -> TaskProcess:
+        """Fork a task worker running as ``uid`` with ``limits``; its stderr goes to ``log``."""
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        try:
+            self.uids.add(uid)
+            reply = self.request({"op": "spawn", "uid": uid, "limits": limits}, [req_r, rep_w, log])
+        except BaseException:
+            for fd in (req_w, rep_r):
+                os.close(fd)
+            raise
+        finally:
+            os.close(req_r)
+            os.close(rep_w)
+        ns_pid = reply.get("pid")
+        pid = isolation.host_pid(self.pid, ns_pid, depth=1) if isinstance(ns_pid, int) else None
+        stdin, stdout = os.fdopen(req_w, "wb", buffering=0), os.fdopen(rep_r, "rb", buffering=0)
+        if pid is None:
+            stdin.close()
+            stdout.close()
+            self.close()
+            raise ZygoteError("the task worker did not start")
+        return TaskProcess(self, ns_pid, pid, stdin, stdout)
+
+    def clean(self, uid: int) -> bool:
+        """After every process of ``uid`` is dead: remove what it left; True if all is empty.
+        Otherwise the sandbox is closed (the next worker needs a new one)."""
+        try:
+            ok = self.request({"op": "clean", "uid": uid}, seconds=CLEAN_SECONDS).get("clean")
+        except ZygoteError:
+            return False
+        if ok is not True:
+            self.close()
+            return False
+        return True
+
+    def close(self) -> None:
+        """Tear the whole sandbox down (its PID namespace dies with bwrap) and delete its
+        temporary folder."""
+        proc, self._proc = self._proc, None
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        if proc is not None:
+            isolation.stop(proc, None)
+        if self.uids:
+            isolation.stop(None, self.uids)
+        self.wd.cleanup()
