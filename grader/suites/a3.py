@@ -92,6 +92,11 @@ HINTS: dict[str, Text] = {
         "应返回整轮的平均损失 Σ_B |B|·J_B / m，而不是最后一个批次的 J_B。",
         "Return the epoch's average loss Σ_B |B|·J_B / m, not the last batch's J_B.",
     ),
+    "weight_decay_twice": Text(
+        "权值衰减被加了两次：model.loss(…, lam * |B| / m) 返回的梯度已经含 (λ/m) W，不要再自己加。",
+        "Weight decay applied twice: the gradients from model.loss(…, lam * |B| / m) already "
+        "contain (λ/m) W; do not add it again yourself.",
+    ),
     "sgd_lam_unscaled": Text(
         "传给 model.loss 的 λ 要乘 |B|/m：model.loss 按本批的行数 |B| 缩放 λ，传入 λ·|B|/m 才得到讲义的 "
         "λ/(2m) Σ w²（m 为全部训练样本数）。",
@@ -1113,6 +1118,9 @@ def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
     if spec["lam"] > 0:
         mistakes_p["weight_decay_on_bias"] = replay(spec, c.params, c.X, c.y, batches,
                                                     decay_all=True)[0]  # fmt: skip
+        # the traced model.loss leaves the λ term out, so decay the student adds on top of
+        # model.loss (a second time) shows up as one ordinary decayed replay
+        mistakes_p["weight_decay_twice"] = replay(spec, c.params, c.X, c.y, batches)[0]
     if spec.get("seed") is not None:
         in_order = [list(O.minibatches(m, spec["batch_size"])) for _ in range(spec["epochs"])]
         mistakes_p["not_shuffled"] = replay(plain, c.params, c.X, c.y, in_order)[0]

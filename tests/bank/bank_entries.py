@@ -622,6 +622,16 @@ WRONG: tuple[Entry, ...] = (
       "reconstruction from p_h0 instead of the sampled h0"),
     W("rbm_db_sign", "a4", "rbm.py", "    db = np.mean(V - p_v1, axis=0)\n",
       "    db = np.mean(p_v1 - V, axis=0)\n", "a4.rbm", "rbm_sign", "Δb with the sign flipped"),
+    # a3.sgd_epoch (lane 9-train's task; kept here as bank cases)
+    W("sgd_decay_twice", "a3", "training.py", "        optimizer.step(model.params, grads)\n",
+      "        grads = [g + lam / m * p if k % 2 == 0 else g\n"
+      "                 for k, (g, p) in enumerate(zip(grads, model.params))]\n"
+      "        optimizer.step(model.params, grads)\n", "a3.sgd_epoch",
+      "weight_decay_twice sgd_batches", "weight decay added again after model.loss"),
+    W("sgd_shuffle_x_only", "a3", "training.py", "    for idx in minibatches(m, batch_size, rng):\n",
+      "    X = X[rng.permutation(m)] if rng is not None else X\n"
+      "    for idx in minibatches(m, batch_size, None):\n", "a3.sgd_epoch", "sgd_batches",
+      "X shuffled without y"),
 )  # fmt: skip
 
 ALTERNATIVES: tuple[Entry, ...] = (
