@@ -26,7 +26,6 @@ import numpy as np
 
 from grader.registry import ALL, Case, Context, task
 from grader.suites import heldout
-from grader.suites import pretrain_reference as PR
 from grader.suites import settings as S
 from grader.suites.a4 import _fd_check, pretrain_setup, probe_accuracy
 from grader.suites.common import Expect, blocked_by, pick_item, run_case
@@ -39,6 +38,7 @@ from nncore import rbm as RBM
 from nncore.activations import sigmoid
 from nncore.gradcheck import numerical_gradient
 from nncore.mlp import MLP
+from nncore.problems import greedy
 from nncore.training import fit
 
 RANDOM = Text("随机用例", "random case")
@@ -481,8 +481,9 @@ def dbn(ctx: Context) -> list[Case]:
 
 def dbn_reference(setup: dict[str, Any]) -> dict[str, Any]:
     """nncore 参考运行（同一种子、同一数据）/ nncore's pretrain_rbms on the same seed and data
-    (computed by :mod:`grader.suites.pretrain_reference`, identical to ``RBM.pretrain_rbms``)."""
-    W, b = PR.pretrain_rbms(setup["X"], setup["sizes"], **DBN, seed=setup["kwargs"]["seed"])
+    (nncore's lean loop :func:`nncore.problems.greedy.pretrain_rbms`, identical to
+    ``RBM.pretrain_rbms``)."""
+    W, b = greedy.pretrain_rbms(setup["X"], setup["sizes"], **DBN, seed=setup["kwargs"]["seed"])
     return {"weights": W, "biases": b}
 
 
