@@ -30,3 +30,14 @@ def test_reference_full_marks_every_task() -> None:
         w = worst[task_id]
         assert w["decisions"] >= IDS, (task_id, w)
         assert w["headroom"] >= 0, (task_id, w)
+
+
+def test_cpu_split_student_and_grader() -> None:
+    """每个任务的 CPU 分为学生端与评分端 / Each task's CPU is split into the student's side (inside
+    the runner's calls) and the grader's side; both are counted and the table shows them."""
+    worst = worst_case(2, assignments=("a1",), jobs=1)
+    assert worst, worst
+    for task_id, w in worst.items():
+        assert 0.0 < w["student_cpu"] <= w["cpu"], (task_id, w)
+    text = table(worst, 2)
+    assert "student" in text.splitlines()[0] and "grader" in text.splitlines()[0]
