@@ -27,8 +27,10 @@ the library's loop.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator, Sequence
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 
@@ -60,35 +62,38 @@ def _batches(data: np.ndarray, seed: int, epochs: int, batch_size: int) -> Itera
             yield data[order[start : start + batch_size]]
 
 
+def _arguments(library: Callable[..., Any], X: np.ndarray, sizes: Sequence[int],
+               kw: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+    """库函数的参数（含默认值）/ The arguments as the library function binds them, defaults
+    included: one source for the parameters and their defaults (TypeError on an unknown one)."""
+    bound = inspect.signature(library).bind(X, sizes, **kw)
+    bound.apply_defaults()
+    return bound.arguments
+
+
 def pretrain_daes(
-    X: np.ndarray,
-    sizes: Sequence[int],
-    *,
-    activation: str = "sigmoid",
-    noise: float = 0.3,
-    epochs: int = 10,
-    lr: float = 0.1,
-    batch_size: int = 32,
-    lam: float = 0.0,
-    seed: int = 0,
+    X: np.ndarray, sizes: Sequence[int], **kw: Any
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """逐层 DAE 预训练（与库相同）/ :func:`nncore.autoencoder.pretrain_layers`, identically.
 
-    X (m, N_1) in [0, 1]; ``sizes`` = [N_1, …, N_{L−1}]; returns the encoders
-    (W^(l) (N_l, N_{l+1}), b^(l+1) (N_{l+1},)) per hidden layer.
+    Takes exactly ``pretrain_layers``'s keyword arguments (activation, noise, epochs, lr,
+    batch_size, lam, seed) with its defaults. X (m, N_1) in [0, 1]; ``sizes`` = [N_1, …,
+    N_{L−1}]; returns the encoders (W^(l) (N_l, N_{l+1}), b^(l+1) (N_{l+1},)) per hidden layer.
     """
-    if activation != "sigmoid" or lam:
-        return AE.pretrain_layers(X, sizes, activation=activation, noise=noise, epochs=epochs,
-                                  lr=lr, batch_size=batch_size, lam=lam, seed=seed)  # fmt: skip
+    a = _arguments(AE.pretrain_layers, X, sizes, kw)
+    if a["activation"] != "sigmoid" or a["lam"]:
+        return AE.pretrain_layers(X, sizes, **kw)
+    noise, lr, seed = a["noise"], a["lr"], a["seed"]
     weights, biases = [], []
     codes = np.asarray(X)
     for l, (n_in, n_out) in enumerate(pairwise(sizes)):
-        dae = AE.DenoisingAutoencoder(n_in, n_out, noise=noise, activation=activation,
+        dae = AE.DenoisingAutoencoder(n_in, n_out, noise=noise, activation="sigmoid",
                                       seed=seed + l, dtype=codes.dtype)  # fmt: skip
         params = dae.params  # [W1, b1, W2, b2], updated in place
         W1, b1, W2, b2 = params
         v = [np.zeros_like(p) for p in params]
-        for x in _batches(np.asarray(codes, dtype=dae.dtype), seed + l, epochs, batch_size):
+        data = np.asarray(codes, dtype=dae.dtype)
+        for x in _batches(data, seed + l, a["epochs"], a["batch_size"]):
             mask = (dae.rng.random(x.shape) >= noise).astype(x.dtype)
             xt = x * mask
             a2 = sigmoid(xt @ W1 + b1)
@@ -103,28 +108,24 @@ def pretrain_daes(
 
 
 def pretrain_rbms(
-    X: np.ndarray,
-    sizes: Sequence[int],
-    *,
-    epochs: int = 10,
-    lr: float = 0.1,
-    batch_size: int = 32,
-    seed: int = 0,
+    X: np.ndarray, sizes: Sequence[int], **kw: Any
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """逐层 RBM（DBN）预训练（与库相同）/ :func:`nncore.rbm.pretrain_rbms`, identically.
 
-    X (m, N_1) in [0, 1]; returns (W^(l) (N_l, N_{l+1}), hidden biases c as b^(l+1)).
+    Takes exactly the library's keyword arguments (epochs, lr, batch_size, seed) with its
+    defaults. X (m, N_1) in [0, 1]; returns (W^(l) (N_l, N_{l+1}), hidden biases c as b^(l+1)).
     """
+    a = _arguments(RBM.pretrain_rbms, X, sizes, kw)
     weights, biases = [], []
     codes = np.asarray(X, dtype=np.float64)
     for l, (n_in, n_out) in enumerate(pairwise(sizes)):
-        rbm = RBM.RBM(n_in, n_out, seed=seed + l)
+        rbm = RBM.RBM(n_in, n_out, seed=a["seed"] + l)
         params = rbm.params  # [W, b, c], updated in place
         v = [np.zeros_like(p) for p in params]
-        for x in _batches(codes, seed + l, epochs, batch_size):
+        for x in _batches(codes, a["seed"] + l, a["epochs"], a["batch_size"]):
             U = rbm.rng.random((x.shape[0], rbm.c.size))
             dW, db, dc, _ = RBM.cd1_gradients(x, rbm.W, rbm.b, rbm.c, U)
-            _momentum(params, [-dW, -db, -dc], v, lr)
+            _momentum(params, [-dW, -db, -dc], v, a["lr"])
         weights.append(rbm.W)
         biases.append(rbm.c)
         codes = rbm.transform(codes)

@@ -66,3 +66,12 @@ def test_pretrainers_change_with_training() -> None:
         W, b = make(X, [10, 6, 3], 0)
         assert [w.shape for w in W] == [(10, 6), (6, 3)]
         assert all(np.any(v != 0) for v in b)
+
+
+def test_unknown_argument_is_refused() -> None:
+    """参数与库相同：未知参数报 TypeError / The library's parameters: an unknown one is refused."""
+    X = _data(20, 6)
+    with pytest.raises(TypeError):
+        greedy.pretrain_daes(X, [6, 3], epoch=2)
+    with pytest.raises(TypeError):
+        greedy.pretrain_rbms(X, [6, 3], noise=0.3)
