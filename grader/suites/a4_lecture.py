@@ -38,7 +38,6 @@ from nncore import rbm as RBM
 from nncore.activations import sigmoid
 from nncore.gradcheck import numerical_gradient
 from nncore.mlp import MLP
-from nncore.problems import greedy
 from nncore.training import fit
 
 RANDOM = Text("随机用例", "random case")
@@ -481,9 +480,8 @@ def dbn(ctx: Context) -> list[Case]:
 
 def dbn_reference(setup: dict[str, Any]) -> dict[str, Any]:
     """nncore 参考运行（同一种子、同一数据）/ nncore's pretrain_rbms on the same seed and data
-    (nncore's lean loop :func:`nncore.problems.greedy.pretrain_rbms`, identical to
-    ``RBM.pretrain_rbms``)."""
-    W, b = greedy.pretrain_rbms(setup["X"], setup["sizes"], **DBN, seed=setup["kwargs"]["seed"])
+    (:func:`nncore.rbm.pretrain_rbms`)."""
+    W, b = RBM.pretrain_rbms(setup["X"], setup["sizes"], **DBN, seed=setup["kwargs"]["seed"])
     return {"weights": W, "biases": b}
 
 
