@@ -571,11 +571,11 @@ def pretraining(ctx: Context) -> list[Case]:
         case = heldout.failed_params_case(label, bad)
         case.hints.append("pretrain_codes")
         return [case]
-    ref = pretrain_score(setup, pretrain_reference(setup))[0]
     cases = [
         heldout.threshold_case(label, acc, at_least=PRETRAIN_MIN_ACCURACY,
                                what=Text("准确率", "accuracy"), fmt="{:.3f}",
-                               reference=ref, margin=S.PRETRAINING.margin),
+                               reference=lambda: pretrain_score(setup, pretrain_reference(setup))[0],
+                               margin=S.PRETRAINING.margin),
         replay,
     ]  # fmt: skip
     failed = [c for c in cases if not c.passed]
