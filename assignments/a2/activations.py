@@ -33,13 +33,13 @@ def _as_float(z: np.ndarray) -> np.ndarray:
 def step(z: np.ndarray) -> np.ndarray:
     """单极性阈值函数 / Unipolar threshold: f(t) = 1 if t ≥ 0 else 0."""
     z = _as_float(z)
-    return (z >= 0).astype(z.dtype, copy=False)
+    return (z >= 0).astype(z.dtype)
 
 
 def sign(z: np.ndarray) -> np.ndarray:
     """双极性阈值函数 sgn / Bipolar threshold: f(t) = 1 if t ≥ 0 else −1 (sgn(0) = 1, as on the slide)."""
     z = _as_float(z)
-    return np.where(z >= 0, 1.0, -1.0).astype(z.dtype, copy=False)
+    return np.where(z >= 0, 1.0, -1.0).astype(z.dtype)
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -49,7 +49,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     """
     z = _as_float(z)
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype)
 
 
 def sigmoid_derivative(z: np.ndarray) -> np.ndarray:
@@ -75,25 +75,25 @@ def tanh_derivative(z: np.ndarray) -> np.ndarray:
 def relu(z: np.ndarray) -> np.ndarray:
     """ReLU / f(t) = max(0, t)."""
     z = _as_float(z)
-    return np.maximum(z, 0).astype(z.dtype, copy=False)
+    return np.maximum(z, 0).astype(z.dtype)
 
 
 def relu_derivative(z: np.ndarray) -> np.ndarray:
     """ReLU 的导数 / f'(t) = 1 if t > 0 else 0 (we take 0 at t = 0)."""
     z = _as_float(z)
-    return (z > 0).astype(z.dtype, copy=False)
+    return (z > 0).astype(z.dtype)
 
 
 def leaky_relu(z: np.ndarray, slope: float = 0.01) -> np.ndarray:
     """Leaky ReLU / f(t) = t if t > 0 else slope·t."""
     z = _as_float(z)
-    return np.where(z > 0, z, slope * z).astype(z.dtype, copy=False)
+    return np.where(z > 0, z, slope * z).astype(z.dtype)
 
 
 def leaky_relu_derivative(z: np.ndarray, slope: float = 0.01) -> np.ndarray:
     """Leaky ReLU 的导数 / f'(t) = 1 if t > 0 else slope."""
     z = _as_float(z)
-    return np.where(z > 0, 1.0, slope).astype(z.dtype, copy=False)
+    return np.where(z > 0, 1.0, slope).astype(z.dtype)
 
 
 def identity(z: np.ndarray) -> np.ndarray:

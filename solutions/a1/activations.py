@@ -33,7 +33,7 @@ def step(z: np.ndarray) -> np.ndarray:
     """
     ### BEGIN SOLUTION
     z = _as_float(z)
-    return (z >= 0).astype(z.dtype, copy=False)
+    return (z >= 0).astype(z.dtype)
     ### END SOLUTION
 
 
@@ -46,7 +46,7 @@ def sign(z: np.ndarray) -> np.ndarray:
     """
     ### BEGIN SOLUTION
     z = _as_float(z)
-    return np.where(z >= 0, 1.0, -1.0).astype(z.dtype, copy=False)
+    return np.where(z >= 0, 1.0, -1.0).astype(z.dtype)
     ### END SOLUTION
 
 
@@ -62,7 +62,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     ### BEGIN SOLUTION
     z = _as_float(z)
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype)
     ### END SOLUTION
 
 
@@ -109,7 +109,7 @@ def relu(z: np.ndarray) -> np.ndarray:
     """
     ### BEGIN SOLUTION
     z = _as_float(z)
-    return np.maximum(z, 0).astype(z.dtype, copy=False)
+    return np.maximum(z, 0).astype(z.dtype)
     ### END SOLUTION
 
 
@@ -120,7 +120,7 @@ def relu_derivative(z: np.ndarray) -> np.ndarray:
     """
     ### BEGIN SOLUTION
     z = _as_float(z)
-    return (z > 0).astype(z.dtype, copy=False)
+    return (z > 0).astype(z.dtype)
     ### END SOLUTION
 
 
@@ -132,7 +132,7 @@ def leaky_relu(z: np.ndarray, slope: float = 0.01) -> np.ndarray:
     """
     ### BEGIN SOLUTION
     z = _as_float(z)
-    return np.where(z > 0, z, slope * z).astype(z.dtype, copy=False)
+    return np.where(z > 0, z, slope * z).astype(z.dtype)
     ### END SOLUTION
 
 
@@ -143,5 +143,5 @@ def leaky_relu_derivative(z: np.ndarray, slope: float = 0.01) -> np.ndarray:
     """
     ### BEGIN SOLUTION
     z = _as_float(z)
-    return np.where(z > 0, 1.0, slope).astype(z.dtype, copy=False)
+    return np.where(z > 0, 1.0, slope).astype(z.dtype)
     ### END SOLUTION
