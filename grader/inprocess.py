@@ -17,8 +17,10 @@ import importlib.abc
 import importlib.util
 import os
 import sys
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import CodeType, ModuleType
 from typing import Any
@@ -30,6 +32,24 @@ from grader.sandbox.protocol import ALLOWED_KINDS, MAX_DEPTH, ProtocolError
 from grader.sandbox.runner import CallResult
 
 _CODE: dict[tuple[str, str], CodeType] = {}
+#: Observers of :class:`InProcessRunner` CPU times (see :func:`observe_cpu`).
+_CPU_OBSERVERS: list[Callable[[dict[str, float]], None]] = []
+
+
+@contextmanager
+def observe_cpu(callback: Callable[[dict[str, float]], None]) -> Iterator[None]:
+    """记录每个运行器的 CPU 时间 / Tell ``callback`` the CPU seconds of every runner closed.
+
+    One runner serves one task (``grader.engine.grade_task``), so the calls come in task
+    order, each with ``{"total": CPU from the runner's creation to its close, "student": CPU
+    inside its calls}`` (the submission's side: the driver and the student's code; the rest,
+    total − student, is the grader's side: inputs, oracles, references, comparisons).
+    """
+    _CPU_OBSERVERS.append(callback)
+    try:
+        yield
+    finally:
+        _CPU_OBSERVERS.remove(callback)
 
 
 def _code(path: Path) -> CodeType:
@@ -134,6 +154,7 @@ class InProcessRunner:
         self.work = Path(work).resolve()
         self.isolation: dict[str, Any] = {"level": "in-process (trusted code only)"}
         self.startup_seconds = 0.0  # no worker to start (the engine's timing breakdown)
+        self._cpu0, self.student_cpu = time.process_time(), 0.0
         names = {n[:-3] for n in os.listdir(self.work) if n.endswith(".py")}
         self._names = names | {DRIVER_MODULE}
         self._objects: list[Any] = []
@@ -171,6 +192,7 @@ class InProcessRunner:
         sys.path.insert(0, str(self.work))
         finder = _Finder(self.work, self._names)
         sys.meta_path.insert(0, finder)
+        cpu0 = time.process_time()
         try:
             args_in, kwargs_in = self._wire(list(args)), self._wire(kwargs)
             value = getattr(self._driver, function)(*args_in, **kwargs_in)
@@ -193,8 +215,12 @@ class InProcessRunner:
             os.chdir(old_cwd)
             sys.path[:] = old_path
             sys.meta_path.remove(finder)
+            self.student_cpu += time.process_time() - cpu0
 
     def close(self) -> None:
         """忘掉模块与对象 / Forget the submission's modules and held objects."""
         self._purge()
         self._objects.clear()
+        cpu = {"total": time.process_time() - self._cpu0, "student": self.student_cpu}
+        for observe in _CPU_OBSERVERS:
+            observe(cpu)

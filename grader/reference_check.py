@@ -33,6 +33,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from grader import inprocess
 from grader.engine import grade_submission
 from grader.registry import ASSIGNMENTS, tasks_for
 from grader.suites import heldout
@@ -44,7 +45,8 @@ CHUNK = 5
 
 def _blank() -> dict[str, Any]:
     """一个任务的空汇总 / An empty per-task summary."""
-    return {"ids_losing": 0, "max_lost": 0.0, "seconds": 0.0, "losing": [], "decisions": 0,
+    return {"ids_losing": 0, "max_lost": 0.0, "seconds": 0.0, "cpu": 0.0, "student_cpu": 0.0,
+            "losing": [], "decisions": 0,
             "headroom": math.inf, "ref_minus_threshold": math.inf, "relaxed": 0}  # fmt: skip
 
 
@@ -71,13 +73,16 @@ def _sweep(ids: Iterable[int], assignments: tuple[str, ...], tasks: list[str] | 
             if not selected:
                 continue
             seen: list[dict[str, Any]] = []
-            with heldout.observe_thresholds(seen.append):
+            cpu: list[dict[str, float]] = []
+            with heldout.observe_thresholds(seen.append), inprocess.observe_cpu(cpu.append):
                 report = grade_submission(root / "solutions" / a, a, student=student,
                                           tasks=selected, in_process=True)  # fmt: skip
-            for t in report.tasks:
+            for t, c in zip(report.tasks, cpu, strict=True):
                 w = out.setdefault(t.id, _blank())
                 lost = round(t.max_points - t.points, 2)
                 w["seconds"] += t.seconds
+                w["cpu"] += c["total"]
+                w["student_cpu"] += c["student"]
                 if lost > 0:
                     w["ids_losing"] += 1
                     w["max_lost"] = max(w["max_lost"], lost)
@@ -97,8 +102,8 @@ def _merge(total: dict[str, dict[str, Any]], part: dict[str, dict[str, Any]]) ->
     """合并两个进程的汇总 / Merge one process's summary into the total."""
     for tid, w in part.items():
         t = total.setdefault(tid, _blank())
-        for key in ("ids_losing", "seconds", "decisions", "relaxed"):
-            t[key] += w[key]
+        for key in ("ids_losing", "seconds", "cpu", "student_cpu", "decisions", "relaxed"):
+            t[key] += w.get(key, 0.0)
         for key in ("headroom", "ref_minus_threshold"):
             t[key] = min(t[key], w[key])
         t["max_lost"] = max(t["max_lost"], w["max_lost"])
@@ -194,11 +199,13 @@ def ids_done(state: Path) -> int:
 
 def table(worst: dict[str, dict[str, Any]], n_ids: int) -> str:
     """汇总表 / The per-task table as text."""
-    lines = [f"{'task':22} {'ids losing':>10} {'worst loss':>10} {'s/id':>7} "
-             f"{'headroom':>9} {'ref − thr':>10} {'relaxed':>8}"]  # fmt: skip
+    lines = [f"{'task':22} {'ids losing':>10} {'worst loss':>10} {'s/id':>7} {'student':>7} "
+             f"{'grader':>7} {'headroom':>9} {'ref − thr':>10} {'relaxed':>8}"]  # fmt: skip
     for tid, w in worst.items():
+        n, student = max(n_ids, 1), w.get("student_cpu", 0.0)
         row = (f"{tid:22} {int(w['ids_losing']):>10} {w['max_lost']:>10.2f} "
-               f"{w['seconds'] / max(n_ids, 1):>7.3f}")  # fmt: skip
+               f"{w['seconds'] / n:>7.3f} {student / n:>7.3f} "
+               f"{(w.get('cpu', 0.0) - student) / n:>7.3f}")  # fmt: skip
         if w["decisions"]:  # tasks with threshold decisions (the training tasks)
             row += (f" {w['headroom']:>9.4f} {w['ref_minus_threshold']:>10.4f} "
                     f"{int(w['relaxed']):>8}")  # fmt: skip

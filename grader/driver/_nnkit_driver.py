@@ -197,13 +197,26 @@ def _replaying(original: Any, table: dict[str, Any]) -> Any:
     return stand_in
 
 
+#: realpath of each module file seen (a module's file does not move; resolving every module's
+#: path on every replayed call cost more than the call itself with many modules imported).
+_REALPATHS: dict[str, str] = {}
+
+
+def _realpath(path: str) -> str:
+    """缓存的 realpath / ``os.path.realpath``, remembered per path string."""
+    real = _REALPATHS.get(path)
+    if real is None:
+        real = _REALPATHS[path] = os.path.realpath(path)
+    return real
+
+
 def _student_modules() -> list[Any]:
     """已导入的学生模块 / The submission's modules imported so far."""
     here = os.path.realpath(os.getcwd()) + os.sep
     return [
         m
         for m in list(sys.modules.values())
-        if os.path.realpath(str(getattr(m, "__file__", None) or "")).startswith(here)
+        if _realpath(str(getattr(m, "__file__", None) or "")).startswith(here)
     ]
 
 

@@ -24,7 +24,6 @@ import numpy as np
 from grader.compare import Comparison
 from grader.registry import ALL, Case, Context, Reply, task
 from grader.suites import heldout
-from grader.suites import pretrain_reference as PR
 from grader.suites import settings as S
 from grader.suites.common import AnyOf, Expect, blocked_by, case_from_reply, pick_item
 from grader.suites.spec import (
@@ -45,6 +44,7 @@ from nncore.activations import get_activation
 from nncore.gradcheck import numerical_gradient
 from nncore.mlp import MLP, mlp_forward
 from nncore.problems import depth_width as DW
+from nncore.problems import greedy
 from nncore.problems import momentum as M
 from nncore.problems import vanishing as V
 from nncore.training import fit
@@ -587,9 +587,9 @@ def pretrain_setup(rng: np.random.Generator) -> dict[str, Any]:
 
 
 def pretrain_reference(setup: dict[str, Any]) -> dict[str, Any]:
-    """nncore 参考运行 / nncore's pre-training on the same unlabelled data and seed (computed by
-    :mod:`grader.suites.pretrain_reference`, identical to ``AE.pretrain_layers``)."""
-    W, b = PR.pretrain_layers(setup["X"], setup["sizes"], **setup["kwargs"])
+    """nncore 参考运行 / nncore's pre-training on the same unlabelled data and seed (nncore's lean
+    loop :func:`nncore.problems.greedy.pretrain_daes`, identical to ``AE.pretrain_layers``)."""
+    W, b = greedy.pretrain_daes(setup["X"], setup["sizes"], **setup["kwargs"])
     return {"weights": W, "biases": b}
 
 
@@ -668,11 +668,11 @@ def pretraining(ctx: Context) -> list[Case]:
         case = heldout.failed_params_case(label, bad)
         case.hints.append("pretrain_codes")
         return [case]
-    ref = pretrain_score(setup, pretrain_reference(setup))[0]
     cases = [
         heldout.threshold_case(label, acc, at_least=PRETRAIN_MIN_ACCURACY,
                                what=Text("准确率", "accuracy"), fmt="{:.3f}",
-                               reference=ref, margin=S.PRETRAINING.margin),
+                               reference=lambda: pretrain_score(setup, pretrain_reference(setup))[0],
+                               margin=S.PRETRAINING.margin),
         replay,
     ]  # fmt: skip
     failed = [c for c in cases if not c.passed]
@@ -700,7 +700,7 @@ def _pretrain_replay_case(ctx: Context, unlabelled: np.ndarray) -> Case:
     idx = rng.choice(X.shape[0], REPLAY_SAMPLES, replace=False)
     kwargs = {k: v for k, v in REPLAY.items() if k != "sizes"}
     kwargs["seed"] = int(rng.integers(2**20))
-    W, b = AE.pretrain_layers(X[idx], REPLAY["sizes"], **kwargs)
+    W, b = greedy.pretrain_daes(X[idx], REPLAY["sizes"], **kwargs)  # = AE.pretrain_layers
     label = Text("按文档精确复现（小规模）", "exact replay of the documented procedure (small run)")
     reply = ctx.run("pretrain", X[idx], REPLAY["sizes"], kwargs)
     if not reply.ok:

@@ -168,7 +168,7 @@ def threshold_case(
     what: Text,
     fmt: str = "{:.4f}",
     hints: tuple[str, ...] = ("training_poor",),
-    reference: float | None = None,
+    reference: float | Callable[[], float] | None = None,
     margin: float = 0.0,
 ) -> Case:
     """阈值用例 / A case that passes when ``value`` is ≥ ``at_least`` / ≤ ``at_most``.
@@ -179,7 +179,18 @@ def threshold_case(
     margin). So a correct submission can never fail because its hidden split was a hard one.
     The message shows the student's own value and the documented threshold; the reference's
     value (derived from hidden data) is never printed.
+
+    ``reference`` may be a function computing it: it is then called only when the decision
+    depends on it, i.e. when ``value`` is not finite or misses the documented threshold (a
+    value that meets the threshold passes whatever the reference, since the relaxed bar is
+    never stricter), or when the reference sweep observes the decisions. The outcome and the
+    message are the same as with the value; a correct run that meets the threshold does not
+    pay for training the reference.
     """
+    if callable(reference):
+        meets = bool(np.isfinite(value)) and (at_least is None or value >= at_least) and (
+            at_most is None or value <= at_most)  # fmt: skip
+        reference = None if meets and not _OBSERVERS else reference()
     ok = bool(np.isfinite(value))
     ref_ok = reference is not None and bool(np.isfinite(reference))
     headroom = float("inf")

@@ -12,11 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
-from nncore.autoencoder import pretrain_layers
+from nncore.problems.greedy import dae_pretrainer, rbm_pretrainer
 from nncore.problems.pretraining import compare_initialisations
-from nncore.rbm import pretrain_rbms
 
 KINDS = ("random", "dae", "dbn")
 
@@ -35,15 +32,11 @@ def dbn_vs_dae_vs_random(
 
     ``labelled``: fraction of the training part whose labels are used; fine-tuning: softmax +
     'ce', momentum, ``finetune_epochs``, λ = 1e-3, batch 16. Returns per-kind lists and means.
+    The pre-trainings are :mod:`nncore.problems.greedy`'s (identical to the library's loops).
     """
-
-    def dae(X_un: np.ndarray, sizes: list[int], seed: int):
-        return pretrain_layers(X_un, sizes, noise=0.3, epochs=pretrain_epochs, seed=seed)
-
-    def dbn(X_un: np.ndarray, sizes: list[int], seed: int):
-        return pretrain_rbms(X_un, sizes, epochs=pretrain_epochs, lr=rbm_lr, seed=seed)
-
+    pretrainers = {"dae": dae_pretrainer(noise=0.3, epochs=pretrain_epochs),
+                   "dbn": rbm_pretrainer(epochs=pretrain_epochs, lr=rbm_lr)}  # fmt: skip
     return compare_initialisations(
-        {"dae": dae, "dbn": dbn}, hidden, labelled=labelled, seeds=seeds,
+        pretrainers, hidden, labelled=labelled, seeds=seeds,
         finetune_epochs=finetune_epochs, lr=lr,
     )  # fmt: skip

@@ -8,18 +8,14 @@ training part used *without labels* for pre-training, a held-out test set for ac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from nncore.autoencoder import pretrain_layers
 from nncore.data import load_digits, split_indices
 from nncore.mlp import MLP
+from nncore.problems.greedy import Pretrainer, dae_pretrainer
 from nncore.training import accuracy, fit
-
-#: 每种预训练：(无标签数据, 各层大小, 种子) -> (权值列表, 偏置列表)
-#: A pre-training: (unlabelled X, layer sizes without the output, seed) -> (weights, biases).
-Pretrainer = Callable[[np.ndarray, list[int], int], tuple[list[np.ndarray], list[np.ndarray]]]
 
 
 def compare_initialisations(
@@ -81,13 +77,10 @@ def pretraining_vs_random(
 
     ``labelled``: the fraction of the training part whose labels are used (stratified);
     test = 30 % of all digits. Same fine-tuning (momentum, bce-free softmax + ce) for both;
-    the protocol is :func:`compare_initialisations`.
+    the protocol is :func:`compare_initialisations`, the pre-training
+    :func:`nncore.problems.greedy.pretrain_daes` (identical to ``pretrain_layers``).
     """
-
-    def dae(X_un: np.ndarray, sizes: list[int], seed: int):
-        return pretrain_layers(X_un, sizes, noise=noise, epochs=pretrain_epochs, seed=seed)
-
     return compare_initialisations(
-        {"pretrained": dae}, hidden, labelled=labelled, seeds=seeds,
+        {"pretrained": dae_pretrainer(noise=noise, epochs=pretrain_epochs)}, hidden, labelled=labelled, seeds=seeds,
         finetune_epochs=finetune_epochs, lr=lr,
     )  # fmt: skip

@@ -27,7 +27,7 @@ def bilingual(zh: str, en: str) -> str:
 def _as_float(z: np.ndarray) -> np.ndarray:
     """整数转为 float64，浮点保持原精度 / Integers become float64, floats keep their dtype."""
     z = np.asarray(z)
-    return z if np.issubdtype(z.dtype, np.floating) else z.astype(np.float64)
+    return z if z.dtype.kind == "f" else z.astype(np.float64)  # kind "f" = np.floating
 
 
 def step(z: np.ndarray) -> np.ndarray:

@@ -144,3 +144,44 @@ def test_pretraining_needs_trained_encoders(tmp_path: Path) -> None:
     (task,) = grade(sub, "a4", ["a4.pretraining"]).tasks
     assert task.points == 0 and task.status == "failed"
     assert "training_poor" in task.hints and "read-out accuracy" in task.message_en
+
+
+@pytest.mark.parametrize(
+    ("value", "kw"),
+    [
+        (0.97, {"at_least": 0.95}),  # meets the threshold: the reference is not needed
+        (0.93, {"at_least": 0.95}),  # misses it, within the margin of the reference
+        (0.80, {"at_least": 0.95}),  # misses both
+        (float("nan"), {"at_least": 0.95}),
+        (0.004, {"at_most": 0.006}),
+        (0.007, {"at_most": 0.006}),
+        (0.02, {"at_most": 0.006}),
+    ],
+)
+def test_lazy_reference_same_outcome(value: float, kw: dict[str, float]) -> None:
+    """同种子参考只在判定需要时计算，结果与消息不变 / The same-seed reference is computed only
+    when the decision needs it (value not finite or missing the documented threshold, or the
+    sweep observing), and the case — pass, hints, message — is the same as with the value."""
+    from grader.suites import heldout
+    from grader.text import Text
+
+    ref = 0.94 if "at_least" in kw else 0.0055
+    calls: list[int] = []
+
+    def reference() -> float:
+        calls.append(1)
+        return ref
+
+    common = {"what": Text("准确率", "accuracy"), "margin": 0.03 if "at_least" in kw else 0.002}
+    label = Text("留出", "held out")
+    eager = heldout.threshold_case(label, value, reference=ref, **kw, **common)
+    lazy = heldout.threshold_case(label, value, reference=reference, **kw, **common)
+    assert (lazy.passed, lazy.hints, lazy.note) == (eager.passed, eager.hints, eager.note)
+    meets = np.isfinite(value) and (
+        value >= kw["at_least"] if "at_least" in kw else value <= kw["at_most"]
+    )
+    assert calls == ([] if meets else [1])
+    seen: list[dict[str, Any]] = []
+    with heldout.observe_thresholds(seen.append):  # the sweep always gets the reference
+        heldout.threshold_case(label, value, reference=reference, **kw, **common)
+    assert seen[0]["reference"] == ref and len(calls) == (1 if meets else 2)
