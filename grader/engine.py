@@ -339,6 +339,9 @@ class TaskResult:
     hints: list[str] = field(default_factory=list)
     cases: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    #: ids of the tasks whose failure blocked this one (a report.json written before this field
+    #: existed has none: readers use ``.get("blocked_by")``, see grader.summary)
+    blocked_by: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """JSON 形式 / JSON-ready form."""
@@ -461,8 +464,8 @@ def summarise(task: Task, cases: list[Case], forbidden: set[str], seconds: float
                 msg = msg + hint(code).wrap("提示：{}", "Hint: {} ")
     return TaskResult(
         id=task.id,
-        title_zh=title.title_zh,
-        title_en=title.title_en,
+        title_zh=title.title.zh,
+        title_en=title.title.en,
         points=points,
         max_points=float(title.points),
         status=status,
@@ -473,6 +476,11 @@ def summarise(task: Task, cases: list[Case], forbidden: set[str], seconds: float
         hints=[] if status in ("passed", "not_implemented", "forbidden") else hints,
         cases=[_case_json(c) for c in cases],
         seconds=round(seconds, 3),
+        blocked_by=(
+            sorted({u for c in cases if not c.passed for u in c.blocked_by})
+            if status in ("partial", "failed")
+            else []
+        ),
     )
 
 
@@ -566,7 +574,8 @@ def name_dependencies(results: list[TaskResult], tasks: list[Task]) -> None:
     A task that calls several stubs (例题1, 练习题, the training examples) cannot be tested
     without them; when one of those stubs fails the task that grades it alone, the failed task
     says so ("依赖的 dense_forward 未通过 / blocked by your dense_forward") and gets the
-    ``blocked_by_dependency`` hint, so the report points at the cause.
+    ``blocked_by_dependency`` hint, so the report points at the cause; the cited task ids are
+    added to ``TaskResult.blocked_by`` (the data the class report counts).
     """
     by_id = {t.id: t for t in tasks}
     failed = {r.id for r in results if r.status in ("failed", "partial")}
@@ -585,6 +594,7 @@ def name_dependencies(results: list[TaskResult], tasks: list[Task]) -> None:
         causes = [(u, f) for u, f in causes if not any(set(g) < set(f) for _, g in causes)]
         if not causes:
             continue
+        r.blocked_by = sorted(set(r.blocked_by) | {u for u, _ in causes})
         note = Text.join(
             Text("；", "; "), [BLOCKED.format(fns=", ".join(f), task=u) for u, f in causes]
         ).wrap(" {}。", " {}.")
@@ -652,15 +662,15 @@ def grade_submission(
     name_dependencies(results, selected)
     seconds = time.monotonic() - t0
     manual = [
-        {"id": t.id, "points": t.points, "title_zh": t.title_zh, "title_en": t.title_en}
+        {"id": t.id, "points": t.points, **t.title.fields("title")}
         for t in info.tasks
         if t.kind == "manual"
     ]
     return Report(
         student=student,
         assignment=assignment,
-        title_zh=info.title_zh,
-        title_en=info.title_en,
+        title_zh=info.title.zh,
+        title_en=info.title.en,
         total=round(sum(r.points for r in results), 2),
         max_total=round(sum(r.max_points for r in results), 2),
         tasks=results,

@@ -87,8 +87,8 @@ def render_conftest(a: Assignment, template: str) -> str:
         rows += [
             f"    {_q(t.id)}: (",
             f"        {float(t.points)!r},",
-            f"        {_q(t.title_zh)},",
-            f"        {_q(t.title_en)},",
+            f"        {_q(t.title.zh)},",
+            f"        {_q(t.title.en)},",
             f"        {_q(t.kind)},",
             "    ),",
         ]
