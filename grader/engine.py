@@ -37,7 +37,7 @@ import numpy as np
 
 from grader import feedback, files, manifest
 from grader.compare import Comparison
-from grader.driver import DRIVER_FILE, DRIVER_MODULE
+from grader.driver import DRIVER_MODULE, KIT_FILES, KIT_MODULES, KIT_NAMES
 from grader.registry import Case, Reply, Task, hint, tasks_for
 from grader.sandbox import CallResult, Limits, Sandbox
 from grader.text import Text
@@ -71,7 +71,7 @@ def content_digest(folder: Path) -> str:
     """提交内容的摘要 / SHA-256 over the submission's modules (names and bytes, sorted)."""
     h = hashlib.sha256()
     for path in sorted(Path(folder).glob("*.py")):
-        if path.is_file() and not path.is_symlink() and path.stem != DRIVER_MODULE:
+        if path.is_file() and not path.is_symlink() and path.stem not in KIT_MODULES:
             h.update(os.fsencode(path.name) + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
@@ -81,13 +81,14 @@ def prepare_copy(submission: Path, dest: Path) -> files.Selection:
     """复制提交（仅普通文件）并放入驱动 / Copy the submission's selected files and the driver.
 
     The selection is bounded (see :mod:`grader.files`: regular files only, no symlinks, at most
-    200 files of at most 2 MiB, ``.py`` files first); the driver is always copied.  The copy is
+    200 files of at most 2 MiB, ``.py`` files first); the driver and its keys-and-masks module are always copied.  The copy is
     world-readable: the sandbox binds it read-only for its unprivileged uid.
     """
     sel = files.select(submission)
     files.copy_selected(sel, dest)
-    shutil.copyfile(DRIVER_FILE, dest / f"{DRIVER_MODULE}.py")
-    os.chmod(dest / f"{DRIVER_MODULE}.py", 0o644)
+    for kit in KIT_FILES:  # the driver and its keys-and-masks module
+        shutil.copyfile(kit, dest / kit.name)
+        os.chmod(dest / kit.name, 0o644)
     return sel
 
 
@@ -222,7 +223,7 @@ def safe_error(etype: str | None, tb: str, sandbox_text: str = "") -> str:
     frames = [
         (f, ln)
         for f, ln in _FRAME.findall(tb or "")
-        if not f.endswith(f"{DRIVER_MODULE}.py") and re.fullmatch(r"[\w./-]{1,80}\.py", f)
+        if Path(f).name not in KIT_NAMES and re.fullmatch(r"[\w./-]{1,80}\.py", f)
     ]
     if frames:
         f, ln = frames[-1]
