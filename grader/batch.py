@@ -54,8 +54,9 @@ from typing import Any
 
 from grader import files, manifest, report_html
 from grader.registry import tasks_for
+from grader.text import Text
 
-HELP = "批量评分 / grade submissions with the hidden suite"
+HELP = Text("批量评分", "grade submissions with the hidden suite").joined()
 
 #: Timings of the last :func:`grade_batch` in this process (seconds): ``derive`` (sympy oracles
 #: or held-out data), ``worker_start`` (connecting to / starting a Dask cluster), ``wall``
@@ -70,33 +71,55 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "submissions",
         nargs="+",
         type=Path,
-        help="学生提交目录（目录名 = 学号）；不含 .py 的目录按其子目录展开 / submission folders "
-        "(folder name = student id); a folder without .py files is expanded to its subfolders",
+        help=Text(
+            "学生提交目录（目录名 = 学号）；不含 .py 的目录按其子目录展开",
+            "submission folders (folder name = student id); a folder without .py files is "
+            "expanded to its subfolders",
+        ).joined(),
     )
-    parser.add_argument("--out", "-o", type=Path, required=True, help="输出目录 / output folder")
-    parser.add_argument("--workers", "-j", type=int, default=1, help="并行进程数 / processes")
-    parser.add_argument("--force", action="store_true", help="重新评分 / regrade everything")
-    parser.add_argument("--quiet", "-q", action="store_true", help="不显示表格 / no table")
     parser.add_argument(
-        "--tasks", nargs="+", metavar="TASK_ID", help="只评这些任务 / grade only these task ids"
+        "--out", "-o", type=Path, required=True, help=Text("输出目录", "output folder").joined()
+    )
+    parser.add_argument(
+        "--workers", "-j", type=int, default=1, help=Text("并行进程数", "processes").joined()
+    )
+    parser.add_argument(
+        "--force", action="store_true", help=Text("重新评分", "regrade everything").joined()
+    )
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", help=Text("不显示表格", "no table").joined()
+    )
+    parser.add_argument(
+        "--tasks",
+        nargs="+",
+        metavar="TASK_ID",
+        help=Text("只评这些任务", "grade only these task ids").joined(),
     )
     parser.add_argument(
         "--insecure",
         action="store_true",
-        help="没有沙箱也评分（不安全，报告中会注明；不能以 root 运行）/ grade even without a "
-        "namespace sandbox (INSECURE, said on every report; refused as root)",
+        help=Text(
+            "没有沙箱也评分（不安全，报告中会注明；不能以 root 运行）",
+            "grade even without a namespace sandbox (INSECURE, said on every report; refused as "
+            "root)",
+        ).joined(),
     )
     parser.add_argument(
         "--student-timeout",
         type=float,
         default=None,
-        help="每个学生的评分时限（秒）/ deadline per student in seconds (default: from the tasks)",
+        help=Text(
+            "每个学生的评分时限（秒）", "deadline per student in seconds (default: from the tasks)"
+        ).joined(),
     )
     parser.add_argument(
         "--dask",
         metavar="ADDRESS",
-        help="在 Dask 集群上评分（tcp://host:8786 或 local:N）/ grade on a Dask cluster "
-        "(scheduler address, or local:N for N local worker processes); needs .[dask]",
+        help=Text(
+            "在 Dask 集群上评分（tcp://host:8786 或 local:N）",
+            "grade on a Dask cluster (scheduler address, or local:N for N local worker "
+            "processes); needs .[dask]",
+        ).joined(),
     )
 
 
@@ -381,7 +404,7 @@ def _table(assignment: str, reports: list[dict[str, Any]], tasks: list[str] | No
     by = [{t["id"]: t for t in r.get("tasks", [])} for r in reports]
     table = Table(title=f"{assignment} 评分 / grades")
     if len(reports) <= 6:
-        table.add_column("任务 / task")
+        table.add_column(Text("任务", "task").joined())
         for r in reports:
             table.add_column(r["student"], justify="right")
         for i in ids:
@@ -391,10 +414,10 @@ def _table(assignment: str, reports: list[dict[str, Any]], tasks: list[str] | No
             *(f"[bold]{r.get('total', 0):g}/{r.get('max_total', 0):g}" for r in reports),
         )
         return table
-    table.add_column("学生 / student")
+    table.add_column(Text("学生", "student").joined())
     for k, _ in enumerate(ids, 1):
         table.add_column(f"T{k}", justify="right")
-    table.add_column("总分 / total", justify="right", style="bold")
+    table.add_column(Text("总分", "total").joined(), justify="right", style="bold")
     for r, b in zip(reports, by, strict=True):
         table.add_row(
             r["student"],
@@ -525,7 +548,9 @@ def grade_batch(
         console=console,
         auto_refresh=False,
     ) as progress:
-        bar = progress.add_task("评分 / grading", total=len(subs), completed=len(reports))
+        bar = progress.add_task(
+            Text("评分", "grading").joined(), total=len(subs), completed=len(reports)
+        )
         progress.refresh()
 
         def on_result(r: dict[str, Any]) -> None:

@@ -53,6 +53,7 @@ from typing import Any
 
 from grader import manifest
 from grader.manifest import Assignment
+from grader.text import Text
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
@@ -280,8 +281,10 @@ def course_config_block() -> str:
     return "\n".join(
         [
             CONFIG_BEGIN,
-            "# 由 setup 写入，块内修改会在下次 setup 时被替换 / written by setup; edits inside this "
-            "block are replaced by the next setup",
+            Text(
+                "# 由 setup 写入，块内修改会在下次 setup 时被替换",
+                "written by setup; edits inside this block are replaced by the next setup",
+            ).joined(),
             f"c.Autograde.exclude_overwriting = {excl!r}",
             f"c.Autograde.autograde_preprocessors = {auto!r}",
             f"c.GenerateAssignment.preprocessors = {gen!r}",
@@ -658,7 +661,7 @@ def write_trusted_scores(
             max_cell = float(grade.max_score or 0.0)
             if res is None or not res.get("max_points"):
                 score = 0.0
-                why = reason or "未评分 / not graded by the trusted grader"
+                why = reason or Text("未评分", "not graded by the trusted grader").joined()
                 text = f"[nnkit 可信评分 / trusted grader] 0/{max_cell:g} {why}"
             else:
                 score = round(float(res["points"]) * max_cell / float(res["max_points"]), 4)
@@ -1143,8 +1146,10 @@ def generate_feedback(
         nb = course.path("autograded", s, aid) / a.notebook
         if not nb.is_file():
             out[s] = [
-                "没有可生成反馈的笔记本（先运行 autograde）/ no autograded notebook (run autograde "
-                "first)"
+                Text(
+                    "没有可生成反馈的笔记本（先运行 autograde）",
+                    "no autograded notebook (run autograde first)",
+                ).joined()
             ]
             continue
         leaks = locked_cell_leaks(nb)
@@ -1177,14 +1182,19 @@ def generate_feedback(
 
                 stamp = stamp or datetime.now(UTC)
                 (fb / "timestamp.txt").write_text(str(stamp), encoding="utf-8")
-                lines.append("已补写 timestamp.txt / wrote the missing timestamp.txt")
+                lines.append(
+                    Text("已补写 timestamp.txt", "wrote the missing timestamp.txt").joined()
+                )
             if not (fb / "submission_secret.txt").is_file():
                 (fb / "submission_secret.txt").write_text(f"nnkit-no-secret-{s}", encoding="utf-8")
                 lines.append(
-                    "提交未经交换目录（无 submission_secret.txt）：release_feedback 不会失败，但学生"
-                    "无法 fetch，请直接发送该 HTML / not submitted through the exchange (no "
-                    "submission_secret.txt): release_feedback will not fail, but the student "
-                    "cannot fetch it; hand the HTML over directly"
+                    Text(
+                        "提交未经交换目录（无 submission_secret.txt）：release_feedback "
+                        "不会失败，但学生无法 fetch，请直接发送该 HTML",
+                        "not submitted through the exchange (no submission_secret.txt): "
+                        "release_feedback will not fail, but the student cannot fetch it; hand "
+                        "the HTML over directly",
+                    ).joined()
                 )
         out[s] = lines
     return out, deleted

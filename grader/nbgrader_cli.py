@@ -18,7 +18,11 @@ import argparse
 import sys
 from pathlib import Path
 
-HELP = "nbgrader 流程（可信评分写入成绩库）/ nbgrader flow with trusted scores in the gradebook"
+from grader.text import Text
+
+HELP = Text(
+    "nbgrader 流程（可信评分写入成绩库）", "nbgrader flow with trusted scores in the gradebook"
+).joined()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,16 +31,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     def common(p: argparse.ArgumentParser, students: bool = True) -> None:
         p.add_argument(
-            "--course", "-c", type=Path, required=True, help="nbgrader 课程根目录 / course root"
+            "--course",
+            "-c",
+            type=Path,
+            required=True,
+            help=Text("nbgrader 课程根目录", "course root").joined(),
         )
         p.add_argument("--assignment", "-a", required=True, help="a1 | a2 | a3 | a4")
         if students:
             p.add_argument(
-                "--student", "-s", nargs="+", help="只处理这些学生 / only these students"
+                "--student",
+                "-s",
+                nargs="+",
+                help=Text("只处理这些学生", "only these students").joined(),
             )
 
     p = sub.add_parser(
-        "setup", help="装入作业并生成发布版 / add an assignment to the course and release it"
+        "setup",
+        help=Text(
+            "装入作业并生成发布版", "add an assignment to the course and release it"
+        ).joined(),
     )
     common(p, students=False)
     p.add_argument(
@@ -44,26 +58,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="用套件版本覆盖 source/<作业> 中的修改 / replace edits in source/<aid> by the kit's",
     )
-    p = sub.add_parser("autograde", help="自动评分 + 可信评分 / autograde with trusted scores")
+    p = sub.add_parser(
+        "autograde", help=Text("自动评分 + 可信评分", "autograde with trusted scores").joined()
+    )
     common(p)
     p.add_argument(
         "--force",
         action="store_true",
-        help="重新执行所有笔记本（默认只执行有改动的提交）/ re-execute every notebook (default: "
-        "only changed submissions)",
+        help=Text(
+            "重新执行所有笔记本（默认只执行有改动的提交）",
+            "re-execute every notebook (default: only changed submissions)",
+        ).joined(),
     )
-    p.add_argument("--workers", "-j", type=int, default=1, help="可信评分进程数 / processes")
+    p.add_argument(
+        "--workers", "-j", type=int, default=1, help=Text("可信评分进程数", "processes").joined()
+    )
     p.add_argument(
         "--timeout",
         type=float,
         default=900.0,
-        help="每个学生笔记本评分的时限（秒）/ wall-time limit per student's notebook (s)",
+        help=Text(
+            "每个学生笔记本评分的时限（秒）", "wall-time limit per student's notebook (s)"
+        ).joined(),
     )
-    common(sub.add_parser("feedback", help="生成反馈（检查隐藏测试）/ feedback, checked"))
-    p = sub.add_parser("export", help="导出成绩 CSV / export grades to CSV")
-    p.add_argument("--course", "-c", type=Path, required=True, help="课程根目录 / course root")
-    p.add_argument("--out", "-o", type=Path, required=True, help="CSV 文件 / CSV file")
-    p.add_argument("--assignment", "-a", nargs="+", help="只导出这些作业 / only these")
+    common(
+        sub.add_parser(
+            "feedback", help=Text("生成反馈（检查隐藏测试）", "feedback, checked").joined()
+        )
+    )
+    p = sub.add_parser("export", help=Text("导出成绩 CSV", "export grades to CSV").joined())
+    p.add_argument(
+        "--course", "-c", type=Path, required=True, help=Text("课程根目录", "course root").joined()
+    )
+    p.add_argument(
+        "--out", "-o", type=Path, required=True, help=Text("CSV 文件", "CSV file").joined()
+    )
+    p.add_argument(
+        "--assignment", "-a", nargs="+", help=Text("只导出这些作业", "only these").joined()
+    )
 
 
 def _print_outcomes(outcomes: list) -> None:
@@ -71,14 +103,14 @@ def _print_outcomes(outcomes: list) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="nbgrader 桥接结果 / bridge results")
+    table = Table(title=Text("nbgrader 桥接结果", "bridge results").joined())
     for col in (
-        "学生 / student",
-        "笔记本 / notebook",
-        "模块保留 / modules kept",
-        "可信总分 / trusted total",
-        "写入单元 / cells written",
-        "说明 / notes",
+        Text("学生", "student").joined(),
+        Text("笔记本", "notebook").joined(),
+        Text("模块保留", "modules kept").joined(),
+        Text("可信总分", "trusted total").joined(),
+        Text("写入单元", "cells written").joined(),
+        Text("说明", "notes").joined(),
     ):
         table.add_column(col)
     nb_text = {
@@ -91,7 +123,7 @@ def _print_outcomes(outcomes: list) -> None:
         kept = {True: "是 yes", False: "[red]否 no", None: "–"}[o.modules_kept]
         notes = "; ".join(
             [
-                *(["未改变，沿用 / unchanged, kept"] if o.reused else []),
+                *([Text("未改变，沿用", "unchanged, kept").joined()] if o.reused else []),
                 *([o.nbgrader_error] if o.nbgrader_error else []),
                 *o.problems,
                 *o.warnings,
@@ -156,7 +188,8 @@ def run(args: argparse.Namespace) -> int:
                     print(f"  {line}")
             if deleted:
                 print(
-                    "反馈含隐藏测试，已删除（请检查源笔记本）/ feedback showed hidden tests and was "
+                    "反馈含隐藏测试，已删除（请检查源笔记本）/ feedback showed hidden tests and "
+                    "was "
                     f"deleted (check the source notebook): {', '.join(deleted)}",
                     file=sys.stderr,
                 )

@@ -48,7 +48,7 @@ def summary_markdown(report: dict[str, Any] | None, outcome: dict[str, Any] | No
     """报告摘要 / The zh/en summary cell: notebook status, then a row per task."""
     from grader.nbgrader_bridge import _status_text
 
-    lines = ["## nnkit 可信评分报告 / Trusted grader report", ""]
+    lines = [Text("## nnkit 可信评分报告", "Trusted grader report").joined(), ""]
     outcome = outcome or {}
     status = outcome.get("nbgrader", "")
     if status in NOTEBOOK_STATUS:
@@ -66,7 +66,7 @@ def summary_markdown(report: dict[str, Any] | None, outcome: dict[str, Any] | No
             f"**可信总分 / Trusted total**: {report.get('total', 0):g} / "
             f"{report.get('max_total', 0):g}",
             "",
-            "| 任务 / task | 分数 / points | 状态 / status | 说明 / feedback |",
+            Text("| 任务 / task | 分数 / points | 状态 / status | 说明", "feedback |").joined(),
             "|---|---|---|---|",
         ]
         for t in report["tasks"]:

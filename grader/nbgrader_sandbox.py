@@ -27,6 +27,7 @@ import nbformat
 from nbgrader.preprocessors import Execute
 
 from grader.nbgrader_layout import snapshot
+from grader.text import Text
 
 MASKED_PACKAGES = ("grader", "nncore", "nnkit")
 WORK, META, RUNNER, SITE = "/submission", "/nnkit-meta", "/nnkit-run", "/nnkit-site"
@@ -99,7 +100,9 @@ def merge_outputs(nb: Any, executed: Any) -> None:
     outputs only). Raises NotebookRunError if the cells do not line up.
     """
     if len(executed.cells) != len(nb.cells):
-        raise NotebookRunError("执行结果的单元数不符 / the executed notebook's cells do not match")
+        raise NotebookRunError(
+            Text("执行结果的单元数不符", "the executed notebook's cells do not match").joined()
+        )
     for cell, done in zip(nb.cells, executed.cells, strict=True):
         if cell.cell_type == "code" and done.cell_type == "code":
             cell.outputs = done.get("outputs", [])

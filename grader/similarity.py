@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from grader.extras import require
+from grader.text import Text
 
-HELP = "相似提交 / rank pairs of submissions by code similarity (copydetect)"
+HELP = Text("相似提交", "rank pairs of submissions by code similarity (copydetect)").joined()
 
 #: copydetect's noise threshold k and guarantee threshold (characters of filtered code)
 NOISE_T = 25
@@ -198,16 +199,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "submissions",
         nargs="+",
         type=Path,
-        help="学生提交目录（同 grade）/ submission folders (as for grade)",
+        help=Text("学生提交目录（同 grade）", "submission folders (as for grade)").joined(),
     )
-    parser.add_argument("--out", "-o", type=Path, required=True, help="输出目录 / output folder")
     parser.add_argument(
-        "--top", type=int, default=30, help="并排显示前 N 对 / side-by-side view of the top N"
+        "--out", "-o", type=Path, required=True, help=Text("输出目录", "output folder").joined()
+    )
+    parser.add_argument(
+        "--top",
+        type=int,
+        default=30,
+        help=Text("并排显示前 N 对", "side-by-side view of the top N").joined(),
     )
     parser.add_argument(
         "--template",
         type=Path,
-        help="模板（默认：本作业的发放版）/ boilerplate folder (default: the assignment's release)",
+        help=Text(
+            "模板（默认：本作业的发放版）", "boilerplate folder (default: the assignment's release)"
+        ).joined(),
     )
 
 

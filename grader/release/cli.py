@@ -6,7 +6,11 @@ import argparse
 import sys
 import time
 
-HELP = "由 solutions/ 与 nncore 生成 assignments/（--check：只检查）/ build the student release"
+from grader.text import Text
+
+HELP = Text(
+    "由 solutions/ 与 nncore 生成 assignments/（--check：只检查）", "build the student release"
+).joined()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -14,7 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--check",
         action="store_true",
-        help="不写文件；与新构建有任何差异即失败（CI 用）/ write nothing, fail on any drift (CI)",
+        help=Text(
+            "不写文件；与新构建有任何差异即失败（CI 用）", "write nothing, fail on any drift (CI)"
+        ).joined(),
     )
 
 
@@ -31,10 +37,10 @@ def run(args: argparse.Namespace) -> int:
     took = time.perf_counter() - start
     names = ", ".join(report.assignments)
     if report.drift:
-        print("与新构建不一致 / drift from a fresh build:", file=sys.stderr)
+        print(Text("与新构建不一致", "drift from a fresh build:").joined(), file=sys.stderr)
         for line in report.drift:
             print(f"  {line}", file=sys.stderr)
-        print("请运行 / run: python -m grader build", file=sys.stderr)
+        print(Text("请运行", "run: python -m grader build").joined(), file=sys.stderr)
         return 1
     if args.check:
         print(f"发布版与新构建一致 / release is up to date ({names}; {took:.1f} s)")
