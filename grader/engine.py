@@ -36,7 +36,6 @@ from typing import Any
 import numpy as np
 
 from grader import feedback, files, manifest
-from grader.compare import Comparison
 from grader.driver import DRIVER_MODULE, KIT_FILES, KIT_MODULES, KIT_NAMES
 from grader.registry import Case, Reply, Task, hint, tasks_for
 from grader.sandbox import CallResult, Limits, Sandbox
@@ -684,8 +683,3 @@ def grade_submission(
             "tasks": round(seconds - t_copy - setup, 4),
         },
     )
-
-
-def comparisons_ok(comps: list[Comparison]) -> bool:
-    """全部通过 / True if every comparison passed."""
-    return all(c.ok for c in comps)

@@ -142,20 +142,6 @@ def strip_module(a: Assignment, module: str, text: str) -> str:
 
 
 # ---------------------------------------------------------------------------- verification
-def _regions(text: str, begin: str, end: str) -> list[list[str]]:
-    out, cur = [], None
-    for line in text.splitlines():
-        s = line.strip()
-        if s == begin:
-            cur = []
-        elif s == end and cur is not None:
-            out.append(cur)
-            cur = None
-        elif cur is not None:
-            cur.append(line)
-    return out
-
-
 def _norm(line: str) -> str:
     return " ".join(line.split())
 
