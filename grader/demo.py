@@ -25,6 +25,7 @@ from grader.registry import ASSIGNMENTS
 from grader.text import Text
 
 HELP = Text("演示：评示例提交", "demo: grade the bundled example submissions").joined()
+TYPICAL = Text("典型错误得部分分并有提示", "typical mistakes: partial marks with hints")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -94,13 +95,14 @@ def run(args: argparse.Namespace) -> int:
             hints = sorted({h for t in mis["tasks"] for h in t.get("hints", [])})
             checks.append(
                 (
-                    f"典型错误得部分分并有提示 / typical mistakes: partial marks with hints {hints}",
+                    f"{TYPICAL.joined()} {hints}",
                     0 < mis["total"] < mis["max_total"] and bool(hints),
                 )
             )
         for text, good in checks:
             print(("✓ " if good else "✗ ") + text)
             ok = ok and bool(good)
-        print(f"报告 / reports: {out.resolve()}/<student>/report.html · {out.resolve()}/grades.csv")
+        where = f"{out.resolve()}/<student>/report.html · {out.resolve()}/grades.csv"
+        print(f"{Text('报告', 'reports').joined()}: {where}")
         ok = ok and code == 0
     return 0 if ok else 1

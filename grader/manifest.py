@@ -730,7 +730,8 @@ def get(assignment_id: str) -> Assignment:
         return ASSIGNMENTS[assignment_id]
     except KeyError:
         known = ", ".join(ASSIGNMENTS)
-        raise KeyError(f"未知作业 / unknown assignment {assignment_id!r}; known: {known}") from None
+        unknown = Text("未知作业", "unknown assignment").joined()
+        raise KeyError(f"{unknown} {assignment_id!r}; known: {known}") from None
 
 
 def all_stubs() -> list[tuple[Assignment, Stub]]:

@@ -56,7 +56,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--force",
         action="store_true",
-        help="用套件版本覆盖 source/<作业> 中的修改 / replace edits in source/<aid> by the kit's",
+        help=Text(
+            "用套件版本覆盖 source/<作业> 中的修改", "replace edits in source/<aid> by the kit's"
+        ).joined(),
     )
     p = sub.add_parser(
         "autograde", help=Text("自动评分 + 可信评分", "autograde with trusted scores").joined()
@@ -128,11 +130,18 @@ def _print_outcomes(outcomes: list) -> None:
                 *o.problems,
                 *o.warnings,
                 *(
-                    [f"助教改分保留 / TA overrides kept: {', '.join(o.overrides_kept)}"]
+                    [
+                        f"{Text('助教改分保留', 'TA overrides kept').joined()}: "
+                        f"{', '.join(o.overrides_kept)}"
+                    ]
                     if o.overrides_kept
                     else []
                 ),
-                *([f"迟交扣分 / late penalty {o.late_penalty:g}"] if o.late_penalty else []),
+                *(
+                    [f"{Text('迟交扣分', 'late penalty').joined()} {o.late_penalty:g}"]
+                    if o.late_penalty
+                    else []
+                ),
             ]
         )
         table.add_row(
@@ -146,6 +155,9 @@ def _print_outcomes(outcomes: list) -> None:
     Console().print(table)
 
 
+ERROR = Text("错误", "error")
+
+
 def run(args: argparse.Namespace) -> int:
     """运行 / Entry point of ``python -m grader nbgrader``."""
     from grader import nbgrader_bridge as bridge
@@ -154,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "setup":
             for line in bridge.setup_assignment(args.course, args.assignment, force=args.force):
                 print(line)
-            print(f"完成 / done: {args.assignment}")
+            print(f"{Text('完成', 'done').joined()}: {args.assignment}")
             return 0
         if args.action == "autograde":
             code, outcomes = bridge.autograde(
@@ -168,16 +180,21 @@ def run(args: argparse.Namespace) -> int:
             _print_outcomes(outcomes)
             failed = [o.student for o in outcomes if o.nbgrader != "ok"]
             if failed:
-                print(
-                    f"笔记本评分失败（可信分数已写入）/ notebook autograde failed (trusted scores "
-                    f"written): {', '.join(failed)}"
+                failed_text = Text(
+                    "笔记本评分失败（可信分数已写入）",
+                    "notebook autograde failed (trusted scores written)",
                 )
+                print(f"{failed_text.joined()}: {', '.join(failed)}")
             course = bridge.Course.open(args.course)
             iso = next((o.isolation for o in outcomes if o.isolation), "?")
-            print(f"可信评分器隔离级别 / trusted grader isolation: {iso}")
+            print(f"{Text('可信评分器隔离级别', 'trusted grader isolation').joined()}: {iso}")
             print(
-                f"可信报告 / trusted reports: {course.reports(args.assignment)}; 思考题等人工评分单元"
-                "请在 formgrader 中评分 / grade the written answers in formgrader"
+                Text(
+                    "可信报告：{path}；思考题等人工评分单元请在 formgrader 中评分",
+                    "trusted reports: {path}; grade the written answers in formgrader",
+                )
+                .format(path=course.reports(args.assignment))
+                .joined()
             )
             return code
         if args.action == "feedback":
@@ -187,19 +204,18 @@ def run(args: argparse.Namespace) -> int:
                 for line in text:
                     print(f"  {line}")
             if deleted:
-                print(
-                    "反馈含隐藏测试，已删除（请检查源笔记本）/ feedback showed hidden tests and "
-                    "was "
-                    f"deleted (check the source notebook): {', '.join(deleted)}",
-                    file=sys.stderr,
+                deleted_text = Text(
+                    "反馈含隐藏测试，已删除（请检查源笔记本）",
+                    "feedback showed hidden tests and was deleted (check the source notebook)",
                 )
+                print(f"{deleted_text.joined()}: {', '.join(deleted)}", file=sys.stderr)
                 return 1
             return 0
         if args.action == "export":
             path = bridge.export_csv(args.course, args.out, args.assignment)
-            print(f"已导出 / exported: {path}")
+            print(f"{Text('已导出', 'exported').joined()}: {path}")
             return 0
     except (bridge.BridgeError, KeyError, FileNotFoundError) as exc:
-        print(f"错误 / error: {exc}", file=sys.stderr)
+        print(f"{ERROR.joined()}: {exc}", file=sys.stderr)
         return 2
     return 2

@@ -165,14 +165,18 @@ class SandboxedExecute(Execute):
             out = meta / "out.ipynb"
             if timed_out:
                 raise NotebookRunError(
-                    f"笔记本执行超时（{total:g} s），已终止 / the notebook run timed out after "
-                    f"{total:g} s and was killed"
+                    Text(
+                        "笔记本执行超时（{t:g} s），已终止",
+                        "the notebook run timed out after {t:g} s and was killed",
+                    )
+                    .format(t=total)
+                    .joined()
                 )
             if rc != 0 or not out.is_file():
                 tail = err.strip().splitlines()[-5:]
-                raise NotebookRunError(
-                    f"笔记本执行失败（退出码 {rc}）/ the notebook run failed (exit {rc}): "
-                    + " | ".join(tail)
+                failed = Text(
+                    "笔记本执行失败（退出码 {rc}）", "the notebook run failed (exit {rc})"
                 )
+                raise NotebookRunError(f"{failed.format(rc=rc).joined()}: " + " | ".join(tail))
             merge_outputs(nb, nbformat.read(out, as_version=4))
         return nb, resources

@@ -259,7 +259,8 @@ img{max-width:100%}.small{font-size:.85em;color:#57606a}
 
 CLASS_REPORT = Text("班级报告", "class report")
 BLOCKS_NOTE = Text(
-    "“学生”= 任务 B 因为自己的任务 A 未通过而无法评判的学生人数（评分器逐个学生记录，见 report.json 的"
+    "“学生”= 任务 B 因为自己的任务 A 未通过而无法评判的学生人数"
+    "（评分器逐个学生记录，见 report.json 的"
     " blocked_by）；最后一列 = 在 A 上失分的学生人数。",
     '"Students" = students whose task B could not be judged because their own task A failed '
     "(recorded per student by the grader: blocked_by in report.json); the last column = "
