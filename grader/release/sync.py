@@ -46,9 +46,35 @@ class BuildError(Exception):
 def _nncore_module(dotted_module: str) -> tuple[str, ast.Module]:
     spec = importlib.util.find_spec(dotted_module)
     if spec is None or spec.origin is None:
-        raise BuildError(f"找不到 nncore 模块 / cannot find module {dotted_module}")
+        raise BuildError(M["no_module"].format(m=dotted_module).joined())
     text = Path(spec.origin).read_text(encoding="utf-8")
     return text, ast.parse(text)
+
+
+#: the sync step's messages (fields filled with Text.format)
+M = {
+    "no_module": Text("找不到 nncore 模块 {m}", "cannot find module {m}"),
+    "unresolved": Text(
+        "{fn} 用到模块中未定义的名字：{names}（从同级模块导入，或在 grader/manifest.py 中列为 "
+        "Given）",
+        "{fn} uses names the student module does not define or import: {names} (import them "
+        "from a sibling module, or list them as Given in grader/manifest.py)",
+    ),
+    "unclosed": Text("第 {n} 行：{what} 未闭合", "line {n}: unclosed {what}"),
+    "given_unknown": Text(
+        "给定代码 {name} 不在清单中",
+        "given block {name} is not in the manifest (grader/manifest.py)",
+    ),
+    "given_unclosed": Text("给定代码 {name} 未闭合", "unclosed given block {name}"),
+    "given_missing": Text("缺少给定代码块", "missing given blocks"),
+    "region_unknown": Text(
+        "解答区域所在函数 {where} 不在清单中（{stub}）",
+        "solution region in {where}, which is not a stub of {stub} in the manifest",
+    ),
+    "two_regions": Text("{fn} 有多个解答区域", "{fn} has more than one region"),
+    "signature": Text("{fn} 的签名与 nncore 不同", "{fn}: signature differs from nncore"),
+    "no_region": Text("桩缺少解答区域", "stubs without a solution region"),
+}
 
 
 def _split(dotted: str) -> tuple[str, str]:
@@ -174,9 +200,8 @@ def check_resolvable(text: str, where: str, only: set[str] | None = None) -> Non
             unresolved = free_names(fn) - defined
             if unresolved:
                 raise BuildError(
-                    f"{where}: {fn.name} 用到模块中未定义的名字 / uses names the student module "
-                    f"does not define or import: {sorted(unresolved)} (import them from a sibling "
-                    "module, or list them as Given in grader/manifest.py)"
+                    f"{where}: "
+                    + M["unresolved"].format(fn=fn.name, names=sorted(unresolved)).joined()
                 )
 
 
@@ -249,7 +274,7 @@ def solution_regions(text: str) -> list[tuple[int, int, str]]:
             )
             begin = None
     if begin is not None:
-        raise BuildError(f"第 {begin + 1} 行：{BEGIN} 未闭合 / line {begin + 1}: unclosed {BEGIN}")
+        raise BuildError(M["unclosed"].format(n=begin + 1, what=BEGIN).joined())
     return regions
 
 
@@ -273,15 +298,12 @@ def sync_module(assignment: Assignment, module: str, text: str, path: str) -> st
             continue
         name = m.group("name")
         if name not in given:
-            raise BuildError(
-                f"{path}:{i + 1}: 给定代码 {name} 不在清单中 / given block {name} is not in the "
-                "manifest (grader/manifest.py)"
-            )
+            raise BuildError(f"{path}:{i + 1}: " + M["given_unknown"].format(name=name).joined())
         j = i + 1
         while j < len(lines) and lines[j].strip() != GIVEN_END:
             j += 1
         if j == len(lines):
-            raise BuildError(f"{path}:{i + 1}: 给定代码未闭合 / unclosed given block {name}")
+            raise BuildError(f"{path}:{i + 1}: " + M["given_unclosed"].format(name=name).joined())
         out.append(lines[i])
         out.extend(_given_text(given[name].source, m.group("indent")).splitlines())
         if not m.group("indent"):
@@ -292,7 +314,7 @@ def sync_module(assignment: Assignment, module: str, text: str, path: str) -> st
     missing = set(given) - seen_given
     if missing:
         raise BuildError(
-            f"{path}: 缺少给定代码块 / missing given blocks: {sorted(missing)}; add "
+            f"{path}: {M['given_missing'].joined()}: {sorted(missing)}; add "
             f"'# ---- given code (给定代码): NAME ----' … '{GIVEN_END}'"
         )
     text = "\n".join(out) + "\n"
@@ -307,11 +329,11 @@ def sync_module(assignment: Assignment, module: str, text: str, path: str) -> st
         if fn is None or fn.name not in stubs:
             where = fn.name if fn else "module level"
             raise BuildError(
-                f"{path}:{begin + 1}: 解答区域所在函数 {where} 不在清单中 / solution region in "
-                f"{where}, which is not a stub of {assignment.id}.{module} in the manifest"
+                f"{path}:{begin + 1}: "
+                + M["region_unknown"].format(where=where, stub=f"{assignment.id}.{module}").joined()
             )
         if fn.name in done:
-            raise BuildError(f"{path}: {fn.name} 有多个解答区域 / has more than one region")
+            raise BuildError(f"{path}: " + M["two_regions"].format(fn=fn.name).joined())
         done.add(fn.name)
         stub = stubs[fn.name]
         if stub.source is None:
@@ -319,16 +341,14 @@ def sync_module(assignment: Assignment, module: str, text: str, path: str) -> st
         ref = nncore_function(stub.source)
         if signature_key(ref) != signature_key(fn):
             raise BuildError(
-                f"{path}: {fn.name} 的签名与 nncore 不同 / signature differs from nncore:\n"
+                f"{path}: {M['signature'].format(fn=fn.name).joined()}:\n"
                 f"  solutions: {signature_text(fn)}\n  nncore:    {signature_text(ref)}"
             )
         body = textwrap.indent(solution_body(stub.source), indent)
         lines[begin + 1 : end] = body.splitlines()
     missing = set(stubs) - done
     if missing:
-        raise BuildError(
-            f"{path}: 桩缺少解答区域 / stubs without a solution region: {sorted(missing)}"
-        )
+        raise BuildError(f"{path}: {M['no_region'].joined()}: {sorted(missing)}")
     result = "\n".join(lines) + "\n"
 
     # 3. every name read by any function or method of the module (generated bodies and given
