@@ -54,8 +54,15 @@ from typing import Any
 
 from grader import files, manifest, report_html
 from grader.registry import tasks_for
+from grader.text import Text
 
-HELP = "批量评分 / grade submissions with the hidden suite"
+HELP = Text("批量评分", "grade submissions with the hidden suite").joined()
+TOTAL = Text("总分", "total")
+ERROR = Text("错误", "error")
+INSECURE = Text(
+    "不安全模式：没有沙箱，学生代码可读取本机文件，成绩不可信",
+    "INSECURE: no sandbox, student code can read this machine's files; grades cannot be trusted",
+)
 
 #: Timings of the last :func:`grade_batch` in this process (seconds): ``derive`` (sympy oracles
 #: or held-out data), ``worker_start`` (connecting to / starting a Dask cluster), ``wall``
@@ -70,33 +77,55 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "submissions",
         nargs="+",
         type=Path,
-        help="学生提交目录（目录名 = 学号）；不含 .py 的目录按其子目录展开 / submission folders "
-        "(folder name = student id); a folder without .py files is expanded to its subfolders",
+        help=Text(
+            "学生提交目录（目录名 = 学号）；不含 .py 的目录按其子目录展开",
+            "submission folders (folder name = student id); a folder without .py files is "
+            "expanded to its subfolders",
+        ).joined(),
     )
-    parser.add_argument("--out", "-o", type=Path, required=True, help="输出目录 / output folder")
-    parser.add_argument("--workers", "-j", type=int, default=1, help="并行进程数 / processes")
-    parser.add_argument("--force", action="store_true", help="重新评分 / regrade everything")
-    parser.add_argument("--quiet", "-q", action="store_true", help="不显示表格 / no table")
     parser.add_argument(
-        "--tasks", nargs="+", metavar="TASK_ID", help="只评这些任务 / grade only these task ids"
+        "--out", "-o", type=Path, required=True, help=Text("输出目录", "output folder").joined()
+    )
+    parser.add_argument(
+        "--workers", "-j", type=int, default=1, help=Text("并行进程数", "processes").joined()
+    )
+    parser.add_argument(
+        "--force", action="store_true", help=Text("重新评分", "regrade everything").joined()
+    )
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", help=Text("不显示表格", "no table").joined()
+    )
+    parser.add_argument(
+        "--tasks",
+        nargs="+",
+        metavar="TASK_ID",
+        help=Text("只评这些任务", "grade only these task ids").joined(),
     )
     parser.add_argument(
         "--insecure",
         action="store_true",
-        help="没有沙箱也评分（不安全，报告中会注明；不能以 root 运行）/ grade even without a "
-        "namespace sandbox (INSECURE, said on every report; refused as root)",
+        help=Text(
+            "没有沙箱也评分（不安全，报告中会注明；不能以 root 运行）",
+            "grade even without a namespace sandbox (INSECURE, said on every report; refused as "
+            "root)",
+        ).joined(),
     )
     parser.add_argument(
         "--student-timeout",
         type=float,
         default=None,
-        help="每个学生的评分时限（秒）/ deadline per student in seconds (default: from the tasks)",
+        help=Text(
+            "每个学生的评分时限（秒）", "deadline per student in seconds (default: from the tasks)"
+        ).joined(),
     )
     parser.add_argument(
         "--dask",
         metavar="ADDRESS",
-        help="在 Dask 集群上评分（tcp://host:8786 或 local:N）/ grade on a Dask cluster "
-        "(scheduler address, or local:N for N local worker processes); needs .[dask]",
+        help=Text(
+            "在 Dask 集群上评分（tcp://host:8786 或 local:N）",
+            "grade on a Dask cluster (scheduler address, or local:N for N local worker "
+            "processes); needs .[dask]",
+        ).joined(),
     )
 
 
@@ -133,7 +162,9 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     for p in paths:
         p = p.resolve()
         if not p.is_dir():
-            raise FileNotFoundError(f"提交目录不存在 / no such submission folder: {p}")
+            raise FileNotFoundError(
+                f"{Text('提交目录不存在', 'no such submission folder').joined()}: {p}"
+            )
         if any(p.glob("*.py")):
             out.append(p)
         else:
@@ -379,22 +410,22 @@ def _table(assignment: str, reports: list[dict[str, Any]], tasks: list[str] | No
     ids = _ids(assignment, tasks)
     reports = sorted(reports, key=lambda r: r["student"])
     by = [{t["id"]: t for t in r.get("tasks", [])} for r in reports]
-    table = Table(title=f"{assignment} 评分 / grades")
+    table = Table(title=f"{assignment} {Text('评分', 'grades').joined()}")
     if len(reports) <= 6:
-        table.add_column("任务 / task")
+        table.add_column(Text("任务", "task").joined())
         for r in reports:
             table.add_column(r["student"], justify="right")
         for i in ids:
             table.add_row(i, *(_cell(b.get(i)) for b in by))
         table.add_row(
-            "[bold]总分 / total",
+            f"[bold]{TOTAL.joined()}",
             *(f"[bold]{r.get('total', 0):g}/{r.get('max_total', 0):g}" for r in reports),
         )
         return table
-    table.add_column("学生 / student")
+    table.add_column(Text("学生", "student").joined())
     for k, _ in enumerate(ids, 1):
         table.add_column(f"T{k}", justify="right")
-    table.add_column("总分 / total", justify="right", style="bold")
+    table.add_column(TOTAL.joined(), justify="right", style="bold")
     for r, b in zip(reports, by, strict=True):
         table.add_row(
             r["student"],
@@ -469,22 +500,20 @@ def grade_batch(
     manifest.get(assignment)
     plan = isolation.detect(insecure)  # before any fork: probed once, inherited
     if plan.insecure:
-        Console(stderr=True).print(
-            "[bold red]不安全模式：没有沙箱，学生代码可读取本机文件，成绩不可信 / INSECURE: no "
-            "sandbox, student code can read this machine's files; grades cannot be trusted"
-        )
+        Console(stderr=True).print(f"[bold red]{INSECURE.joined()}")
     subs = expand(submissions)
     errors: list[str] = []
     for s in [s for s in subs if not _utf8(s.name)]:
         subs.remove(s)
-        errors.append(
-            "跳过文件夹名不是 UTF-8 的提交 / skipped a folder whose name is not UTF-8: "
-            + str(s).encode("utf-8", "backslashreplace").decode("utf-8")
-        )
+        skipped = Text("跳过文件夹名不是 UTF-8 的提交", "skipped a folder whose name is not UTF-8")
+        name = str(s).encode("utf-8", "backslashreplace").decode("utf-8")
+        errors.append(f"{skipped.joined()}: {name}")
     names = [s.name for s in subs]
     dup = {n for n in names if names.count(n) > 1}
     if dup:
-        console.print(f"[red]学号重复 / duplicate student ids: {', '.join(sorted(dup))}")
+        console.print(
+            f"[red]{Text('学号重复', 'duplicate student ids').joined()}: {', '.join(sorted(dup))}"
+        )
         return 2, []
     key = output_key(out)
     ids = _ids(assignment, tasks)
@@ -509,11 +538,12 @@ def grade_batch(
         from grader.oracles import diskcache
 
         console.print(
-            f"sympy oracle 推导 / derivation: {t_derive:.2f} s "
+            f"sympy oracle {Text('推导', 'derivation').joined()}: {t_derive:.2f} s "
             f"({len(derive) - 1} oracles, once per batch; cache {diskcache.stats})"
         )
     if len(reports):
-        console.print(f"续跑：跳过 {len(reports)} 个已完成 / resuming: {len(reports)} already done")
+        resuming = Text("续跑：跳过 {n} 个已完成", "resuming: {n} already done")
+        console.print(resuming.format(n=len(reports)).joined())
     jobs: list[Job] = [(str(s), assignment, str(out), tasks, key, insecure) for s in todo]
     deadline = student_timeout or default_deadline(assignment, tasks)
     # No refresh thread: grading processes are forked while the display is up.
@@ -525,7 +555,9 @@ def grade_batch(
         console=console,
         auto_refresh=False,
     ) as progress:
-        bar = progress.add_task("评分 / grading", total=len(subs), completed=len(reports))
+        bar = progress.add_task(
+            Text("评分", "grading").joined(), total=len(subs), completed=len(reports)
+        )
         progress.refresh()
 
         def on_result(r: dict[str, Any]) -> None:
@@ -565,18 +597,21 @@ def grade_batch(
         try:
             summary.write(out, assignment, all_reports, tasks, errors)  # summary.html/.json
         except Exception as exc:  # the class report never costs a grade or the batch
-            console.print(f"[red]班级报告失败 / class report failed: {type(exc).__name__}: {exc}")
+            failed = Text("班级报告失败", "class report failed").joined()
+            console.print(f"[red]{failed}: {type(exc).__name__}: {exc}")
         LAST_RUN["summary"] = time.perf_counter() - t1
     if not quiet:
         Console().print(_table(assignment, all_reports, tasks))
     iso = next((r.get("isolation", {}) for r in all_reports if r.get("isolation")), {})
     console.print(
-        f"隔离级别 / isolation: {iso.get('level', '?')} — {iso.get('description_en', '')}\n"
-        f"报告 / reports: {out}/<student>/report.html, report.json; 成绩 / grades: "
-        f"{out / 'grades.csv'}; 班级报告 / class report: {out / 'summary.html'}"
+        f"{Text('隔离级别', 'isolation').joined()}: {iso.get('level', '?')} — "
+        f"{iso.get('description_en', '')}\n"
+        f"{Text('报告', 'reports').joined()}: {out}/<student>/report.html, report.json; "
+        f"{Text('成绩', 'grades').joined()}: {out / 'grades.csv'}; "
+        f"{Text('班级报告', 'class report').joined()}: {out / 'summary.html'}"
     )
     for e in errors:
-        console.print(f"[red]评分器错误 / grader error: {e}")
+        console.print(f"[red]{Text('评分器错误', 'grader error').joined()}: {e}")
     return (3 if errors else 0), all_reports
 
 
@@ -598,12 +633,12 @@ def run(args: argparse.Namespace) -> int:
             dask=args.dask,
         )
     except (KeyError, FileNotFoundError, ImportError) as exc:
-        print(f"错误 / error: {exc}", file=sys.stderr)
+        print(f"{ERROR.joined()}: {exc}", file=sys.stderr)
         return 2
     except SandboxUnavailable as exc:
-        print(f"错误 / error: {exc}", file=sys.stderr)
+        print(f"{ERROR.joined()}: {exc}", file=sys.stderr)
         return 4
     except (OSError, TimeoutError, ValueError) as exc:  # e.g. no Dask scheduler at --dask
-        print(f"错误 / error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"{ERROR.joined()}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
     return code

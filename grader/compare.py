@@ -201,32 +201,6 @@ def compare_array(
     )
 
 
-def compare_sequence(
-    got: Any, want: list[np.ndarray], what: str, **kwargs: Any
-) -> list[Comparison]:
-    """比较数组序列（如每层梯度）/ Compare a list of arrays (e.g. one gradient per layer).
-
-    Returns one Comparison per expected item; a reply that is not a list/tuple of the right
-    length gives a single ``type``/``shape`` comparison.
-    """
-    if not isinstance(got, list | tuple):
-        return [Comparison(BAD_TYPE, what, got_type=_type_name(got))]
-    if len(got) != len(want):
-        return [
-            Comparison(
-                BAD_SHAPE,
-                what,
-                got_shape=(len(got),),
-                want_shape=(len(want),),
-                got_type=f"{_type_name(got)} of length {len(got)}",
-            )
-        ]
-    return [
-        compare_array(g, w, f"{what}[{k}]", **kwargs)
-        for k, (g, w) in enumerate(zip(got, want, strict=True))
-    ]
-
-
 def matches(got: Any, want: np.ndarray, rtol: float = 1e-6) -> bool:
     """是否与某个候选值一致（用于诊断常见错误）/ Whether ``got`` equals a candidate value.
 

@@ -48,7 +48,7 @@ def read_submission(sub: Path) -> dict[str, bytes]:
     ``__pycache__`` folders, files up to 2 MiB, at most 200 files (as
     :func:`grader.engine.prepare_copy`).
     """
-    from grader.driver import DRIVER_MODULE
+    from grader.driver import KIT_NAMES
     from grader.engine import prepare_copy
 
     with tempfile.TemporaryDirectory(prefix="nnkit-send-") as tmp:
@@ -57,7 +57,7 @@ def read_submission(sub: Path) -> dict[str, bytes]:
         return {
             p.relative_to(dest).as_posix(): p.read_bytes()
             for p in sorted(dest.rglob("*"))
-            if p.is_file() and p.name != f"{DRIVER_MODULE}.py"
+            if p.is_file() and p.name not in KIT_NAMES
         }
 
 

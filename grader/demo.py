@@ -22,8 +22,10 @@ from pathlib import Path
 from grader import demo_submissions
 from grader.batch import grade_batch
 from grader.registry import ASSIGNMENTS
+from grader.text import Text
 
-HELP = "演示：评示例提交 / demo: grade the bundled example submissions"
+HELP = Text("演示：评示例提交", "demo: grade the bundled example submissions").joined()
+TYPICAL = Text("典型错误得部分分并有提示", "typical mistakes: partial marks with hints")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,12 +34,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--assignment",
         "-a",
         action="append",
-        help="作业（可重复，或 all；默认全部）/ assignment(s), or all (default: all, a1–a4)",
+        help=Text(
+            "作业（可重复，或 all；默认全部）", "assignment(s), or all (default: all, a1–a4)"
+        ).joined(),
     )
     parser.add_argument(
-        "--out", "-o", type=Path, default=Path("demo-out"), help="输出目录 / output folder"
+        "--out",
+        "-o",
+        type=Path,
+        default=Path("demo-out"),
+        help=Text("输出目录", "output folder").joined(),
     )
-    parser.add_argument("--workers", "-j", type=int, default=1, help="并行进程数 / processes")
+    parser.add_argument(
+        "--workers", "-j", type=int, default=1, help=Text("并行进程数", "processes").joined()
+    )
 
 
 def build_submissions(assignment: str, folder: Path) -> list[Path]:
@@ -72,20 +82,27 @@ def run(args: argparse.Namespace) -> int:
         ref, rel = by.get("reference"), by.get("release")
         mis = by.get("typical_mistakes")
         checks = [
-            ("参考答案满分 / reference has full marks", ref and ref["total"] == ref["max_total"]),
-            ("未改动的学生版 0 分 / untouched release scores 0", rel and rel["total"] == 0),
+            (
+                Text("参考答案满分", "reference has full marks").joined(),
+                ref and ref["total"] == ref["max_total"],
+            ),
+            (
+                Text("未改动的学生版 0 分", "untouched release scores 0").joined(),
+                rel and rel["total"] == 0,
+            ),
         ]
         if mis is not None:
             hints = sorted({h for t in mis["tasks"] for h in t.get("hints", [])})
             checks.append(
                 (
-                    f"典型错误得部分分并有提示 / typical mistakes: partial marks with hints {hints}",
+                    f"{TYPICAL.joined()} {hints}",
                     0 < mis["total"] < mis["max_total"] and bool(hints),
                 )
             )
         for text, good in checks:
             print(("✓ " if good else "✗ ") + text)
             ok = ok and bool(good)
-        print(f"报告 / reports: {out.resolve()}/<student>/report.html · {out.resolve()}/grades.csv")
+        where = f"{out.resolve()}/<student>/report.html · {out.resolve()}/grades.csv"
+        print(f"{Text('报告', 'reports').joined()}: {where}")
         ok = ok and code == 0
     return 0 if ok else 1

@@ -36,8 +36,7 @@ from typing import Any
 import numpy as np
 
 from grader import feedback, files, manifest
-from grader.compare import Comparison
-from grader.driver import DRIVER_FILE, DRIVER_MODULE
+from grader.driver import DRIVER_MODULE, KIT_FILES, KIT_MODULES, KIT_NAMES
 from grader.registry import Case, Reply, Task, hint, tasks_for
 from grader.sandbox import CallResult, Limits, Sandbox
 from grader.text import Text
@@ -71,7 +70,7 @@ def content_digest(folder: Path) -> str:
     """提交内容的摘要 / SHA-256 over the submission's modules (names and bytes, sorted)."""
     h = hashlib.sha256()
     for path in sorted(Path(folder).glob("*.py")):
-        if path.is_file() and not path.is_symlink() and path.stem != DRIVER_MODULE:
+        if path.is_file() and not path.is_symlink() and path.stem not in KIT_MODULES:
             h.update(os.fsencode(path.name) + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
@@ -81,13 +80,14 @@ def prepare_copy(submission: Path, dest: Path) -> files.Selection:
     """复制提交（仅普通文件）并放入驱动 / Copy the submission's selected files and the driver.
 
     The selection is bounded (see :mod:`grader.files`: regular files only, no symlinks, at most
-    200 files of at most 2 MiB, ``.py`` files first); the driver is always copied.  The copy is
+    200 files of at most 2 MiB, ``.py`` files first); the driver and its keys-and-masks module are always copied.  The copy is
     world-readable: the sandbox binds it read-only for its unprivileged uid.
     """
     sel = files.select(submission)
     files.copy_selected(sel, dest)
-    shutil.copyfile(DRIVER_FILE, dest / f"{DRIVER_MODULE}.py")
-    os.chmod(dest / f"{DRIVER_MODULE}.py", 0o644)
+    for kit in KIT_FILES:  # the driver and its keys-and-masks module
+        shutil.copyfile(kit, dest / kit.name)
+        os.chmod(dest / kit.name, 0o644)
     return sel
 
 
@@ -222,7 +222,7 @@ def safe_error(etype: str | None, tb: str, sandbox_text: str = "") -> str:
     frames = [
         (f, ln)
         for f, ln in _FRAME.findall(tb or "")
-        if not f.endswith(f"{DRIVER_MODULE}.py") and re.fullmatch(r"[\w./-]{1,80}\.py", f)
+        if Path(f).name not in KIT_NAMES and re.fullmatch(r"[\w./-]{1,80}\.py", f)
     ]
     if frames:
         f, ln = frames[-1]
@@ -339,6 +339,9 @@ class TaskResult:
     hints: list[str] = field(default_factory=list)
     cases: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    #: ids of the tasks whose failure blocked this one (a report.json written before this field
+    #: existed has none: readers use ``.get("blocked_by")``, see grader.summary)
+    blocked_by: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """JSON 形式 / JSON-ready form."""
@@ -461,8 +464,8 @@ def summarise(task: Task, cases: list[Case], forbidden: set[str], seconds: float
                 msg = msg + hint(code).wrap("提示：{}", "Hint: {} ")
     return TaskResult(
         id=task.id,
-        title_zh=title.title_zh,
-        title_en=title.title_en,
+        title_zh=title.title.zh,
+        title_en=title.title.en,
         points=points,
         max_points=float(title.points),
         status=status,
@@ -473,6 +476,11 @@ def summarise(task: Task, cases: list[Case], forbidden: set[str], seconds: float
         hints=[] if status in ("passed", "not_implemented", "forbidden") else hints,
         cases=[_case_json(c) for c in cases],
         seconds=round(seconds, 3),
+        blocked_by=(
+            sorted({u for c in cases if not c.passed for u in c.blocked_by})
+            if status in ("partial", "failed")
+            else []
+        ),
     )
 
 
@@ -566,7 +574,8 @@ def name_dependencies(results: list[TaskResult], tasks: list[Task]) -> None:
     A task that calls several stubs (例题1, 练习题, the training examples) cannot be tested
     without them; when one of those stubs fails the task that grades it alone, the failed task
     says so ("依赖的 dense_forward 未通过 / blocked by your dense_forward") and gets the
-    ``blocked_by_dependency`` hint, so the report points at the cause.
+    ``blocked_by_dependency`` hint, so the report points at the cause; the cited task ids are
+    added to ``TaskResult.blocked_by`` (the data the class report counts).
     """
     by_id = {t.id: t for t in tasks}
     failed = {r.id for r in results if r.status in ("failed", "partial")}
@@ -585,6 +594,7 @@ def name_dependencies(results: list[TaskResult], tasks: list[Task]) -> None:
         causes = [(u, f) for u, f in causes if not any(set(g) < set(f) for _, g in causes)]
         if not causes:
             continue
+        r.blocked_by = sorted(set(r.blocked_by) | {u for u, _ in causes})
         note = Text.join(
             Text("；", "; "), [BLOCKED.format(fns=", ".join(f), task=u) for u, f in causes]
         ).wrap(" {}。", " {}.")
@@ -652,15 +662,15 @@ def grade_submission(
     name_dependencies(results, selected)
     seconds = time.monotonic() - t0
     manual = [
-        {"id": t.id, "points": t.points, "title_zh": t.title_zh, "title_en": t.title_en}
+        {"id": t.id, "points": t.points, **t.title.fields("title")}
         for t in info.tasks
         if t.kind == "manual"
     ]
     return Report(
         student=student,
         assignment=assignment,
-        title_zh=info.title_zh,
-        title_en=info.title_en,
+        title_zh=info.title.zh,
+        title_en=info.title.en,
         total=round(sum(r.points for r in results), 2),
         max_total=round(sum(r.max_points for r in results), 2),
         tasks=results,
@@ -673,8 +683,3 @@ def grade_submission(
             "tasks": round(seconds - t_copy - setup, 4),
         },
     )
-
-
-def comparisons_ok(comps: list[Comparison]) -> bool:
-    """全部通过 / True if every comparison passed."""
-    return all(c.ok for c in comps)

@@ -39,12 +39,14 @@ How to add an entry:
 4. Run ``python -m grader build``: it fills the region from nncore, writes the release and
    checks it; commit ``solutions/`` and ``assignments/`` together.
 
-This module is plain data: standard library only, cheap to import.
+This module is plain data: standard library only (and :mod:`grader.text`), cheap to import.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from grader.text import Text
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,8 @@ class Given:
 
 @dataclass(frozen=True)
 class Task:
-    """评分任务 / A graded task: id (``aN.xxx``), points, titles; ``kind`` is
+    """评分任务 / A graded task: id (``aN.xxx``), points, ``title`` (a bilingual
+    :class:`grader.text.Text`); ``kind`` is
 
     ``"auto"`` (graded by the hidden suite, mirrored by an autograded notebook test cell
     whose ``grade_id`` is :func:`cell_id` of the task id) or ``"manual"`` (a written answer in
@@ -88,18 +91,17 @@ class Task:
 
     id: str
     points: float
-    title_zh: str
-    title_en: str
+    title: Text
     kind: str = "auto"
 
 
 @dataclass(frozen=True)
 class Assignment:
-    """一次作业 / One assignment: folder ``solutions/<folder>`` → ``assignments/<folder>``."""
+    """一次作业 / One assignment: folder ``solutions/<folder>`` → ``assignments/<folder>``;
+    ``title`` is a bilingual :class:`grader.text.Text`."""
 
     id: str
-    title_zh: str
-    title_en: str
+    title: Text
     folder: str
     modules: tuple[str, ...]
     notebook: str
@@ -142,8 +144,7 @@ def _s(module: str, name: str, source: str | None, lines: int, *tasks: str) -> S
 # ----------------------------------------------------------------------------------------
 A1 = Assignment(
     id="a1",
-    title_zh="人工神经元",
-    title_en="The artificial neuron",
+    title=Text("人工神经元", "The artificial neuron"),
     folder="a1",
     modules=("activations", "neurons"),
     notebook="a1.ipynb",
@@ -181,26 +182,28 @@ A1 = Assignment(
     ),
     given=(Given("activations", "_as_float", "nncore.activations._as_float"),),
     tasks=(
-        Task("a1.threshold", 2, "阈值函数 step 与 sgn", "threshold functions step and sgn"),
+        Task("a1.threshold", 2, Text("阈值函数 step 与 sgn", "threshold functions step and sgn")),
         Task(
-            "a1.sigmoid", 3, "sigmoid 及其导数（数值稳定）", "sigmoid and its derivative (stable)"
+            "a1.sigmoid",
+            3,
+            Text("sigmoid 及其导数（数值稳定）", "sigmoid and its derivative (stable)"),
         ),
-        Task("a1.tanh", 2, "tanh 及其导数", "tanh and its derivative"),
-        Task("a1.relu", 2, "ReLU 及其导数", "ReLU and its derivative"),
-        Task("a1.leaky_relu", 2, "Leaky ReLU 及其导数", "Leaky ReLU and its derivative"),
-        Task("a1.tlu", 2, "阈值逻辑单元 TLU", "threshold logic unit (TLU)"),
-        Task("a1.perceptron", 4, "感知机输出与学习规则", "perceptron output and learning rule"),
+        Task("a1.tanh", 2, Text("tanh 及其导数", "tanh and its derivative")),
+        Task("a1.relu", 2, Text("ReLU 及其导数", "ReLU and its derivative")),
+        Task("a1.leaky_relu", 2, Text("Leaky ReLU 及其导数", "Leaky ReLU and its derivative")),
+        Task("a1.tlu", 2, Text("阈值逻辑单元 TLU", "threshold logic unit (TLU)")),
+        Task(
+            "a1.perceptron", 4, Text("感知机输出与学习规则", "perceptron output and learning rule")
+        ),
         Task(
             "a1.logistic",
             5,
-            "逻辑回归：前向、梯度、更新",
-            "logistic regression: forward, gradient, update",
+            Text("逻辑回归：前向、梯度、更新", "logistic regression: forward, gradient, update"),
         ),
         Task(
             "a1.q3",
             3,
-            "思考题3：激活函数的优缺点",
-            "question 3: pros and cons of activations",
+            Text("思考题3：激活函数的优缺点", "question 3: pros and cons of activations"),
             "manual",
         ),
     ),
@@ -211,8 +214,7 @@ A1 = Assignment(
 # ----------------------------------------------------------------------------------------
 A2 = Assignment(
     id="a2",
-    title_zh="神经网络与反向传播",
-    title_en="Neural networks and backpropagation",
+    title=Text("神经网络与反向传播", "Neural networks and backpropagation"),
     folder="a2",
     modules=("activations", "layers", "losses", "mlp", "optim", "gradcheck", "exercise"),
     notebook="a2.ipynb",
@@ -274,36 +276,35 @@ A2 = Assignment(
     ),
     given_modules={"activations": "nncore.activations"},
     tasks=(
-        Task("a2.dense_forward", 3, "全连接层前向 z = aW + b", "dense forward z = aW + b"),
-        Task("a2.dense_backward", 5, "全连接层反向 dW, db, da", "dense backward dW, db, da"),
-        Task("a2.loss_mse", 2, "平方误差损失 ½‖h−y‖²", "half squared error ½‖h−y‖²"),
+        Task("a2.dense_forward", 3, Text("全连接层前向 z = aW + b", "dense forward z = aW + b")),
+        Task("a2.dense_backward", 5, Text("全连接层反向 dW, db, da", "dense backward dW, db, da")),
+        Task("a2.loss_mse", 2, Text("平方误差损失 ½‖h−y‖²", "half squared error ½‖h−y‖²")),
         Task(
             "a2.loss_bce",
             4,
-            "二分类交叉熵（含 logit 稳定版）",
-            "binary cross-entropy (and the stable logit form)",
+            Text(
+                "二分类交叉熵（含 logit 稳定版）",
+                "binary cross-entropy (and the stable logit form)",
+            ),
         ),
-        Task("a2.loss_softmax_ce", 4, "softmax 交叉熵", "softmax cross-entropy"),
-        Task("a2.mlp_forward", 4, "多层感知机前向（函数复合）", "MLP forward (composition)"),
-        Task("a2.mlp_backward", 8, "误差反传 δ 递推", "backpropagation: the δ recursion"),
-        Task("a2.gd_update", 2, "梯度下降更新", "gradient-descent update"),
+        Task("a2.loss_softmax_ce", 4, Text("softmax 交叉熵", "softmax cross-entropy")),
+        Task("a2.mlp_forward", 4, Text("多层感知机前向（函数复合）", "MLP forward (composition)")),
+        Task("a2.mlp_backward", 8, Text("误差反传 δ 递推", "backpropagation: the δ recursion")),
+        Task("a2.gd_update", 2, Text("梯度下降更新", "gradient-descent update")),
         Task(
             "a2.example1",
             5,
-            "例题1：一次更新与符号推导一致",
-            "例题1: one update equals the symbolic result",
+            Text("例题1：一次更新与符号推导一致", "例题1: one update equals the symbolic result"),
         ),
         Task(
             "a2.numerical_gradient",
             4,
-            "数值梯度检验（中心差分）",
-            "numerical gradient check (central differences)",
+            Text("数值梯度检验（中心差分）", "numerical gradient check (central differences)"),
         ),
         Task(
             "a2.exercise",
             6,
-            "练习题：自己设计样本并更新一次",
-            "练习题: your own samples, one update",
+            Text("练习题：自己设计样本并更新一次", "练习题: your own samples, one update"),
         ),
     ),
     reveals=("a1",),
@@ -399,8 +400,7 @@ _A3_TRAIN = ("a3.example2", "a3.example3", "a3.example4")
 
 A3 = Assignment(
     id="a3",
-    title_zh="训练实践",
-    title_en="Training in practice",
+    title=Text("训练实践", "Training in practice"),
     folder="a3",
     modules=(
         "activations",
@@ -468,31 +468,33 @@ A3 = Assignment(
     ),
     given_modules=dict(_SHARED_GIVEN_MODULES),
     tasks=(
-        Task("a3.minibatches", 3, "小批量划分（打乱顺序）", "mini-batch indices (shuffled)"),
-        Task("a3.sgd_epoch", 4, "一轮小批量 SGD", "one epoch of mini-batch SGD"),
-        Task("a3.momentum", 3, "冲量法更新", "momentum update"),
-        Task("a3.weight_decay", 3, "权值衰减 λ/(2m) Σ w²", "weight decay λ/(2m) Σ w²"),
+        Task("a3.minibatches", 3, Text("小批量划分（打乱顺序）", "mini-batch indices (shuffled)")),
+        Task("a3.sgd_epoch", 4, Text("一轮小批量 SGD", "one epoch of mini-batch SGD")),
+        Task("a3.momentum", 3, Text("冲量法更新", "momentum update")),
+        Task("a3.weight_decay", 3, Text("权值衰减 λ/(2m) Σ w²", "weight decay λ/(2m) Σ w²")),
         Task(
             "a3.normalise",
             4,
-            "归一化：z-score 与最小-最大（只在训练集上拟合）",
-            "normalisation: z-score and min-max (fitted on train only)",
+            Text(
+                "归一化：z-score 与最小-最大（只在训练集上拟合）",
+                "normalisation: z-score and min-max (fitted on train only)",
+            ),
         ),
-        Task("a3.early_stopping", 3, "早停规则（耐心值）", "early stopping (patience)"),
+        Task("a3.early_stopping", 3, Text("早停规则（耐心值）", "early stopping (patience)")),
         Task(
             "a3.example2",
             3,
-            "例题2：曲线拟合（多个初始值）",
-            "例题2: curve fitting from several initialisations",
+            Text(
+                "例题2：曲线拟合（多个初始值）", "例题2: curve fitting from several initialisations"
+            ),
         ),
-        Task("a3.example3", 3, "例题3：识别数字 2（二分类）", "例题3: digit 2 vs rest"),
-        Task("a3.example4", 4, "例题4：十个数字（多分类）", "例题4: ten digits"),
-        Task("a3.q1", 3, "思考题1：为什么要归一化", "question 1: why normalise", "manual"),
+        Task("a3.example3", 3, Text("例题3：识别数字 2（二分类）", "例题3: digit 2 vs rest")),
+        Task("a3.example4", 4, Text("例题4：十个数字（多分类）", "例题4: ten digits")),
+        Task("a3.q1", 3, Text("思考题1：为什么要归一化", "question 1: why normalise"), "manual"),
         Task(
             "a3.q2",
             3,
-            "思考题2：迭代越多越好吗",
-            "question 2: are more iterations better",
+            Text("思考题2：迭代越多越好吗", "question 2: are more iterations better"),
             "manual",
         ),
     ),
@@ -551,43 +553,46 @@ _A4_LECTURE_TASKS = (
     Task(
         "a4.approximation",
         3,
-        "通用近似：F(x) = Σ v_i σ(w_i x + b_i) 与最小二乘的 v",
-        "universal approximation: F(x) = Σ v_i σ(w_i x + b_i) and least-squares v",
+        Text(
+            "通用近似：F(x) = Σ v_i σ(w_i x + b_i) 与最小二乘的 v",
+            "universal approximation: F(x) = Σ v_i σ(w_i x + b_i) and least-squares v",
+        ),
     ),
     Task(
         "a4.auxiliary",
         4,
-        "中间层辅助损失 J = J_main + λ J_aux 及其反向",
-        "auxiliary loss J = J_main + λ J_aux and its backward pass",
+        Text(
+            "中间层辅助损失 J = J_main + λ J_aux 及其反向",
+            "auxiliary loss J = J_main + λ J_aux and its backward pass",
+        ),
     ),
     Task(
         "a4.degradation",
         2,
-        "退化：训练后的训练误差",
-        "degradation: the training error after training",
+        Text("退化：训练后的训练误差", "degradation: the training error after training"),
     ),
-    Task("a4.rbm", 4, "受限玻尔兹曼机：CD-1", "restricted Boltzmann machine: CD-1"),
-    Task("a4.dbn", 3, "DBN：RBM 逐层预训练", "DBN: layer-wise RBM pre-training"),
+    Task("a4.rbm", 4, Text("受限玻尔兹曼机：CD-1", "restricted Boltzmann machine: CD-1")),
+    Task("a4.dbn", 3, Text("DBN：RBM 逐层预训练", "DBN: layer-wise RBM pre-training")),
     Task(
         "a4.q_degradation",
         2,
-        "问答：退化不是过拟合；残差为什么消除了它",
-        "degradation is not overfitting; why residual blocks remove it",
+        Text(
+            "问答：退化不是过拟合；残差为什么消除了它",
+            "degradation is not overfitting; why residual blocks remove it",
+        ),
         "manual",
     ),
     Task(
         "a4.q_dbn",
         2,
-        "问答：DBN、DAE 与随机初始化的比较",
-        "DBN vs DAE vs random initialisation",
+        Text("问答：DBN、DAE 与随机初始化的比较", "DBN vs DAE vs random initialisation"),
         "manual",
     ),
 )
 
 A4 = Assignment(
     id="a4",
-    title_zh="深度网络的问题",
-    title_en="Problems of deep networks",
+    title=Text("深度网络的问题", "Problems of deep networks"),
     folder="a4",
     modules=(
         "activations",
@@ -670,38 +675,45 @@ A4 = Assignment(
         Task(
             "a4.gradient_norms",
             4,
-            "逐层梯度范数（梯度消失）",
-            "per-layer gradient norms (vanishing gradients)",
+            Text("逐层梯度范数（梯度消失）", "per-layer gradient norms (vanishing gradients)"),
         ),
-        Task("a4.residual", 5, "残差块前向与反向", "residual block forward and backward"),
-        Task("a4.saddle", 3, "鞍点上的梯度下降与冲量法", "GD and momentum on a saddle"),
+        Task("a4.residual", 5, Text("残差块前向与反向", "residual block forward and backward")),
+        Task("a4.saddle", 3, Text("鞍点上的梯度下降与冲量法", "GD and momentum on a saddle")),
         Task(
             "a4.dae",
             5,
-            "降噪自编码器：加噪、前向、反向",
-            "denoising autoencoder: noise, forward, backward",
+            Text(
+                "降噪自编码器：加噪、前向、反向", "denoising autoencoder: noise, forward, backward"
+            ),
         ),
-        Task("a4.pretraining", 3, "逐层无监督预训练", "greedy layer-wise pre-training"),
-        Task("a4.depth_width", 2, "参数个数（加深 vs 加宽）", "parameter count (depth vs width)"),
+        Task("a4.pretraining", 3, Text("逐层无监督预训练", "greedy layer-wise pre-training")),
+        Task(
+            "a4.depth_width",
+            2,
+            Text("参数个数（加深 vs 加宽）", "parameter count (depth vs width)"),
+        ),
         Task(
             "a4.q_vanishing",
             3,
-            "问答：为什么 sigmoid 深网络梯度消失，残差为何有效",
-            "why gradients vanish with sigmoid, and why residual connections help",
+            Text(
+                "问答：为什么 sigmoid 深网络梯度消失，残差为何有效",
+                "why gradients vanish with sigmoid, and why residual connections help",
+            ),
             "manual",
         ),
         Task(
             "a4.q_pretraining",
             2,
-            "问答：预训练为什么在少量标注数据时有用",
-            "why pre-training helps when labels are few",
+            Text(
+                "问答：预训练为什么在少量标注数据时有用",
+                "why pre-training helps when labels are few",
+            ),
             "manual",
         ),
         Task(
             "a4.q_depth",
             2,
-            "问答：参数相同时加深还是加宽",
-            "deeper or wider at an equal parameter count",
+            Text("问答：参数相同时加深还是加宽", "deeper or wider at an equal parameter count"),
             "manual",
         ),
         *_A4_LECTURE_TASKS,
@@ -718,7 +730,8 @@ def get(assignment_id: str) -> Assignment:
         return ASSIGNMENTS[assignment_id]
     except KeyError:
         known = ", ".join(ASSIGNMENTS)
-        raise KeyError(f"未知作业 / unknown assignment {assignment_id!r}; known: {known}") from None
+        unknown = Text("未知作业", "unknown assignment").joined()
+        raise KeyError(f"{unknown} {assignment_id!r}; known: {known}") from None
 
 
 def all_stubs() -> list[tuple[Assignment, Stub]]:

@@ -53,12 +53,83 @@ from typing import Any
 
 from grader import manifest
 from grader.manifest import Assignment
+from grader.text import Text
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 REPORTS_DIR = "nnkit_reports"
 DEFAULT_TIMEOUT = 900.0
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".ipynb_checkpoints")
+
+TRUSTED = Text("nnkit 可信评分", "trusted grader")
+NOT_SUBMITTED = Text("不是学生提交的版本", "is not the student's submitted file")
+#: the bridge's messages (fields filled with Text.format; shown as "中文 / English")
+M = {
+    "no_course": Text("课程目录不存在：{root}", "no such course directory: {root}"),
+    "relative_db": Text(
+        "db_url {url} 是相对路径（nbgrader 会相对当前目录解析）；请在 {config} 中写绝对路径，"
+        "例如 'sqlite:///{db}'",
+        "db_url {url} is relative (nbgrader resolves it against the current folder); write an "
+        "absolute path in {config}, e.g. 'sqlite:///{db}'",
+    ),
+    "hidden_test": Text(
+        "{nb}: 含隐藏测试 {marker}（隐藏任务由可信评分器评分，笔记本中不得有隐藏测试）",
+        "{nb}: has a hidden test {marker}; hidden tasks are graded by the trusted grader, "
+        "notebooks must have none",
+    ),
+    "course_config": Text(
+        "课程配置：{path}（formgrader 按钮已受保护）",
+        "course config: {path} (formgrader's buttons guarded)",
+    ),
+    "not_built": Text(
+        "套件中没有作业 {aid}（先运行 python -m grader build）",
+        "the kit has no built assignment {aid} (run python -m grader build)",
+    ),
+    "edited": Text(
+        "{src} 与套件的 solutions/{folder} 不同（{files}）：setup 不会覆盖你的修改。请在套件的 "
+        "solutions/ 中修改并运行 python -m grader build，或加 --force 用套件版本覆盖",
+        "{src} differs from the kit's solutions/{folder} ({files}): setup will not overwrite "
+        "your edits. Edit the kit's solutions/ and run python -m grader build, or pass --force "
+        "to replace them with the kit's version",
+    ),
+    "release": Text(
+        "发布目录：{rel} ← {kit}（.py 已去除解答）",
+        "release: {rel} ← {kit} (solutions stripped from the .py modules)",
+    ),
+    "timeout": Text("超时 {t:g} s，已终止", "timed out after {t:g} s, killed"),
+    "child_exit": Text("子进程异常退出，退出码 {rc}", "child exited with {rc}"),
+    "no_gradebook_entry": Text(
+        "成绩库中没有 {nb}（先运行 python -m grader nbgrader setup）",
+        "the gradebook has no {nb} (run python -m grader nbgrader setup first)",
+    ),
+    "untrusted_cell": Text(
+        "评分单元 {cell} 没有对应的可信评分任务，分数会来自学生内核",
+        "grade cell {cell} has no trusted-grader task; its score would come from the student's "
+        "kernel",
+    ),
+    "no_sandbox": Text(
+        "没有可用的沙箱，学生笔记本不会在沙箱外执行",
+        "no working sandbox; student notebooks never run outside it",
+    ),
+    "trusted_start": Text("可信评分器：{n} 份提交 …", "trusted grader: {n} submissions …"),
+    "record_only": Text(
+        "笔记本执行失败，改为只登记作答（模块任务照常由可信评分器评分）",
+        "notebook failed, recording its answers without running it",
+    ),
+    "no_report": Text(
+        "可信评分器未产生报告，成绩库未改动（请查看上面的错误后重新运行）",
+        "the trusted grader produced no report; the gradebook was left unchanged (see the error "
+        "above and run again)",
+    ),
+    "feedback_leak": Text(
+        "教师单元 {cells} 含隐藏测试，未生成反馈（请检查源笔记本）",
+        "instructor cell(s) {cells} carry a hidden test: no feedback (check the source notebook)",
+    ),
+    "not_recorded": Text("笔记本无法登记", "the notebook could not be recorded"),
+    "feedback_done": Text(
+        "反馈已生成（含可信评分报告）", "feedback generated with the trusted report"
+    ),
+}
 
 
 class BridgeError(RuntimeError):
@@ -118,17 +189,20 @@ class Course:
 
         root = Path(root).resolve()
         if not root.is_dir():
-            raise BridgeError(f"课程目录不存在 / no such course directory: {root}")
+            raise BridgeError(M["no_course"].format(root=root).joined())
         cd = CourseDirectory(config=load_config(root))
         url = cd.db_url
         if url.startswith("sqlite:///"):
             db = url[len("sqlite:///") :]
             if not db.startswith("/") and db != ":memory:":
                 raise BridgeError(
-                    f"db_url {url!r} 是相对路径（nbgrader 会相对当前目录解析）；请在 "
-                    f"{root / 'nbgrader_config.py'} 中写绝对路径 / is relative (nbgrader resolves "
-                    f"it against the current folder); write an absolute path, e.g. "
-                    f"'sqlite:///{root / 'gradebook.db'}'"
+                    M["relative_db"]
+                    .format(
+                        url=repr(url),
+                        config=root / "nbgrader_config.py",
+                        db=root / "gradebook.db",
+                    )
+                    .joined()
                 )
             if not create and not Path(db).is_file():
                 raise BridgeError(
@@ -197,11 +271,7 @@ def hidden_test_problems(folder: Path) -> list[str]:
         text = nb.read_text(encoding="utf-8", errors="replace")
         for marker in HIDDEN_MARKERS:
             if marker.lower() in text.lower():
-                problems.append(
-                    f"{nb}: 含隐藏测试 {marker!r}（隐藏任务由可信评分器评分，笔记本中不得有隐藏"
-                    f"测试）/ has a hidden test; hidden tasks are graded by the trusted grader, "
-                    "notebooks must have none"
-                )
+                problems.append(M["hidden_test"].format(nb=nb, marker=repr(marker)).joined())
                 break
     return problems
 
@@ -280,8 +350,10 @@ def course_config_block() -> str:
     return "\n".join(
         [
             CONFIG_BEGIN,
-            "# 由 setup 写入，块内修改会在下次 setup 时被替换 / written by setup; edits inside this "
-            "block are replaced by the next setup",
+            Text(
+                "# 由 setup 写入，块内修改会在下次 setup 时被替换",
+                "written by setup; edits inside this block are replaced by the next setup",
+            ).joined(),
             f"c.Autograde.exclude_overwriting = {excl!r}",
             f"c.Autograde.autograde_preprocessors = {auto!r}",
             f"c.GenerateAssignment.preprocessors = {gen!r}",
@@ -304,7 +376,7 @@ def write_course_config(root: Path) -> str:
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
-    return f"课程配置 / course config: {path}（formgrader 按钮已受保护 / formgrader's buttons guarded）"
+    return M["course_config"].format(path=path).joined()
 
 
 def setup_assignment(
@@ -329,10 +401,7 @@ def setup_assignment(
     kit_src = (kit_root / "solutions" / a.folder).resolve()
     kit_rel = (kit_root / "assignments" / a.folder).resolve()
     if not kit_src.is_dir() or not kit_rel.is_dir():
-        raise BridgeError(
-            f"套件中没有作业 {aid}（先运行 python -m grader build）/ the kit has no built "
-            f"assignment {aid} (run python -m grader build)"
-        )
+        raise BridgeError(M["not_built"].format(aid=aid).joined())
     src = course.path("source", None, aid)
     rel = course.path("release", None, aid)
     lines = []
@@ -345,17 +414,14 @@ def setup_assignment(
             edited = source_edits(src, kit_src)
             if edited and not force:
                 raise BridgeError(
-                    f"{src} 与套件的 solutions/{a.folder} 不同（{', '.join(edited[:8])}）：setup "
-                    "不会覆盖你的修改。请在套件的 solutions/ 中修改并运行 python -m grader build，"
-                    "或加 --force 用套件版本覆盖 / differs from the kit's solutions/"
-                    f"{a.folder} ({', '.join(edited[:8])}): setup will not overwrite your edits. "
-                    "Edit the kit's solutions/ and run python -m grader build, or pass --force to "
-                    "replace them with the kit's version"
+                    M["edited"]
+                    .format(src=src, folder=a.folder, files=", ".join(edited[:8]))
+                    .joined()
                 )
             if src.exists():
                 shutil.rmtree(src)
             shutil.copytree(kit_src, src, ignore=_IGNORE)
-            lines.append(f"源目录 / source: {src} ← {kit_src}")
+            lines.append(f"{Text('源目录', 'source').joined()}: {src} ← {kit_src}")
             lines.append(write_course_config(course.root))
         problems = hidden_test_problems(src)
         if problems:
@@ -368,20 +434,21 @@ def setup_assignment(
             shutil.copytree(snapshot, rel)
         if not result.get("success"):
             raise BridgeError(
-                f"nbgrader generate_assignment {aid} 失败 / failed:\n{result.get('error', '')}"
+                f"nbgrader generate_assignment {aid} {Text('失败', 'failed').joined()}:\n"
+                f"{result.get('error', '')}"
             )
-    lines.append(f"nbgrader generate_assignment {aid}: 成绩库已登记 / recorded in the gradebook")
-    lines.append(
-        f"发布目录 / release: {rel} ← {kit_rel}（.py 已去除解答 / solutions stripped from the "
-        ".py modules）"
-    )
+    recorded = Text("成绩库已登记", "recorded in the gradebook").joined()
+    lines.append(f"nbgrader generate_assignment {aid}: {recorded}")
+    lines.append(M["release"].format(rel=rel, kit=kit_rel).joined())
     leaks = [
         str(p)
         for p in rel.rglob("*.py")
         if "BEGIN SOLUTION" in p.read_text(encoding="utf-8", errors="replace")
     ]
     if leaks:
-        raise BridgeError(f"发布版含解答 / the release leaks solutions: {leaks}")
+        raise BridgeError(
+            f"{Text('发布版含解答', 'the release leaks solutions').joined()}: {leaks}"
+        )
     return lines
 
 
@@ -448,13 +515,13 @@ def _run_child(
             results[s] = {
                 "success": False,
                 "timeout": True,
-                "error": f"超时 {timeout:g} s，已终止 / timed out after {timeout:g} s, killed",
+                "error": M["timeout"].format(t=timeout).joined(),
                 "log": stderr[-20000:],
             }
         else:
             results[s] = {
                 "success": False,
-                "error": f"子进程异常退出 / child exited with {proc.returncode}: {stderr[-2000:]}",
+                "error": f"{M['child_exit'].format(rc=proc.returncode).joined()}: {stderr[-2000:]}",
                 "log": stderr[-20000:],
             }
     return results
@@ -531,8 +598,8 @@ def task_comment(task: dict[str, Any]) -> str:
     """可信评分的中英评语 / The zh/en comment of one trusted task result."""
     zh, en = _status_text(task.get("status", ""))
     head = (
-        f"[nnkit 可信评分 / trusted grader] {task.get('points', 0):g}/"
-        f"{task.get('max_points', 0):g} {zh} / {en}"
+        f"[{TRUSTED.joined()}] {task.get('points', 0):g}/"
+        f"{task.get('max_points', 0):g} {Text(zh, en).joined()}"
     )
     body = [task.get("message_zh", ""), task.get("message_en", ""), *task.get("hints", [])]
     return "\n".join([head, *(b for b in body if b)])
@@ -577,10 +644,7 @@ def check_gradebook(course: Course, a: Assignment) -> list[str]:
         try:
             nb = gb.find_notebook(nb_name, a.id)
         except MissingEntry:
-            return [
-                f"成绩库中没有 {a.id}/{nb_name}（先运行 python -m grader nbgrader setup）/ the "
-                f"gradebook has no {a.id}/{nb_name} (run python -m grader nbgrader setup first)"
-            ]
+            return [M["no_gradebook_entry"].format(nb=f"{a.id}/{nb_name}").joined()]
         cells = auto_cells(a)
         manual = {manifest.cell_id(t.id) for t in a.tasks if t.kind == "manual"}
         manual |= answer_cells(course.path("source", None, a.id) / a.notebook)
@@ -588,9 +652,7 @@ def check_gradebook(course: Course, a: Assignment) -> list[str]:
             untrusted = gc.cell_type == "code" and gc.name not in cells and gc.name not in manual
             if untrusted:
                 problems.append(
-                    f"{a.id}/{nb_name}: 评分单元 {gc.name} 没有对应的可信评分任务，分数会来自学生"
-                    f"内核 / grade cell {gc.name} has no trusted-grader task; its score would "
-                    "come from the student's kernel"
+                    f"{a.id}/{nb_name}: {M['untrusted_cell'].format(cell=gc.name).joined()}"
                 )
         names = {gc.name for gc in nb.grade_cells}
         for cid in cells:
@@ -658,8 +720,8 @@ def write_trusted_scores(
             max_cell = float(grade.max_score or 0.0)
             if res is None or not res.get("max_points"):
                 score = 0.0
-                why = reason or "未评分 / not graded by the trusted grader"
-                text = f"[nnkit 可信评分 / trusted grader] 0/{max_cell:g} {why}"
+                why = reason or Text("未评分", "not graded by the trusted grader").joined()
+                text = f"[{TRUSTED.joined()}] 0/{max_cell:g} {why}"
             else:
                 score = round(float(res["points"]) * max_cell / float(res["max_points"]), 4)
                 text = task_comment(res)
@@ -745,10 +807,7 @@ def check_modules_kept(ag: Path, snap: Path, a: Assignment, student: str) -> lis
     for name in module_files(a):
         s, g = snap / name, ag / name
         if g.exists() and (not s.exists() or s.read_bytes() != g.read_bytes()):
-            problems.append(
-                f"{student}: autograded/{a.id}/{name} 不是学生提交的版本 / is not the student's "
-                "submitted file"
-            )
+            problems.append(f"{student}: autograded/{a.id}/{name} {NOT_SUBMITTED.joined()}")
     return problems
 
 
@@ -915,10 +974,7 @@ def autograde(
     try:
         isolation_report()
     except SandboxUnavailable as exc:
-        raise BridgeError(
-            f"没有可用的沙箱，学生笔记本不会在沙箱外执行 / no working sandbox; student notebooks "
-            f"never run outside it: {exc}"
-        ) from exc
+        raise BridgeError(f"{M['no_sandbox'].joined()}: {exc}") from exc
     everyone = list_students(course, aid)
     chosen = list(dict.fromkeys(students)) if students else everyone
     if not chosen:
@@ -942,7 +998,9 @@ def autograde(
                     snapshot(course.path("submitted", s, aid), snap_root / s / aid)
                     snapshot(snap_root / s / aid, trusted_root / s)
                 except OSError as exc:
-                    lay.fatal.append(f"无法复制提交 / cannot copy the submission: {exc}")
+                    lay.fatal.append(
+                        f"{Text('无法复制提交', 'cannot copy the submission').joined()}: {exc}"
+                    )
             if not lay.ok:
                 o.nbgrader, o.problems = "layout", o.problems + lay.fatal
                 o.trusted_max = sum(t.points for t in a.tasks if t.kind == "auto")
@@ -951,7 +1009,7 @@ def autograde(
             o.fingerprint = snapshot_hash(snap_root / s / aid)
             ready.append(s)
 
-        log(f"可信评分器 / trusted grader: {len(ready)} 份提交 / submissions …")
+        log(M["trusted_start"].format(n=len(ready)).joined())
         by_student: dict[str, dict[str, Any]] = {}
         if ready:  # 2. trusted grader on the snapshots
             code, reports = grade_batch(
@@ -972,9 +1030,10 @@ def autograde(
                 o.reused = True
                 for key in ("nbgrader", "nbgrader_error", "notebook", "modules_kept"):
                     setattr(o, key, prev.get(key, getattr(o, key)))
-                log(f"[{k}/{len(ready)}] {s}: 未改变，沿用 / unchanged, kept")
+                log(f"[{k}/{len(ready)}] {s}: {Text('未改变，沿用', 'unchanged, kept').joined()}")
                 continue
-            log(f"[{k}/{len(ready)}] nbgrader 自动评分（沙箱）/ autograde (sandboxed) {aid} {s} …")
+            started = Text("nbgrader 自动评分（沙箱）", "autograde (sandboxed)").joined()
+            log(f"[{k}/{len(ready)}] {started} {aid} {s} …")
             result, built = _nbgrader_notebook(course, a, s, snap_root, tmp / "work", timeout)
             (reports_dir / s).mkdir(parents=True, exist_ok=True)
             (reports_dir / s / "nbgrader_autograde.log").write_text(
@@ -989,20 +1048,14 @@ def autograde(
                 continue
             o.nbgrader = "timeout" if result.get("timeout") else "failed"
             o.nbgrader_error = _first_error_line(result)
-            log(
-                f"    笔记本执行失败，改为只登记作答（模块任务照常由可信评分器评分）/ notebook "
-                f"failed, recording its answers without running it: {o.nbgrader_error}"
-            )
+            log(f"    {M['record_only'].joined()}: {o.nbgrader_error}")
             rec, built = _record_only(course, a, s, snap, tmp / "work", timeout)
             if rec.get("success"):
                 o.notebook = "recorded"
                 _install_autograded(course, aid, s, built)
             else:
                 o.notebook = "none"
-                o.problems.append(
-                    f"{s}: 笔记本无法登记 / the notebook could not be recorded: "
-                    f"{_first_error_line(rec)}"
-                )
+                o.problems.append(f"{s}: {M['not_recorded'].joined()}: {_first_error_line(rec)}")
 
         for s in chosen:  # layout problems: the release notebook, so feedback says why
             o = outcomes[s]
@@ -1032,11 +1085,7 @@ def autograde(
                 continue
             report = by_student.get(s)
             if report is None:
-                o.problems.append(
-                    f"{s}: 可信评分器未产生报告，成绩库未改动（请查看上面的错误后重新运行）/ the "
-                    "trusted grader produced no report; the gradebook was left unchanged (see the "
-                    "error above and run again)"
-                )
+                o.problems.append(f"{s}: {M['no_report'].joined()}")
                 code = code or 3
                 continue
             iso = report.get("isolation", {})
@@ -1143,8 +1192,10 @@ def generate_feedback(
         nb = course.path("autograded", s, aid) / a.notebook
         if not nb.is_file():
             out[s] = [
-                "没有可生成反馈的笔记本（先运行 autograde）/ no autograded notebook (run autograde "
-                "first)"
+                Text(
+                    "没有可生成反馈的笔记本（先运行 autograde）",
+                    "no autograded notebook (run autograde first)",
+                ).joined()
             ]
             continue
         leaks = locked_cell_leaks(nb)
@@ -1153,11 +1204,7 @@ def generate_feedback(
             if fb.exists():
                 fb.unlink()
             deleted.append(str(fb))
-            out[s] = [
-                f"教师单元 {', '.join(leaks)} 含隐藏测试，未生成反馈（请检查源笔记本）/ instructor "
-                f"cell(s) {', '.join(leaks)} carry a hidden test: no feedback (check the source "
-                "notebook)"
-            ]
+            out[s] = [M["feedback_leak"].format(cells=", ".join(leaks)).joined()]
             continue
         graded.append(s)
     results = _run_child("feedback", course.root, aid, graded, timeout) if graded else {}
@@ -1165,11 +1212,10 @@ def generate_feedback(
     for s in graded:
         fb = course.path("feedback", s, aid)
         if results[s].get("success"):
-            lines = [
-                f"反馈已生成（含可信评分报告）/ feedback generated with the trusted report: {fb}"
-            ]
+            lines = [f"{M['feedback_done'].joined()}: {fb}"]
         else:
-            lines = [f"nbgrader 反馈失败 / feedback failed: {_first_error_line(results[s])}"]
+            failed = Text("nbgrader 反馈失败", "nbgrader feedback failed").joined()
+            lines = [f"{failed}: {_first_error_line(results[s])}"]
         if fb.is_dir():
             if not (fb / "timestamp.txt").is_file():
                 stamp = cd.get_existing_timestamp(str(course.path("submitted", s, aid)))
@@ -1177,14 +1223,19 @@ def generate_feedback(
 
                 stamp = stamp or datetime.now(UTC)
                 (fb / "timestamp.txt").write_text(str(stamp), encoding="utf-8")
-                lines.append("已补写 timestamp.txt / wrote the missing timestamp.txt")
+                lines.append(
+                    Text("已补写 timestamp.txt", "wrote the missing timestamp.txt").joined()
+                )
             if not (fb / "submission_secret.txt").is_file():
                 (fb / "submission_secret.txt").write_text(f"nnkit-no-secret-{s}", encoding="utf-8")
                 lines.append(
-                    "提交未经交换目录（无 submission_secret.txt）：release_feedback 不会失败，但学生"
-                    "无法 fetch，请直接发送该 HTML / not submitted through the exchange (no "
-                    "submission_secret.txt): release_feedback will not fail, but the student "
-                    "cannot fetch it; hand the HTML over directly"
+                    Text(
+                        "提交未经交换目录（无 submission_secret.txt）：release_feedback "
+                        "不会失败，但学生无法 fetch，请直接发送该 HTML",
+                        "not submitted through the exchange (no submission_secret.txt): "
+                        "release_feedback will not fail, but the student cannot fetch it; hand "
+                        "the HTML over directly",
+                    ).joined()
                 )
         out[s] = lines
     return out, deleted

@@ -44,29 +44,40 @@ def _md(text: str) -> str:
     return "  \n".join(html.escape(line) for line in str(text).splitlines())
 
 
+TITLE = Text("nnkit 可信评分报告", "Trusted grader report")
+NOTE = Text("注意", "Note")
+LATE = Text("迟交扣分", "Late penalty")
+TOTAL = Text("可信总分", "Trusted total")
+HEAD = (
+    Text("任务", "task"),
+    Text("分数", "points"),
+    Text("状态", "status"),
+    Text("说明", "feedback"),
+)
+
+
 def summary_markdown(report: dict[str, Any] | None, outcome: dict[str, Any] | None) -> str:
     """报告摘要 / The zh/en summary cell: notebook status, then a row per task."""
     from grader.nbgrader_bridge import _status_text
 
-    lines = ["## nnkit 可信评分报告 / Trusted grader report", ""]
+    lines = [f"## {TITLE.joined()}", ""]
     outcome = outcome or {}
     status = outcome.get("nbgrader", "")
     if status in NOTEBOOK_STATUS:
         note = NOTEBOOK_STATUS[status]
-        lines += [f"**注意 / Note**: {_md(note.zh)} / {_md(note.en)}", ""]
+        lines += [f"**{NOTE.joined()}**: {_md(note.joined())}", ""]
         for problem in outcome.get("problems", [])[:3]:
             lines += [f"- {_md(problem)}"]
         if outcome.get("nbgrader_error"):
             lines += [f"- {_md(outcome['nbgrader_error'])}"]
         lines += [""]
     if outcome.get("late_penalty"):
-        lines += [f"**迟交扣分 / Late penalty**: {outcome['late_penalty']:g}", ""]
+        lines += [f"**{LATE.joined()}**: {outcome['late_penalty']:g}", ""]
     if report and report.get("tasks"):
         lines += [
-            f"**可信总分 / Trusted total**: {report.get('total', 0):g} / "
-            f"{report.get('max_total', 0):g}",
+            f"**{TOTAL.joined()}**: {report.get('total', 0):g} / {report.get('max_total', 0):g}",
             "",
-            "| 任务 / task | 分数 / points | 状态 / status | 说明 / feedback |",
+            "| " + " | ".join(h.joined() for h in HEAD) + " |",
             "|---|---|---|---|",
         ]
         for t in report["tasks"]:

@@ -25,6 +25,7 @@ from typing import Any
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from grader import manifest
+from grader.text import Text
 
 
 class GuardError(RuntimeError):
@@ -60,9 +61,8 @@ class StripStudentModules(NbGraderPreprocessor):
             if "BEGIN SOLUTION" in p.read_text(encoding="utf-8", errors="replace")
         ]
         if leaks:
-            raise GuardError(
-                f"发布版仍含解答，已拒绝 / the release still holds solutions, refused: {leaks}"
-            )
+            refused = Text("发布版仍含解答，已拒绝", "the release still holds solutions, refused")
+            raise GuardError(f"{refused.joined()}: {leaks}")
         return nb, resources
 
 

@@ -17,9 +17,39 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.manifest import Assignment
+from grader.text import Text
 
 SNAPSHOT_LIMIT = 200 << 20  # bytes per submission
 ALLOWED_DIRS = {"tests", "__pycache__", ".ipynb_checkpoints", ".pytest_cache", "feedback"}
+
+#: what check_layout and snapshot report (fields: where, names, limit)
+MESSAGES = {
+    "no_folder": Text(
+        "没有提交目录 {where}；修正：重新 collect，或把学生的文件放到该目录",
+        "no folder {where}; fix: collect again or put the student's files there",
+    ),
+    "nested": Text(
+        "模块在子目录 {names} 中，而不在 {where} 顶层；修正：把这些文件上移一层后重新运行",
+        "the modules are in the subfolder(s) {names}, not at the top of {where}; fix: move "
+        "those files up one level and run again",
+    ),
+    "no_module": Text(
+        "{where} 中没有任何学生模块（{names}）；修正：确认学生提交了 .py 文件"
+        "（zip_collect 需收集 .py，"
+        "见 docs/nbgrader.md）",
+        "no student module ({names}) in {where}; fix: make sure the .py files were submitted "
+        "and collected (zip_collect must collect .py, see docs/nbgrader.md)",
+    ),
+    "absent": Text(
+        "缺少模块 {names}（这些任务记 0 分）", "missing module(s) {names} (their tasks score 0)"
+    ),
+    "no_notebook": Text(
+        "缺少笔记本 {names}（笔记本中的单元记 0 分）",
+        "missing notebook {names} (its cells score 0)",
+    ),
+    "extra": Text("多余的目录 {names}（不评分）", "extra folder(s) {names} (not graded)"),
+    "too_large": Text("提交超过 {limit} 字节", "submission larger than {limit} bytes"),
+}
 
 
 @dataclass
@@ -52,12 +82,9 @@ def check_layout(folder: Path, a: Assignment, student: str) -> Layout:
     out = Layout(student)
     aid = a.id
     modules = [f"{m}.py" for m in a.modules]
+    where = f"submitted/{student}/{aid}/"
     if not folder.is_dir():
-        out.fatal.append(
-            f"没有提交目录 submitted/{student}/{aid}/；修正：重新 collect，或把学生的文件放到该目录 "
-            f"/ no folder submitted/{student}/{aid}/; fix: collect again or put the student's "
-            "files there"
-        )
+        out.fatal.append(MESSAGES["no_folder"].format(where=where).joined())
         return out
     top = {p.name for p in folder.iterdir() if p.is_file()}
     present = [m for m in modules if m in top]
@@ -70,42 +97,24 @@ def check_layout(folder: Path, a: Assignment, student: str) -> Layout:
             }
         )
         if nested:
-            out.fatal.append(
-                f"模块在子目录 {', '.join(nested)} 中，而不在 submitted/{student}/{aid}/ 顶层；"
-                f"修正：把这些文件上移一层后重新运行 / the modules are in the subfolder(s) "
-                f"{', '.join(nested)}, not at the top of submitted/{student}/{aid}/; fix: move "
-                "those files up one level and run again"
-            )
+            text = MESSAGES["nested"].format(where=where, names=", ".join(nested))
+            out.fatal.append(text.joined())
         else:
-            out.fatal.append(
-                f"submitted/{student}/{aid}/ 中没有任何学生模块（{', '.join(modules)}）；修正："
-                f"确认学生提交了 .py 文件（zip_collect 需收集 .py，见 docs/nbgrader.md）/ no "
-                f"student module ({', '.join(modules)}) in submitted/{student}/{aid}/; fix: make "
-                "sure the .py files were submitted and collected (zip_collect must collect .py, "
-                "see docs/nbgrader.md)"
-            )
+            text = MESSAGES["no_module"].format(where=where, names=", ".join(modules))
+            out.fatal.append(text.joined())
         return out
     absent = [m for m in modules if m not in top]
     if absent:
-        out.warnings.append(
-            f"缺少模块 {', '.join(absent)}（这些任务记 0 分）/ missing module(s) "
-            f"{', '.join(absent)} (their tasks score 0)"
-        )
+        out.warnings.append(MESSAGES["absent"].format(names=", ".join(absent)).joined())
     if a.notebook not in top:
-        out.warnings.append(
-            f"缺少笔记本 {a.notebook}（笔记本中的单元记 0 分）/ missing notebook {a.notebook} "
-            "(its cells score 0)"
-        )
+        out.warnings.append(MESSAGES["no_notebook"].format(names=a.notebook).joined())
     extra = sorted(
         p.name
         for p in folder.iterdir()
         if p.is_dir() and p.name not in ALLOWED_DIRS and not p.name.startswith(".")
     )
     if extra:
-        out.warnings.append(
-            f"多余的目录 {', '.join(extra)}（不评分）/ extra folder(s) {', '.join(extra)} "
-            "(not graded)"
-        )
+        out.warnings.append(MESSAGES["extra"].format(names=", ".join(extra)).joined())
     return out
 
 
@@ -133,7 +142,7 @@ def snapshot(src: Path, dst: Path, limit: int = SNAPSHOT_LIMIT) -> None:
                 continue
             total += st.st_size
             if total > limit:
-                raise OSError(f"提交超过 {limit} 字节 / submission larger than {limit} bytes")
+                raise OSError(MESSAGES["too_large"].format(limit=limit).joined())
             with open(path, "rb") as fin, open(dst / rel / name, "wb") as fout:
                 fout.write(fin.read())
 

@@ -27,6 +27,7 @@ import nbformat
 from nbgrader.preprocessors import Execute
 
 from grader.nbgrader_layout import snapshot
+from grader.text import Text
 
 MASKED_PACKAGES = ("grader", "nncore", "nnkit")
 WORK, META, RUNNER, SITE = "/submission", "/nnkit-meta", "/nnkit-run", "/nnkit-site"
@@ -99,7 +100,9 @@ def merge_outputs(nb: Any, executed: Any) -> None:
     outputs only). Raises NotebookRunError if the cells do not line up.
     """
     if len(executed.cells) != len(nb.cells):
-        raise NotebookRunError("执行结果的单元数不符 / the executed notebook's cells do not match")
+        raise NotebookRunError(
+            Text("执行结果的单元数不符", "the executed notebook's cells do not match").joined()
+        )
     for cell, done in zip(nb.cells, executed.cells, strict=True):
         if cell.cell_type == "code" and done.cell_type == "code":
             cell.outputs = done.get("outputs", [])
@@ -162,14 +165,18 @@ class SandboxedExecute(Execute):
             out = meta / "out.ipynb"
             if timed_out:
                 raise NotebookRunError(
-                    f"笔记本执行超时（{total:g} s），已终止 / the notebook run timed out after "
-                    f"{total:g} s and was killed"
+                    Text(
+                        "笔记本执行超时（{t:g} s），已终止",
+                        "the notebook run timed out after {t:g} s and was killed",
+                    )
+                    .format(t=total)
+                    .joined()
                 )
             if rc != 0 or not out.is_file():
                 tail = err.strip().splitlines()[-5:]
-                raise NotebookRunError(
-                    f"笔记本执行失败（退出码 {rc}）/ the notebook run failed (exit {rc}): "
-                    + " | ".join(tail)
+                failed = Text(
+                    "笔记本执行失败（退出码 {rc}）", "the notebook run failed (exit {rc})"
                 )
+                raise NotebookRunError(f"{failed.format(rc=rc).joined()}: " + " | ".join(tail))
             merge_outputs(nb, nbformat.read(out, as_version=4))
         return nb, resources

@@ -37,6 +37,7 @@ from grader import inprocess
 from grader.engine import grade_submission
 from grader.registry import ASSIGNMENTS, tasks_for
 from grader.suites import heldout
+from grader.text import Text
 
 ROOT = Path(__file__).resolve().parents[1]
 #: ids per unit of work handed to a process (small enough to balance two cores).
@@ -218,13 +219,22 @@ def table(worst: dict[str, dict[str, Any]], n_ids: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     """命令行 / Command line (exit 1 if any task loses points for any id)."""
     ap = argparse.ArgumentParser(prog="python -m grader.reference_check", description=__doc__)
-    ap.add_argument("--ids", type=int, default=100, help="学号个数 / number of student ids")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="进程数 / processes")
+    ap.add_argument(
+        "--ids", type=int, default=100, help=Text("学号个数", "number of student ids").joined()
+    )
+    ap.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help=Text("进程数", "processes").joined()
+    )
     ap.add_argument("--assignment", choices=ASSIGNMENTS, action="append")
     ap.add_argument("--tasks", nargs="*")
-    ap.add_argument("--state", type=Path, help="进度文件，可续跑 / progress file (resumable)")
-    ap.add_argument("--show", action="store_true",
-                    help="只打印进度文件的表 / only print the table of --state")  # fmt: skip
+    ap.add_argument(
+        "--state", type=Path, help=Text("进度文件，可续跑", "progress file (resumable)").joined()
+    )
+    ap.add_argument(
+        "--show",
+        action="store_true",
+        help=Text("只打印进度文件的表", "only print the table of --state").joined(),
+    )
     args = ap.parse_args(argv)
     if args.show:
         saved = json.loads(args.state.read_text("utf-8"))
@@ -238,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.monotonic()
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        job = bar.add_task("学号 / ids", total=args.ids)
+        job = bar.add_task(Text("学号", "ids").joined(), total=args.ids)
         if args.state is not None and args.state.exists():
             bar.advance(job, ids_done(args.state))
         worst = worst_case(args.ids, tuple(args.assignment or ASSIGNMENTS), args.tasks,

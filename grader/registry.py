@@ -103,7 +103,9 @@ class Case:
     ``label`` describes the case without values ("随机网络 2/5" / "random network 2/5"),
     ``comparisons`` the checks made, ``hints`` mistake codes recognised by the check, ``reply``
     the failed call if the student's code did not answer, ``note`` a short extra reason
-    ("x 未恢复原值" / "x was not restored"); never a hidden value.
+    ("x 未恢复原值" / "x was not restored"); never a hidden value. ``blocked_by``: the ids of
+    the tasks whose failing functions this case could not do without (set by
+    :func:`grader.suites.common.blocked_by`; recorded in report.json).
     """
 
     label: Text
@@ -112,6 +114,7 @@ class Case:
     hints: list[str] = field(default_factory=list)
     reply: Reply | None = None
     note: Text = EMPTY
+    blocked_by: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         """The label and note are :class:`grader.text.Text` (the one bilingual type)."""

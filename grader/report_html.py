@@ -29,6 +29,31 @@ vertical-align:top}th{background:#f6f8fa;text-align:left}.en{color:#57606a}
 """
 
 
+def two_lines(text: Text) -> str:
+    """双语 HTML：中文一行，英文（灰色）一行 / Escaped HTML, Chinese above English (grey)."""
+    return f"{escape(text.zh)}<br><span class=en>{escape(text.en)}</span>"
+
+
+def one_line(text: Text) -> str:
+    """双语 HTML，一行 / Escaped HTML, ``zh / en`` on one line (headings, table heads)."""
+    return escape(text.joined())
+
+
+def table_head(*columns: Text) -> str:
+    """表头行 / A table's head row, one ``zh / en`` cell per column."""
+    return "<tr>" + "".join(f"<th>{one_line(c)}</th>" for c in columns) + "</tr>"
+
+
+STUDENT = Text("学生", "student")
+TASK = Text("任务", "task")
+CREDIT = Text("计分规则", "credit")
+HEAD = (TASK, Text("得分", "points"), Text("状态", "status"), Text("反馈", "feedback"))
+AUTOGRADED = Text("自动评分", "autograded")
+MANUAL = Text("人工评分", "graded by a TA")
+ISOLATION = Text("隔离", "isolation")
+VERSION = Text("评分器版本", "grader version")
+
+
 def render(report: dict[str, Any]) -> str:
     """report.json → HTML 文本 / Render a report (as in report.json) to HTML."""
     e = escape
@@ -38,36 +63,34 @@ def render(report: dict[str, Any]) -> str:
         color = COLOURS.get(t["status"], "#000")
         rows.append(
             "<tr>"
-            f"<td><code>{e(t['id'])}</code><br>{e(t['title_zh'])}<br>"
-            f"<span class=en>{e(t['title_en'])}</span></td>"
+            f"<td><code>{e(t['id'])}</code><br>{two_lines(Text.from_fields(t, 'title'))}</td>"
             f"<td>{t['points']:g} / {t['max_points']:g}</td>"
-            f"<td class=st style='color:{color}'>{e(status.zh)}<br>"
-            f"<span class=en>{e(status.en)}</span></td>"
-            f"<td>{e(t['message_zh'])}<br><span class=en>{e(t['message_en'])}</span>"
-            f"<div class=small>计分规则 / credit: {e(t['credit_rule_zh'])} / "
-            f"{e(t['credit_rule_en'])}</div></td>"
+            f"<td class=st style='color:{color}'>{two_lines(status)}</td>"
+            f"<td>{two_lines(Text.from_fields(t, 'message'))}"
+            f"<div class=small>{one_line(CREDIT)}: "
+            f"{one_line(Text.from_fields(t, 'credit_rule'))}</div></td>"
             "</tr>"
         )
     manual = "".join(
-        f"<li><code>{e(m['id'])}</code> {e(m['title_zh'])} / {e(m['title_en'])} "
+        f"<li><code>{e(m['id'])}</code> {one_line(Text.from_fields(m, 'title'))} "
         f"({m['points']:g})</li>"
         for m in report.get("manual_tasks", [])
     )
     iso = report.get("isolation", {})
+    title = Text.from_fields(report, "title")
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <title>{e(report["student"])} · {e(report["assignment"])}</title><style>{CSS}</style></head>
 <body>
-<h1>{e(report["assignment"])} {e(report["title_zh"])} / {e(report["title_en"])}</h1>
-<p>学生 / student: <b>{e(report["student"])}</b> —
-自动评分 / autograded: <b>{report["total"]:g} / {report["max_total"]:g}</b></p>
-<table><tr><th>任务 / task</th><th>得分 / points</th><th>状态 / status</th>
-<th>反馈 / feedback</th></tr>
+<h1>{e(report["assignment"])} {one_line(title)}</h1>
+<p>{one_line(STUDENT)}: <b>{e(report["student"])}</b> —
+{one_line(AUTOGRADED)}: <b>{report["total"]:g} / {report["max_total"]:g}</b></p>
+<table>{table_head(*HEAD)}
 {"".join(rows)}
 </table>
-{f"<h2>人工评分 / graded by a TA</h2><ul>{manual}</ul>" if manual else ""}
-<p class=small>隔离 / isolation: {e(str(iso.get("level", "?")))} —
-{e(str(iso.get("description_zh", "")))} / {e(str(iso.get("description_en", "")))}<br>
-评分器版本 / grader version {e(str(report.get("grader_version", "")))}</p>
+{f"<h2>{one_line(MANUAL)}</h2><ul>{manual}</ul>" if manual else ""}
+<p class=small>{one_line(ISOLATION)}: {e(str(iso.get("level", "?")))} —
+{one_line(Text.from_fields(iso, "description"))}<br>
+{one_line(VERSION)} {e(str(report.get("grader_version", "")))}</p>
 </body></html>
 """

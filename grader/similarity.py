@@ -26,8 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from grader.extras import require
+from grader.report_html import one_line, table_head, two_lines
+from grader.text import Text
 
-HELP = "相似提交 / rank pairs of submissions by code similarity (copydetect)"
+HELP = Text("相似提交", "rank pairs of submissions by code similarity (copydetect)").joined()
 
 #: copydetect's noise threshold k and guarantee threshold (characters of filtered code)
 NOISE_T = 25
@@ -152,6 +154,27 @@ def _side_by_side(pa: Any, pb: Any) -> str:
     return f"<div class=side><pre>{left}</pre><pre>{right}</pre></div>"
 
 
+TITLE = Text("相似提交", "Similar submissions")
+ABOUT = Text(
+    "按代码相似度排序（copydetect；发放的代码与存根框架不计）。"
+    "分数 = 一方自己写的代码中在另一方里出现的比例，"
+    "取两者较大值。相似度高只是值得查看的理由，不是结论。",
+    "Ranked by code similarity (copydetect; the released code and the stubs' skeleton do not "
+    "count). Score = the share of one student's own code found in the other's, the larger of "
+    "the two. A high score is a reason to look, not a verdict.",
+)
+HEAD = (
+    Text("#", "#"),
+    Text("学生", "students"),
+    Text("分数", "score"),
+    Text("A→B", "A→B"),
+    Text("B→A", "B→A"),
+    Text("模块", "modules"),
+)
+SIDE_BY_SIDE = Text("并排对照", "Side by side")
+NONE = Text("无", "none")
+
+
 def render(assignment: str, pairs: list[Pair], prints: dict[str, dict[str, Any]], top: int) -> str:
     """HTML 报告 / The HTML report: the ranking, then the top pairs side by side."""
     e = escape
@@ -176,17 +199,13 @@ def render(assignment: str, pairs: list[Pair], prints: dict[str, dict[str, Any]]
             f"{e(p.b)}</b> ({100 * p.score:.0f} %)</summary>{parts}</details>"
         )
     return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>{e(assignment)} 相似提交 / similar
-submissions</title><style>{CSS}</style></head><body>
-<h1>{e(assignment)} 相似提交 / Similar submissions</h1>
-<p>按代码相似度排序（copydetect；发放的代码与存根框架不计）。分数 = 一方自己写的代码中在另一方里出现的比例，取两者较大值。
-相似度高只是值得查看的理由，不是结论。<br><span class=en>Ranked by code similarity (copydetect; the
-released code and the stubs' skeleton do not count). Score = the share of one student's own code
-found in the other's, the larger of the two. A high score is a reason to look, not a verdict.</span></p>
-<table><tr><th>#</th><th>学生 / students</th><th>分数 / score</th><th>A→B</th><th>B→A</th>
-<th>模块 / modules</th></tr>{rows}</table>
-<h2>并排对照 / Side by side</h2>
-{"".join(views) or "<p>无 / none</p>"}
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{e(assignment)} {one_line(TITLE)}</title>
+<style>{CSS}</style></head><body>
+<h1>{e(assignment)} {one_line(TITLE)}</h1>
+<p>{two_lines(ABOUT)}</p>
+<table>{table_head(*HEAD)}{rows}</table>
+<h2>{one_line(SIDE_BY_SIDE)}</h2>
+{"".join(views) or f"<p>{one_line(NONE)}</p>"}
 </body></html>
 """
 
@@ -198,16 +217,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "submissions",
         nargs="+",
         type=Path,
-        help="学生提交目录（同 grade）/ submission folders (as for grade)",
+        help=Text("学生提交目录（同 grade）", "submission folders (as for grade)").joined(),
     )
-    parser.add_argument("--out", "-o", type=Path, required=True, help="输出目录 / output folder")
     parser.add_argument(
-        "--top", type=int, default=30, help="并排显示前 N 对 / side-by-side view of the top N"
+        "--out", "-o", type=Path, required=True, help=Text("输出目录", "output folder").joined()
+    )
+    parser.add_argument(
+        "--top",
+        type=int,
+        default=30,
+        help=Text("并排显示前 N 对", "side-by-side view of the top N").joined(),
     )
     parser.add_argument(
         "--template",
         type=Path,
-        help="模板（默认：本作业的发放版）/ boilerplate folder (default: the assignment's release)",
+        help=Text(
+            "模板（默认：本作业的发放版）", "boilerplate folder (default: the assignment's release)"
+        ).joined(),
     )
 
 
@@ -251,9 +277,9 @@ def run(args: argparse.Namespace) -> int:
             args.assignment, list(args.submissions), args.out, top=args.top, template=args.template
         )
     except (KeyError, FileNotFoundError, ImportError) as exc:
-        print(f"错误 / error: {exc}")
+        print(f"{Text('错误', 'error').joined()}: {exc}")
         return 2
     for p in pairs[:10]:
         print(f"{100 * p.score:5.1f} %  {p.a} ↔ {p.b}")
-    print(f"报告 / report: {args.out / 'similarity.html'}")
+    print(f"{Text('报告', 'report').joined()}: {args.out / 'similarity.html'}")
     return 0

@@ -5,9 +5,8 @@ Built from the students' ``report.json`` data only (which hold no hidden values)
 * per-task score distributions (matplotlib histograms embedded as base64 PNG, so the page is
   readable from disk without a server) and a table of mean points and statuses;
 * the most frequent hints with counts and percentages of the students ("38 % forgot f′(z^(l))");
-* which tasks block which: task B *uses* task A when B's functions call A's functions in the
-  reference code (read statically with :mod:`ast`); for each such pair, how many of the students
-  who lost points on A also lost points on B;
+* which tasks block which: for each pair (A blocks B), how many students had task B fail because
+  of their failing task A, as the grader recorded it per student (``blocked_by`` in report.json);
 * the students who got 0 on a task because of a crash or a limit (timeout, memory, exit, …);
 * the sandbox's isolation level(s).
 
@@ -18,7 +17,6 @@ Built from the students' ``report.json`` data only (which hold no hidden values)
 from __future__ import annotations
 
 import argparse
-import ast
 import base64
 import contextlib
 import io
@@ -30,10 +28,13 @@ from typing import Any
 
 from grader import manifest, registry
 from grader.registry import tasks_for
+from grader.report_html import one_line, table_head, two_lines
 from grader.text import Text
 
-HELP = "班级报告 / class report (summary.html, summary.json) from an output folder"
-ROOT = Path(__file__).resolve().parents[1]
+HELP = Text(
+    "班级报告（summary.html、summary.json），由输出目录生成",
+    "class report (summary.html, summary.json) from an output folder",
+).joined()
 
 #: error kinds that mean "the code crashed or hit a limit" (see grader.engine._STATUS_KIND)
 LIMIT_KINDS = {
@@ -48,65 +49,40 @@ STATUSES = ("passed", "partial", "failed", "not_implemented", "forbidden", "grad
 
 
 # --- the data ------------------------------------------------------------------------------
-def _called_names(tree: ast.Module) -> dict[str, set[str]]:
-    """每个顶层函数调用的名字（含同模块内传递）/ Names each top-level function calls (closure)."""
-    direct: dict[str, set[str]] = {}
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            names = set()
-            for sub in ast.walk(node):
-                if isinstance(sub, ast.Call):
-                    f = sub.func
-                    if isinstance(f, ast.Name):
-                        names.add(f.id)
-                    elif isinstance(f, ast.Attribute):
-                        names.add(f.attr)
-            direct[node.name] = names
-    out: dict[str, set[str]] = {}
-    for fn in direct:
-        seen, todo = set(), [fn]
-        while todo:
-            for n in direct.get(todo.pop(), set()):
-                if n not in seen:
-                    seen.add(n)
-                    if n in direct:
-                        todo.append(n)
-        out[fn] = seen - {fn}
-    return out
+def blocking(
+    reports: list[dict[str, Any]], lost: dict[str, set[str]]
+) -> tuple[list[dict[str, Any]], int]:
+    """哪些任务阻碍了哪些任务 / Which tasks blocked which, from the reports' own data.
 
-
-def dependencies(assignment: str, root: Path = ROOT) -> dict[str, set[str]]:
-    """任务依赖 / ``{task B: {tasks A that B uses}}`` from the reference (or the release's) code.
-
-    A task is *about* its functions minus those that a task with fewer functions tests
-    (``a2.dense_backward`` is about ``dense_backward``, not ``dense_forward``; an integration
-    task such as ``a2.example1`` is about none). B uses A when B
-    tests or calls (directly or through helpers of the same module) a function A is about.
+    A pair (A blocks B) counts the students whose task B failed because of their failing task
+    A, as the grader recorded it (``blocked_by`` of B in report.json: a check that could not
+    run without A's functions, or the engine naming a failed dependency). Returns the pairs,
+    most students first, and the number of reports that predate this field (graded before it
+    existed: no dependency data, never guessed).
     """
-    folder = root / "solutions" / assignment  # the reference shows who calls whom
-    if not folder.is_dir():
-        folder = root / "assignments" / assignment
-    calls: dict[str, set[str]] = {}  # "module.func" -> called names
-    for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except (SyntaxError, OSError):
+    count: Counter[tuple[str, str]] = Counter()
+    without = 0
+    for r in reports:
+        tasks = r.get("tasks", [])
+        if tasks and not any("blocked_by" in t for t in tasks):
+            without += 1
             continue
-        for fn, names in _called_names(tree).items():
-            calls[f"{path.stem}.{fn}"] = names
-    tasks = tasks_for(assignment)
-    own: dict[str, set[str]] = {}  # the functions a task is about (not those of smaller tasks)
-    for a in tasks:
-        smaller = [set(t.functions) for t in tasks if len(t.functions) < len(a.functions)]
-        own[a.id] = {f.split(".")[-1] for f in set(a.functions).difference(*smaller)}
-    deps: dict[str, set[str]] = {}
-    for b in tasks:
-        uses = set().union(*(calls.get(f, set()) for f in b.functions))
-        uses |= {f.split(".")[-1] for f in b.functions}
-        for a in tasks:
-            if a.id != b.id and own[a.id] & uses:
-                deps.setdefault(b.id, set()).add(a.id)
-    return deps
+        for t in tasks:
+            for a in dict.fromkeys(t.get("blocked_by", [])):
+                count[(str(a), str(t["id"]))] += 1
+    n = len(reports)
+    blocks = [
+        {
+            "blocker": a,
+            "blocked": b,
+            "students": c,
+            "percent": round(100.0 * c / n, 1) if n else 0.0,
+            "lost_blocker": len(lost.get(a, ())),
+        }
+        for (a, b), c in count.items()
+    ]
+    blocks.sort(key=lambda d: (-d["students"], d["blocker"], d["blocked"]))
+    return blocks, without
 
 
 def _limit_kinds(task: dict[str, Any]) -> list[str]:
@@ -119,12 +95,12 @@ def _limit_kinds(task: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(kinds))
 
 
-def _hint_label(code: str) -> tuple[str, str]:
+def _hint_label(code: str) -> Text:
     """提示的短标签（第一句）/ A hint's short label: its text up to the first colon/period."""
     h = registry.hint(code)
     zh = h.zh.split("：")[0].split("。")[0] if h.zh else code
     en = h.en.split(":")[0].split(". ")[0] if h.en else code
-    return zh, en
+    return Text(zh, en)
 
 
 def build(
@@ -151,8 +127,7 @@ def build(
         task_stats.append(
             {
                 "id": i,
-                "title_zh": spec.title_zh,
-                "title_en": spec.title_en,
+                **spec.title.fields("title"),
                 "max_points": float(spec.points),
                 "mean": round(sum(pts) / len(pts), 3) if pts else 0.0,
                 "full": sum(p >= spec.points for p in pts),
@@ -170,18 +145,14 @@ def build(
                 hint_tasks[code][t["id"]] += 1
     hints = []
     for code, students in sorted(hint_students.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        zh, en = _hint_label(code)
-        full = registry.hint(code)
         hints.append(
             {
                 "code": code,
                 "students": len(students),
                 "percent": round(100.0 * len(students) / n, 1) if n else 0.0,
                 "tasks": dict(hint_tasks[code].most_common()),
-                "label_zh": zh,
-                "label_en": en,
-                "text_zh": full.zh,
-                "text_en": full.en,
+                **_hint_label(code).fields("label"),
+                **registry.hint(code).fields("text"),
             }
         )
     lost: dict[str, set[str]] = {i: set() for i in ids}  # students who lost points on a task
@@ -189,23 +160,7 @@ def build(
         for t in r.get("tasks", []):
             if t["id"] in lost and t["points"] < t["max_points"]:
                 lost[t["id"]].add(r["student"])
-    blocks = []
-    for b, uses in sorted(dependencies(assignment).items()):
-        for a in sorted(uses):
-            both = lost.get(a, set()) & lost.get(b, set())
-            if not both:
-                continue
-            blocks.append(
-                {
-                    "blocker": a,
-                    "blocked": b,
-                    "lost_blocker": len(lost[a]),
-                    "lost_both": len(both),
-                    "lost_blocked_only": len(lost[b] - lost[a]),
-                    "share": round(len(both) / len(lost[a]), 3),
-                }
-            )
-    blocks.sort(key=lambda d: (-d["lost_both"], d["blocker"], d["blocked"]))
+    blocks, without = blocking(reports, lost)
     crashes = []
     for r in sorted(reports, key=lambda r: r["student"]):
         for t in r.get("tasks", []):
@@ -230,8 +185,7 @@ def build(
     totals = sorted(float(r.get("total", 0.0)) for r in reports)
     return {
         "assignment": assignment,
-        "title_zh": info.title_zh,
-        "title_en": info.title_en,
+        **info.title.fields("title"),
         "students": n,
         "max_total": float(reports[0].get("max_total", 0.0)) if reports else 0.0,
         "mean_total": round(sum(totals) / n, 3) if n else 0.0,
@@ -241,6 +195,7 @@ def build(
         "tasks": task_stats,
         "hints": hints,
         "blocks": blocks,
+        "blocks_without_data": without,
         "crashes": crashes,
         "grader_errors": list(errors or []),
         "isolation": {lvl: {"students": c, **iso_desc[lvl]} for lvl, c in levels.items()},
@@ -302,14 +257,91 @@ img{max-width:100%}.small{font-size:.85em;color:#57606a}
 """
 
 
+CLASS_REPORT = Text("班级报告", "class report")
+BLOCKS_NOTE = Text(
+    "“学生”= 任务 B 因为自己的任务 A 未通过而无法评判的学生人数"
+    "（评分器逐个学生记录，见 report.json 的"
+    " blocked_by）；最后一列 = 在 A 上失分的学生人数。",
+    '"Students" = students whose task B could not be judged because their own task A failed '
+    "(recorded per student by the grader: blocked_by in report.json); the last column = "
+    "students who lost points on A.",
+)
+BLOCKS_OLD = Text(
+    "{n} 份报告在记录依赖之前评分，不含依赖数据（未计入；用 --force 重新评分）。",
+    "{n} report(s) were graded before dependencies were recorded and hold no dependency data "
+    "(not counted; regrade with --force).",
+)
+HEADS = {
+    "tasks": (
+        Text("任务", "task"),
+        Text("平均", "mean"),
+        Text("满分", "full marks"),
+        Text("0 分", "zero"),
+        Text("状态", "statuses"),
+    ),
+    "hints": (
+        Text("%", "%"),
+        Text("学生", "students"),
+        Text("提示", "hint"),
+        Text("任务", "tasks"),
+    ),
+    "blocks": (
+        Text("A（阻碍者）", "A (blocker)"),
+        Text("B（受阻）", "B (blocked)"),
+        Text("学生", "students"),
+        Text("在 A 上失分", "lost points on A"),
+    ),
+    "crashes": (
+        Text("学生", "student"),
+        Text("任务", "task"),
+        Text("原因", "cause"),
+        Text("总分", "total"),
+    ),
+    "workers": (
+        Text("地址", "address"),
+        Text("主机", "host"),
+        Text("级别", "level"),
+        Text("说明", "description"),
+    ),
+}
+H = {
+    "totals": Text("总分分布", "Distribution of totals"),
+    "tasks": Text("各任务得分分布", "Points per task"),
+    "hints": Text("最常见的错误", "Most frequent mistakes"),
+    "blocks": Text("哪些任务阻碍了哪些任务", "Which tasks block which"),
+    "crashes": Text("因崩溃或超限得 0 分", "Zero because of a crash or a limit"),
+    "errors": Text("评分器错误", "Grader errors"),
+    "isolation": Text("沙箱隔离级别", "Sandbox isolation"),
+    "workers": Text("最近一次 Dask 运行的工作节点", "Dask workers of the latest Dask run"),
+}
+HINTS_NOTE = Text(
+    "百分比 = 收到该提示的学生占全班的比例", "percentage of the class that got the hint"
+)
+NONE = Text("无", "none")
+LEVEL_STUDENTS = Text("名学生", "students")
+FACTS = (
+    ("students", Text("学生", "students")),
+    ("mean_total", Text("平均分", "mean")),
+    ("median_total", Text("中位数", "median")),
+    ("max_total", Text("满分", "max")),
+    ("zero_total", Text("0 分", "scored 0")),
+)
+
+
+def _table(kind: str, rows: str) -> str:
+    """一张表（无行时写“无”）/ A table with its bilingual head, or "none" without rows."""
+    if not rows:
+        return f"<p>{one_line(NONE)}</p>"
+    return f"<table>{table_head(*HEADS[kind])}{rows}</table>"
+
+
 def render(summary: dict[str, Any], figures: dict[str, str]) -> str:
     """summary → HTML（自包含、无脚本）/ The self-contained page (no scripts, no server)."""
     e = escape
     s = summary
     n = s["students"] or 1
     trows = "".join(
-        f"<tr><td><code>{e(t['id'])}</code><br>{e(t['title_zh'])}<br>"
-        f"<span class=en>{e(t['title_en'])}</span></td>"
+        f"<tr><td><code>{e(t['id'])}</code><br>{two_lines(Text.from_fields(t, 'title'))}</td>"
         f"<td class=num>{t['mean']:g} / {t['max_points']:g}</td>"
         f"<td class=num>{t['full']} ({100 * t['full'] / n:.0f} %)</td>"
         f"<td class=num>{t['zero']} ({100 * t['zero'] / n:.0f} %)</td>"
@@ -318,71 +350,64 @@ def render(summary: dict[str, Any], figures: dict[str, str]) -> str:
     )
     hrows = "".join(
         f"<tr><td class=num>{h['percent']:g} %</td><td class=num>{h['students']}</td>"
-        f"<td>{e(h['label_zh'])}<br><span class=en>{e(h['label_en'])}</span>"
-        f"<div class=small>{e(h['text_zh'])}<br>{e(h['text_en'])}</div></td>"
+        f"<td>{two_lines(Text.from_fields(h, 'label'))}"
+        f"<div class=small>{two_lines(Text.from_fields(h, 'text'))}</div></td>"
         f"<td>{', '.join(f'<code>{e(k)}</code> ({v})' for k, v in h['tasks'].items())}</td></tr>"
         for h in s["hints"]
     )
     brows = "".join(
         f"<tr><td><code>{e(b['blocker'])}</code></td><td><code>{e(b['blocked'])}</code></td>"
-        f"<td class=num>{b['lost_both']} / {b['lost_blocker']} ({100 * b['share']:.0f} %)</td>"
-        f"<td class=num>{b['lost_blocked_only']}</td></tr>"
+        f"<td class=num>{b['students']} ({b['percent']:g} %)</td>"
+        f"<td class=num>{b['lost_blocker']}</td></tr>"
         for b in s["blocks"]
     )
+    old = s.get("blocks_without_data", 0)
+    old_note = f"<p class=small>{one_line(BLOCKS_OLD.format(n=old))}</p>" if old else ""
     crows = "".join(
         f"<tr><td>{e(c['student'])}</td><td><code>{e(c['task'])}</code></td><td>"
-        + ", ".join(f"{LIMIT_KINDS[k].zh} / {LIMIT_KINDS[k].en}" for k in c["kinds"])
+        + ", ".join(one_line(LIMIT_KINDS[k]) for k in c["kinds"])
         + f"</td><td class=num>{c['total']:g}</td></tr>"
         for c in s["crashes"]
     )
     irows = "".join(
-        f"<li><b>{e(lvl)}</b> ({v['students']} 名学生 / students): {e(v['zh'])}<br>"
-        f"<span class=en>{e(v['en'])}</span></li>"
+        f"<li><b>{e(lvl)}</b> ({v['students']} {one_line(LEVEL_STUDENTS)}): "
+        f"{two_lines(Text(v['zh'], v['en']))}</li>"
         for lvl, v in s["isolation"].items()
     )
     errs = "".join(f"<li>{e(x)}</li>" for x in s["grader_errors"])
     wrows = "".join(
         f"<tr><td><code>{e(str(addr))}</code></td><td>{e(str(w.get('host', '')))}</td>"
-        f"<td><b>{e(str(w.get('level', '?')))}</b></td><td>{e(str(w.get('description_zh', '')))}"
-        f"<br><span class=en>{e(str(w.get('description_en', '')))}</span></td></tr>"
+        f"<td><b>{e(str(w.get('level', '?')))}</b></td>"
+        f"<td>{two_lines(Text.from_fields(w, 'description'))}</td></tr>"
         for addr, w in sorted(s.get("dask_workers", {}).items())
     )
-    if wrows:
-        wrows = (
-            "<h3>最近一次 Dask 运行的工作节点 / Dask workers of the latest Dask run</h3>"
-            "<table><tr><th>地址 / address</th>"
-            f"<th>主机 / host</th><th>级别 / level</th><th>说明 / description</th></tr>{wrows}</table>"
-        )
-    none = "<p>无 / none</p>"
+    workers = f"<h3>{one_line(H['workers'])}</h3>{_table('workers', wrows)}" if wrows else ""
+    facts = " · ".join(f"{one_line(label)}: <b>{s[key]:g}</b>" for key, label in FACTS)
+    title = Text.from_fields(s, "title")
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
-<title>{e(s["assignment"])} 班级报告 / class report</title><style>{CSS}</style></head>
+<title>{e(s["assignment"])} {one_line(CLASS_REPORT)}</title><style>{CSS}</style></head>
 <body>
-<h1>{e(s["assignment"])} {e(s["title_zh"])} / {e(s["title_en"])} — 班级报告 / class report</h1>
-<p>学生 / students: <b>{s["students"]}</b> · 平均分 / mean: <b>{s["mean_total"]:g}</b> ·
-中位数 / median: <b>{s["median_total"]:g}</b> · 满分 / max: {s["max_total"]:g} ·
-0 分 / scored 0: {s["zero_total"]}</p>
-<h2>总分分布 / Distribution of totals</h2>
+<h1>{e(s["assignment"])} {one_line(title)} — {one_line(CLASS_REPORT)}</h1>
+<p>{facts}</p>
+<h2>{one_line(H["totals"])}</h2>
 <img alt="totals histogram" src="{figures.get("totals", "")}">
-<h2>各任务得分分布 / Points per task</h2>
+<h2>{one_line(H["tasks"])}</h2>
 <img alt="per-task histograms" src="{figures.get("tasks", "")}">
-<table><tr><th>任务 / task</th><th>平均 / mean</th><th>满分 / full marks</th>
-<th>0 分 / zero</th><th>状态 / statuses</th></tr>{trows}</table>
-<h2>最常见的错误 / Most frequent mistakes</h2>
-<p class=small>百分比 = 收到该提示的学生占全班的比例 / percentage of the class that got the hint.</p>
-{f"<table><tr><th>%</th><th>学生 / students</th><th>提示 / hint</th><th>任务 / tasks</th></tr>{hrows}</table>" if hrows else none}
-<h2>哪些任务阻碍了哪些任务 / Which tasks block which</h2>
-<p class=small>B 调用 A 的函数（由参考代码静态得出）。“同时失分”= 在 A 上失分的学生中也在 B 上失分的人数；
-“仅 B 失分”= A 正确而 B 失分的人数。/ B calls A's functions (read from the reference code).
-"Lost both" = students who lost points on A and also on B; "B only" = students who lost points on
-B although A was right.</p>
-{f"<table><tr><th>A（阻碍者 / blocker）</th><th>B（受阻 / blocked）</th><th>同时失分 / lost both</th><th>仅 B 失分 / B only</th></tr>{brows}</table>" if brows else none}
-<h2>因崩溃或超限得 0 分 / Zero because of a crash or a limit</h2>
-{f"<table><tr><th>学生 / student</th><th>任务 / task</th><th>原因 / cause</th><th>总分 / total</th></tr>{crows}</table>" if crows else none}
-{f"<h2>评分器错误 / Grader errors</h2><ul>{errs}</ul>" if errs else ""}
-<h2>沙箱隔离级别 / Sandbox isolation</h2>
+{_table("tasks", trows)}
+<h2>{one_line(H["hints"])}</h2>
+<p class=small>{one_line(HINTS_NOTE)}.</p>
+{_table("hints", hrows)}
+<h2>{one_line(H["blocks"])}</h2>
+<p class=small>{two_lines(BLOCKS_NOTE)}</p>
+{old_note}
+{_table("blocks", brows)}
+<h2>{one_line(H["crashes"])}</h2>
+{_table("crashes", crows)}
+{f"<h2>{one_line(H['errors'])}</h2><ul>{errs}</ul>" if errs else ""}
+<h2>{one_line(H["isolation"])}</h2>
 <ul>{irows}</ul>
-{wrows}
+{workers}
 </body></html>
 """
 
@@ -409,8 +434,13 @@ def write(
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """summary 子命令的选项 / Options of ``summary``."""
-    parser.add_argument("out", type=Path, help="grade 的输出目录 / the output folder of grade")
+    parser.add_argument(
+        "out", type=Path, help=Text("grade 的输出目录", "the output folder of grade").joined()
+    )
     parser.add_argument("--assignment", "-a", required=True, help="a1 | a2 | a3 | a4")
+
+
+NO_REPORTS = Text("错误：{out} 下没有 {a} 的 report.json", "error: no {a} report.json under {out}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -424,8 +454,8 @@ def run(args: argparse.Namespace) -> int:
         if data.get("assignment") == args.assignment:
             reports.append(data)
     if not reports:
-        print(f"错误 / error: no {args.assignment} report.json under {args.out}")
+        print(NO_REPORTS.format(a=args.assignment, out=args.out).joined())
         return 2
     write(Path(args.out), args.assignment, reports)
-    print(f"班级报告 / class report: {Path(args.out) / 'summary.html'}")
+    print(f"{CLASS_REPORT.joined()}: {Path(args.out) / 'summary.html'}")
     return 0

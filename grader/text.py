@@ -9,13 +9,15 @@ together so that the two languages never drift apart::
     Text("{w} 正确", "{w} is correct").format(w="z^(l+1)")
     Text("通过。", "passed. ") + Text("提示：…", "Hint: …")
     Text.join(Text("；", "; "), parts)
+    Text("输出目录", "output folder").joined()  # "输出目录 / output folder" (one line: CLI, help)
+    Text("任务", "task").fields("title")       # {"title_zh": "任务", "title_en": "task"} (JSON)
 
 Standard library only: cheap to import everywhere (registry, suites, feedback, reports).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +63,23 @@ class Text:
     def pair(self) -> tuple[str, str]:
         """(zh, en) 元组（只用于序列化）/ The (zh, en) tuple, for serialization only."""
         return self.zh, self.en
+
+    def joined(self, sep: str = " / ") -> str:
+        """单行双语文本 / Both languages on one line, ``"zh / en"`` (CLI output, argparse help,
+        headings); when one language is empty or both are the same (``"%"``), just one of them
+        (no dangling separator, no repetition)."""
+        if not self.zh or not self.en or self.zh == self.en:
+            return self.zh or self.en
+        return f"{self.zh}{sep}{self.en}"
+
+    def fields(self, key: str) -> dict[str, str]:
+        """JSON 字段 / The two JSON fields ``{key}_zh`` and ``{key}_en`` (report.json's schema)."""
+        return {f"{key}_zh": self.zh, f"{key}_en": self.en}
+
+    @classmethod
+    def from_fields(cls, data: Mapping[str, Any], key: str) -> Text:
+        """从 JSON 字段读回 / Read ``{key}_zh`` / ``{key}_en`` back (missing fields: empty)."""
+        return cls(str(data.get(f"{key}_zh", "")), str(data.get(f"{key}_en", "")))
 
     @staticmethod
     def join(sep: Text, parts: Iterable[Text]) -> Text:

@@ -41,6 +41,7 @@ from grader.release.sync import (
     solution_regions,
     sync_module,
 )
+from grader.text import Text
 
 ROOT = Path(__file__).resolve().parents[2]
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".ipynb_checkpoints")
@@ -67,9 +68,35 @@ class BuildReport:
     drift: list[str] = field(default_factory=list)
 
 
+#: the stub's "implement this" message (in every generated stub: its text must not change)
+STUB = Text("请实现 {name}（约 {lines} 行）", "implement {name} (about {lines} lines)")
+#: the build's messages
+M = {
+    "no_tasks_line": Text("conftest 模板缺少任务表行", "the conftest template lacks"),
+    "missing_module": Text("缺少学生模块", "missing student module"),
+    "outside": Text("区域不属于桩", "region outside a stub"),
+    "outputs": Text("单元有输出", "a cell keeps outputs"),
+    "marker": Text("残留标记", "leftover marker"),
+    "leak": Text("解答或隐藏测试行泄露", "leaked solution line"),
+    "not_stub": Text(
+        "{name} 不是只抛 NotImplementedError 的桩",
+        "{name} is not a stub that only raises NotImplementedError",
+    ),
+    "tests_differ": Text("与公开测试不同", "differs from the public tests"),
+    "extra": Text("多余文件", "unexpected files"),
+    "failed_checks": Text(
+        "发布版未通过检查，构建失败", "the release failed its checks, build aborted"
+    ),
+    "out_of_date": Text(
+        "与 nncore/笔记本脚本不同步", "out of date with nncore or its notebook script"
+    ),
+    "no_solutions": Text("没有对应的解答", "no matching solutions folder"),
+}
+
+
 def stub_message(name: str, lines: int) -> str:
     """桩函数的提示 / The stub's zh/en "implement this" message with the size hint."""
-    return f"请实现 {name}（约 {lines} 行）/ implement {name} (about {lines} lines)"
+    return STUB.format(name=name, lines=lines).joined("/ ")  # "…行）/ implement": as released
 
 
 def _q(text: str) -> str:
@@ -81,14 +108,14 @@ def render_conftest(a: Assignment, template: str) -> str:
     """把清单中的任务分值写进 conftest / Fill the conftest template's task table from the
     manifest, so the pytest table shows the same points as the notebook and the grader."""
     if TASKS_LINE not in template:
-        raise BuildError(f"conftest 模板缺少任务表行 / the conftest template lacks {TASKS_LINE!r}")
+        raise BuildError(f"{M['no_tasks_line'].joined()} {TASKS_LINE!r}")
     rows = ["TASKS: dict[str, tuple[float, str, str, str]] = {"]
     for t in a.tasks:
         rows += [
             f"    {_q(t.id)}: (",
             f"        {float(t.points)!r},",
-            f"        {_q(t.title_zh)},",
-            f"        {_q(t.title_en)},",
+            f"        {_q(t.title.zh)},",
+            f"        {_q(t.title.en)},",
             f"        {_q(t.kind)},",
             "    ),",
         ]
@@ -110,7 +137,7 @@ def synced_sources(a: Assignment, root: Path) -> dict[str, str]:
         path = src / f"{module}.py"
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         if not text and module not in a.given_modules:
-            raise BuildError(f"缺少学生模块 / missing student module {path}")
+            raise BuildError(f"{M['missing_module'].joined()} {path}")
         out[f"{module}.py"] = sync_module(a, module, text, str(path.relative_to(root)))
     for name in TEMPLATES:
         out[name] = (Path(__file__).parent / "templates" / name).read_text(encoding="utf-8")
@@ -133,29 +160,13 @@ def strip_module(a: Assignment, module: str, text: str) -> str:
                 break
             fn = node
         if not isinstance(fn, ast.FunctionDef) or fn.name not in stubs:
-            raise BuildError(
-                f"{a.id}/{module}.py:{begin + 1}: 区域不属于桩 / region outside a stub"
-            )
+            raise BuildError(f"{a.id}/{module}.py:{begin + 1}: {M['outside'].joined()}")
         msg = stub_message(fn.name, stubs[fn.name].lines)
         lines[begin : end + 1] = [f"{indent}raise NotImplementedError({msg!r})"]
     return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------------- verification
-def _regions(text: str, begin: str, end: str) -> list[list[str]]:
-    out, cur = [], None
-    for line in text.splitlines():
-        s = line.strip()
-        if s == begin:
-            cur = []
-        elif s == end and cur is not None:
-            out.append(cur)
-            cur = None
-        elif cur is not None:
-            cur.append(line)
-    return out
-
-
 def _norm(line: str) -> str:
     return " ".join(line.split())
 
@@ -222,15 +233,13 @@ def verify_release(
             body = "\n".join(c.source for c in nb.cells)
             for c in nb.cells:
                 if c.get("outputs"):
-                    problems.append(f"{where}: 单元有输出 / a cell keeps outputs")
+                    problems.append(f"{where}: {M['outputs'].joined()}")
         for marker in MARKERS:
             if marker.lower() in body.lower():
-                problems.append(f"{where}: 残留标记 / leftover marker {marker!r}")
+                problems.append(f"{where}: {M['marker'].joined()} {marker!r}")
         for n, line in enumerate(body.splitlines(), 1):
             if _norm(line) in forbidden:
-                problems.append(
-                    f"{where}:{n}: 解答或隐藏测试行泄露 / leaked solution line {line.strip()!r}"
-                )
+                problems.append(f"{where}:{n}: {M['leak'].joined()} {line.strip()!r}")
         if rel.endswith((".py", ".ipynb")):
             m = FORBIDDEN_IMPORT.search(body)
             if m:
@@ -240,7 +249,7 @@ def verify_release(
     for module in a.modules:
         rel = f"{module}.py"
         if rel not in texts:
-            problems.append(f"assignments/{a.folder}/{rel}: 缺少学生模块 / missing student module")
+            problems.append(f"assignments/{a.folder}/{rel}: {M['missing_module'].joined()}")
             continue
         tree = ast.parse(texts[rel])
         fns = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
@@ -256,24 +265,21 @@ def verify_release(
             )
             if not ok:
                 problems.append(
-                    f"assignments/{a.folder}/{rel}: {stub.name} 不是只抛 NotImplementedError 的桩 / "
-                    "is not a stub that only raises NotImplementedError"
+                    f"assignments/{a.folder}/{rel}: "
+                    + M["not_stub"].format(name=stub.name).joined()
                 )
     src_tests = {r for r in source if r.startswith("tests/")}
     rel_tests = {r for r in texts if r.startswith("tests/")}
     if rel_tests != src_tests:
         problems.append(
-            f"assignments/{a.folder}/tests: 与公开测试不同 / differs from the public tests: "
+            f"assignments/{a.folder}/tests: {M['tests_differ'].joined()}: "
             f"extra {sorted(rel_tests - src_tests)}, missing {sorted(src_tests - rel_tests)}"
         )
     extra = set(texts) - set(source)
     if extra:
-        problems.append(f"assignments/{a.folder}: 多余文件 / unexpected files {sorted(extra)}")
+        problems.append(f"assignments/{a.folder}: {M['extra'].joined()} {sorted(extra)}")
     if problems:
-        raise BuildError(
-            "发布版未通过检查，构建失败 / the release failed its checks, build aborted:\n  "
-            + "\n  ".join(problems)
-        )
+        raise BuildError(f"{M['failed_checks'].joined()}:\n  " + "\n  ".join(problems))
 
 
 # ---------------------------------------------------------------------------- nbgrader step
@@ -298,7 +304,7 @@ def run_nbgrader(course: Path, assignment_id: str) -> None:
         os.environ["PATH"] = old_path
     if not result.get("success"):
         raise BuildError(
-            f"nbgrader generate_assignment {assignment_id} 失败 / failed:\n"
+            f"nbgrader generate_assignment {assignment_id} {Text('失败', 'failed').joined()}:\n"
             f"{result.get('error') or ''}\n{result.get('log') or ''}"
         )
 
@@ -368,8 +374,7 @@ def build(root: Path = ROOT, *, check: bool = False) -> BuildReport:
                 if old != text:
                     if check:
                         report.drift.append(
-                            f"solutions/{a.folder}/{rel}: 与 nncore/笔记本脚本不同步 / out of date "
-                            "with nncore or its notebook script"
+                            f"solutions/{a.folder}/{rel}: {M['out_of_date'].joined()}"
                         )
                     else:
                         path.write_text(text, encoding="utf-8")
@@ -405,9 +410,7 @@ def build(root: Path = ROOT, *, check: bool = False) -> BuildReport:
             else []
         )
         for name in stale:
-            report.drift.append(
-                f"assignments/{name}: 没有对应的解答 / no matching solutions folder"
-            )
+            report.drift.append(f"assignments/{name}: {M['no_solutions'].joined()}")
     return report
 
 

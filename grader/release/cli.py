@@ -6,7 +6,12 @@ import argparse
 import sys
 import time
 
-HELP = "由 solutions/ 与 nncore 生成 assignments/（--check：只检查）/ build the student release"
+from grader.text import Text
+
+HELP = Text(
+    "由 solutions/ 与 nncore 生成 assignments/（--check：只检查）", "build the student release"
+).joined()
+UP_TO_DATE = Text("发布版与新构建一致", "release is up to date")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -14,7 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--check",
         action="store_true",
-        help="不写文件；与新构建有任何差异即失败（CI 用）/ write nothing, fail on any drift (CI)",
+        help=Text(
+            "不写文件；与新构建有任何差异即失败（CI 用）", "write nothing, fail on any drift (CI)"
+        ).joined(),
     )
 
 
@@ -26,20 +33,24 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = build(check=args.check)
     except BuildError as exc:
-        print(f"构建失败 / build failed:\n{exc}", file=sys.stderr)
+        print(f"{Text('构建失败', 'build failed').joined()}:\n{exc}", file=sys.stderr)
         return 1
     took = time.perf_counter() - start
     names = ", ".join(report.assignments)
     if report.drift:
-        print("与新构建不一致 / drift from a fresh build:", file=sys.stderr)
+        print(f"{Text('与新构建不一致', 'drift from a fresh build').joined()}:", file=sys.stderr)
         for line in report.drift:
             print(f"  {line}", file=sys.stderr)
-        print("请运行 / run: python -m grader build", file=sys.stderr)
+        print(f"{Text('请运行', 'run').joined()}: python -m grader build", file=sys.stderr)
         return 1
     if args.check:
-        print(f"发布版与新构建一致 / release is up to date ({names}; {took:.1f} s)")
+        print(f"{UP_TO_DATE.joined()} ({names}; {took:.1f} s)")
     else:
         for path in report.written:
-            print(f"写入 / wrote {path}")
-        print(f"构建完成 / built {names} in {took:.1f} s")
+            print(f"{Text('写入', 'wrote').joined()} {path}")
+        print(
+            Text("构建完成：{n}，{t:.1f} s", "built {n} in {t:.1f} s")
+            .format(n=names, t=took)
+            .joined()
+        )
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import nbformat
 
 from grader.manifest import Assignment, cell_id
+from grader.text import Text
 
 SCHEMA = 3
 
@@ -92,7 +93,8 @@ class NotebookBuilder:
             )
         gid = self._gid(cell_id(task_id))
         meta = _meta(gid, grade=True, solution=False, locked=True, points=task.points)
-        header = f"# {task.title_zh} / {task.title_en} ({task.points:g} 分 / points)\n"
+        points = Text(f"{task.points:g} 分", "points").joined()
+        header = f"# {task.title.joined()} ({points})\n"
         self.cells.append(nbformat.v4.new_code_cell(header + src.strip(), metadata=meta))
 
     def written(self, task_id: str, prompt: str, answer: str) -> None:

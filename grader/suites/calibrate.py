@@ -56,6 +56,7 @@ from typing import Any
 import numpy as np
 
 from grader.suites import a3, a4, a4_lecture
+from grader.text import Text
 
 
 def _untrained_runs(setup: dict[str, Any]) -> dict[str, Any]:
@@ -157,8 +158,12 @@ def calibrate(seeds: int = 20, tasks: list[str] | None = None) -> dict[str, Any]
 def main(argv: list[str] | None = None) -> int:
     """命令行 / ``python -m grader.suites.calibrate [--seeds N] [--task ID …]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=20, help="隐藏设置的个数 / hidden setups")
-    parser.add_argument("--task", action="append", help="只标定这些任务 / only these tasks")
+    parser.add_argument(
+        "--seeds", type=int, default=20, help=Text("隐藏设置的个数", "hidden setups").joined()
+    )
+    parser.add_argument(
+        "--task", action="append", help=Text("只标定这些任务", "only these tasks").joined()
+    )
     args = parser.parse_args(argv)
     result = calibrate(args.seeds, args.task)
     print(f"{'task':<16}{'metric':<20}{'reference min / median / max':<32}"

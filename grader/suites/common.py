@@ -141,19 +141,17 @@ RANDOM = Text("随机用例", "random case")
 CASE = Text("用例", "case")
 
 
-def failed_dependency(label: Text, reply: Reply) -> Case:
-    """依赖的调用失败 / A case that could not run because an earlier call failed."""
-    return Case(label, False, reply=reply)
-
-
 def blocked_by(case: Case, function: str, task_id: str) -> None:
     """注明失败的依赖 / Name the failing dependency in a case's note and hints.
 
     For a task that cannot be tested without another of the student's functions: the note
     says "依赖的 … 未通过（见 …）/ blocked by your … (see …)" and the case gets the
-    ``blocked_by_dependency`` hint (shown first).
+    ``blocked_by_dependency`` hint (shown first); ``task_id`` is recorded as data
+    (``Case.blocked_by`` → the task's ``blocked_by`` in report.json → the class report).
     """
     case.hints.insert(0, "blocked_by_dependency")
+    if task_id not in case.blocked_by:
+        case.blocked_by.append(task_id)
     case.note = case.note + Text(
         f"（依赖的 {function} 未通过，见 {task_id}）",
         f" (blocked by your {function}: see {task_id})",

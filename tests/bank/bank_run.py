@@ -1,6 +1,6 @@
 """评测题库 / Grade the bank: hidden suites and public tests on every entry.
 
-``python -m tests.bank [--ids N] [--ref-ids N] [--no-public] [--no-collateral] [--only NAME ...]``
+``python -m tests.bank [--ids N] [--ref-ids N [--ref-jobs J]] [--no-public] [--no-collateral] [--only NAME ...]``
 
 For every WRONG entry: does the intended task lose points for every student id (caught), does
 its hint name the mistake (one of the entry's codes), which other tasks lose points
@@ -210,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tests.bank", description=__doc__)
     ap.add_argument("--ids", type=int, default=len(IDS), help="student ids per entry")
     ap.add_argument("--ref-ids", type=int, default=20, help="ids for the reference worst case")
+    ap.add_argument(
+        "--ref-jobs", type=int, default=1, help="processes for the reference worst case"
+    )
     ap.add_argument("--no-public", action="store_true", help="skip the public pytest tests")
     ap.add_argument("--only", nargs="*", help="entry names")
     ap.add_argument("-v", "--verbose", action="store_true", help="one line per entry")
@@ -249,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.ref_ids:
         from grader.reference_check import worst_case
 
-        worst = worst_case(args.ref_ids)
+        worst = worst_case(args.ref_ids, jobs=args.ref_jobs)
         losing = {t: w for t, w in worst.items() if w["ids_losing"]}
         text += f"; reference worst case over {args.ref_ids} ids: " + (
             "full marks on every task"

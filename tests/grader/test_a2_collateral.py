@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -106,9 +107,10 @@ def test_a_composite_task_names_its_failing_dependency_everywhere(tmp_path: Path
 
 
 # --- the driver's plain-data caches and reference tables -----------------------------------
-def _driver() -> dict[str, object]:
-    ns: dict[str, object] = {"__name__": "_nnkit_driver_test"}
-    exec(compile(DRIVER_FILE.read_text("utf-8"), str(DRIVER_FILE), "exec"), ns)
+def _driver(path: Path = DRIVER_FILE) -> dict[str, Any]:
+    """驱动的命名空间（从 ``path`` 执行）/ The driver's namespace, executed from ``path``."""
+    ns: dict[str, Any] = {"__name__": "_nnkit_driver_test", "__file__": str(path)}
+    exec(compile(path.read_text("utf-8"), str(path), "exec"), ns)
     return ns
 
 
@@ -134,15 +136,46 @@ def test_parent_and_worker_agree_on_keys_and_masks() -> None:
         [([a, W], (W, W, _Activation("relu")))],
     ]
     key, seed = replay.replay_key(args)
-    assert drv["_replay_key"](drv["_plain"](student)) == (key, seed)
+    worker = drv["_replay"]
+    assert worker.replay_key(worker.plain(student)) == (key, seed)
+    assert replay.replay_key(student) == (key, seed)
     answer = (1.5, [W, (a, {"activation": "relu"})], "text")
     masked = replay.mask(answer, seed)
     assert not np.array_equal(np.frombuffer(masked[1][0]["nd"], np.float64), W.ravel())
-    back = drv["_unmask"](masked, seed, [0])
+    other = replay.replay_key([a + 1e-12, (a, W), ["sigmoid", "tanh"], 0.25, args[4]])
+    assert other[0] != key and other[1] != seed  # a different call: another key, another mask
+    assert not np.array_equal(worker.unmask(masked, other[1])[1][0], W)
+    back = worker.unmask(masked, seed)
     assert back[0] == 1.5 and back[2] == "text" and back[1][1][1] == {"activation": "relu"}
     np.testing.assert_array_equal(back[1][0], W)
     np.testing.assert_array_equal(back[1][1][0], a)
     assert isinstance(back, tuple) and isinstance(back[1], list)
+
+
+def test_driver_and_grader_run_one_keys_and_masks_file(tmp_path: Path) -> None:
+    """双方用同一个文件 / The sandbox copy's driver loads the very file the grader imports.
+
+    ``prepare_copy`` places the driver and ``_nnkit_replay.py`` beside the submission; the
+    copied driver loads the copy beside it (not the grader package), and that copy is
+    byte-identical to the module the trusted side imports.
+    """
+    from grader.driver import KIT_FILES, REPLAY_FILE, _nnkit_replay
+    from grader.engine import content_digest, prepare_copy
+
+    sub = demo_submissions.reference("a2", tmp_path / "sub")
+    (sub / "_nnkit_replay.py").write_text("def replay_key(args):\n    return 'forged', b''\n")
+    digest = content_digest(sub)
+    work = tmp_path / "work"
+    prepare_copy(sub, work)
+    for kit in KIT_FILES:
+        assert (work / kit.name).read_bytes() == kit.read_bytes()  # the kit's file wins
+    drv = _driver(work / DRIVER_FILE.name)
+    assert Path(drv["_replay"].__file__) == work / REPLAY_FILE.name
+    assert Path(_nnkit_replay.__file__) == REPLAY_FILE
+    assert replay.replay_key is _nnkit_replay.replay_key and replay.mask is _nnkit_replay.mask
+    args = [np.arange(6.0).reshape(2, 3), "relu"]
+    assert drv["_replay"].replay_key(args) == replay.replay_key(args)
+    assert content_digest(work) == digest  # the kit's files never count as the student's
 
 
 def test_replay_answers_only_the_exact_reference_call() -> None:

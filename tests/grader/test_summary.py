@@ -56,9 +56,11 @@ def test_summary_json_counts(graded: Path) -> None:
         k: v for k, v in s["crashes"][0].items() if k != "total"
     }
     assert len(s["crashes"]) == 1
-    blocks = {(b["blocker"], b["blocked"]): b for b in s["blocks"]}
-    fwd = blocks[("a2.dense_forward", "a2.dense_backward")]  # the release loses both
-    assert fwd["lost_blocker"] == 1 and fwd["lost_both"] == 1
+    # the release loses dense_forward and dense_backward, but each is judged on its own inputs:
+    # no task was blocked by another (real dependency failures: tests/grader/test_blocking.py)
+    assert s["blocks"] == [] and s["blocks_without_data"] == 0
+    for path in graded.glob("*/report.json"):  # the sandboxed batch records the field
+        assert all("blocked_by" in t for t in json.loads(path.read_text("utf-8"))["tasks"])
     assert set(s["isolation"]) and sum(v["students"] for v in s["isolation"].values()) == 5
 
 

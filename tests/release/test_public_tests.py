@@ -68,7 +68,7 @@ def test_points_table_uses_the_manifest_and_shows_tests_not_run(tmp_path: Path) 
     manual = sum(t.points for t in a1.tasks if t.kind != "auto")
     rows = {line.split("  ")[0].strip(): line for line in out.splitlines() if " / " in line}
     for t in a1.tasks:
-        row = next(line for key, line in rows.items() if key.startswith(t.title_zh))
+        row = next(line for key, line in rows.items() if key.startswith(t.title.zh))
         if t.kind != "auto":
             assert f"{t.points:g}" in row and "助教评分 / graded by a TA" in row
         elif t.id == "a1.sigmoid":

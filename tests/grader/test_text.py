@@ -1,0 +1,145 @@
+"""一种双语文本 / One bilingual type: ``grader.text.Text`` and the guard against hand-joined text.
+
+Issue 9 item 8: every text a student or instructor reads is a :class:`Text`. The manifest's
+titles are ``Text``; one-line "zh / en" output is ``Text(...).joined()``; and a scan of the
+grader's source fails on any new string literal that joins Chinese and English by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pytest
+from bilingual_scan import count_by_file, hand_joined
+
+from grader import manifest
+from grader.report_html import one_line, table_head, two_lines
+from grader.text import Text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: files whose joined literals are not grader output, with the reason
+ALLOWED = {
+    "grader/release/nb_*.py": "notebook cell sources (markdown and code the student reads)",
+    "grader/release/notebook.py": "notebook cell sources (the plot-font cell, the test cells)",
+    "grader/release/templates/*": "copied into the student release, which has no grader.text",
+    "grader/driver/*": "runs inside the sandbox, which cannot import grader",
+    "grader/sandbox/worker.py": "the sandbox bootstrap, which cannot import grader",
+}
+
+#: literals not converted yet, per file (a ratchet: lower it when you convert one; it may never
+#: grow, so a new hand-joined literal fails). The suites' comparison names (a3, a4,
+#: a4_lecture) are single strings that a Comparison shows in both languages.
+NOT_YET = {
+    "grader/dask_backend.py": 3,
+    "grader/suites/a3.py": 2,
+    "grader/suites/a4.py": 1,
+    "grader/suites/a4_lecture.py": 3,
+}
+
+
+def _checked(counts: dict[str, int]) -> dict[str, int]:
+    """不在允许名单中的计数 / The counts of the files the guard holds to NOT_YET."""
+    return {f: n for f, n in counts.items() if not any(fnmatch(f, g) for g in ALLOWED)}
+
+
+def _violations(counts: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """超出棘轮的文件 / ``{file: (found, allowed)}`` where a file has more than NOT_YET allows."""
+    return {f: (n, NOT_YET.get(f, 0)) for f, n in _checked(counts).items() if n > NOT_YET.get(f, 0)}
+
+
+def test_joined_one_line_and_json_fields() -> None:
+    t = Text("输出目录", "output folder")
+    assert t.joined() == "输出目录 / output folder"
+    assert t.joined("｜") == "输出目录｜output folder"
+    assert Text("仅中文", "").joined() == "仅中文" and Text("", "English").joined() == "English"
+    assert Text("%", "%").joined() == "%"  # no "% / %"
+    assert t.fields("title") == {"title_zh": "输出目录", "title_en": "output folder"}
+    assert Text.from_fields(t.fields("title"), "title") == t
+    assert Text.from_fields({}, "title") == Text()
+
+
+def test_html_helpers_escape_both_languages() -> None:
+    t = Text("<任务>", "<task> & co")
+    assert two_lines(t) == "&lt;任务&gt;<br><span class=en>&lt;task&gt; &amp; co</span>"
+    assert one_line(t) == "&lt;任务&gt; / &lt;task&gt; &amp; co"
+    assert table_head(t, Text("%", "%")) == (
+        "<tr><th>&lt;任务&gt; / &lt;task&gt; &amp; co</th><th>%</th></tr>"
+    )
+
+
+def test_manifest_titles_are_text_in_both_languages() -> None:
+    for a in manifest.ASSIGNMENTS.values():
+        assert isinstance(a.title, Text) and a.title.zh and a.title.en, a.id
+        for t in a.tasks:
+            assert isinstance(t.title, Text) and t.title.zh and t.title.en, t.id
+            assert not any(
+                ch > "\u2e7f" for ch in t.title.en.replace("例题", "").replace("练习题", "")
+            )
+
+
+def test_conftest_tables_keep_the_on_disk_titles() -> None:
+    """发布版 conftest 的任务表仍是 (分值, 中文, 英文, 类型) / The release's task tables keep
+    their ``(points, zh, en, kind)`` form, read from the Text titles."""
+    for a in manifest.ASSIGNMENTS.values():
+        text = (ROOT / "assignments" / a.folder / "conftest.py").read_text("utf-8")
+        for t in a.tasks:
+            zh = json.dumps(t.title.zh, ensure_ascii=False)
+            row = f"{json.dumps(t.id)}: (\n        {float(t.points)!r},\n        {zh},"
+            assert row in text, t.id
+
+
+def test_the_scan_finds_a_planted_literal_and_nothing_else() -> None:
+    source = '''"""模块 / module docstring: allowed."""
+from grader.text import Text
+
+
+def f() -> str:
+    """函数 / function docstring: allowed."""
+    ok = Text("输出目录", "output folder").joined()
+    plain = "只有中文，含 ASCII 的 z-score 与 /tmp"
+    planted = "输出目录 / output folder"
+    return f"{ok}{plain}{planted}错误 / error: {ok}"
+'''
+    assert hand_joined(source) == [(9, "输出目录 / output folder"), (10, "错误 / error: ")]
+
+
+def test_the_guard_fails_on_a_new_hand_joined_literal(tmp_path: Path) -> None:
+    """守卫能失败 / The guard, run on a copy of grader/ with one literal planted, reports it."""
+    counts = count_by_file(ROOT)
+    assert not _violations(counts)
+    target = "grader/cli.py"
+    planted = tmp_path / target
+    planted.parent.mkdir(parents=True)
+    planted.write_text(
+        (ROOT / target).read_text("utf-8") + '\nPLANTED = "新的标题 / a new heading"\n', "utf-8"
+    )
+    counts_with = {**counts, **count_by_file(tmp_path)}
+    assert _violations(counts_with) == {target: (1, 0)}
+    # one more in a file that is still on the ratchet fails too
+    ratchet = "grader/suites/a3.py"
+    assert _violations({**counts, ratchet: NOT_YET[ratchet] + 1}) == {
+        ratchet: (NOT_YET[ratchet] + 1, NOT_YET[ratchet])
+    }
+
+
+def test_no_new_hand_joined_bilingual_literal() -> None:
+    """grader/ 中不得新增手写拼接的双语字面量 / No new hand-joined "中文 / English" literal.
+
+    Write ``Text("中文", "English").joined()`` (one line) or keep the two languages apart in a
+    ``Text``. The ratchet is exact: after converting literals, lower NOT_YET to the new count.
+    """
+    counts = _checked(count_by_file(ROOT))
+    bad = _violations(counts)
+    assert not bad, f"hand-joined bilingual literals (found, allowed): {bad}"
+    stale = {f: (counts.get(f, 0), n) for f, n in NOT_YET.items() if counts.get(f, 0) != n}
+    assert not stale, f"lower NOT_YET to the new counts (found, listed): {stale}"
+
+
+@pytest.mark.parametrize("pattern", sorted(ALLOWED))
+def test_the_allow_list_names_real_files(pattern: str) -> None:
+    assert any(
+        fnmatch(p.relative_to(ROOT).as_posix(), pattern) for p in ROOT.glob("grader/**/*.py")
+    )
