@@ -44,11 +44,14 @@ their own ``step``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
+from nncore._blas import kernels
 from nncore._checks import ShapeError, as_2d, bilingual, require_finite, require_same_rows
 from nncore.losses import (
     check_targets,
@@ -150,12 +153,18 @@ class EpochEngine:
         self.m, self.batch = m, min(int(batch_size), m)
         b, sizes = self.batch, model.sizes
         self.z = [np.empty((b, n), dtype) for n in sizes[1:]]
-        self.a = [np.empty((b, n), dtype) for n in sizes[1:-1]]
-        self.da = [np.empty((b, n), dtype) for n in sizes[1:-1]]
+        # [a, 1] of each hidden layer: the column of ones adds b in the next product
+        self.ae = [_with_ones(np.empty((b, n), dtype), dtype) for n in sizes[1:-1]]
+        self.da = [np.empty((b, n), dtype) for n in sizes[1:-1]]  # ∂J/∂a, then δ in place
         self.tmp = [np.empty((b, n), dtype) for n in sizes[1:-1]]
-        self.p = np.empty((b, k), dtype)
+        self.p = np.empty((b, k), dtype)  # δ^(L)
         self.rows = np.empty(b, dtype)  # per-row sums of the softmax
-        self.ones_b, self.ones_k = np.ones(b, dtype), np.ones(k, dtype)
+        self.ones_k = np.ones(k, dtype)
+        # a batch's rows of [X, 1] (the whole [X, 1] itself when one batch is all of X)
+        self.xbuf = self.Xa if b == m else np.empty((b, X.shape[1] + 1), dtype)
+        self.Yp = np.empty_like(self.Y)  # the targets in the epoch's order
+        self.ops = kernels(dtype)  # prepared BLAS calls (numpy's own BLAS), else numpy
+        self._plans: dict[tuple[Any, ...], _Plan] = {}
         # a softmax row sum below this lost precision to the batch-wide shift (e^-71 in float32)
         self.tiny = float(np.finfo(dtype).tiny / np.finfo(dtype).eps)
         self.row_shifts = 0  # batches that needed the per-row shift (a diagnostic)
@@ -192,6 +201,7 @@ class EpochEngine:
             net.weights = [layer.W for layer in self.layers]
             net.biases = [layer.b for layer in self.layers]
             self.views = net.params
+            self._plans.clear()
             if velocities is not None:  # the velocities follow their parameters
                 opt._owner, opt.velocities = list(self.views), velocities
         if type(opt) is Momentum:
@@ -202,152 +212,185 @@ class EpochEngine:
                 self.V = np.concatenate([v.ravel() for v in vel]).astype(self.theta.dtype)
                 self._vviews = _views(self.V, [p.shape for p in self.views])
                 opt.velocities = self._vviews
+                self._plans.clear()
 
     # --- one batch ------------------------------------------------------------------------
-    def _softmax_ce(self, z: np.ndarray, yb: np.ndarray, scale: float) -> tuple[float, np.ndarray]:
-        """softmax + 交叉熵 / J and scale·δ^(L) = scale·(softmax(z) − y)/m (targets checked once).
+    def _softmax_ce(self, plan: _Plan, yb: np.ndarray, scale: float) -> float:
+        """softmax + 交叉熵 / J; scale·δ^(L) = scale·(softmax(z) − y)/m into ``plan.p``.
 
-        With rows of y summing to 1: J = (1/m) Σ_n [ln Σ_k e^{z_k} − Σ_k y_k z_k]. z (a buffer)
-        is shifted in place by the batch's maximum (one reduction instead of one per row: no
-        e^z overflows); a row whose own maximum lies so far below it that its sum lost
-        precision (< ``tiny``) makes the batch shift each row by its own maximum instead.
-        Row sums are a GEMV with ones (a row-wise reduction of a narrow array is slow).
+        With rows of y summing to 1 (targets checked once): J = (1/m) Σ_n [ln Σ_k e^{z_k} −
+        Σ_k y_k z_k]. z (a buffer) is shifted in place by the batch's maximum (one reduction
+        instead of one per row: no e^z overflows); a row whose own maximum lies so far below
+        it that its sum lost precision (< ``tiny``) makes the batch shift each row by its
+        own maximum instead. Row sums are a GEMV with ones (a row-wise reduction of a narrow
+        array is slow).
         """
-        n = z.shape[0]
+        z, p, s, n = plan.z[-1], plan.p, plan.s, plan.n
         z -= z.max()
-        p = np.exp(z, out=self.p[:n])
-        s = np.matmul(p, self.ones_k, out=self.rows[:n])
+        np.exp(z, out=p)
+        np.matmul(p, self.ones_k, out=s)
         if s.min() < self.tiny:
             self.row_shifts += 1
             z -= z.max(axis=1, keepdims=True)
             np.exp(z, out=p)
             np.matmul(p, self.ones_k, out=s)
-        p /= s[:, None]
+        p /= plan.s_col
         p -= yb
         p *= scale / n
-        J = (float(np.log(s, out=s).sum()) - float(np.vdot(yb, z))) / n
-        return J, p
+        return (float(np.log(s, out=s).sum()) - float(np.vdot(yb, z))) / n
 
-    def _sigmoid_bce(self, z: np.ndarray, yb: np.ndarray, scale: float) -> tuple[float, np.ndarray]:
-        """sigmoid + 二分类交叉熵 / J and scale·δ^(L) = scale·(σ(z) − y)/m from the logits.
+    def _sigmoid_bce(self, plan: _Plan, yb: np.ndarray, scale: float) -> float:
+        """sigmoid + 二分类交叉熵 / J; scale·δ^(L) = scale·(σ(z) − y)/m into ``plan.p``.
 
         J = (1/m) Σ [ln(1 + e^z) − y z] (``np.logaddexp(0, z)``: stable for any z).
         """
-        n = z.shape[0]
-        p = self.p[:n]
+        z, p, n = plan.z[-1], plan.p, plan.n
         J = (float(np.logaddexp(0, z, out=p).sum()) - float(np.vdot(yb, z))) / n
         _sigmoid_into(z, p)
         p -= yb
         p *= scale / n
-        return J, p
+        return J
 
-    def _generic_output(
-        self, z: np.ndarray, yb: np.ndarray, scale: float
-    ) -> tuple[float, np.ndarray]:
+    def _generic_output(self, plan: _Plan, yb: np.ndarray, scale: float) -> float:
         """其他输出层与损失 / Any other output activation and loss, through ``output_loss``."""
-        f_out = self.model.activations[-1]
+        f_out, z = self.model.activations[-1], plan.z[-1]
         fused = self.spec.fused is not None and f_out.name == self.spec.fused_with
         J, delta = output_loss(self.spec, f_out, z if fused else f_out.forward(z), z, yb)
-        if scale != 1.0:
-            delta *= scale
-        return J, delta
+        np.multiply(delta, scale, out=plan.p)
+        return J
 
-    def _batch(self, rows: np.ndarray | slice, scale: float) -> tuple[float, int]:
-        """一个批量 / One batch: forward, δ recursion, scale × [∂J/∂W; ∂J/∂b] into ``G``.
-
-        ``rows``: the batch's sample indices (or a slice: no copy). ``scale`` is −α for the
-        built-in optimizers (the learning rate rides on the small δ^(L) instead of a pass
-        over every gradient) and 1 otherwise. Returns (J_B, |B|).
-        """
-        matmul, layers, acts = np.matmul, self.layers, self.model.activations
-        x = self.Xa[rows]  # [x, 1]: the first GEMM adds b^(2) too
-        n = x.shape[0]
-        inputs = [x]
-        z = matmul(x, layers[0].block, out=self.z[0][:n])
-        for l in range(1, len(layers)):
-            a = self.a[l - 1][:n]
-            if self.sigmoid[l - 1]:
-                _sigmoid_into(z, a)
-            else:
-                a[...] = acts[l - 1].forward(z)
-            inputs.append(a)
-            z = matmul(a, layers[l].W, out=self.z[l][:n])
-            z += layers[l].b
-        J, delta = self._output(z, self.Y[rows], scale)
-        for l in range(len(layers) - 1, 0, -1):
-            layer, a = layers[l], inputs[l]
-            matmul(a.T, delta, out=layer.gW)
-            matmul(self.ones_b[:n], delta, out=layer.gb)  # Σ over the batch, as a GEMV
-            da = matmul(delta, layer.W.T, out=self.da[l - 1][:n])
-            if self.sigmoid[l - 1]:  # δ = ∂J/∂a ⊙ a(1 − a)
-                t = np.subtract(1, a, out=self.tmp[l - 1][:n])
-                t *= a
-                da *= t
-                delta = da
-            else:
-                delta = acts[l - 1].backward(da, self.z[l - 1][:n], a)
-        matmul(x.T, delta, out=layers[0].gblock)  # [∂J/∂W^(1); ∂J/∂b^(2)] at once
-        return J, n
-
-    def _decay_rows(self) -> list[np.ndarray]:
-        """αλ/m·W 的缓冲 / The weight rows of T, a θ-shaped buffer that is 0 on the biases.
-
-        Plain GD has no spare θ-sized array (momentum puts αλ/m·W into the spent gradient);
-        T is made on first use.
-        """
-        if getattr(self, "T", None) is None or self.T.shape != self.theta.shape:
-            self.T = np.zeros_like(self.theta)
-        return [B[:-1] for B in self._blocks(self.T)]
+    def _plan(self, n: int, momentum: bool, beta: float, k: float) -> _Plan:
+        """n 行批量的预备计划 / The prepared plan for batches of n rows (made once, then reused)."""
+        key = (n, momentum, beta, k)
+        plan = self._plans.get(key)
+        if plan is None:
+            sinks = self._blocks(self.V if momentum else self.G)
+            plan = self._plans[key] = _Plan(self, n, sinks, beta, k)
+        return plan
 
     # --- one epoch ------------------------------------------------------------------------
     def run(self, rng: np.random.Generator | None = None) -> float:
         """一轮 / One epoch in the order ``rng.permutation(m)`` (in order when rng is None).
 
         Per batch θ := θ − α(∂J_B/∂θ) with J_B including λ/(2m) Σ w² (gradient (λ/m)·W on
-        the weights): plain GD, or momentum v := βv − α∂J_B/∂θ, θ := θ + v. In order, the
-        batches are slices of X (no copy); shuffled, one fancy index per batch.
+        the weights): plain GD, or momentum v := βv − α∂J_B/∂θ, θ := θ + v. Each batch's
+        rows of [X, 1] are gathered into one buffer (no copy when one batch is all of X);
+        the targets are permuted once per epoch.
         """
         self._bind()
         m, b, opt = self.m, self.batch, self.optimizer
-        order = rng.permutation(m) if rng is not None else None
         kind = type(opt)
         builtin = kind is GradientDescent or kind is Momentum
         lr = float(opt.lr) if builtin else 1.0
         c = self.lam / m  # ∂/∂W of λ/(2m) Σ w² is c·W
-        k = c * lr  # the weight decay's step αc·W
-        theta, G, layers = self.theta, self.G, self.layers
+        momentum = kind is Momentum
+        beta = float(opt.beta) if momentum else 0.0
+        # built-in: s := s − αc·W; θ := θ + s in one pass (s: the velocity or −α·gradient)
+        k = c * lr if builtin else 0.0
         scale = -lr if builtin else 1.0
-        batch = self._batch
-        decay_rows = self._decay_rows() if kind is GradientDescent and c else []
+        order = None if rng is None else rng.permutation(m)
+        if order is None or self.xbuf is self.Xa:  # one batch of all X: the order is moot
+            order, Ys = None, self.Y
+        else:
+            Ys = self.Y.take(order, axis=0, out=self.Yp, mode="clip")
+        Xa, layers, theta = self.Xa, self.layers, self.theta
+        step = self.V if momentum else self.G
         total = 0.0
         for start in range(0, m, b):
-            J, n = batch(
-                order[start : start + b] if order is not None else slice(start, start + b), scale
-            )
+            stop = min(start + b, m)
+            plan = self._plan(stop - start, momentum, beta, k)
+            if self.xbuf is not Xa:
+                if order is None:
+                    np.copyto(plan.x, Xa[start:stop])
+                else:
+                    Xa.take(order[start:stop], axis=0, out=plan.x, mode="clip")
+            for op in plan.forward:
+                op()
+            J = self._output(plan, Ys[start:stop], scale)
+            for op in plan.backward:
+                op()
+            if c:
+                for layer in layers:
+                    J += c / 2 * float(np.vdot(layer.W, layer.W))
             if not builtin:  # any other optimizer: the plain gradients (+ c·W) through its step
                 if c:
                     for layer in layers:
-                        J += c / 2 * float(np.vdot(layer.W, layer.W))
                         layer.gW += layer.W * c
-                opt.step(self.views, [g.copy() for g in _views(G, [p.shape for p in self.views])])
-            elif kind is GradientDescent:  # θ := θ − α g − α c W (αcW kept apart: float32)
-                if c:
-                    for layer, d in zip(layers, decay_rows, strict=True):
-                        J += c / 2 * float(np.vdot(layer.W, layer.W))
-                        np.multiply(layer.W, k, d)
-                    theta -= self.T
-                theta += G
-            else:  # v := βv − α g − α c W; θ := θ + v
-                V = self.V
-                V *= opt.beta
-                V += G
-                if c:  # αc·W into the spent gradient's weight rows (no extra array), then v −= it
-                    for layer, v in zip(layers, self._vviews[::2], strict=True):
-                        J += c / 2 * float(np.vdot(layer.W, layer.W))
-                        v -= np.multiply(layer.W, k, layer.gW)
-                theta += V
-            total += J * n
+                shapes = [p.shape for p in self.views]
+                opt.step(self.views, [g.copy() for g in _views(self.G, shapes)])
+            elif plan.update:  # weights: s −= αcW, θ += s in one pass; biases: θ += s
+                for op in plan.update:
+                    op()
+            else:
+                theta += step
+            total += J * (stop - start)
         return total / m
+
+
+class _Plan:
+    """n 行批量的视图与预备好的运算 / Views and prepared operations for batches of n rows.
+
+    ``x`` is the batch's [x, 1] (a slice of the gather buffer); ``z``, ``a`` (the left part
+    of the [a, 1] buffers), ``p`` (δ^(L)) and ``s`` (softmax row sums) are the layers'
+    buffers. Three programs, lists of calls without arguments (one BLAS call per product
+    when numpy's BLAS is found; numpy ufuncs with their ``out`` bound), run in order:
+
+    * ``forward``: z = [a, 1] [W; b] per block (the input layer: x), then the activation
+      (sigmoid: the product gives z/2 and σ = ½ + ½ tanh(z/2) in place);
+    * ``backward``: per block from the last, D := β·D + [a, 1]ᵀ δ into the block D of the
+      velocity (momentum) or of the gradient vector (β = 0), then ∂J/∂a = δ Wᵀ and
+      δ = ∂J/∂a ⊙ f'(z) in place (never for the input layer);
+    * ``update`` (built-in optimizers with λ > 0): per block s_W := s_W − kW, W := W + s_W
+      in one pass (k = αλ/m), then b := b + s_b.
+    """
+
+    def __init__(
+        self, engine: EpochEngine, n: int, sinks: list[np.ndarray], beta: float, k: float
+    ) -> None:
+        ops, layers, acts = engine.ops, engine.layers, engine.model.activations
+        self.n, self.x = n, engine.xbuf[:n]
+        ae = [buf[:n] for buf in engine.ae]
+        self.a = [e[:, :-1] for e in ae]
+        self.z = [buf[:n] for buf in engine.z]
+        self.p, self.s = engine.p[:n], engine.rows[:n]
+        self.s_col = self.s[:, None]
+        delta = [buf[:n] for buf in engine.da] + [self.p]  # δ of each block's output
+        inputs = [self.x, *ae]
+        self.forward: list[Callable[[], Any]] = []
+        for l, (layer, z) in enumerate(zip(layers, self.z, strict=True)):
+            hidden = l < len(self.a)
+            sigmoid = hidden and engine.sigmoid[l]
+            half = 0.5 if sigmoid else 1.0
+            self.forward.append(ops.product(inputs[l], layer.block, z, alpha=half))
+            if sigmoid:  # z holds z/2: σ(z) = ½ + ½ tanh(z/2)
+                a = self.a[l]
+                self.forward += [partial(np.tanh, z, a), partial(np.multiply, a, 0.5, a),
+                                 partial(np.add, a, 0.5, a)]  # fmt: skip
+            elif hidden:
+                self.forward.append(partial(_apply, acts[l].forward, (z,), self.a[l]))
+        self.backward: list[Callable[[], Any]] = []
+        for l in range(len(layers) - 1, -1, -1):
+            self.backward.append(ops.product(inputs[l].T, delta[l], sinks[l], beta=beta))
+            if l == 0:
+                break
+            a, da, t = self.a[l - 1], delta[l - 1], engine.tmp[l - 1][:n]
+            self.backward.append(ops.product(delta[l], layers[l].W.T, da))
+            if engine.sigmoid[l - 1]:  # δ = ∂J/∂a ⊙ a(1 − a)
+                self.backward += [partial(np.subtract, 1.0, a, t), partial(np.multiply, t, a, t),
+                                  partial(np.multiply, da, t, da)]  # fmt: skip
+            else:  # z^(l+1) itself: only sigmoid layers keep z/2
+                z = self.z[l - 1]
+                self.backward.append(partial(_apply, acts[l - 1].backward, (da, z, a), da))
+        self.update: list[Callable[[], Any]] = []
+        if k:
+            for layer, sink in zip(layers, sinks, strict=True):
+                self.update.append(ops.decay_step(layer.W.reshape(-1), sink[:-1].reshape(-1), k))
+                self.update.append(partial(np.add, layer.b, sink[-1], layer.b))
+
+
+def _apply(f: Callable[..., np.ndarray], args: tuple[np.ndarray, ...], out: np.ndarray) -> None:
+    """out[...] = f(*args) (activations that return new arrays)."""
+    out[...] = f(*args)
 
 
 def _with_ones(A: np.ndarray, dtype: np.dtype) -> np.ndarray:
