@@ -71,18 +71,6 @@ def supports(model: Any) -> bool:
     return isinstance(model, MLP) and type(model).loss is MLP.loss
 
 
-def _sigmoid_into(z: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """就地 sigmoid / σ(z) = ½ + ½ tanh(z/2) into ``out``: stable, no overflow, four passes.
-
-    Equal to :func:`nncore.activations.sigmoid` up to rounding (≤ 1.2e-7 in float32).
-    """
-    np.multiply(z, 0.5, out)
-    np.tanh(out, out)
-    out *= 0.5
-    out += 0.5
-    return out
-
-
 class _Layer:
     """一层的视图 / One layer's views: [W; b] in θ and in the gradient vector G.
 
@@ -150,19 +138,25 @@ class EpochEngine:
         require_finite(target, "y")
         self.Y = np.ascontiguousarray(target, dtype=dtype)
         self.Xa = _with_ones(X, dtype)
+        f_out = model.activations[-1]
+        self._bce = self.spec.name == "bce" and f_out.name == "sigmoid"
         self.m, self.batch = m, min(int(batch_size), m)
         b, sizes = self.batch, model.sizes
+        # contiguous buffers (a strided view makes numpy's element-wise loops 2-3× slower)
         self.z = [np.empty((b, n), dtype) for n in sizes[1:]]
-        # [a, 1] of each hidden layer: the column of ones adds b in the next product
-        self.ae = [_with_ones(np.empty((b, n), dtype), dtype) for n in sizes[1:-1]]
+        self.a = [np.empty((b, n), dtype) for n in sizes[1:-1]]
         self.da = [np.empty((b, n), dtype) for n in sizes[1:-1]]  # ∂J/∂a, then δ in place
         self.tmp = [np.empty((b, n), dtype) for n in sizes[1:-1]]
-        self.p = np.empty((b, k), dtype)  # δ^(L)
+        self.p = np.empty((b, k), dtype)  # δ^(L) (up to the factor the products apply)
         self.rows = np.empty(b, dtype)  # per-row sums of the softmax
-        self.ones_k = np.ones(k, dtype)
+        self.ones_k, self.ones_b = np.ones(k, dtype), np.ones((1, b), dtype)
+        # e^z cannot overflow a sum of K terms below this: no softmax shift needed
+        self.exp_safe = float(np.log(np.finfo(dtype).max) - np.log(k) - 1.0)
         # a batch's rows of [X, 1] (the whole [X, 1] itself when one batch is all of X)
         self.xbuf = self.Xa if b == m else np.empty((b, X.shape[1] + 1), dtype)
         self.Yp = np.empty_like(self.Y)  # the targets in the epoch's order
+        self.Y2p = np.empty_like(self.Y) if self._bce else None  # 1 − 2y in that order
+        self._y2b = self.Y2p  # the current batch's rows of it
         self.ops = kernels(dtype)  # prepared BLAS calls (numpy's own BLAS), else numpy
         self._plans: dict[tuple[Any, ...], _Plan] = {}
         # a softmax row sum below this lost precision to the batch-wide shift (e^-71 in float32)
@@ -172,7 +166,7 @@ class EpochEngine:
         self.sigmoid = [f.name == "sigmoid" for f in model.activations[:-1]]
         if self.spec.name == "ce" and f_out.name == "softmax":
             self._output = self._softmax_ce
-        elif self.spec.name == "bce" and f_out.name == "sigmoid":
+        elif self._bce:
             self._output = self._sigmoid_bce
         else:
             self._output = self._generic_output
@@ -215,18 +209,20 @@ class EpochEngine:
                 self._plans.clear()
 
     # --- one batch ------------------------------------------------------------------------
-    def _softmax_ce(self, plan: _Plan, yb: np.ndarray, scale: float) -> float:
-        """softmax + 交叉熵 / J; scale·δ^(L) = scale·(softmax(z) − y)/m into ``plan.p``.
+    def _softmax_ce(self, plan: _Plan, yb: np.ndarray) -> float:
+        """softmax + 交叉熵 / J; softmax(z) − y into ``plan.p`` (the products apply −α/m).
 
         With rows of y summing to 1 (targets checked once): J = (1/m) Σ_n [ln Σ_k e^{z_k} −
-        Σ_k y_k z_k]. z (a buffer) is shifted in place by the batch's maximum (one reduction
-        instead of one per row: no e^z overflows); a row whose own maximum lies so far below
-        it that its sum lost precision (< ``tiny``) makes the batch shift each row by its
-        own maximum instead. Row sums are a GEMV with ones (a row-wise reduction of a narrow
-        array is slow).
+        Σ_k y_k z_k]. When the batch's largest z could overflow e^z, z (a buffer) is shifted
+        in place by it (one reduction instead of one per row); a row whose own sum then
+        lost precision (< ``tiny``, e.g. a row far below the batch maximum) makes the batch
+        shift each row by its own maximum instead. Row sums are a GEMV with ones (a
+        row-wise reduction of a narrow array is slow).
         """
-        z, p, s, n = plan.z[-1], plan.p, plan.s, plan.n
-        z -= z.max()
+        z, p, s = plan.z[-1], plan.p, plan.s
+        top = z.max()
+        if top > self.exp_safe:
+            z -= top
         np.exp(z, out=p)
         np.matmul(p, self.ones_k, out=s)
         if s.min() < self.tiny:
@@ -236,36 +232,46 @@ class EpochEngine:
             np.matmul(p, self.ones_k, out=s)
         p /= plan.s_col
         p -= yb
-        p *= scale / n
-        return (float(np.log(s, out=s).sum()) - float(np.vdot(yb, z))) / n
+        return (float(np.log(s, out=s).sum()) - float(np.vdot(yb, z))) / plan.n
 
-    def _sigmoid_bce(self, plan: _Plan, yb: np.ndarray, scale: float) -> float:
-        """sigmoid + 二分类交叉熵 / J; scale·δ^(L) = scale·(σ(z) − y)/m into ``plan.p``.
+    def _sigmoid_bce(self, plan: _Plan, yb: np.ndarray) -> float:
+        """sigmoid + 二分类交叉熵 / J; 2(σ(z) − y) = tanh(z/2) + 1 − 2y into ``plan.p``.
 
-        J = (1/m) Σ [ln(1 + e^z) − y z] (``np.logaddexp(0, z)``: stable for any z).
+        J = (1/m) Σ [ln(1 + e^z) − y z] (``np.logaddexp(0, z)``: stable for any z). The
+        products apply −α/(2m); ``plan.y2`` holds the batch's 1 − 2y.
         """
-        z, p, n = plan.z[-1], plan.p, plan.n
-        J = (float(np.logaddexp(0, z, out=p).sum()) - float(np.vdot(yb, z))) / n
-        _sigmoid_into(z, p)
-        p -= yb
-        p *= scale / n
+        z, p = plan.z[-1], plan.p
+        J = (float(np.logaddexp(0, z, out=p).sum()) - float(np.vdot(yb, z))) / plan.n
+        np.multiply(z, 0.5, out=p)
+        np.tanh(p, out=p)
+        p += self._y2b
         return J
 
-    def _generic_output(self, plan: _Plan, yb: np.ndarray, scale: float) -> float:
-        """其他输出层与损失 / Any other output activation and loss, through ``output_loss``."""
+    def _generic_output(self, plan: _Plan, yb: np.ndarray) -> float:
+        """其他输出层与损失 / Any other output activation and loss, through ``output_loss``.
+
+        δ^(L) = ∂J/∂z^(L) into ``plan.p`` (the products apply −α).
+        """
         f_out, z = self.model.activations[-1], plan.z[-1]
         fused = self.spec.fused is not None and f_out.name == self.spec.fused_with
         J, delta = output_loss(self.spec, f_out, z if fused else f_out.forward(z), z, yb)
-        np.multiply(delta, scale, out=plan.p)
+        np.copyto(plan.p, delta)
         return J
 
-    def _plan(self, n: int, momentum: bool, beta: float, k: float) -> _Plan:
+    def _delta_factor(self, n: int) -> float:
+        """δ^(L) 的因子 / What ``_output`` leaves out of δ^(L): 1/m, 1/(2m) or 1."""
+        if self._output == self._softmax_ce:
+            return 1.0 / n
+        return 0.5 / n if self._output == self._sigmoid_bce else 1.0
+
+    def _plan(self, n: int, momentum: bool, beta: float, k: float, scale: float) -> _Plan:
         """n 行批量的预备计划 / The prepared plan for batches of n rows (made once, then reused)."""
-        key = (n, momentum, beta, k)
+        key = (n, momentum, beta, k, scale)
         plan = self._plans.get(key)
         if plan is None:
             sinks = self._blocks(self.V if momentum else self.G)
-            plan = self._plans[key] = _Plan(self, n, sinks, beta, k)
+            alpha = scale * self._delta_factor(n)
+            plan = self._plans[key] = _Plan(self, n, sinks, beta, k, alpha)
         return plan
 
     # --- one epoch ------------------------------------------------------------------------
@@ -293,12 +299,19 @@ class EpochEngine:
             order, Ys = None, self.Y
         else:
             Ys = self.Y.take(order, axis=0, out=self.Yp, mode="clip")
-        Xa, layers, theta = self.Xa, self.layers, self.theta
+        Y2 = None
+        if self.Y2p is not None:
+            Y2 = np.multiply(Ys, -2.0, out=self.Y2p)
+            Y2 += 1.0
+        Xa, layers, theta, output = self.Xa, self.layers, self.theta, self._output
         step = self.V if momentum else self.G
         total = 0.0
+        full = self._plan(min(b, m), momentum, beta, k, scale)
         for start in range(0, m, b):
             stop = min(start + b, m)
-            plan = self._plan(stop - start, momentum, beta, k)
+            plan = full if stop - start == b else self._plan(stop - start, momentum, beta, k, scale)
+            if Y2 is not None:
+                self._y2b = Y2[start:stop]
             if self.xbuf is not Xa:
                 if order is None:
                     np.copyto(plan.x, Xa[start:stop])
@@ -306,7 +319,7 @@ class EpochEngine:
                     Xa.take(order[start:stop], axis=0, out=plan.x, mode="clip")
             for op in plan.forward:
                 op()
-            J = self._output(plan, Ys[start:stop], scale)
+            J = output(plan, Ys[start:stop])
             for op in plan.backward:
                 op()
             if c:
@@ -330,51 +343,71 @@ class EpochEngine:
 class _Plan:
     """n 行批量的视图与预备好的运算 / Views and prepared operations for batches of n rows.
 
-    ``x`` is the batch's [x, 1] (a slice of the gather buffer); ``z``, ``a`` (the left part
-    of the [a, 1] buffers), ``p`` (δ^(L)) and ``s`` (softmax row sums) are the layers'
-    buffers. Three programs, lists of calls without arguments (one BLAS call per product
-    when numpy's BLAS is found; numpy ufuncs with their ``out`` bound), run in order:
+    ``x`` is the batch's [x, 1] (a slice of the gather buffer); ``z``, ``a``, ``p`` (δ^(L),
+    without the factor ``alpha`` the products apply) and ``s`` (softmax row sums) are the
+    layers' contiguous buffers. Three programs, lists of calls without arguments (one BLAS
+    call per product when numpy's BLAS is found; numpy ufuncs with their ``out`` bound), run
+    in order:
 
-    * ``forward``: z = [a, 1] [W; b] per block (the input layer: x), then the activation
-      (sigmoid: the product gives z/2 and σ = ½ + ½ tanh(z/2) in place);
-    * ``backward``: per block from the last, D := β·D + [a, 1]ᵀ δ into the block D of the
-      velocity (momentum) or of the gradient vector (β = 0), then ∂J/∂a = δ Wᵀ and
-      δ = ∂J/∂a ⊙ f'(z) in place (never for the input layer);
-    * ``update`` (built-in optimizers with λ > 0): per block s_W := s_W − kW, W := W + s_W
+    * ``forward``: z^(2) = [x, 1] [W^(1); b^(2)] (one product), z^(l+1) = a^(l) W^(l) + b^(l+1)
+      for the others; the activations in place (sigmoid: the product gives z/2 and
+      σ = ½ + ½ tanh(z/2));
+    * ``backward``: per layer from the last, D := β·D + alpha·aᵀδ and the bias row
+      d := β·d + alpha·1ᵀδ into the block D of the velocity (momentum) or of the gradient
+      vector (β = 0); ∂J/∂a = alpha·δ Wᵀ, and δ = ∂J/∂a ⊙ f'(z) in place (never for the
+      input layer, whose [W; b] gradient is one product with [x, 1]);
+    * ``update`` (built-in optimizers with λ > 0): per layer s_W := s_W − kW, W := W + s_W
       in one pass (k = αλ/m), then b := b + s_b.
     """
 
     def __init__(
-        self, engine: EpochEngine, n: int, sinks: list[np.ndarray], beta: float, k: float
+        self,
+        engine: EpochEngine,
+        n: int,
+        sinks: list[np.ndarray],
+        beta: float,
+        k: float,
+        alpha: float,
     ) -> None:
         ops, layers, acts = engine.ops, engine.layers, engine.model.activations
         self.n, self.x = n, engine.xbuf[:n]
-        ae = [buf[:n] for buf in engine.ae]
-        self.a = [e[:, :-1] for e in ae]
+        self.a = [buf[:n] for buf in engine.a]
         self.z = [buf[:n] for buf in engine.z]
         self.p, self.s = engine.p[:n], engine.rows[:n]
         self.s_col = self.s[:, None]
-        delta = [buf[:n] for buf in engine.da] + [self.p]  # δ of each block's output
-        inputs = [self.x, *ae]
+        delta = [buf[:n] for buf in engine.da] + [self.p]  # δ of each layer's output
+        factor = [1.0] * (len(layers) - 1) + [alpha]  # what the products apply to each δ
+        ones = engine.ones_b[:, :n]
+        inputs = [self.x, *self.a]
         self.forward: list[Callable[[], Any]] = []
         for l, (layer, z) in enumerate(zip(layers, self.z, strict=True)):
             hidden = l < len(self.a)
             sigmoid = hidden and engine.sigmoid[l]
-            half = 0.5 if sigmoid else 1.0
-            self.forward.append(ops.product(inputs[l], layer.block, z, alpha=half))
-            if sigmoid:  # z holds z/2: σ(z) = ½ + ½ tanh(z/2)
+            if l == 0:  # the column of ones adds b^(2); a sigmoid layer gets z/2 straight away
+                self.forward.append(
+                    ops.product(self.x, layer.block, z, alpha=0.5 if sigmoid else 1.0)
+                )
+            else:
+                self.forward.append(ops.product(inputs[l], layer.W, z))
+                self.forward.append(partial(np.add, z, layer.b, z))
+            if sigmoid:  # σ(z) = ½ + ½ tanh(z/2) in place
                 a = self.a[l]
+                if l:
+                    self.forward.append(partial(np.multiply, z, 0.5, z))
                 self.forward += [partial(np.tanh, z, a), partial(np.multiply, a, 0.5, a),
                                  partial(np.add, a, 0.5, a)]  # fmt: skip
             elif hidden:
                 self.forward.append(partial(_apply, acts[l].forward, (z,), self.a[l]))
         self.backward: list[Callable[[], Any]] = []
         for l in range(len(layers) - 1, -1, -1):
-            self.backward.append(ops.product(inputs[l].T, delta[l], sinks[l], beta=beta))
-            if l == 0:
+            d, f, sink = delta[l], factor[l], sinks[l]
+            if l == 0:  # [∂J/∂W^(1); ∂J/∂b^(2)] in one product
+                self.backward.append(ops.product(self.x.T, d, sink, alpha=f, beta=beta))
                 break
+            self.backward.append(ops.product(inputs[l].T, d, sink[:-1], alpha=f, beta=beta))
+            self.backward.append(ops.product(ones, d, sink[-1:], alpha=f, beta=beta))
             a, da, t = self.a[l - 1], delta[l - 1], engine.tmp[l - 1][:n]
-            self.backward.append(ops.product(delta[l], layers[l].W.T, da))
+            self.backward.append(ops.product(d, layers[l].W.T, da, alpha=f))
             if engine.sigmoid[l - 1]:  # δ = ∂J/∂a ⊙ a(1 − a)
                 self.backward += [partial(np.subtract, 1.0, a, t), partial(np.multiply, t, a, t),
                                   partial(np.multiply, da, t, da)]  # fmt: skip
