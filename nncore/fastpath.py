@@ -71,16 +71,36 @@ def supports(model: Any) -> bool:
     return isinstance(model, MLP) and type(model).loss is MLP.loss
 
 
-class _Layer:
-    """一层的视图 / One layer's views: [W; b] in θ and in the gradient vector G.
+class _Flat:
+    """θ 的内部排列 / Views of one flat vector laid out as [b^(2); W^(1)], W^(2), …, b^(3), ….
 
-    ``block`` is [W; b] (N_l + 1, N_{l+1}) in θ, ``W``/``b`` its two parts; ``gblock``,
-    ``gW``/``gb`` the same in G.
+    The first layer's bias row comes first, so that [b^(2); W^(1)] is one (N_1 + 1, N_2)
+    matrix (x carries a leading column of ones: one product gives z^(2) and one gives the
+    gradient of both); then the other weights, then the other biases. So all the weights
+    are one contiguous ``weights`` range (one pass decays and updates them, one dot product
+    gives Σ w²), and the other biases one ``rest`` range.
     """
 
-    def __init__(self, block: np.ndarray, gblock: np.ndarray) -> None:
-        self.block, self.W, self.b = block, block[:-1], block[-1]
-        self.gblock, self.gW, self.gb = gblock, gblock[:-1], gblock[-1]
+    def __init__(self, flat: np.ndarray, sizes: list[int]) -> None:
+        n1, n2 = sizes[0], sizes[1]
+        shapes = list(pairwise(sizes))
+        self.block = flat[: (n1 + 1) * n2].reshape(n1 + 1, n2)  # [b^(2); W^(1)]
+        self.W = [self.block[1:]]
+        self.b = [self.block[0]]
+        start = (n1 + 1) * n2
+        for n_in, n_out in shapes[1:]:
+            self.W.append(flat[start : start + n_in * n_out].reshape(n_in, n_out))
+            start += n_in * n_out
+        self.weights = flat[n2:start]
+        self.rest = flat[start:]
+        for _, n_out in shapes[1:]:
+            self.b.append(flat[start : start + n_out])
+            start += n_out
+        self.first_bias = self.b[0]
+
+    def params(self) -> list[np.ndarray]:
+        """讲义顺序 / The views in the slide's order W^(1), b^(2), W^(2), b^(3), …"""
+        return [v for pair in zip(self.W, self.b, strict=True) for v in pair]
 
 
 class EpochEngine:
@@ -175,10 +195,13 @@ class EpochEngine:
         self._bind()
 
     # --- parameters in one vector ---------------------------------------------------------
-    def _blocks(self, flat: np.ndarray) -> list[np.ndarray]:
-        """每层的 [W; b] 视图 / The (N_l + 1, N_{l+1}) view of each layer's [W; b] in ``flat``."""
-        sizes = self.model.sizes
-        return _views(flat, [(n_in + 1, n_out) for n_in, n_out in pairwise(sizes)])
+    def _flat_like(self, values: list[np.ndarray]) -> tuple[np.ndarray, _Flat]:
+        """一个新的平坦向量 / A new flat vector holding ``values`` (slide order), and its views."""
+        flat = np.empty(sum(v.size for v in values), self.model.dtype)
+        views = _Flat(flat, self.model.sizes)
+        for view, v in zip(views.params(), values, strict=True):
+            view[...] = v
+        return flat, views
 
     def _bind(self) -> None:
         """参数与速度放入平坦向量（若尚未）/ Move θ (and momentum's v) into flat vectors."""
@@ -188,12 +211,10 @@ class EpochEngine:
             p is not q for p, q in zip(params, self.views, strict=False)
         ):
             velocities = opt.state_for(params) if type(opt) is Momentum else None
-            self.theta = np.concatenate([p.ravel() for p in params])
+            self.theta, self.flat = self._flat_like(params)
             self.G = np.empty_like(self.theta)
-            blocks = zip(self._blocks(self.theta), self._blocks(self.G), strict=True)
-            self.layers = [_Layer(*views) for views in blocks]
-            net.weights = [layer.W for layer in self.layers]
-            net.biases = [layer.b for layer in self.layers]
+            self.gflat = _Flat(self.G, net.sizes)
+            net.weights, net.biases = list(self.flat.W), list(self.flat.b)
             self.views = net.params
             self._plans.clear()
             if velocities is not None:  # the velocities follow their parameters
@@ -203,8 +224,8 @@ class EpochEngine:
             if len(vel) != len(self._vviews) or any(
                 v is not w for v, w in zip(vel, self._vviews, strict=False)
             ):  # new or reset velocities, or replaced by a plain Momentum.step
-                self.V = np.concatenate([v.ravel() for v in vel]).astype(self.theta.dtype)
-                self._vviews = _views(self.V, [p.shape for p in self.views])
+                self.V, self.vflat = self._flat_like(vel)
+                self._vviews = self.vflat.params()
                 opt.velocities = self._vviews
                 self._plans.clear()
 
@@ -269,7 +290,7 @@ class EpochEngine:
         key = (n, momentum, beta, k, scale)
         plan = self._plans.get(key)
         if plan is None:
-            sinks = self._blocks(self.V if momentum else self.G)
+            sinks = self.vflat if momentum else self.gflat
             alpha = scale * self._delta_factor(n)
             plan = self._plans[key] = _Plan(self, n, sinks, beta, k, alpha)
         return plan
@@ -303,7 +324,8 @@ class EpochEngine:
         if self.Y2p is not None:
             Y2 = np.multiply(Ys, -2.0, out=self.Y2p)
             Y2 += 1.0
-        Xa, layers, theta, output = self.Xa, self.layers, self.theta, self._output
+        Xa, theta, output = self.Xa, self.theta, self._output
+        weights, gweights = self.flat.weights, self.gflat.weights
         step = self.V if momentum else self.G
         total = 0.0
         full = self._plan(min(b, m), momentum, beta, k, scale)
@@ -322,15 +344,12 @@ class EpochEngine:
             J = output(plan, Ys[start:stop])
             for op in plan.backward:
                 op()
-            if c:
-                for layer in layers:
-                    J += c / 2 * float(np.vdot(layer.W, layer.W))
+            if c:  # all the weights are one range of θ: one dot product
+                J += c / 2 * float(np.vdot(weights, weights))
             if not builtin:  # any other optimizer: the plain gradients (+ c·W) through its step
                 if c:
-                    for layer in layers:
-                        layer.gW += layer.W * c
-                shapes = [p.shape for p in self.views]
-                opt.step(self.views, [g.copy() for g in _views(self.G, shapes)])
+                    gweights += weights * c
+                opt.step(self.views, [g.copy() for g in self.gflat.params()])
             elif plan.update:  # weights: s −= αcW, θ += s in one pass; biases: θ += s
                 for op in plan.update:
                     op()
@@ -364,32 +383,32 @@ class _Plan:
         self,
         engine: EpochEngine,
         n: int,
-        sinks: list[np.ndarray],
+        sinks: _Flat,
         beta: float,
         k: float,
         alpha: float,
     ) -> None:
-        ops, layers, acts = engine.ops, engine.layers, engine.model.activations
+        ops, acts, flat = engine.ops, engine.model.activations, engine.flat
         self.n, self.x = n, engine.xbuf[:n]
         self.a = [buf[:n] for buf in engine.a]
         self.z = [buf[:n] for buf in engine.z]
         self.p, self.s = engine.p[:n], engine.rows[:n]
         self.s_col = self.s[:, None]
         delta = [buf[:n] for buf in engine.da] + [self.p]  # δ of each layer's output
-        factor = [1.0] * (len(layers) - 1) + [alpha]  # what the products apply to each δ
+        factor = [1.0] * (len(self.z) - 1) + [alpha]  # what the products apply to each δ
         ones = engine.ones_b[:, :n]
         inputs = [self.x, *self.a]
         self.forward: list[Callable[[], Any]] = []
-        for l, (layer, z) in enumerate(zip(layers, self.z, strict=True)):
+        for l, z in enumerate(self.z):
             hidden = l < len(self.a)
             sigmoid = hidden and engine.sigmoid[l]
             if l == 0:  # the column of ones adds b^(2); a sigmoid layer gets z/2 straight away
                 self.forward.append(
-                    ops.product(self.x, layer.block, z, alpha=0.5 if sigmoid else 1.0)
+                    ops.product(self.x, flat.block, z, alpha=0.5 if sigmoid else 1.0)
                 )
             else:
-                self.forward.append(ops.product(inputs[l], layer.W, z))
-                self.forward.append(partial(np.add, z, layer.b, z))
+                self.forward.append(ops.product(inputs[l], flat.W[l], z))
+                self.forward.append(partial(np.add, z, flat.b[l], z))
             if sigmoid:  # σ(z) = ½ + ½ tanh(z/2) in place
                 a = self.a[l]
                 if l:
@@ -399,15 +418,16 @@ class _Plan:
             elif hidden:
                 self.forward.append(partial(_apply, acts[l].forward, (z,), self.a[l]))
         self.backward: list[Callable[[], Any]] = []
-        for l in range(len(layers) - 1, -1, -1):
-            d, f, sink = delta[l], factor[l], sinks[l]
-            if l == 0:  # [∂J/∂W^(1); ∂J/∂b^(2)] in one product
-                self.backward.append(ops.product(self.x.T, d, sink, alpha=f, beta=beta))
+        for l in range(len(self.z) - 1, -1, -1):
+            d, f = delta[l], factor[l]
+            if l == 0:  # [∂J/∂b^(2); ∂J/∂W^(1)] in one product
+                self.backward.append(ops.product(self.x.T, d, sinks.block, alpha=f, beta=beta))
                 break
-            self.backward.append(ops.product(inputs[l].T, d, sink[:-1], alpha=f, beta=beta))
-            self.backward.append(ops.product(ones, d, sink[-1:], alpha=f, beta=beta))
+            self.backward.append(ops.product(inputs[l].T, d, sinks.W[l], alpha=f, beta=beta))
+            bias = sinks.b[l][None, :]
+            self.backward.append(ops.product(ones, d, bias, alpha=f, beta=beta))
             a, da, t = self.a[l - 1], delta[l - 1], engine.tmp[l - 1][:n]
-            self.backward.append(ops.product(d, layers[l].W.T, da, alpha=f))
+            self.backward.append(ops.product(d, flat.W[l].T, da, alpha=f))
             if engine.sigmoid[l - 1]:  # δ = ∂J/∂a ⊙ a(1 − a)
                 self.backward += [partial(np.subtract, 1.0, a, t), partial(np.multiply, t, a, t),
                                   partial(np.multiply, da, t, da)]  # fmt: skip
@@ -415,10 +435,11 @@ class _Plan:
                 z = self.z[l - 1]
                 self.backward.append(partial(_apply, acts[l - 1].backward, (da, z, a), da))
         self.update: list[Callable[[], Any]] = []
-        if k:
-            for layer, sink in zip(layers, sinks, strict=True):
-                self.update.append(ops.decay_step(layer.W.reshape(-1), sink[:-1].reshape(-1), k))
-                self.update.append(partial(np.add, layer.b, sink[-1], layer.b))
+        if k:  # the weights are one range: one pass; then the biases
+            self.update.append(ops.decay_step(flat.weights, sinks.weights, k))
+            for b, sb in ((flat.first_bias, sinks.first_bias), (flat.rest, sinks.rest)):
+                if b.size:
+                    self.update.append(partial(np.add, b, sb, b))
 
 
 def _apply(f: Callable[..., np.ndarray], args: tuple[np.ndarray, ...], out: np.ndarray) -> None:
@@ -427,20 +448,10 @@ def _apply(f: Callable[..., np.ndarray], args: tuple[np.ndarray, ...], out: np.n
 
 
 def _with_ones(A: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """补一列 1 / A copy of A (m, n) with a column of ones appended: (m, n + 1), C-contiguous."""
+    """补一列 1 / A copy [1, A] of A (m, n) with a leading column of ones: (m, n + 1)."""
     out = np.empty((A.shape[0], A.shape[1] + 1), dtype)
-    out[:, :-1] = A
-    out[:, -1] = 1
-    return out
-
-
-def _views(flat: np.ndarray, shapes: list[tuple[int, ...]]) -> list[np.ndarray]:
-    """按形状切分 / Consecutive views of ``flat`` with the given shapes, in order."""
-    out, start = [], 0
-    for shape in shapes:
-        size = int(np.prod(shape))
-        out.append(flat[start : start + size].reshape(shape))
-        start += size
+    out[:, 0] = 1
+    out[:, 1:] = A
     return out
 
 
