@@ -6,36 +6,40 @@ new arrays, and then ``optimizer.step``. :class:`EpochEngine` computes **the sam
 (tested equal to the plain path) for an :class:`nncore.mlp.MLP` with less work:
 
 * the data are validated, converted to the model's dtype and the targets made one-hot once
-  (``fit`` builds one engine per call), not per batch; one permutation per epoch, each batch
-  gathered by one fancy index (measured here: faster than permuting all of X per epoch into
-  a buffer, or ``np.take`` into one); in order (no rng) the batches are slices, no copy;
-* the parameters live in one flat vector θ in the slide's order, so each layer's [W; b] is
-  one (N_l + 1, N_{l+1}) matrix: with a column of ones on x, one GEMM gives
-  z^(2) = xW^(1) + b^(2) and one gives [∂J/∂W^(1); ∂J/∂b^(2)]; the bias gradients of the
-  other layers are one GEMV each (1ᵀδ: a column sum by ``np.sum(axis=0)`` costs several
-  times more on a narrow array);
+  (``fit`` builds one engine per call), not per batch; one permutation per epoch: the
+  targets are permuted once, each batch's rows of [1, X] are gathered into one buffer (a
+  whole-epoch permutation of X into a buffer measured slower); one batch of all of X is
+  used in place;
+* the parameters live in one flat vector θ laid out as [b^(2); W^(1)], W^(2), …, b^(3), …
+  (``net.weights``/``net.biases`` are views of it): with a leading column of ones on x, one
+  product gives z^(2) = xW^(1) + b^(2) and one gives [∂J/∂b^(2); ∂J/∂W^(1)]; all weights
+  are one range of θ, so the weight decay and the step are one pass and λ/(2m) Σ w² one
+  dot product; the other bias gradients are one 1-row product each;
+* every product and the update are prepared once per batch size (:class:`_Plan`) as calls
+  without arguments into the BLAS numpy already ships (``nncore._blas``; numpy's own
+  operations where it cannot be called): the gradient products accumulate straight into
+  momentum's velocity (``gemm`` with β: v := βv − α∂J/∂W in the product itself), and one
+  ``rotm`` pass does v := v − αλ/m·W and W := W + v together;
 * ∂J/∂a^(1) of the input layer is never computed (nothing uses it);
-* the learning rate rides on the small δ^(L) (the gradients come out as −α·∂J/∂θ);
-* the update is a few whole-vector operations on θ: momentum v := βv + G, then the weight
-  decay's αλ/m·W is written into the gradient's own (spent) weight rows and subtracted, so
-  no further θ-sized array is touched per batch (plain GD keeps one for it); λ/(2m) Σ w² is
-  one BLAS dot product per layer;
+* the factors −α/m ride on the products (``gemm``'s α), not on a pass over δ; a sigmoid
+  layer's first product gives z/2 directly, for σ = ½ + ½ tanh(z/2) in three in-place
+  operations;
 * the output activation is skipped where the loss fuses with it (δ^(L) comes from z^(L)),
-  and softmax + cross-entropy and sigmoid + BCE are computed in a few in-place operations
-  without re-validating the targets; the softmax shifts z by the batch's maximum (one
-  reduction instead of a slow row-wise one; a row whose sum then fell below float precision
-  makes that batch shift per row) and sums its rows as a GEMV with ones;
-* z, a and δ live in preallocated buffers; sigmoid (as ½ + ½ tanh(z/2)) and its derivative
-  are computed in place.
+  and softmax + cross-entropy and sigmoid + BCE are a few in-place operations without
+  re-validating the targets; the softmax shifts z only when e^z could overflow, by the
+  batch's maximum (a row whose sum then fell below float precision makes that batch shift
+  per row), and sums its rows as a GEMV with ones; BCE's δ is tanh(z/2) + 1 − 2y;
+* z, a and δ live in preallocated contiguous buffers (numpy's element-wise loops are 2–3×
+  slower on a strided view).
 
-What is left above the matrix products (784-100-10, batch 64, measured on the 2-core
-machine by switching each part off): the per-batch gather of X (about 35 µs: the rows come
-from memory), the momentum and decay passes over θ, v and G (about 90 µs) and the
-element-wise work and Python calls (about 35 µs), against about 200 µs of GEMMs.
+What is left above the matrix products (784-100-10, batch 32, measured on the loaded
+2-core machine by switching each part off, µs per batch): the gather of X (~8), the
+sigmoid (~9), the softmax and its loss (~18), Σ w² (~7) and the decay + step (~18), against
+~130 of products.
 
 Equal to the plain path up to float rounding (the tests compare parameters and losses after
-whole epochs, float32 and float64; the sigmoid formula, where b is added and the order of
-the sums differ).
+whole epochs, float32 and float64, with the BLAS calls and with numpy's kernels; the
+sigmoid formula, where b is added and the order of the sums differ).
 
 ``fit`` uses it automatically for an ``MLP`` (any other model, or a subclass that overrides
 ``loss``, takes the plain path). Other optimizers still work: they get the gradients through
@@ -64,6 +68,8 @@ from nncore.mlp import MLP
 from nncore.optim import GradientDescent, Momentum
 
 __all__ = ["EpochEngine", "fast_sgd_epoch", "supports"]
+
+_max, _min, _sum = np.maximum.reduce, np.minimum.reduce, np.add.reduce
 
 
 def supports(model: Any) -> bool:
@@ -113,13 +119,13 @@ class EpochEngine:
     with λ/(2m) Σ w²), equal up to float rounding.
 
     参数存放 / Parameter storage: the engine moves the network's parameters into one flat
-    vector θ in the slide's order (W^(1), b^(2), W^(2), …), so ``net.weights[l]`` and
-    ``net.biases[l]`` become views of it (same values; arrays taken from ``net.params``
-    *before* the engine was built are no longer the network's). Each layer's [W; b] is
-    then one (N_l + 1, N_{l+1}) matrix: with a column of ones appended to x, one GEMM
-    gives z^(2) = xW^(1) + b^(2) and one gives [∂J/∂W^(1); ∂J/∂b^(2)]; the optimizer updates
-    θ in a few whole-vector operations. A :class:`~nncore.optim.Momentum`'s velocities move
-    with the parameters. X is copied once with the column of ones (memory: about one more X).
+    vector θ laid out as [b^(2); W^(1)], W^(2), …, b^(3), … (see :class:`_Flat`), so
+    ``net.weights[l]`` and ``net.biases[l]`` become views of it (same values; arrays taken
+    from ``net.params`` *before* the engine was built are no longer the network's;
+    ``net.get_flat()`` still gives the slide's order). With a leading column of ones on x,
+    one product gives z^(2) = xW^(1) + b^(2) and one gives [∂J/∂b^(2); ∂J/∂W^(1)]. A
+    :class:`~nncore.optim.Momentum`'s velocities move with the parameters into a vector of
+    the same layout. X is copied once with the column of ones (memory: about one more X).
     """
 
     def __init__(
@@ -241,19 +247,19 @@ class EpochEngine:
         row-wise reduction of a narrow array is slow).
         """
         z, p, s = plan.z[-1], plan.p, plan.s
-        top = z.max()
+        top = _max(z, None)  # the ufunc reductions themselves: no Python wrapper per call
         if top > self.exp_safe:
             z -= top
         np.exp(z, out=p)
         np.matmul(p, self.ones_k, out=s)
-        if s.min() < self.tiny:
+        if _min(s) < self.tiny:
             self.row_shifts += 1
             z -= z.max(axis=1, keepdims=True)
             np.exp(z, out=p)
             np.matmul(p, self.ones_k, out=s)
         p /= plan.s_col
         p -= yb
-        return (float(np.log(s, out=s).sum()) - float(np.vdot(yb, z))) / plan.n
+        return (float(_sum(np.log(s, out=s))) - float(np.vdot(yb, z))) / plan.n
 
     def _sigmoid_bce(self, plan: _Plan, yb: np.ndarray) -> float:
         """sigmoid + 二分类交叉熵 / J; 2(σ(z) − y) = tanh(z/2) + 1 − 2y into ``plan.p``.
@@ -262,7 +268,7 @@ class EpochEngine:
         products apply −α/(2m); ``plan.y2`` holds the batch's 1 − 2y.
         """
         z, p = plan.z[-1], plan.p
-        J = (float(np.logaddexp(0, z, out=p).sum()) - float(np.vdot(yb, z))) / plan.n
+        J = (float(_sum(np.logaddexp(0, z, out=p), None)) - float(np.vdot(yb, z))) / plan.n
         np.multiply(z, 0.5, out=p)
         np.tanh(p, out=p)
         p += self._y2b
