@@ -411,6 +411,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--config", type=int, action="append", choices=range(len(CONFIGS)),
                         help="只测第 N 个配置（可重复）/ only configuration N (0-3; repeatable)")  # fmt: skip
     parser.add_argument("--no-accuracy", action="store_true", help="只计时 / timing only")
+    parser.add_argument("--no-timing", action="store_true", help="只测准确率 / accuracy only")
     parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
                         help="cpu: 本进程 CPU 时间 / this process's CPU time; wall: 墙钟")  # fmt: skip
     args = parser.parse_args(argv)
@@ -433,8 +434,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{args.clock} time; {note}; {load_note()}")
     chosen = [CONFIGS[i] for i in args.config] if args.config else list(CONFIGS)
     for cfg in chosen[:1] if args.only_main else chosen:
-        ms = time_config(X, y, Xt, yt, cfg, args.rounds, args.reps, clock)
-        print("\n".join(time_report(cfg, ms, args.rounds, args.reps)), flush=True)
+        if not args.no_timing:
+            ms = time_config(X, y, Xt, yt, cfg, args.rounds, args.reps, clock)
+            print("\n".join(time_report(cfg, ms, args.rounds, args.reps)), flush=True)
         if not args.no_accuracy:
             acc = score_config(X, y, Xt, yt, cfg, args.seeds, args.epochs)
             print("\n".join(score_report(cfg, acc, args.epochs)), flush=True)
