@@ -116,10 +116,10 @@ def targets(y: np.ndarray, cfg: Config) -> np.ndarray:
 def initial_weights(cfg: Config, seed: int) -> list[np.ndarray]:
     """种子 seed 的初值 / W^(1), b^(2), W^(2), b^(3) from ``seed`` (float32).
 
-    w ~ U[−√(2/(n_in + n_out)), +√(2/(n_in + n_out))], biases 0: the distribution that
-    scikit-learn draws for logistic units (its biases too), so that its own-start run and the
-    others start from the same distribution. (Xavier's √(6/…) bound, used before, scored
-    0.16 ± 0.10 pp lower in nncore at batch 32 over 8 seeds.)
+    w ~ U[−√(2/(n_in + n_out)), +√(2/(n_in + n_out))], the distribution scikit-learn draws
+    for logistic units, biases 0 (scikit-learn draws its biases from the same uniform; over
+    24 seeds that changed nothing measurable, see ``--explain``). (Xavier's √(6/…) bound,
+    used before, scored 0.16 ± 0.10 pp lower in nncore at batch 32 over 8 seeds.)
     """
     rng = np.random.default_rng(seed)
     out = []
@@ -287,6 +287,30 @@ SCORED = {"nncore": make_nncore, "pytorch-cpu": make_torch, "scikit-learn": make
           "scikit-learn, same start": make_sklearn_same}  # fmt: skip
 
 
+def sklearn_initial_weights(cfg: Config, seed: int) -> list[np.ndarray]:
+    """scikit-learn 自己的初值 / The start ``MLPClassifier(random_state=RandomState(seed))``
+    draws itself: per layer W then b, both U[−√(2/(n_in + n_out)), +…] (its biases too)."""
+    rs, out = np.random.RandomState(seed), []
+    for n_in, n_out in ((784, cfg.hidden), (cfg.hidden, cfg.outputs)):
+        bound = np.sqrt(2.0 / (n_in + n_out))
+        out += [rs.uniform(-bound, bound, (n_in, n_out)).astype(np.float32),
+                rs.uniform(-bound, bound, n_out).astype(np.float32)]  # fmt: skip
+    return out
+
+
+def make_nncore_sk_init(X, y, Xt, yt, cfg: Config, init: list[np.ndarray], seed: int) -> Run:
+    return make_nncore(X, y, Xt, yt, cfg, sklearn_initial_weights(cfg, seed), seed)
+
+
+def make_sklearn_sk_init(X, y, Xt, yt, cfg: Config, init: list[np.ndarray], seed: int):
+    return _sklearn(X, y, Xt, yt, cfg, sklearn_initial_weights(cfg, seed), seed)
+
+
+#: ``--explain``: which of scikit-learn's own start and own shuffling moves its accuracy
+EXPLAIN = {"nncore, scikit-learn's own start": make_nncore_sk_init,
+           "scikit-learn, own start, nncore's order": make_sklearn_sk_init}  # fmt: skip
+
+
 def load_note() -> str:
     """负载 / The load average now (1, 5, 15 min)."""
     try:
@@ -339,14 +363,20 @@ def time_report(cfg: Config, ms: dict[str, float], rounds: int, reps: int) -> li
 
 
 # --- accuracy --------------------------------------------------------------------------------
-def score_config(X, y, Xt, yt, cfg: Config, seeds: int, epochs: int) -> dict[str, list[float]]:
-    """多个种子的测试准确率 / Test accuracy per seed after ``epochs`` epochs, per library."""
+def score_config(
+    X, y, Xt, yt, cfg: Config, seeds: int, epochs: int, explain: bool = False
+) -> dict[str, list[float]]:
+    """多个种子的测试准确率 / Test accuracy per seed after ``epochs`` epochs, per library.
+
+    ``explain`` adds :data:`EXPLAIN`: nncore from the start scikit-learn draws itself, and
+    scikit-learn from that same start on nncore's batches (its own shuffling left out).
+    """
     ytr, yte = targets(y, cfg), targets(yt, cfg)
     acc: dict[str, list[float]] = {}
     for seed in range(seeds):
         init = initial_weights(cfg, seed)
         runs = {}
-        for name, make in SCORED.items():
+        for name, make in (SCORED | EXPLAIN if explain else SCORED).items():
             run = make(X, ytr, Xt, yte, cfg, init, seed)
             if run is not None:
                 runs[name] = run
@@ -412,6 +442,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="只测第 N 个配置（可重复）/ only configuration N (0-3; repeatable)")  # fmt: skip
     parser.add_argument("--no-accuracy", action="store_true", help="只计时 / timing only")
     parser.add_argument("--no-timing", action="store_true", help="只测准确率 / accuracy only")
+    parser.add_argument("--explain", action="store_true",
+                        help="准确率另加两行：scikit-learn 自己的初值 / two more accuracy rows: "
+                        "nncore from scikit-learn's own start, scikit-learn from it on nncore's "
+                        "batches")  # fmt: skip
     parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
                         help="cpu: 本进程 CPU 时间 / this process's CPU time; wall: 墙钟")  # fmt: skip
     args = parser.parse_args(argv)
@@ -438,7 +472,7 @@ def main(argv: list[str] | None = None) -> None:
             ms = time_config(X, y, Xt, yt, cfg, args.rounds, args.reps, clock)
             print("\n".join(time_report(cfg, ms, args.rounds, args.reps)), flush=True)
         if not args.no_accuracy:
-            acc = score_config(X, y, Xt, yt, cfg, args.seeds, args.epochs)
+            acc = score_config(X, y, Xt, yt, cfg, args.seeds, args.epochs, args.explain)
             print("\n".join(score_report(cfg, acc, args.epochs)), flush=True)
 
 

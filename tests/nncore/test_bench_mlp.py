@@ -60,6 +60,20 @@ def test_numpy_kernels_contender_is_the_same_training():
     assert nncore.fastpath.kernels.__name__ == "kernels"  # put back after building
 
 
+def test_sklearn_initial_weights_are_the_ones_it_draws():
+    from sklearn.neural_network import MLPClassifier
+
+    cfg = bench.Config(7, 10, 16)
+    rng = np.random.default_rng(0)
+    X, y = rng.random((40, 784), dtype=np.float32), np.arange(40) % 10
+    clf = MLPClassifier((7,), activation="logistic", solver="sgd", batch_size=16,
+                        learning_rate_init=1e-30, random_state=np.random.RandomState(4))  # fmt: skip
+    clf.partial_fit(X, y, classes=np.arange(10))  # a step of 1e-30 leaves the start as drawn
+    theirs = [clf.coefs_[0], clf.intercepts_[0], clf.coefs_[1], clf.intercepts_[1]]
+    for p, q in zip(bench.sklearn_initial_weights(cfg, 4), theirs, strict=True):
+        np.testing.assert_allclose(p, q, rtol=0, atol=1e-7)
+
+
 def test_report_and_floor_run():
     cfg = bench.Config(8, 10, 32)
     rng = np.random.default_rng(1)
