@@ -166,9 +166,16 @@ SIGMOID = Spec(
         {
             "derivative_of_a": lambda v: v.z * (1 - v.z),
             "wrong_derivative": lambda v: A.sigmoid(v.z),
+            "sigmoid_deriv_mixed": lambda v: A.sigmoid(v.z) * (1 - v.z),
         },
         extreme=True,
     ),
+    hints={
+        "sigmoid_deriv_mixed": Text(
+            "σ'(t) = σ(t)(1 − σ(t))：两个因子都是 σ(t)，你写成了 σ(t)(1 − t)。",
+            "σ'(t) = σ(t)(1 − σ(t)): both factors are σ(t); you wrote σ(t)(1 − t).",
+        ),
+    },
 )
 
 TANH = Spec(
@@ -183,6 +190,7 @@ TANH = Spec(
         {
             "derivative_of_a": lambda v: 1 - v.z * v.z,
             "tanh_half": lambda v: 1 - (2 * A.sigmoid(v.z) - 1) ** 2,  # with the wrong tanh
+            "tanh_deriv_unsquared": lambda v: 1 - A.tanh(v.z),
         },
         extreme=False,
     ),
@@ -190,6 +198,10 @@ TANH = Spec(
         "tanh_half": Text(
             "讲义勘误：2σ(t) − 1 = tanh(t/2)，不是 tanh(t)；tanh(t) = 2σ(2t) − 1（或 np.tanh）。",
             "Slide erratum: 2σ(t) − 1 = tanh(t/2), not tanh(t); tanh(t) = 2σ(2t) − 1 (or np.tanh).",
+        ),
+        "tanh_deriv_unsquared": Text(
+            "tanh'(t) = 1 − tanh²(t)：tanh 要平方，不是 1 − tanh(t)。",
+            "tanh'(t) = 1 − tanh²(t): square the tanh; it is not 1 − tanh(t).",
         ),
     },
 )
@@ -213,7 +225,12 @@ LEAKY_RELU = Spec(
         "and a given slope",
     ),
     cases=(
-        *_pair("leaky_relu", {}, {}, extreme=False),
+        *_pair(
+            "leaky_relu",
+            {"leaky_constant": lambda v: np.where(v.z > 0, v.z, 0.01)},
+            {},
+            extreme=False,
+        ),
         _elementwise(
             "leaky_relu_derivative",
             Text("给定 slope", "given slope"),
@@ -227,6 +244,11 @@ LEAKY_RELU = Spec(
             "没有用传入的 slope 参数（只在默认值 0.01 时正确）：负半轴用 slope。",
             "The slope argument is ignored (right only for the default 0.01): use slope on the "
             "negative half-axis.",
+        ),
+        "leaky_constant": Text(
+            "负半轴的输出是 slope·t（随 t 变化），不是常数 slope：np.where(t > 0, t, slope * t)。",
+            "On the negative half-axis the output is slope·t (it varies with t), not the "
+            "constant slope: np.where(t > 0, t, slope * t).",
         ),
     },
 )
@@ -260,11 +282,21 @@ TLU = Spec(
             mistakes={
                 "threshold_at_zero": lambda v: (
                     v.X @ np.broadcast_to(v.w, (v.n,)) > v.theta
-                ).astype(float)
+                ).astype(float),
+                "theta_sign": lambda v: (v.X @ np.broadcast_to(v.w, (v.n,)) + v.theta >= 0).astype(
+                    float
+                ),
             },
             n=3,
         ),
     ),
+    hints={
+        "theta_sign": Text(
+            "TLU 比较的是 Σ_i w_i x_i ≥ θ（θ 是阈值，等价于偏置 b = −θ），不是 Σ + θ ≥ 0。",
+            "The TLU compares Σ_i w_i x_i ≥ θ (θ is a threshold, i.e. a bias b = −θ), not "
+            "Σ + θ ≥ 0.",
+        ),
+    },
 )
 
 
@@ -415,7 +447,10 @@ LOGISTIC = Spec(
         _forward(
             Text("前向", "forward"),
             "X",
-            {"forgot_bias": lambda v: A.sigmoid(v.X @ v.w)},
+            {
+                "forgot_bias": lambda v: A.sigmoid(v.X @ v.w),
+                "step_not_sigmoid": lambda v: (v.X @ v.w + v.b >= 0).astype(float),
+            },
             stable=False,
         ),
         _forward(
@@ -429,7 +464,8 @@ LOGISTIC = Spec(
             "X",
             {
                 "missing_1_over_m": lambda v: tuple(v.m * g for g in v.want),
-                "sign_error": lambda v: (None, -v.want[1], -v.want[2]),
+                "sign_error": lambda v: tuple(-g for g in v.want),
+                "extra_1_over_m": lambda v: (None, v.want[1] / v.m, v.want[2] / v.m),
             },
             stable=False,
         ),
@@ -452,6 +488,13 @@ LOGISTIC = Spec(
             },
         ),
     ),
+    hints={
+        "step_not_sigmoid": Text(
+            "逻辑回归输出概率 a = σ(wᵀx + b)（用 sigmoid），不是 TLU 的阶跃 1[wᵀx + b ≥ 0]。",
+            "Logistic regression outputs a probability a = σ(wᵀx + b) (the sigmoid), not the "
+            "TLU's step 1[wᵀx + b ≥ 0].",
+        ),
+    },
 )
 
 #: 本作业的任务（报告顺序）/ This suite's tasks, in report order.

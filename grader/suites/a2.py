@@ -119,7 +119,11 @@ DENSE_BACKWARD = Spec(
             mistakes={
                 "transposed_w": lambda v: (v.dz @ v.W, v.dz.T @ v.a, None) if v.square else None,
                 "extra_1_over_m": lambda v: (None, v.want[1] / v.m, v.want[2] / v.m),
-                "bias_gradient": lambda v: (None, None, v.dz.mean(axis=0)),
+                "bias_gradient": lambda v: (
+                    None,
+                    None,
+                    AnyOf((v.dz.mean(axis=0), np.zeros(v.dz.shape[1]))),
+                ),
                 "sign_error": lambda v: tuple(-g for g in v.want),
             },
             n=4,
@@ -133,7 +137,7 @@ DENSE_BACKWARD = Spec(
         "bias_gradient": Text(
             "偏置的梯度是对样本求和（损失已含 1/m）：∂J/∂b_i^(l+1) = Σ_n δ_i^(l+1)。",
             "The bias gradient sums over the samples (the loss already has 1/m): "
-            "∂J/∂b_i^(l+1) = Σ_n δ_i^(l+1).",
+            "∂J/∂b_i^(l+1) = Σ_n δ_i^(l+1) (not a mean, not zero).",
         ),
     },
 )
@@ -199,6 +203,9 @@ LOSS_MSE = Spec(
             "∂J/∂h",
             n=3,
             missing_half=lambda v: (2 * v.want[0], 2 * v.want[1]),
+            mean_over_outputs=lambda v: (
+                (v.want[0] / v.h.shape[1], v.want[1] / v.h.shape[1]) if v.h.shape[1] > 1 else None
+            ),
         ),
     ),
     hints={
@@ -206,6 +213,12 @@ LOSS_MSE = Spec(
             "平方误差带 ½：l = ½‖h − y‖²，J = (1/m) Σ_n ½‖h^(n) − y^(n)‖²，这样 ∂l/∂h = h − y。",
             "The squared error has a ½: l = ½‖h − y‖², J = (1/m) Σ_n ½‖h^(n) − y^(n)‖², so "
             "that ∂l/∂h = h − y.",
+        ),
+        "mean_over_outputs": Text(
+            "对 K 个输出求和、只对 m 个样本求平均：J = (1/m) Σ_n ½ Σ_k (h_k − y_k)²，∂J/∂h = (h − y)/m"
+            "（不要再除以 K）。",
+            "Sum over the K outputs, average over the m samples only: "
+            "J = (1/m) Σ_n ½ Σ_k (h_k − y_k)², ∂J/∂h = (h − y)/m (do not divide by K too).",
         ),
     },
 )
@@ -234,6 +247,25 @@ def _huge_logits(d: Draw) -> dict[str, Any]:
     return {"z3": z3, "y3": y3, "m3": 4}
 
 
+def _bce_mistakes(h: str, y: str) -> dict[str, Mistake]:
+    """概率形式的常见错误 / Typical mistakes of BCE on probabilities ``h`` with labels ``y``.
+
+    ``bce_prob_gradient``: the logits' gradient (h − y)/m; ``bce_one_term``: J without the
+    (1 − y) ln(1 − h) term (both on the clipped h).
+    """
+
+    def clipped(v: Values) -> np.ndarray:
+        return np.clip(v[h], 1e-12, 1 - 1e-12)
+
+    return {
+        "bce_prob_gradient": lambda v: (None, (clipped(v) - v[y]) / v[h].shape[0]),
+        "bce_one_term": lambda v: (
+            float(np.mean(-np.sum(v[y] * np.log(clipped(v)), axis=1))),
+            None,
+        ),
+    }
+
+
 LOSS_BCE = Spec(
     "a2.loss_bce",
     checked=Text(
@@ -250,6 +282,7 @@ LOSS_BCE = Spec(
             losses.binary_cross_entropy,
             ("h", "y"),
             "∂J/∂h",
+            **_bce_mistakes("h", "y"),
         ),
         _loss(
             "losses.binary_cross_entropy",
@@ -259,6 +292,7 @@ LOSS_BCE = Spec(
             ("h2", "y2"),
             "∂J/∂h",
             rtol=1e-4,
+            **_bce_mistakes("h2", "y2"),
         ),
         _loss(
             "losses.binary_cross_entropy_with_logits",
@@ -268,6 +302,7 @@ LOSS_BCE = Spec(
             ("z", "y"),
             "∂J/∂z^(L)",
             stable=True,
+            logits_not_probabilities=lambda v: (None, (v.z - v.y) / v.m),
         ),
         _loss(
             "losses.binary_cross_entropy_with_logits",
@@ -280,6 +315,23 @@ LOSS_BCE = Spec(
             stable=True,
         ),
     ),
+    hints={
+        "bce_prob_gradient": Text(
+            "概率形式的梯度是 ∂J/∂h = (h − y) / (h (1 − h)) / m；(h − y)/m 是对 logit z 的梯度（已乘过 σ'）。",
+            "On probabilities the gradient is ∂J/∂h = (h − y) / (h (1 − h)) / m; (h − y)/m is "
+            "the gradient with respect to the logit z (σ' already applied).",
+        ),
+        "bce_one_term": Text(
+            "二分类交叉熵有两项：l = −[y ln h + (1 − y) ln(1 − h)]；你漏了 (1 − y) ln(1 − h)。",
+            "Binary cross-entropy has two terms: l = −[y ln h + (1 − y) ln(1 − h)]; the "
+            "(1 − y) ln(1 − h) term is missing.",
+        ),
+        "logits_not_probabilities": Text(
+            "logit 形式的梯度是 ∂J/∂z = (σ(z) − y)/m：先把 logit z 变成概率 σ(z)，不是 (z − y)/m。",
+            "The gradient on logits is ∂J/∂z = (σ(z) − y)/m: turn the logit z into the "
+            "probability σ(z) first; it is not (z − y)/m.",
+        ),
+    },
 )
 
 
@@ -589,6 +641,7 @@ def _backward_case(
             "mlp.backprop", (delta, plain), replays=_dense_backward_replays(delta, caches)
         )
         case = case_from_reply(reply, _grad_expects(arch, grad, wrong), label)
+        _reversed_hint(case, reply, arch, grad)
         return _depth_hint(case, reply, len(Ws))
     dout = (out - Y) / m
     dL = layers.activation_backward(dout, caches[-1][1])
@@ -600,7 +653,23 @@ def _backward_case(
     case = case_from_reply(reply, _grad_expects(arch, grad, wrong), label)
     if not case.passed and no_out is not None:
         _add_hint_if(case, reply, no_out, "missing_fprime")
+    first = caches[0][1]
+    if not case.passed and len(Ws) > 1 and first[0].shape == dout.shape:
+        # δ^(L) = ∂J/∂a^(L) ⊙ f'(z^(2)): the output error with the first layer's f'
+        dL_first = layers.activation_backward(dout, first)
+        wrong_first = _variant_grads(X, Ws, bs, acts, dL_first, "")
+        if wrong_first is not None:
+            _add_hint_if(case, reply, wrong_first, "fprime_wrong_layer")
+    _reversed_hint(case, reply, arch, grad)
     return _depth_hint(case, reply, len(Ws))
+
+
+def _reversed_hint(case: Case, reply: Reply, arch: symbolic.Arch, grad: np.ndarray) -> None:
+    """梯度按输出层在前的顺序返回 / The gradients came back output layer first."""
+    gW, gb = unflatten(grad, arch.sizes)
+    if not case.passed and len(gW) > 1:
+        rev = [g for l in reversed(range(len(gW))) for g in (gW[l], gb[l])]
+        _add_hint_if(case, reply, rev, "layers_reversed")
 
 
 def _add_hint_if(case: Case, reply: Reply, grads: list[np.ndarray], code: str) -> None:
@@ -645,6 +714,15 @@ def _depth_hint(case: Case, reply: Reply, n_layers: int) -> Case:
         "calls to dense_backward are answered by the reference, so a mistake in mlp_forward or "
         "dense_backward does not cost this task",
     ),
+    hints={
+        "layers_reversed": Text(
+            "梯度列表要按层的顺序返回：dWs[0] = ∂J/∂W^(1)（输入层那一层）…… dWs[-1] 是输出层；"
+            "你的顺序反了（反向传播是从输出层算起，但结果按层号存放）。",
+            "Return the gradients in layer order: dWs[0] = ∂J/∂W^(1) (the input side) … "
+            "dWs[-1] the output layer; yours are reversed (backprop runs from the output, but "
+            "store each result at its layer's index).",
+        ),
+    },
 )
 def mlp_backward_task(ctx: Context) -> list[Case]:
     """3 个 mlp_backward + 1 个 backprop 用例，按比例给分 / 3 + 1 cases; fraction credit."""
@@ -831,6 +909,18 @@ def _quadratic(rng: np.random.Generator, shape: tuple[int, ...]) -> tuple[np.nda
 @task(
     "a2.numerical_gradient",
     ("gradcheck.numerical_gradient",),
+    hints={
+        "central_factor": Text(
+            "中心差分除以 2ε：(f(x + ε) − f(x − ε)) / (2ε)；只除以 ε 会得到两倍的梯度。",
+            "The central difference divides by 2ε: (f(x + ε) − f(x − ε)) / (2ε); dividing by ε "
+            "gives twice the gradient.",
+        ),
+        "perturbs_copy": Text(
+            "梯度全为 0：f() 读的是传入的 x 本身，必须就地改 x 的元素（之后再恢复），不能改它的副本。",
+            "The gradient is all zeros: f() reads the x passed in, so perturb x's own entries "
+            "in place (and restore them afterwards), not a copy of x.",
+        ),
+    },
     checked=Text(
         "f(x) = ½xᵀAx + cᵀx + Σ sin(3x) 的中心差分梯度（一维和二维 x、默认 ε 与给定的较大 ε——后者须与该 ε 的中心差分一致），"
         "float64、形状与 x 相同，且 x 被恢复",
@@ -871,6 +961,8 @@ def numerical_gradient(ctx: Context) -> list[Case]:
         if rtol is None:
             want, rtol = central.reshape(shape), 1e-8
             mistakes["eps_ignored"] = grad
+        mistakes["central_factor"] = 2 * want  # (f₊ − f₋)/ε: the 2 of 2ε missing
+        mistakes["perturbs_copy"] = np.zeros(shape)  # f never saw the perturbed x
         exp = Expect(
             "∂f/∂x",
             want,
@@ -942,6 +1034,8 @@ def _update_replays(
     else:
         J, dout = losses.half_squared_error(out, Y)
         delta = layers.activation_backward(dout, caches[-1][1])
+        if loss == "mse_no_fprime":  # the mistake of leaving out the output's f'
+            delta = dout
         reps.append(replay("losses", "half_squared_error", [((out, Y), (J, dout))]))
         reps.append(replay("mlp", "mlp_backward", [((dout, plain), nn_backprop(delta, caches))]))
     dWs, dbs = nn_backprop(delta, caches)
@@ -968,6 +1062,11 @@ def _update_replays(
         "the reference, so only one_update itself is judged",
     ),
     hints={
+        "theta_layout": Text(
+            "θ 的排列是逐层的 [W^(1), b^(2), W^(2), b^(3)]（flatten 按 W, b, W, b 的顺序），不是先放所有 W 再放所有 b。",
+            "θ is laid out layer by layer, [W^(1), b^(2), W^(2), b^(3)] (flatten in the order W, "
+            "b, W, b), not all the W's first and then the b's.",
+        ),
         "bce_output_fprime": Text(
             "交叉熵配 sigmoid 输出时 δ^(L) = ∂J/∂z^(L) = (a^(L) − y)/m 已经含有 f'：不要再乘 f'(z^(L))"
             "（用 backprop 从 δ^(L) 开始，不用 mlp_backward）。",
@@ -1046,6 +1145,10 @@ def exercise(ctx: Context) -> list[Case]:
         }
         if loss == "bce":
             mistakes["bce_output_fprime"] = _update_replays(theta, X, y, alpha, "bce_fprime")[0]
+        else:
+            mistakes["missing_fprime"] = _update_replays(theta, X, y, alpha, "mse_no_fprime")[0]
+        new_W, new_b = unflatten(want, (2, 2, 1))
+        mistakes["theta_layout"] = np.concatenate([p.ravel() for p in (*new_W, *new_b)])
         exp = Expect("θ − α∂J/∂θ", want, lambda r: r, mistakes)
         reply = ctx.call_with("exercise.one_update", (theta, X, y, alpha, loss), replays=replays)
         cases.append(case_from_reply(reply, [exp], label))

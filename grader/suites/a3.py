@@ -92,6 +92,11 @@ HINTS: dict[str, Text] = {
         "应返回整轮的平均损失 Σ_B |B|·J_B / m，而不是最后一个批次的 J_B。",
         "Return the epoch's average loss Σ_B |B|·J_B / m, not the last batch's J_B.",
     ),
+    "weight_decay_twice": Text(
+        "权值衰减被加了两次：model.loss(…, lam * |B| / m) 返回的梯度已经含 (λ/m) W，不要再自己加。",
+        "Weight decay applied twice: the gradients from model.loss(…, lam * |B| / m) already "
+        "contain (λ/m) W; do not add it again yourself.",
+    ),
     "sgd_lam_unscaled": Text(
         "传给 model.loss 的 λ 要乘 |B|/m：model.loss 按本批的行数 |B| 缩放 λ，传入 λ·|B|/m 才得到讲义的 "
         "λ/(2m) Σ w²（m 为全部训练样本数）。",
@@ -137,6 +142,10 @@ HINTS: dict[str, Text] = {
         "常数特征的 σ_j = 0（或 max_j = min_j）会除以零：此时除以 1（np.where(σ > 0, σ, 1)），该特征变为 0。",
         "A constant feature has σ_j = 0 (or max_j = min_j) and divides by zero: divide by 1 "
         "there instead (np.where(σ > 0, σ, 1)), so the feature maps to 0.",
+    ),
+    "minmax_span": Text(
+        "最小-最大变换除以范围 max − min：x' = (x − min) / (max − min)，不是除以 max。",
+        "Min-max scaling divides by the range max − min: x' = (x − min) / (max − min), not by max.",
     ),
     "minmax_clipped": Text(
         "不要裁剪到 [0, 1]：统计量属于训练集，测试数据可以落在 [0, 1] 之外。",
@@ -317,6 +326,10 @@ _MOMENTUM_MISTAKES: dict[str, Mistake] = {
     "no_learning_rate": lambda v: _momentum_variant(
         v, [v.b * u - g for u, g in zip(v.vel, v.grads, strict=True)], 1
     ),
+    "sign_error": lambda v: _momentum_variant(
+        v, [v.b * u + v.lr * g for u, g in zip(v.vel, v.grads, strict=True)], 1
+    ),
+    "momentum_velocity_kept": lambda v: (None, list(v.vel)),
 }
 
 
@@ -377,6 +390,11 @@ MOMENTUM = Spec(
             "忘了冲量系数 β：v := β v − α ∂J/∂θ。",
             "Forgot the momentum coefficient β: v := β v − α ∂J/∂θ.",
         ),
+        "momentum_velocity_kept": Text(
+            "要返回新的速度 v := β v − α ∂J/∂θ：调用者把它传给下一次调用，返回旧的 v 等于每次都从旧速度重新开始。",
+            "Return the new velocity v := β v − α ∂J/∂θ: the caller passes it to the next call; "
+            "returning the old v restarts from the old velocity every time.",
+        ),
     },
 )
 
@@ -420,6 +438,15 @@ WEIGHT_DECAY = Spec(
                     2 * v.want[0],
                     [AnyOf((d / 2, 2 * d)) for d in v.want[1]],
                 ),
+                "sign_error": lambda v: (None, [-d for d in v.want[1]]),
+                "weight_decay_square_of_sum": lambda v: (
+                    v.lam / (2 * v.m) * sum(float(np.sum(W)) ** 2 for W in v.weights),
+                    None,
+                ),
+                "weight_decay_l1": lambda v: (
+                    v.lam / (2 * v.m) * sum(float(np.sum(np.abs(W))) for W in v.weights),
+                    None,
+                ),
             },
             n=3,
         ),
@@ -429,6 +456,15 @@ WEIGHT_DECAY = Spec(
             "正则项是 R = λ/(2m) Σ w²（有 ½），它的梯度是 (λ/m) W（½ 与平方的 2 抵消）。",
             "The penalty is R = λ/(2m) Σ w² (with the ½); its gradient is (λ/m) W (the ½ "
             "cancels the 2 of the square).",
+        ),
+        "weight_decay_square_of_sum": Text(
+            "先平方再求和：Σ_ji (w_ji)²（np.sum(W * W)），不是 (Σ_ji w_ji)²。",
+            "Square first, then sum: Σ_ji (w_ji)² (np.sum(W * W)), not (Σ_ji w_ji)².",
+        ),
+        "weight_decay_l1": Text(
+            "L2 权值衰减罚的是权重的平方 Σ w²，不是绝对值 Σ |w|（那是 L1）。",
+            "L2 weight decay penalises the squared weights Σ w², not their absolute values "
+            "Σ |w| (that is L1).",
         ),
     },
 )
@@ -562,7 +598,11 @@ def normalise(ctx: Context) -> list[Case]:
             Expect(
                 "x'",
                 want_m,
-                mistakes={"test_statistics": own_m, "minmax_clipped": np.clip(want_m, 0, 1)},
+                mistakes={
+                    "test_statistics": own_m,
+                    "minmax_clipped": np.clip(want_m, 0, 1),
+                    "minmax_span": (Xte_m - lo) / np.where(hi != 0, hi, 1.0),
+                },
                 atol_scale=1e-6,
             )
         ],
@@ -600,6 +640,10 @@ class StopVariant:
     ties: bool = False
     no_min_delta: bool = False
     no_reset: bool = False
+    min_delta_sign: bool = False
+    best_epoch_next: bool = False
+    early: bool = False
+    best_follows: bool = False
 
 
 def stop_run(
@@ -615,16 +659,20 @@ def stop_run(
                 best, best_epoch, wait, float(x), epoch, patience, min_delta
             )
         else:
-            delta = 0.0 if v.no_min_delta else min_delta
+            delta = 0.0 if v.no_min_delta else -min_delta if v.min_delta_sign else min_delta
             better = x <= best - delta if v.ties else x < best - delta
             if better:
-                best, best_epoch, wait = float(x), epoch, (wait if v.no_reset else 0)
+                best, wait = float(x), (wait if v.no_reset else 0)
+                best_epoch = epoch + 1 if v.best_epoch_next else epoch
                 stop = v.no_reset and wait >= patience
             else:
                 wait += 1
                 if v.best_always_current:
                     best_epoch = epoch
-                stop = wait > patience if v.off_by_one else wait >= patience
+                if v.best_follows:
+                    best = float(x)
+                limit = patience + 1 if v.off_by_one else patience - 1 if v.early else patience
+                stop = wait >= limit
         rec["best_loss"].append(float(best))
         rec["best_epoch"].append(int(best_epoch))
         rec["wait"].append(int(wait))
@@ -640,6 +688,10 @@ STOP_MISTAKES = {
     "early_stop_ties": StopVariant(ties=True),
     "early_stop_min_delta": StopVariant(no_min_delta=True),
     "early_stop_wait_reset": StopVariant(no_reset=True),
+    "early_stop_min_delta_sign": StopVariant(min_delta_sign=True),
+    "early_stop_best_epoch": StopVariant(best_epoch_next=True),
+    "early_stop_early": StopVariant(early=True),
+    "early_stop_best_loss": StopVariant(best_follows=True),
 }
 
 
@@ -778,6 +830,27 @@ EARLY_STOPPING = Spec(
         "early_stop_wait_reset": Text(
             "有改进时等待计数要清零（wait = 0）。",
             "Reset the wait counter to 0 on an improvement.",
+        ),
+        "early_stop_min_delta_sign": Text(
+            "min_delta 的符号反了：改进要比最好值再低 min_delta 以上，val_loss < best_loss − min_delta"
+            "（不是 best_loss + min_delta）。",
+            "min_delta has the wrong sign: an improvement must beat the best by more than "
+            "min_delta, val_loss < best_loss − min_delta (not best_loss + min_delta).",
+        ),
+        "early_stop_best_epoch": Text(
+            "有改进时 best_epoch 是当前轮 epoch 本身（fit 在 best_epoch == epoch 时保存参数），不是 epoch + 1。",
+            "On an improvement best_epoch is the current epoch itself (fit saves the parameters "
+            "when best_epoch == epoch), not epoch + 1.",
+        ),
+        "early_stop_best_loss": Text(
+            "没有改进时 best_loss 保持不变（返回原来的 best_loss），不要换成本轮的 val_loss。",
+            "Without improvement keep best_loss as it is (return the old best_loss); do not "
+            "replace it with this epoch's val_loss.",
+        ),
+        "early_stop_early": Text(
+            "耐心值差了一：连续 patience 轮没有改进（wait ≥ patience）才停，不是提前一轮。",
+            "Off by one: stop once patience epochs in a row brought no improvement "
+            "(wait >= patience), not one epoch earlier.",
         ),
     },
 )
@@ -1045,6 +1118,9 @@ def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
     if spec["lam"] > 0:
         mistakes_p["weight_decay_on_bias"] = replay(spec, c.params, c.X, c.y, batches,
                                                     decay_all=True)[0]  # fmt: skip
+        # the traced model.loss leaves the λ term out, so decay the student adds on top of
+        # model.loss (a second time) shows up as one ordinary decayed replay
+        mistakes_p["weight_decay_twice"] = replay(spec, c.params, c.X, c.y, batches)[0]
     if spec.get("seed") is not None:
         in_order = [list(O.minibatches(m, spec["batch_size"])) for _ in range(spec["epochs"])]
         mistakes_p["not_shuffled"] = replay(plain, c.params, c.X, c.y, in_order)[0]

@@ -26,7 +26,7 @@ from grader.registry import ALL, Case, Context, Reply, task
 from grader.suites import heldout
 from grader.suites import pretrain_reference as PR
 from grader.suites import settings as S
-from grader.suites.common import Expect, blocked_by, case_from_reply, pick_item
+from grader.suites.common import AnyOf, Expect, blocked_by, case_from_reply, pick_item
 from grader.suites.spec import (
     SAME,
     Cases,
@@ -92,6 +92,12 @@ def _norm_mistakes(depth: int, act: str, width: int, m: int, seed: int) -> dict[
         "norms_order": w[::-1] if depth > 1 else None,
         "norms_bias": [float(np.linalg.norm(g)) for g in grads[1::2]],
         "norms_squared": [x * x for x in w],
+        "norms_kind": AnyOf(
+            (
+                [float(np.abs(g).max()) for g in grads[0::2]],
+                [float(np.linalg.norm(g, 2)) for g in grads[0::2]],
+            )
+        ),
     }
 
 
@@ -135,7 +141,10 @@ GRADIENT_NORMS = Spec(
             outputs=(Out("[‖∂J/∂W^(l)‖_F]"),),
             args=("depth", "act"),
             kwargs=("width", "m", "seed"),
-            mistakes={c: _norm_mistake(c) for c in ("norms_order", "norms_bias", "norms_squared")},
+            mistakes={
+                c: _norm_mistake(c)
+                for c in ("norms_order", "norms_bias", "norms_squared", "norms_kind")
+            },
             n=len(V.ACTIVATIONS),
             review=fallback("norms_setup"),
         ),
@@ -154,6 +163,12 @@ GRADIENT_NORMS = Spec(
         "norms_squared": Text(
             "Frobenius 范数 ‖A‖_F = sqrt(Σ a²)（np.linalg.norm），不是平方和。",
             "The Frobenius norm is ‖A‖_F = sqrt(Σ a²) (np.linalg.norm), not the sum of squares.",
+        ),
+        "norms_kind": Text(
+            "要的是 Frobenius 范数 ‖∂J/∂W^(l)‖_F = sqrt(Σ (∂J/∂w_ji)²)（np.linalg.norm(g)），"
+            "不是最大绝对值，也不是谱范数（np.linalg.norm(g, 2)）。",
+            "Use the Frobenius norm ‖∂J/∂W^(l)‖_F = sqrt(Σ (∂J/∂w_ji)²) (np.linalg.norm(g)), "
+            "not the largest absolute value or the spectral norm (np.linalg.norm(g, 2)).",
         ),
         "norms_setup": Text(
             "网络与数据要严格按文档：MLP([width] * depth + [1], activation, 'identity', init=init or "
@@ -195,6 +210,12 @@ def _residual_forward_variant(v: Values, after_sum: bool) -> tuple[Any, None]:
     f = get_activation(v.act).forward
     z2 = f(v.a @ v.W1 + v.b1) @ v.W2 + v.b2
     return (f(v.a + z2) if after_sum else z2), None
+
+
+def _residual_no_bias(v: Values) -> tuple[AnyOf, None]:
+    """少了 b1 或 b2 的输出 / The output without b1, or without b2."""
+    f = get_activation(v.act).forward
+    return AnyOf((v.a + f(v.a @ v.W1) @ v.W2 + v.b2, v.a + f(v.a @ v.W1 + v.b1) @ v.W2)), None
 
 
 def _residual_backward_inputs(d: Draw) -> dict[str, Any]:
@@ -251,6 +272,11 @@ RESIDUAL = Spec(
             mistakes={
                 "residual_skip_forward": lambda v: _residual_forward_variant(v, False),
                 "residual_activation_after_sum": lambda v: _residual_forward_variant(v, True),
+                "forgot_bias": _residual_no_bias,
+                "activation_ignored": lambda v: (
+                    R.residual_forward(v.a, v.W1, v.b1, v.W2, v.b2, "relu")[0],
+                    None,
+                ),
             },
             n=2,
         ),
@@ -266,6 +292,14 @@ RESIDUAL = Spec(
                     "result": [v.want["result"][0] - v.dout, None, None, None, None]
                 },
                 "missing_fprime": _residual_no_fprime,
+                "residual_dense_backward": lambda v: {"result": [v.dout, None, None, None, None]},
+                "activation_ignored": lambda v: {
+                    "result": list(
+                        R.residual_backward(
+                            v.dout, R.residual_forward(v.a, v.W1, v.b1, v.W2, v.b2, "relu")[1]
+                        )
+                    )
+                },
             },
             n=3,
             routine="residual_backward",  # the cache is built in the worker by the given layers
@@ -287,6 +321,16 @@ RESIDUAL = Spec(
             "反向漏了跳跃连接：∂J/∂a^(l) = δ^(l+2)（直接经过跳跃路径）+ δ^(l+1) W1ᵀ（经过两层）。",
             "The skip path is missing in backward: ∂J/∂a^(l) = δ^(l+2) (straight through the "
             "skip) + δ^(l+1) W1ᵀ (back through both layers).",
+        ),
+        "activation_ignored": Text(
+            "用传入的 activation 参数（activation_forward(z1, activation)），不要固定写成 'relu'。",
+            "Use the activation argument passed in (activation_forward(z1, activation)); do not "
+            "hard-code 'relu'.",
+        ),
+        "residual_dense_backward": Text(
+            "∂J/∂a^(l) 有两条路径：跳跃路径的 δ^(l+2)，加上经过两层回来的 δ^(l+1) W1ᵀ；你只返回了跳跃路径。",
+            "∂J/∂a^(l) has two paths: δ^(l+2) through the skip plus δ^(l+1) W1ᵀ back through "
+            "both layers; you returned the skip path only.",
         ),
     },
 )
@@ -323,13 +367,35 @@ def _mask_inverted(v: Values) -> dict[str, Any]:
     return {"first": (v.X * inverted, inverted)}
 
 
+def _mask_threshold(v: Values) -> dict[str, Any]:
+    """保留率对、规则不同的掩码 r < 1 − noise / The right keep rate by another rule."""
+    r = np.random.default_rng(v.seed).random(v.X.shape)
+    mask = (r < 1 - v.noise).astype(v.X.dtype)
+    return {"first": (v.X * mask, mask)}
+
+
+def _mask_seeded(case: Case, reply: Reply, v: Values) -> Case:
+    """同一种子两次调用的掩码不同 / Two calls with the same seed gave different masks."""
+    got = reply.value if isinstance(reply.value, dict) else {}
+    first, second = got.get("first"), got.get("second")
+    try:
+        same = np.array_equal(np.asarray(first[1]), np.asarray(second[1]))
+    except (TypeError, IndexError, KeyError, ValueError):
+        return case
+    if not same:
+        case.passed = False
+        case.hints.insert(0, "mask_not_seeded")
+    return case
+
+
 _X_MUTATED = routine_mutated(Text("X 被就地修改", "X was modified in place"), "dae_noisy_target")
 _MASK_RULE = fallback("mask_rule")
 
 
 def _corrupt_review(case: Case, reply: Reply, v: Values) -> Case:
-    """X 被就地修改 → 目标也被加噪；其他错误 → 掩码规则 / In place → noisy target; else rule."""
-    return _MASK_RULE(_X_MUTATED(case, reply, v), reply, v)
+    """X 被就地修改 → 目标也被加噪；不可复现 → 种子；其他错误 → 掩码规则 / In place → noisy
+    target; not reproducible → the seed; else the rule."""
+    return _MASK_RULE(_mask_seeded(_X_MUTATED(case, reply, v), reply, v), reply, v)
 
 
 def _corrupt_cases(dtype: type, label: Text) -> Cases:
@@ -344,7 +410,7 @@ def _corrupt_cases(dtype: type, label: Text) -> Cases:
             Out("mask", pick_item("first", 1), dtype=SAME),
         ),
         args=("X", "noise", "seed"),
-        mistakes={"mask_inverted": _mask_inverted},
+        mistakes={"mask_inverted": _mask_inverted, "mask_threshold": _mask_threshold},
         routine="corrupt",  # called twice with default_rng(seed); X compared before and after
         review=_corrupt_review,
     )
@@ -418,7 +484,13 @@ DAE = Spec(
             oracle=_dae_forward,
             outputs=(Out("x̂", pick=0),),
             args=lambda ctx, v: (v.X, v.mask, *v.params, v.f, v.g),
-            mistakes={"dae_mask_missing": lambda v: (_dae_forward(v, np.ones_like(v.X))[0], None)},
+            mistakes={
+                "dae_mask_missing": lambda v: (_dae_forward(v, np.ones_like(v.X))[0], None),
+                "dae_output_activation": lambda v: (
+                    AE.dae_forward(v.X, v.mask, *v.params, v.f, v.f)[0],
+                    None,
+                ),
+            },
             n=len(DAE_ACTS),
             review=_forward_review,
         ),
@@ -430,6 +502,11 @@ DAE = Spec(
             outputs=_results("∂J/∂W1", "∂J/∂b1", "∂J/∂W2", "∂J/∂b2"),
             args=("X", "mask", "params", "acts", "dxhat"),
             n=len(DAE_ACTS),
+            mistakes={
+                "dae_backward_order": lambda v: {
+                    "result": [v.want["result"][i] for i in (0, 2, 1, 3)]
+                }
+            },
             routine="dae_backward",  # the cache is built in the worker by the given mlp_forward
             review=routine_mutated(Text("∂J/∂x̂ 被就地修改", "∂J/∂x̂ was modified in place")),
         ),
@@ -450,6 +527,26 @@ DAE = Spec(
             "mask 为 1 的概率是 1 − noise（保留），为 0 的概率是 noise（置零）；你的掩码反了。",
             "mask is 1 (kept) with probability 1 − noise and 0 (zeroed) with probability noise; "
             "your mask is inverted.",
+        ),
+        "dae_output_activation": Text(
+            "解码器用 output_activation（g），编码器用 activation（f）：x̂ = g(f(x̃ W1 + b1) W2 + b2)。",
+            "The decoder uses output_activation (g), the encoder activation (f): "
+            "x̂ = g(f(x̃ W1 + b1) W2 + b2).",
+        ),
+        "mask_threshold": Text(
+            "保留率对了，但规则不同：文档规定 mask = (rng.random(X.shape) >= noise)，同一个种子必须得到与参考相同的掩码。",
+            "The keep rate is right but the rule differs: the docstring fixes mask = "
+            "(rng.random(X.shape) >= noise), so the same seed must give the reference's mask.",
+        ),
+        "mask_not_seeded": Text(
+            "同一个种子两次得到的掩码不同：只能用传入的 rng（rng.random），不要用 np.random 的全局状态或新建发生器。",
+            "The same seed gave different masks twice: use only the rng passed in (rng.random), "
+            "not np.random's global state or a new generator.",
+        ),
+        "dae_backward_order": Text(
+            "返回顺序按文档：(dW1, db1, dW2, db2)——每层的权重梯度后面紧跟它的偏置梯度。",
+            "Return them in the documented order (dW1, db1, dW2, db2): each layer's weight "
+            "gradient followed by its bias gradient.",
         ),
     },
 )
@@ -676,6 +773,9 @@ def _descend_cases(kind: str, opt: str) -> Cases:
     }
     if opt == "momentum":
         mistakes["momentum_ignored"] = lambda v: _descend(v, "gd")
+        mistakes["momentum_beta_ignored"] = lambda v: {
+            "result": M.descend(v.fn, v.start, optimizer=opt, lr=v.lr, steps=v.steps)
+        }
         mistakes["momentum_sign"] = lambda v: {
             "result": _descend_sign_flipped(v.fn, v.start, v.lr, v.beta, v.steps)
         }
@@ -717,6 +817,11 @@ SADDLE = Spec(
             "optimizer == 'momentum' 时要用 momentum_update（带速度 v），你的轨迹和普通梯度下降一样。",
             "With optimizer == 'momentum' use momentum_update (with the velocity v); your path "
             "equals plain gradient descent.",
+        ),
+        "momentum_beta_ignored": Text(
+            "把 descend 的 beta 传给 momentum_update（momentum_update([θ], [g], [v], lr, beta)），不要用默认的 0.9。",
+            "Pass descend's beta on to momentum_update (momentum_update([θ], [g], [v], lr, beta)); "
+            "do not fall back on the default 0.9.",
         ),
         "descend_record": Text(
             "path 含起点 θ_0 共 steps + 1 个点，values 含最后一步之后的 f(θ_steps) 共 steps + 1 个值。",

@@ -115,7 +115,10 @@ APPROXIMATION = Spec(
             oracle=lambda v: UA.sigmoid_sum(v.x, v.w, v.b, v.vout),
             outputs=(Out("F(x)"),),
             args=("x", "w", "b", "vout"),
-            mistakes={"approx_sum": lambda v: sigmoid(np.outer(v.x, v.w) + v.b).sum(axis=1)},
+            mistakes={
+                "approx_sum": lambda v: sigmoid(np.outer(v.x, v.w) + v.b).sum(axis=1),
+                "forgot_bias": lambda v: sigmoid(np.outer(v.x, v.w)) @ v.vout,
+            },
             n=2,
             review=fallback("approx_sum"),
         ),
@@ -323,6 +326,19 @@ def _cd1_variant(V: np.ndarray, W: np.ndarray, b: np.ndarray, c: np.ndarray,
     return (V.T @ h0 - p_v1.T @ RBM.hidden_probs(p_v1, W, c)) / V.shape[0]
 
 
+def _cd1_reconstructed_from(v: Values, h: np.ndarray) -> tuple[Any, ...]:
+    """从给定的隐层值 h 重构的 CD-1 / CD-1 whose reconstruction starts from ``h``.
+
+    The right rule reconstructs from the sample h0 = 1[U < p_h0]; typical mistakes start from
+    p_h0 itself or from 1[U > p_h0]. Returns (ΔW, Δb, Δc, error) like the oracle.
+    """
+    p_h0 = RBM.hidden_probs(v.V, v.W, v.c)
+    p_v1 = RBM.visible_probs(h, v.W, v.b)
+    p_h1 = RBM.hidden_probs(p_v1, v.W, v.c)
+    return ((v.V.T @ p_h0 - p_v1.T @ p_h1) / v.m, np.mean(v.V - p_v1, axis=0),
+            np.mean(p_h0 - p_h1, axis=0), float(np.sum((v.V - p_v1) ** 2) / v.m))  # fmt: skip
+
+
 def _cd1_inputs(d: Draw) -> dict[str, Any]:
     """随机的 V（用例 2 为概率值，其余二值）、W、b、c 与均匀随机数 U / Random V, W, b, c, U."""
     rng = d.rng
@@ -380,6 +396,13 @@ CD1 = Spec(
                 ),
                 "rbm_sign": lambda v: (-v.want[0], -v.want[1], -v.want[2], None),
                 "rbm_mean": lambda v: (v.want[0] * v.m, v.want[1] * v.m, v.want[2] * v.m, None),
+                "rbm_sample": lambda v: _cd1_reconstructed_from(
+                    v, (v.U > RBM.hidden_probs(v.V, v.W, v.c)).astype(float)
+                ),
+                "rbm_reconstruct_probs": lambda v: _cd1_reconstructed_from(
+                    v, RBM.hidden_probs(v.V, v.W, v.c)
+                ),
+                "rbm_err": lambda v: (None, None, None, v.want[3] / v.V.shape[1]),
             },
             n=3,
             review=fallback("rbm_rule"),
@@ -399,6 +422,21 @@ CD1 = Spec(
         "rbm_mean": Text(
             "漏了 1/m：ΔW、Δb、Δc 都是小批量上的平均。",
             "The 1/m is missing: ΔW, Δb and Δc are averages over the mini-batch.",
+        ),
+        "rbm_sample": Text(
+            "h0 的采样规则是 h0 = 1[U < p_h0]（为 1 的概率是 p_h0）；1[U > p_h0] 为 1 的概率是 1 − p_h0。",
+            "Sample h0 = 1[U < p_h0] (1 with probability p_h0); 1[U > p_h0] is 1 with "
+            "probability 1 − p_h0.",
+        ),
+        "rbm_reconstruct_probs": Text(
+            "重构要从采样的二值 h0 出发：p_v1 = σ(h0 Wᵀ + b)，不是从概率 p_h0。",
+            "Reconstruct from the sampled binary h0: p_v1 = σ(h0 Wᵀ + b), not from the "
+            "probabilities p_h0.",
+        ),
+        "rbm_err": Text(
+            "重构误差是每个样本的平方误差之和再对样本平均：Σ (V − p_v1)² / m（不再除以可见单元数）。",
+            "The reconstruction error sums the squared error over the visible units and averages "
+            "over the samples: Σ (V − p_v1)² / m (do not divide by the number of units too).",
         ),
         "rbm_rule": Text(
             "按文档：p_h0 = σ(V W + c)，h0 = (U < p_h0)，p_v1 = σ(h0 Wᵀ + b)，p_h1 = σ(p_v1 W + c)。",

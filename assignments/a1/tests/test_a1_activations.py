@@ -192,6 +192,7 @@ def test_relu_derivative() -> None:
         (T > 0) * 1.0,
         "relu_derivative(z)",
         where,
+        dtype=np.float64,  # float in, the same float out: not a boolean array
         mistakes=[((T >= 0) * 1.0, "t = 0 处导数取 0（用 t > 0）", "take 0 at t = 0 (use t > 0)")],
     )
 

@@ -141,6 +141,16 @@ def test_descend() -> None:
     sc.expect(mpath[1], np.array([0.5, 0.5]) + v1, "θ_1（冲量法 / momentum）", where)
     sc.expect(mpath[2], np.asarray(mpath[1]) + v2, "θ_2（冲量法 v := β v − α g / momentum）", where,
               mistakes=[(np.asarray(mpath[1]) - 0.1 * saddle(np.asarray(mpath[1]))[1], "冲量没有起作用：v 要保留 β v", "momentum ignored: keep β v in v")])  # fmt: skip
+    # 另一个 β：descend 必须把它传给 momentum_update / another β: descend must pass it on
+    bpath, _ = sc.parts(
+        sc.call(descend, saddle, (0.5, 0.5), optimizer="momentum", lr=0.1, beta=0.5, steps=2),
+        2,
+        "descend",
+        "(path, values)",
+    )
+    g1 = saddle(np.asarray(bpath[1]))[1]
+    sc.expect(bpath[2], np.asarray(bpath[1]) + 0.5 * v1 - 0.1 * g1, "θ_2（β = 0.5）", where,
+              mistakes=[(np.asarray(bpath[1]) + 0.9 * v1 - 0.1 * g1, "没有用传入的 beta（用了默认的 0.9）", "the beta passed in is ignored (the default 0.9 was used)")])  # fmt: skip
 
 
 AE = (
@@ -191,6 +201,27 @@ def test_dae_forward() -> None:
     sig = lambda t: 0.5 * (1 + np.tanh(t / 2))  # noqa: E731
     clean = sig(sig(D_X @ D_P[0] + D_P[1]) @ D_P[2] + D_P[3])
     sc.expect(out[0], D_XHAT, "x̂ = g(f((x ⊙ mask) W1 + b1) W2 + b2)", AE, mistakes=[(clean, "编码器的输入应是加噪后的 x ⊙ mask", "the encoder's input is the corrupted x ⊙ mask")])  # fmt: skip
+
+
+@pytest.mark.task("a4.dae")
+def test_dae_forward_output_activation() -> None:
+    out = sc.parts(
+        sc.call(dae_forward, D_X, D_MASK, *D_P, "tanh", "identity"), 2, "dae_forward", "(x̂, cache)"
+    )
+    hidden = np.tanh((D_X * D_MASK) @ D_P[0] + D_P[1])
+    sc.expect(
+        out[0],
+        hidden @ D_P[2] + D_P[3],
+        "x̂（f = tanh，g = identity / f = tanh, g = identity）",
+        AE,
+        mistakes=[
+            (
+                np.tanh(hidden @ D_P[2] + D_P[3]),
+                "解码器要用 output_activation（g），不是 activation（f）",
+                "the decoder uses output_activation (g), not activation (f)",
+            )
+        ],
+    )
 
 
 @pytest.mark.task("a4.dae")

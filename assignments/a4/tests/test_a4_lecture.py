@@ -100,6 +100,39 @@ def test_cd1_gradients() -> None:
     )
 
 
+@pytest.mark.task("a4.rbm")
+def test_cd1_bias_gradients_and_error() -> None:
+    rng = np.random.default_rng(5)
+    V = (rng.random((5, 4)) > 0.5).astype(float)
+    W, b, c = rng.normal(size=(4, 3)), rng.normal(size=4), rng.normal(size=3)
+    U = rng.random((5, 3))
+    _, db, dc, err = cd1_gradients(V, W, b, c, U)
+    p_h0 = hidden_probs(V, W, c)
+    h0 = (U < p_h0).astype(float)  # 采样 / the sample h0 = 1[U < p_h0]
+    p_v1 = visible_probs(h0, W, b)  # 由采样的 h0 重构 / reconstructed from the sampled h0
+    p_h1 = hidden_probs(p_v1, W, c)
+    want_db, want_dc = np.mean(V - p_v1, axis=0), np.mean(p_h0 - p_h1, axis=0)
+    assert np.allclose(db, want_db), (
+        "Δb ≠ mean(V − p_v1)：数据项减重构项，对样本取平均"
+        + ("（你的符号反了）" if np.allclose(db, -want_db) else "")
+        + " / Δb must be mean(V − p_v1): data minus reconstruction, averaged over the samples"
+        + (" (yours has the wrong sign)" if np.allclose(db, -want_db) else "")
+    )
+    assert np.allclose(dc, want_dc), (
+        "Δc ≠ mean(p_h0 − p_h1)（数据项减重构项）/ Δc must be mean(p_h0 − p_h1) (data minus "
+        "reconstruction)"
+    )
+    want_err = float(np.sum((V - p_v1) ** 2) / 5)
+    per_unit = np.isclose(float(err), want_err / V.shape[1])
+    assert np.isclose(float(err), want_err), (
+        "重构误差 = Σ (V − p_v1)² / m：对可见单元求和、对样本平均"
+        + ("（你又除以了可见单元数）" if per_unit else "")
+        + " / the reconstruction error is Σ (V − p_v1)² / m: summed over the visible units, "
+        "averaged over the samples"
+        + (" (yours also divides by the number of units)" if per_unit else "")
+    )
+
+
 @pytest.mark.task("a4.dbn")
 def test_pretrain_rbms_shapes() -> None:
     X = np.random.default_rng(0).uniform(size=(32, 8))
