@@ -6,36 +6,40 @@ new arrays, and then ``optimizer.step``. :class:`EpochEngine` computes **the sam
 (tested equal to the plain path) for an :class:`nncore.mlp.MLP` with less work:
 
 * the data are validated, converted to the model's dtype and the targets made one-hot once
-  (``fit`` builds one engine per call), not per batch; one permutation per epoch, each batch
-  gathered by one fancy index (measured here: faster than permuting all of X per epoch into
-  a buffer, or ``np.take`` into one); in order (no rng) the batches are slices, no copy;
-* the parameters live in one flat vector θ in the slide's order, so each layer's [W; b] is
-  one (N_l + 1, N_{l+1}) matrix: with a column of ones on x, one GEMM gives
-  z^(2) = xW^(1) + b^(2) and one gives [∂J/∂W^(1); ∂J/∂b^(2)]; the bias gradients of the
-  other layers are one GEMV each (1ᵀδ: a column sum by ``np.sum(axis=0)`` costs several
-  times more on a narrow array);
+  (``fit`` builds one engine per call), not per batch; one permutation per epoch: the
+  targets are permuted once, each batch's rows of [1, X] are gathered into one buffer (a
+  whole-epoch permutation of X into a buffer measured slower); one batch of all of X is
+  used in place;
+* the parameters live in one flat vector θ laid out as [b^(2); W^(1)], W^(2), …, b^(3), …
+  (``net.weights``/``net.biases`` are views of it): with a leading column of ones on x, one
+  product gives z^(2) = xW^(1) + b^(2) and one gives [∂J/∂b^(2); ∂J/∂W^(1)]; all weights
+  are one range of θ, so the weight decay and the step are one pass and λ/(2m) Σ w² one
+  dot product; the other bias gradients are one 1-row product each;
+* every product and the update are prepared once per batch size (:class:`_Plan`) as calls
+  without arguments into the BLAS numpy already ships (``nncore._blas``; numpy's own
+  operations where it cannot be called): the gradient products accumulate straight into
+  momentum's velocity (``gemm`` with β: v := βv − α∂J/∂W in the product itself), and one
+  ``rotm`` pass does v := v − αλ/m·W and W := W + v together;
 * ∂J/∂a^(1) of the input layer is never computed (nothing uses it);
-* the learning rate rides on the small δ^(L) (the gradients come out as −α·∂J/∂θ);
-* the update is a few whole-vector operations on θ: momentum v := βv + G, then the weight
-  decay's αλ/m·W is written into the gradient's own (spent) weight rows and subtracted, so
-  no further θ-sized array is touched per batch (plain GD keeps one for it); λ/(2m) Σ w² is
-  one BLAS dot product per layer;
+* the factors −α/m ride on the products (``gemm``'s α), not on a pass over δ; a sigmoid
+  layer's first product gives z/2 directly, for σ = ½ + ½ tanh(z/2) in three in-place
+  operations;
 * the output activation is skipped where the loss fuses with it (δ^(L) comes from z^(L)),
-  and softmax + cross-entropy and sigmoid + BCE are computed in a few in-place operations
-  without re-validating the targets; the softmax shifts z by the batch's maximum (one
-  reduction instead of a slow row-wise one; a row whose sum then fell below float precision
-  makes that batch shift per row) and sums its rows as a GEMV with ones;
-* z, a and δ live in preallocated buffers; sigmoid (as ½ + ½ tanh(z/2)) and its derivative
-  are computed in place.
+  and softmax + cross-entropy and sigmoid + BCE are a few in-place operations without
+  re-validating the targets; the softmax shifts z only when e^z could overflow, by the
+  batch's maximum (a row whose sum then fell below float precision makes that batch shift
+  per row), and sums its rows as a GEMV with ones; BCE's δ is tanh(z/2) + 1 − 2y;
+* z, a and δ live in preallocated contiguous buffers (numpy's element-wise loops are 2–3×
+  slower on a strided view).
 
-What is left above the matrix products (784-100-10, batch 64, measured on the 2-core
-machine by switching each part off): the per-batch gather of X (about 35 µs: the rows come
-from memory), the momentum and decay passes over θ, v and G (about 90 µs) and the
-element-wise work and Python calls (about 35 µs), against about 200 µs of GEMMs.
+What is left above the matrix products (784-100-10, batch 32, measured on the loaded
+2-core machine by switching each part off, µs per batch): the gather of X (~8), the
+sigmoid (~9), the softmax and its loss (~18), Σ w² (~7) and the decay + step (~18), against
+~130 of products.
 
 Equal to the plain path up to float rounding (the tests compare parameters and losses after
-whole epochs, float32 and float64; the sigmoid formula, where b is added and the order of
-the sums differ).
+whole epochs, float32 and float64, with the BLAS calls and with numpy's kernels; the
+sigmoid formula, where b is added and the order of the sums differ).
 
 ``fit`` uses it automatically for an ``MLP`` (any other model, or a subclass that overrides
 ``loss``, takes the plain path). Other optimizers still work: they get the gradients through
@@ -44,11 +48,14 @@ their own ``step``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
+from nncore._blas import kernels
 from nncore._checks import ShapeError, as_2d, bilingual, require_finite, require_same_rows
 from nncore.losses import (
     check_targets,
@@ -62,34 +69,44 @@ from nncore.optim import GradientDescent, Momentum
 
 __all__ = ["EpochEngine", "fast_sgd_epoch", "supports"]
 
+_max, _min, _sum = np.maximum.reduce, np.minimum.reduce, np.add.reduce
+
 
 def supports(model: Any) -> bool:
     """快速路径是否适用 / True for an nncore MLP whose ``loss`` is nncore's own."""
     return isinstance(model, MLP) and type(model).loss is MLP.loss
 
 
-def _sigmoid_into(z: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """就地 sigmoid / σ(z) = ½ + ½ tanh(z/2) into ``out``: stable, no overflow, four passes.
+class _Flat:
+    """θ 的内部排列 / Views of one flat vector laid out as [b^(2); W^(1)], W^(2), …, b^(3), ….
 
-    Equal to :func:`nncore.activations.sigmoid` up to rounding (≤ 1.2e-7 in float32).
-    """
-    np.multiply(z, 0.5, out)
-    np.tanh(out, out)
-    out *= 0.5
-    out += 0.5
-    return out
-
-
-class _Layer:
-    """一层的视图 / One layer's views: [W; b] in θ and in the gradient vector G.
-
-    ``block`` is [W; b] (N_l + 1, N_{l+1}) in θ, ``W``/``b`` its two parts; ``gblock``,
-    ``gW``/``gb`` the same in G.
+    The first layer's bias row comes first, so that [b^(2); W^(1)] is one (N_1 + 1, N_2)
+    matrix (x carries a leading column of ones: one product gives z^(2) and one gives the
+    gradient of both); then the other weights, then the other biases. So all the weights
+    are one contiguous ``weights`` range (one pass decays and updates them, one dot product
+    gives Σ w²), and the other biases one ``rest`` range.
     """
 
-    def __init__(self, block: np.ndarray, gblock: np.ndarray) -> None:
-        self.block, self.W, self.b = block, block[:-1], block[-1]
-        self.gblock, self.gW, self.gb = gblock, gblock[:-1], gblock[-1]
+    def __init__(self, flat: np.ndarray, sizes: list[int]) -> None:
+        n1, n2 = sizes[0], sizes[1]
+        shapes = list(pairwise(sizes))
+        self.block = flat[: (n1 + 1) * n2].reshape(n1 + 1, n2)  # [b^(2); W^(1)]
+        self.W = [self.block[1:]]
+        self.b = [self.block[0]]
+        start = (n1 + 1) * n2
+        for n_in, n_out in shapes[1:]:
+            self.W.append(flat[start : start + n_in * n_out].reshape(n_in, n_out))
+            start += n_in * n_out
+        self.weights = flat[n2:start]
+        self.rest = flat[start:]
+        for _, n_out in shapes[1:]:
+            self.b.append(flat[start : start + n_out])
+            start += n_out
+        self.first_bias = self.b[0]
+
+    def params(self) -> list[np.ndarray]:
+        """讲义顺序 / The views in the slide's order W^(1), b^(2), W^(2), b^(3), …"""
+        return [v for pair in zip(self.W, self.b, strict=True) for v in pair]
 
 
 class EpochEngine:
@@ -102,13 +119,13 @@ class EpochEngine:
     with λ/(2m) Σ w²), equal up to float rounding.
 
     参数存放 / Parameter storage: the engine moves the network's parameters into one flat
-    vector θ in the slide's order (W^(1), b^(2), W^(2), …), so ``net.weights[l]`` and
-    ``net.biases[l]`` become views of it (same values; arrays taken from ``net.params``
-    *before* the engine was built are no longer the network's). Each layer's [W; b] is
-    then one (N_l + 1, N_{l+1}) matrix: with a column of ones appended to x, one GEMM
-    gives z^(2) = xW^(1) + b^(2) and one gives [∂J/∂W^(1); ∂J/∂b^(2)]; the optimizer updates
-    θ in a few whole-vector operations. A :class:`~nncore.optim.Momentum`'s velocities move
-    with the parameters. X is copied once with the column of ones (memory: about one more X).
+    vector θ laid out as [b^(2); W^(1)], W^(2), …, b^(3), … (see :class:`_Flat`), so
+    ``net.weights[l]`` and ``net.biases[l]`` become views of it (same values; arrays taken
+    from ``net.params`` *before* the engine was built are no longer the network's;
+    ``net.get_flat()`` still gives the slide's order). With a leading column of ones on x,
+    one product gives z^(2) = xW^(1) + b^(2) and one gives [∂J/∂b^(2); ∂J/∂W^(1)]. A
+    :class:`~nncore.optim.Momentum`'s velocities move with the parameters into a vector of
+    the same layout. X is copied once with the column of ones (memory: about one more X).
     """
 
     def __init__(
@@ -147,15 +164,27 @@ class EpochEngine:
         require_finite(target, "y")
         self.Y = np.ascontiguousarray(target, dtype=dtype)
         self.Xa = _with_ones(X, dtype)
+        f_out = model.activations[-1]
+        self._bce = self.spec.name == "bce" and f_out.name == "sigmoid"
         self.m, self.batch = m, min(int(batch_size), m)
         b, sizes = self.batch, model.sizes
+        # contiguous buffers (a strided view makes numpy's element-wise loops 2-3× slower)
         self.z = [np.empty((b, n), dtype) for n in sizes[1:]]
         self.a = [np.empty((b, n), dtype) for n in sizes[1:-1]]
-        self.da = [np.empty((b, n), dtype) for n in sizes[1:-1]]
+        self.da = [np.empty((b, n), dtype) for n in sizes[1:-1]]  # ∂J/∂a, then δ in place
         self.tmp = [np.empty((b, n), dtype) for n in sizes[1:-1]]
-        self.p = np.empty((b, k), dtype)
+        self.p = np.empty((b, k), dtype)  # δ^(L) (up to the factor the products apply)
         self.rows = np.empty(b, dtype)  # per-row sums of the softmax
-        self.ones_b, self.ones_k = np.ones(b, dtype), np.ones(k, dtype)
+        self.ones_k, self.ones_b = np.ones(k, dtype), np.ones((1, b), dtype)
+        # e^z cannot overflow a sum of K terms below this: no softmax shift needed
+        self.exp_safe = float(np.log(np.finfo(dtype).max) - np.log(k) - 1.0)
+        # a batch's rows of [X, 1] (the whole [X, 1] itself when one batch is all of X)
+        self.xbuf = self.Xa if b == m else np.empty((b, X.shape[1] + 1), dtype)
+        self.Yp = np.empty_like(self.Y)  # the targets in the epoch's order
+        self.Y2p = np.empty_like(self.Y) if self._bce else None  # 1 − 2y in that order
+        self._y2b = self.Y2p  # the current batch's rows of it
+        self.ops = kernels(dtype)  # prepared BLAS calls (numpy's own BLAS), else numpy
+        self._plans: dict[tuple[Any, ...], _Plan] = {}
         # a softmax row sum below this lost precision to the batch-wide shift (e^-71 in float32)
         self.tiny = float(np.finfo(dtype).tiny / np.finfo(dtype).eps)
         self.row_shifts = 0  # batches that needed the per-row shift (a diagnostic)
@@ -163,7 +192,7 @@ class EpochEngine:
         self.sigmoid = [f.name == "sigmoid" for f in model.activations[:-1]]
         if self.spec.name == "ce" and f_out.name == "softmax":
             self._output = self._softmax_ce
-        elif self.spec.name == "bce" and f_out.name == "sigmoid":
+        elif self._bce:
             self._output = self._sigmoid_bce
         else:
             self._output = self._generic_output
@@ -172,10 +201,13 @@ class EpochEngine:
         self._bind()
 
     # --- parameters in one vector ---------------------------------------------------------
-    def _blocks(self, flat: np.ndarray) -> list[np.ndarray]:
-        """每层的 [W; b] 视图 / The (N_l + 1, N_{l+1}) view of each layer's [W; b] in ``flat``."""
-        sizes = self.model.sizes
-        return _views(flat, [(n_in + 1, n_out) for n_in, n_out in pairwise(sizes)])
+    def _flat_like(self, values: list[np.ndarray]) -> tuple[np.ndarray, _Flat]:
+        """一个新的平坦向量 / A new flat vector holding ``values`` (slide order), and its views."""
+        flat = np.empty(sum(v.size for v in values), self.model.dtype)
+        views = _Flat(flat, self.model.sizes)
+        for view, v in zip(views.params(), values, strict=True):
+            view[...] = v
+        return flat, views
 
     def _bind(self) -> None:
         """参数与速度放入平坦向量（若尚未）/ Move θ (and momentum's v) into flat vectors."""
@@ -185,13 +217,12 @@ class EpochEngine:
             p is not q for p, q in zip(params, self.views, strict=False)
         ):
             velocities = opt.state_for(params) if type(opt) is Momentum else None
-            self.theta = np.concatenate([p.ravel() for p in params])
+            self.theta, self.flat = self._flat_like(params)
             self.G = np.empty_like(self.theta)
-            blocks = zip(self._blocks(self.theta), self._blocks(self.G), strict=True)
-            self.layers = [_Layer(*views) for views in blocks]
-            net.weights = [layer.W for layer in self.layers]
-            net.biases = [layer.b for layer in self.layers]
+            self.gflat = _Flat(self.G, net.sizes)
+            net.weights, net.biases = list(self.flat.W), list(self.flat.b)
             self.views = net.params
+            self._plans.clear()
             if velocities is not None:  # the velocities follow their parameters
                 opt._owner, opt.velocities = list(self.views), velocities
         if type(opt) is Momentum:
@@ -199,172 +230,234 @@ class EpochEngine:
             if len(vel) != len(self._vviews) or any(
                 v is not w for v, w in zip(vel, self._vviews, strict=False)
             ):  # new or reset velocities, or replaced by a plain Momentum.step
-                self.V = np.concatenate([v.ravel() for v in vel]).astype(self.theta.dtype)
-                self._vviews = _views(self.V, [p.shape for p in self.views])
+                self.V, self.vflat = self._flat_like(vel)
+                self._vviews = self.vflat.params()
                 opt.velocities = self._vviews
+                self._plans.clear()
 
     # --- one batch ------------------------------------------------------------------------
-    def _softmax_ce(self, z: np.ndarray, yb: np.ndarray, scale: float) -> tuple[float, np.ndarray]:
-        """softmax + 交叉熵 / J and scale·δ^(L) = scale·(softmax(z) − y)/m (targets checked once).
+    def _softmax_ce(self, plan: _Plan, yb: np.ndarray) -> float:
+        """softmax + 交叉熵 / J; softmax(z) − y into ``plan.p`` (the products apply −α/m).
 
-        With rows of y summing to 1: J = (1/m) Σ_n [ln Σ_k e^{z_k} − Σ_k y_k z_k]. z (a buffer)
-        is shifted in place by the batch's maximum (one reduction instead of one per row: no
-        e^z overflows); a row whose own maximum lies so far below it that its sum lost
-        precision (< ``tiny``) makes the batch shift each row by its own maximum instead.
-        Row sums are a GEMV with ones (a row-wise reduction of a narrow array is slow).
+        With rows of y summing to 1 (targets checked once): J = (1/m) Σ_n [ln Σ_k e^{z_k} −
+        Σ_k y_k z_k]. When the batch's largest z could overflow e^z, z (a buffer) is shifted
+        in place by it (one reduction instead of one per row); a row whose own sum then
+        lost precision (< ``tiny``, e.g. a row far below the batch maximum) makes the batch
+        shift each row by its own maximum instead. Row sums are a GEMV with ones (a
+        row-wise reduction of a narrow array is slow).
         """
-        n = z.shape[0]
-        z -= z.max()
-        p = np.exp(z, out=self.p[:n])
-        s = np.matmul(p, self.ones_k, out=self.rows[:n])
-        if s.min() < self.tiny:
+        z, p, s = plan.z[-1], plan.p, plan.s
+        top = _max(z, None)  # the ufunc reductions themselves: no Python wrapper per call
+        if top > self.exp_safe:
+            z -= top
+        np.exp(z, out=p)
+        np.matmul(p, self.ones_k, out=s)
+        if _min(s) < self.tiny:
             self.row_shifts += 1
             z -= z.max(axis=1, keepdims=True)
             np.exp(z, out=p)
             np.matmul(p, self.ones_k, out=s)
-        p /= s[:, None]
+        p /= plan.s_col
         p -= yb
-        p *= scale / n
-        J = (float(np.log(s, out=s).sum()) - float(np.vdot(yb, z))) / n
-        return J, p
+        return (float(_sum(np.log(s, out=s))) - float(np.vdot(yb, z))) / plan.n
 
-    def _sigmoid_bce(self, z: np.ndarray, yb: np.ndarray, scale: float) -> tuple[float, np.ndarray]:
-        """sigmoid + 二分类交叉熵 / J and scale·δ^(L) = scale·(σ(z) − y)/m from the logits.
+    def _sigmoid_bce(self, plan: _Plan, yb: np.ndarray) -> float:
+        """sigmoid + 二分类交叉熵 / J; 2(σ(z) − y) = tanh(z/2) + 1 − 2y into ``plan.p``.
 
-        J = (1/m) Σ [ln(1 + e^z) − y z] (``np.logaddexp(0, z)``: stable for any z).
+        J = (1/m) Σ [ln(1 + e^z) − y z] (``np.logaddexp(0, z)``: stable for any z). The
+        products apply −α/(2m); ``plan.y2`` holds the batch's 1 − 2y.
         """
-        n = z.shape[0]
-        p = self.p[:n]
-        J = (float(np.logaddexp(0, z, out=p).sum()) - float(np.vdot(yb, z))) / n
-        _sigmoid_into(z, p)
-        p -= yb
-        p *= scale / n
-        return J, p
+        z, p = plan.z[-1], plan.p
+        J = (float(_sum(np.logaddexp(0, z, out=p), None)) - float(np.vdot(yb, z))) / plan.n
+        np.multiply(z, 0.5, out=p)
+        np.tanh(p, out=p)
+        p += self._y2b
+        return J
 
-    def _generic_output(
-        self, z: np.ndarray, yb: np.ndarray, scale: float
-    ) -> tuple[float, np.ndarray]:
-        """其他输出层与损失 / Any other output activation and loss, through ``output_loss``."""
-        f_out = self.model.activations[-1]
+    def _generic_output(self, plan: _Plan, yb: np.ndarray) -> float:
+        """其他输出层与损失 / Any other output activation and loss, through ``output_loss``.
+
+        δ^(L) = ∂J/∂z^(L) into ``plan.p`` (the products apply −α).
+        """
+        f_out, z = self.model.activations[-1], plan.z[-1]
         fused = self.spec.fused is not None and f_out.name == self.spec.fused_with
         J, delta = output_loss(self.spec, f_out, z if fused else f_out.forward(z), z, yb)
-        if scale != 1.0:
-            delta *= scale
-        return J, delta
+        np.copyto(plan.p, delta)
+        return J
 
-    def _batch(self, rows: np.ndarray | slice, scale: float) -> tuple[float, int]:
-        """一个批量 / One batch: forward, δ recursion, scale × [∂J/∂W; ∂J/∂b] into ``G``.
+    def _delta_factor(self, n: int) -> float:
+        """δ^(L) 的因子 / What ``_output`` leaves out of δ^(L): 1/m, 1/(2m) or 1."""
+        if self._output == self._softmax_ce:
+            return 1.0 / n
+        return 0.5 / n if self._output == self._sigmoid_bce else 1.0
 
-        ``rows``: the batch's sample indices (or a slice: no copy). ``scale`` is −α for the
-        built-in optimizers (the learning rate rides on the small δ^(L) instead of a pass
-        over every gradient) and 1 otherwise. Returns (J_B, |B|).
-        """
-        matmul, layers, acts = np.matmul, self.layers, self.model.activations
-        x = self.Xa[rows]  # [x, 1]: the first GEMM adds b^(2) too
-        n = x.shape[0]
-        inputs = [x]
-        z = matmul(x, layers[0].block, out=self.z[0][:n])
-        for l in range(1, len(layers)):
-            a = self.a[l - 1][:n]
-            if self.sigmoid[l - 1]:
-                _sigmoid_into(z, a)
-            else:
-                a[...] = acts[l - 1].forward(z)
-            inputs.append(a)
-            z = matmul(a, layers[l].W, out=self.z[l][:n])
-            z += layers[l].b
-        J, delta = self._output(z, self.Y[rows], scale)
-        for l in range(len(layers) - 1, 0, -1):
-            layer, a = layers[l], inputs[l]
-            matmul(a.T, delta, out=layer.gW)
-            matmul(self.ones_b[:n], delta, out=layer.gb)  # Σ over the batch, as a GEMV
-            da = matmul(delta, layer.W.T, out=self.da[l - 1][:n])
-            if self.sigmoid[l - 1]:  # δ = ∂J/∂a ⊙ a(1 − a)
-                t = np.subtract(1, a, out=self.tmp[l - 1][:n])
-                t *= a
-                da *= t
-                delta = da
-            else:
-                delta = acts[l - 1].backward(da, self.z[l - 1][:n], a)
-        matmul(x.T, delta, out=layers[0].gblock)  # [∂J/∂W^(1); ∂J/∂b^(2)] at once
-        return J, n
-
-    def _decay_rows(self) -> list[np.ndarray]:
-        """αλ/m·W 的缓冲 / The weight rows of T, a θ-shaped buffer that is 0 on the biases.
-
-        Plain GD has no spare θ-sized array (momentum puts αλ/m·W into the spent gradient);
-        T is made on first use.
-        """
-        if getattr(self, "T", None) is None or self.T.shape != self.theta.shape:
-            self.T = np.zeros_like(self.theta)
-        return [B[:-1] for B in self._blocks(self.T)]
+    def _plan(self, n: int, momentum: bool, beta: float, k: float, scale: float) -> _Plan:
+        """n 行批量的预备计划 / The prepared plan for batches of n rows (made once, then reused)."""
+        key = (n, momentum, beta, k, scale)
+        plan = self._plans.get(key)
+        if plan is None:
+            sinks = self.vflat if momentum else self.gflat
+            alpha = scale * self._delta_factor(n)
+            plan = self._plans[key] = _Plan(self, n, sinks, beta, k, alpha)
+        return plan
 
     # --- one epoch ------------------------------------------------------------------------
     def run(self, rng: np.random.Generator | None = None) -> float:
         """一轮 / One epoch in the order ``rng.permutation(m)`` (in order when rng is None).
 
         Per batch θ := θ − α(∂J_B/∂θ) with J_B including λ/(2m) Σ w² (gradient (λ/m)·W on
-        the weights): plain GD, or momentum v := βv − α∂J_B/∂θ, θ := θ + v. In order, the
-        batches are slices of X (no copy); shuffled, one fancy index per batch.
+        the weights): plain GD, or momentum v := βv − α∂J_B/∂θ, θ := θ + v. Each batch's
+        rows of [X, 1] are gathered into one buffer (no copy when one batch is all of X);
+        the targets are permuted once per epoch.
         """
         self._bind()
         m, b, opt = self.m, self.batch, self.optimizer
-        order = rng.permutation(m) if rng is not None else None
         kind = type(opt)
         builtin = kind is GradientDescent or kind is Momentum
         lr = float(opt.lr) if builtin else 1.0
         c = self.lam / m  # ∂/∂W of λ/(2m) Σ w² is c·W
-        k = c * lr  # the weight decay's step αc·W
-        theta, G, layers = self.theta, self.G, self.layers
+        momentum = kind is Momentum
+        beta = float(opt.beta) if momentum else 0.0
+        # built-in: s := s − αc·W; θ := θ + s in one pass (s: the velocity or −α·gradient)
+        k = c * lr if builtin else 0.0
         scale = -lr if builtin else 1.0
-        batch = self._batch
-        decay_rows = self._decay_rows() if kind is GradientDescent and c else []
+        order = None if rng is None else rng.permutation(m)
+        if order is None or self.xbuf is self.Xa:  # one batch of all X: the order is moot
+            order, Ys = None, self.Y
+        else:
+            Ys = self.Y.take(order, axis=0, out=self.Yp, mode="clip")
+        Y2 = None
+        if self.Y2p is not None:
+            Y2 = np.multiply(Ys, -2.0, out=self.Y2p)
+            Y2 += 1.0
+        Xa, theta, output = self.Xa, self.theta, self._output
+        weights, gweights = self.flat.weights, self.gflat.weights
+        step = self.V if momentum else self.G
         total = 0.0
+        full = self._plan(min(b, m), momentum, beta, k, scale)
         for start in range(0, m, b):
-            J, n = batch(
-                order[start : start + b] if order is not None else slice(start, start + b), scale
-            )
+            stop = min(start + b, m)
+            plan = full if stop - start == b else self._plan(stop - start, momentum, beta, k, scale)
+            if Y2 is not None:
+                self._y2b = Y2[start:stop]
+            if self.xbuf is not Xa:
+                if order is None:
+                    np.copyto(plan.x, Xa[start:stop])
+                else:
+                    Xa.take(order[start:stop], axis=0, out=plan.x, mode="clip")
+            for op in plan.forward:
+                op()
+            J = output(plan, Ys[start:stop])
+            for op in plan.backward:
+                op()
+            if c:  # all the weights are one range of θ: one dot product
+                J += c / 2 * float(np.vdot(weights, weights))
             if not builtin:  # any other optimizer: the plain gradients (+ c·W) through its step
                 if c:
-                    for layer in layers:
-                        J += c / 2 * float(np.vdot(layer.W, layer.W))
-                        layer.gW += layer.W * c
-                opt.step(self.views, [g.copy() for g in _views(G, [p.shape for p in self.views])])
-            elif kind is GradientDescent:  # θ := θ − α g − α c W (αcW kept apart: float32)
-                if c:
-                    for layer, d in zip(layers, decay_rows, strict=True):
-                        J += c / 2 * float(np.vdot(layer.W, layer.W))
-                        np.multiply(layer.W, k, d)
-                    theta -= self.T
-                theta += G
-            else:  # v := βv − α g − α c W; θ := θ + v
-                V = self.V
-                V *= opt.beta
-                V += G
-                if c:  # αc·W into the spent gradient's weight rows (no extra array), then v −= it
-                    for layer, v in zip(layers, self._vviews[::2], strict=True):
-                        J += c / 2 * float(np.vdot(layer.W, layer.W))
-                        v -= np.multiply(layer.W, k, layer.gW)
-                theta += V
-            total += J * n
+                    gweights += weights * c
+                opt.step(self.views, [g.copy() for g in self.gflat.params()])
+            elif plan.update:  # weights: s −= αcW, θ += s in one pass; biases: θ += s
+                for op in plan.update:
+                    op()
+            else:
+                theta += step
+            total += J * (stop - start)
         return total / m
 
 
+class _Plan:
+    """n 行批量的视图与预备好的运算 / Views and prepared operations for batches of n rows.
+
+    ``x`` is the batch's [x, 1] (a slice of the gather buffer); ``z``, ``a``, ``p`` (δ^(L),
+    without the factor ``alpha`` the products apply) and ``s`` (softmax row sums) are the
+    layers' contiguous buffers. Three programs, lists of calls without arguments (one BLAS
+    call per product when numpy's BLAS is found; numpy ufuncs with their ``out`` bound), run
+    in order:
+
+    * ``forward``: z^(2) = [x, 1] [W^(1); b^(2)] (one product), z^(l+1) = a^(l) W^(l) + b^(l+1)
+      for the others; the activations in place (sigmoid: the product gives z/2 and
+      σ = ½ + ½ tanh(z/2));
+    * ``backward``: per layer from the last, D := β·D + alpha·aᵀδ and the bias row
+      d := β·d + alpha·1ᵀδ into the block D of the velocity (momentum) or of the gradient
+      vector (β = 0); ∂J/∂a = alpha·δ Wᵀ, and δ = ∂J/∂a ⊙ f'(z) in place (never for the
+      input layer, whose [W; b] gradient is one product with [x, 1]);
+    * ``update`` (built-in optimizers with λ > 0): per layer s_W := s_W − kW, W := W + s_W
+      in one pass (k = αλ/m), then b := b + s_b.
+    """
+
+    def __init__(
+        self,
+        engine: EpochEngine,
+        n: int,
+        sinks: _Flat,
+        beta: float,
+        k: float,
+        alpha: float,
+    ) -> None:
+        ops, acts, flat = engine.ops, engine.model.activations, engine.flat
+        self.n, self.x = n, engine.xbuf[:n]
+        self.a = [buf[:n] for buf in engine.a]
+        self.z = [buf[:n] for buf in engine.z]
+        self.p, self.s = engine.p[:n], engine.rows[:n]
+        self.s_col = self.s[:, None]
+        delta = [buf[:n] for buf in engine.da] + [self.p]  # δ of each layer's output
+        factor = [1.0] * (len(self.z) - 1) + [alpha]  # what the products apply to each δ
+        ones = engine.ones_b[:, :n]
+        inputs = [self.x, *self.a]
+        self.forward: list[Callable[[], Any]] = []
+        for l, z in enumerate(self.z):
+            hidden = l < len(self.a)
+            sigmoid = hidden and engine.sigmoid[l]
+            if l == 0:  # the column of ones adds b^(2); a sigmoid layer gets z/2 straight away
+                self.forward.append(
+                    ops.product(self.x, flat.block, z, alpha=0.5 if sigmoid else 1.0)
+                )
+            else:
+                self.forward.append(ops.product(inputs[l], flat.W[l], z))
+                self.forward.append(partial(np.add, z, flat.b[l], z))
+            if sigmoid:  # σ(z) = ½ + ½ tanh(z/2) in place
+                a = self.a[l]
+                if l:
+                    self.forward.append(partial(np.multiply, z, 0.5, z))
+                self.forward += [partial(np.tanh, z, a), partial(np.multiply, a, 0.5, a),
+                                 partial(np.add, a, 0.5, a)]  # fmt: skip
+            elif hidden:
+                self.forward.append(partial(_apply, acts[l].forward, (z,), self.a[l]))
+        self.backward: list[Callable[[], Any]] = []
+        for l in range(len(self.z) - 1, -1, -1):
+            d, f = delta[l], factor[l]
+            if l == 0:  # [∂J/∂b^(2); ∂J/∂W^(1)] in one product
+                self.backward.append(ops.product(self.x.T, d, sinks.block, alpha=f, beta=beta))
+                break
+            self.backward.append(ops.product(inputs[l].T, d, sinks.W[l], alpha=f, beta=beta))
+            bias = sinks.b[l][None, :]
+            self.backward.append(ops.product(ones, d, bias, alpha=f, beta=beta))
+            a, da, t = self.a[l - 1], delta[l - 1], engine.tmp[l - 1][:n]
+            self.backward.append(ops.product(d, flat.W[l].T, da, alpha=f))
+            if engine.sigmoid[l - 1]:  # δ = ∂J/∂a ⊙ a(1 − a)
+                self.backward += [partial(np.subtract, 1.0, a, t), partial(np.multiply, t, a, t),
+                                  partial(np.multiply, da, t, da)]  # fmt: skip
+            else:  # z^(l+1) itself: only sigmoid layers keep z/2
+                z = self.z[l - 1]
+                self.backward.append(partial(_apply, acts[l - 1].backward, (da, z, a), da))
+        self.update: list[Callable[[], Any]] = []
+        if k:  # the weights are one range: one pass; then the biases
+            self.update.append(ops.decay_step(flat.weights, sinks.weights, k))
+            for b, sb in ((flat.first_bias, sinks.first_bias), (flat.rest, sinks.rest)):
+                if b.size:
+                    self.update.append(partial(np.add, b, sb, b))
+
+
+def _apply(f: Callable[..., np.ndarray], args: tuple[np.ndarray, ...], out: np.ndarray) -> None:
+    """out[...] = f(*args) (activations that return new arrays)."""
+    out[...] = f(*args)
+
+
 def _with_ones(A: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """补一列 1 / A copy of A (m, n) with a column of ones appended: (m, n + 1), C-contiguous."""
+    """补一列 1 / A copy [1, A] of A (m, n) with a leading column of ones: (m, n + 1)."""
     out = np.empty((A.shape[0], A.shape[1] + 1), dtype)
-    out[:, :-1] = A
-    out[:, -1] = 1
-    return out
-
-
-def _views(flat: np.ndarray, shapes: list[tuple[int, ...]]) -> list[np.ndarray]:
-    """按形状切分 / Consecutive views of ``flat`` with the given shapes, in order."""
-    out, start = [], 0
-    for shape in shapes:
-        size = int(np.prod(shape))
-        out.append(flat[start : start + size].reshape(shape))
-        start += size
+    out[:, 0] = 1
+    out[:, 1:] = A
     return out
 
 

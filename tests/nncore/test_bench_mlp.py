@@ -43,6 +43,37 @@ def test_same_start_scikit_learn_reproduces_nncore(cfg):
     assert ours.accuracy() == theirs.accuracy()
 
 
+def test_numpy_kernels_contender_is_the_same_training():
+    cfg = bench.Config(12, 10, 16)
+    rng = np.random.default_rng(2)
+    X, y = rng.random((100, 784), dtype=np.float32), rng.integers(0, 10, 100)
+    init = bench.initial_weights(cfg, 1)
+    runs = [make(X, y, X[:20], y[:20], cfg, init, 1)
+            for make in (bench.make_nncore, bench.make_nncore_numpy)]  # fmt: skip
+    order = np.random.default_rng(5).permutation(100)
+    for run in runs:
+        run.epoch(order)
+    for p, q in zip(*(run.params() for run in runs), strict=True):
+        np.testing.assert_allclose(p, q, rtol=1e-5, atol=1e-6)
+    import nncore.fastpath
+
+    assert nncore.fastpath.kernels.__name__ == "kernels"  # put back after building
+
+
+def test_sklearn_initial_weights_are_the_ones_it_draws():
+    from sklearn.neural_network import MLPClassifier
+
+    cfg = bench.Config(7, 10, 16)
+    rng = np.random.default_rng(0)
+    X, y = rng.random((40, 784), dtype=np.float32), np.arange(40) % 10
+    clf = MLPClassifier((7,), activation="logistic", solver="sgd", batch_size=16,
+                        learning_rate_init=1e-30, random_state=np.random.RandomState(4))  # fmt: skip
+    clf.partial_fit(X, y, classes=np.arange(10))  # a step of 1e-30 leaves the start as drawn
+    theirs = [clf.coefs_[0], clf.intercepts_[0], clf.coefs_[1], clf.intercepts_[1]]
+    for p, q in zip(bench.sklearn_initial_weights(cfg, 4), theirs, strict=True):
+        np.testing.assert_allclose(p, q, rtol=0, atol=1e-7)
+
+
 def test_report_and_floor_run():
     cfg = bench.Config(8, 10, 32)
     rng = np.random.default_rng(1)

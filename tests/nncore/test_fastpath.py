@@ -5,10 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from nncore import fastpath
+from nncore._blas import BlasKernels, NumpyKernels
 from nncore.fastpath import EpochEngine, fast_sgd_epoch, supports
 from nncore.mlp import MLP
 from nncore.optim import GradientDescent, Momentum
 from nncore.training import fit, sgd_epoch
+
+
+@pytest.fixture(autouse=True, params=["blas", "numpy"])
+def kernels(request, monkeypatch):
+    """Every test runs twice: with the direct BLAS calls and with the numpy fallback."""
+    if request.param == "numpy":
+        monkeypatch.setattr(fastpath, "kernels", NumpyKernels)
+    else:
+        assert isinstance(fastpath.kernels(np.float32), BlasKernels)  # found on this machine
+    return request.param
+
 
 CASES = [
     # sizes, activations, loss, optimizer, batch, lam
@@ -17,6 +30,9 @@ CASES = [
     ([6, 8, 2], ["relu", "identity"], "mse", "momentum", 64, 1.0),
     ([6, 3], ["sigmoid"], "mse", "sgd", 4, 0.2),
     ([6, 8, 4], ["leaky_relu", "softmax"], "ce", "sgd", 1, 0.1),
+    ([6, 8, 5, 1], ["sigmoid", "sigmoid", "sigmoid"], "bce", "momentum", 5, 0.3),
+    ([6, 8, 3], ["sigmoid", "softmax"], "ce", "momentum", 23, 0.2),  # one batch: all of X
+    ([6, 8, 3], ["sigmoid", "softmax"], "ce", "sgd", 50, 0.0),  # batch_size > m
 ]
 
 
@@ -210,3 +226,28 @@ def test_zero_learning_rate_still_counts_the_decay_in_the_loss():
         J2 = fast_sgd_epoch(fast, X, y, loss="ce", optimizer=make(), batch_size=5, lam=2.0)
         assert J2 == pytest.approx(J1, rel=1e-12)
         np.testing.assert_array_equal(fast.get_flat(), plain.get_flat())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_large_logits_shift_once_for_the_batch(dtype):
+    """Logits around 100: e^z would overflow float32, so the batch is shifted by its maximum
+    (and no row needs its own shift); float64 needs no shift. Both equal the plain path."""
+    X, y = _data([6, 4], "ce", m=16)
+    plain, fast = _pair([6, 4], ["softmax"], dtype)
+    plain.biases[0][...] = 100.0
+    fast.biases[0][...] = 100.0
+    J1 = sgd_epoch(plain, X, y, loss="ce", optimizer=Momentum(1e-3), batch_size=8, lam=0.1)
+    engine = EpochEngine(fast, X, y, loss="ce", optimizer=Momentum(1e-3), batch_size=8, lam=0.1)
+    assert (engine.exp_safe < 100) == (dtype == np.float32)
+    J2 = engine.run()
+    assert engine.row_shifts == 0
+    rtol = 1e-11 if dtype == np.float64 else 2e-5
+    assert np.isfinite(J2) and J2 == pytest.approx(J1, rel=rtol)
+    np.testing.assert_allclose(fast.get_flat(), plain.get_flat(), rtol=rtol, atol=1e-6)
+
+
+def test_engine_uses_the_kernels_of_the_fixture(kernels):
+    X, y = _data([6, 8, 4], "ce")
+    engine = EpochEngine(MLP([6, 8, 4], "sigmoid", "softmax"), X, y, optimizer=Momentum(),
+                         loss="ce")  # fmt: skip
+    assert engine.ops.name == kernels

@@ -1,0 +1,135 @@
+"""numpy 自带 BLAS 的预备调用 / The prepared BLAS calls of ``nncore._blas`` and their fallback.
+
+Every prepared operation is compared with float64 numpy, for the BLAS kernels and for the
+numpy fallback alike; layouts BLAS cannot read go to numpy and are still right; a library
+whose routines give wrong answers is rejected by the self-test; ``NNCORE_BLAS=numpy`` and a
+missing library give the numpy kernels.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from nncore import _blas
+from nncore._blas import BlasKernels, NumpyKernels, kernels, self_test
+
+DTYPES = [np.float32, np.float64]
+
+
+def _tol(dtype) -> dict[str, float]:
+    return {"rtol": 2e-5, "atol": 2e-5} if dtype == np.float32 else {"rtol": 1e-12, "atol": 1e-12}
+
+
+def _both(dtype) -> list[NumpyKernels]:
+    return [kernels(dtype), NumpyKernels(dtype)]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_numpy_wheel_blas_is_found_and_passes_its_self_test(dtype):
+    blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    k = kernels(dtype)
+    if "openblas" in str(blas.get("name", "")).lower():  # numpy's own wheels: must be used
+        assert isinstance(k, BlasKernels) and k.name == "blas"
+    assert self_test(k) and self_test(NumpyKernels(dtype))
+
+
+def _operands(rng, dtype):
+    """a (5, 7), b (7, 4) in several layouts, each with the plain array it equals."""
+    a = rng.standard_normal((5, 7)).astype(dtype)
+    b = rng.standard_normal((7, 4)).astype(dtype)
+    wide_a = np.zeros((5, 9), dtype)  # rows with a longer stride (a slice of a wider buffer)
+    wide_a[:, :7] = a
+    a_t = np.ascontiguousarray(a.T)  # a stored transposed
+    b_t = np.ascontiguousarray(b.T)
+    return [
+        (a, b),
+        (wide_a[:, :7], b),
+        (a_t.T, b),
+        (a, b_t.T),
+        (a_t.T, b_t.T),
+        (a[::-1][::-1], b[:, ::-1][:, ::-1]),
+        (np.asfortranarray(a)[:, :], b),
+        (a[::-1], b),  # negative stride: numpy's product
+        (np.repeat(a, 2, axis=1)[:, ::2], b),  # columns 2 apart: numpy's product
+    ]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("alpha", "beta"), [(1.0, 0.0), (0.5, 0.0), (-0.3, 0.9), (1.0, 1.0)])
+def test_product_equals_numpy_in_every_layout(dtype, alpha, beta):
+    rng = np.random.default_rng(1)
+    for k in _both(dtype):
+        for a, b in _operands(rng, dtype):
+            c0 = rng.standard_normal((5, 4)).astype(dtype)
+            want = alpha * (a.astype(float) @ b.astype(float)) + beta * c0
+            c = c0.copy()
+            run = k.product(a, b, c, alpha=alpha, beta=beta)
+            run()
+            np.testing.assert_allclose(c, want, **_tol(dtype))
+            c[...] = c0  # prepared: the same call again reads the arrays' current values
+            run()
+            np.testing.assert_allclose(c, want, **_tol(dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_product_into_rows_of_a_wider_buffer_and_one_row(dtype):
+    rng = np.random.default_rng(2)
+    a, b = rng.standard_normal((3, 6)).astype(dtype), rng.standard_normal((6, 4)).astype(dtype)
+    for k in _both(dtype):
+        out = np.full((3, 7), 5.0, dtype)
+        k.product(a, b, out[:, :4])()  # c's rows 7 apart
+        np.testing.assert_allclose(out[:, :4], a @ b, **_tol(dtype))
+        assert (out[:, 4:] == 5.0).all()  # nothing written beside it
+        ones, row = np.ones((1, 3), dtype), np.full((1, 4), 2.0, dtype)
+        k.product(ones, b[:3], row, beta=0.5)()  # a column sum as a 1-row product
+        np.testing.assert_allclose(row[0], b[:3].sum(axis=0) + 1.0, **_tol(dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("k_decay", [0.25, 1e-9, 0.0])
+def test_decay_step_equals_the_two_numpy_passes(dtype, k_decay):
+    rng = np.random.default_rng(3)
+    for k in _both(dtype):
+        theta = rng.standard_normal(1001).astype(dtype)
+        s = rng.standard_normal(1001).astype(dtype) * 0.01
+        want_s = s.astype(float) - k_decay * theta
+        want_theta = theta + want_s
+        k.decay_step(theta, s, k_decay)()
+        np.testing.assert_allclose(s, want_s, **_tol(dtype))
+        np.testing.assert_allclose(theta, want_theta, **_tol(dtype))
+
+
+def test_a_library_giving_wrong_answers_is_rejected():
+    """The self-test has teeth: routines that do nothing fail it, so numpy is used."""
+    noop_gemm = ctypes.CFUNCTYPE(None, *[ctypes.c_int64] * 6, ctypes.c_float, ctypes.c_void_p,
+                                 ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64, ctypes.c_float,
+                                 ctypes.c_void_p, ctypes.c_int64)(lambda *args: None)  # fmt: skip
+    real = kernels(np.float32)
+    assert isinstance(real, BlasKernels)
+    assert not self_test(BlasKernels(np.float32, (noop_gemm, real._rotm)))
+
+
+def test_no_library_or_no_symbols_gives_numpy(monkeypatch, tmp_path):
+    _blas._find.cache_clear()
+    try:
+        monkeypatch.setattr(_blas, "_library_candidates", lambda: [tmp_path / "libnothing.so"])
+        assert type(kernels(np.float32)) is NumpyKernels
+        libc = ctypes.CDLL(None)  # a real library without any BLAS symbol
+        assert _blas._bind(libc, np.dtype(np.float32)) is None
+    finally:
+        monkeypatch.undo()
+        _blas._find.cache_clear()
+    assert isinstance(kernels(np.float32), BlasKernels)
+
+
+def test_environment_switch_turns_the_direct_calls_off():
+    code = "import numpy as np; from nncore._blas import kernels; print(kernels(np.float32).name)"
+    env = {"NNCORE_BLAS": "numpy", "PATH": ""}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=60, check=True)  # fmt: skip
+    assert out.stdout.strip() == "numpy"
