@@ -29,6 +29,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ from grader.compare import Comparison
 from grader.driver import DRIVER_FILE, DRIVER_MODULE
 from grader.registry import Case, Reply, Task, hint, tasks_for
 from grader.sandbox import CallResult, Limits, Sandbox
+from grader.sandbox.bytecode import write_bytecode
+from grader.sandbox.isolation import WORK
 from grader.text import Text
 
 GRADER_VERSION = "1"
@@ -91,25 +94,29 @@ def prepare_copy(submission: Path, dest: Path) -> files.Selection:
     return sel
 
 
-@functools.lru_cache(maxsize=512)
-def _forbidden_in_source(text: str) -> frozenset[str]:
-    """源码中对参考答案/评分器的引用 / References to nncore/grader in one module's source.
+@functools.lru_cache(maxsize=1024)
+def _scan(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """一次解析：禁用引用与导入 / One parse and one walk of a module's source.
 
-    Parsed with :mod:`ast` (nothing is executed): ``import nncore``, ``from grader… import``,
-    ``__import__("nncore")`` / ``importlib.import_module("grader…")`` and string paths that
-    point into ``nncore/`` or ``grader/``.
+    Returns ``(forbidden, imports)``: the references to nncore/grader (see
+    :func:`_forbidden_in_source`) and the top-level names imported (:func:`_local_imports`).
+    Cached by the exact text: the given modules every student submits unchanged are parsed
+    once per batch (:func:`warm_static`).
     """
-    found: set[str] = set()
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return frozenset()
+        return frozenset(), frozenset()
+    found: set[str] = set()
+    imported: set[str] = set()
     for node in ast.walk(tree):
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
+            imported |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names = [node.module]
+            imported.add(node.module.split(".")[0])
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             v = node.value
             names = [v] if v.split(".")[0] in FORBIDDEN else []
@@ -120,23 +127,41 @@ def _forbidden_in_source(text: str) -> frozenset[str]:
             top = n.split(".")[0]
             if top in FORBIDDEN:
                 found.add(top)
-    return frozenset(found)
+    return frozenset(found), frozenset(imported)
+
+
+def _forbidden_in_source(text: str) -> frozenset[str]:
+    """源码中对参考答案/评分器的引用 / References to nncore/grader in one module's source.
+
+    Parsed with :mod:`ast` (nothing is executed): ``import nncore``, ``from grader… import``,
+    ``__import__("nncore")`` / ``importlib.import_module("grader…")`` and string paths that
+    point into ``nncore/`` or ``grader/``.
+    """
+    return _scan(text)[0]
+
+
+def _local_imports(text: str) -> frozenset[str]:
+    """模块导入的顶层名 / Top-level names imported by a module's source."""
+    return _scan(text)[1]
 
 
 def static_forbidden(submission: Path) -> dict[str, set[str]]:
     """每个模块（及其导入的同目录模块）引用的禁用包 / Forbidden references per module stem.
 
     A module inherits the references of the submission modules it imports (one level of
-    ``from layers import …`` is followed transitively).
+    ``from layers import …`` is followed transitively).  The driver (the kit's own file,
+    always replaced by :func:`prepare_copy`) is not scanned: it references nothing forbidden.
     """
     direct: dict[str, set[str]] = {}
     deps: dict[str, set[str]] = {}
     for path in sorted(submission.glob("*.py")):
+        if path.stem == DRIVER_MODULE:
+            continue
         if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        direct[path.stem] = set(_forbidden_in_source(text))
-        deps[path.stem] = _local_imports(text)
+        forbidden, imported = _scan(path.read_text(encoding="utf-8", errors="replace"))
+        direct[path.stem] = set(forbidden)
+        deps[path.stem] = imported
     out: dict[str, set[str]] = {}
     for mod in direct:
         seen, todo, acc = {mod}, [mod], set()
@@ -151,20 +176,13 @@ def static_forbidden(submission: Path) -> dict[str, set[str]]:
     return out
 
 
-@functools.lru_cache(maxsize=512)
-def _local_imports(text: str) -> frozenset[str]:
-    """模块导入的顶层名 / Top-level names imported by a module's source."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return frozenset()
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return frozenset(names)
+def warm_static(folders: Iterable[Path]) -> None:
+    """预先解析给定模块 / Parse the modules of ``folders`` (the release) into the cache before
+    the batch forks, so a student's unchanged given modules cost nothing (same results)."""
+    for folder in folders:
+        for path in sorted(Path(folder).glob("*.py")):
+            if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_FILE_BYTES:
+                _scan(path.read_text(encoding="utf-8", errors="replace"))
 
 
 # --- the context a check sees -------------------------------------------------------------
@@ -629,6 +647,8 @@ def grade_submission(
         work = Path(tmp) / "submission"
         prepare_copy(submission, work)
         static = static_forbidden(work)
+        if not in_process:  # compiled once here, not once per task in the sandbox
+            write_bytecode(work, WORK)
         t_copy = time.monotonic() - t0
         content = content_digest(work)
         shared = None
