@@ -143,6 +143,8 @@ def one(assignment: str, n: int, workers: int, dask: str | None) -> dict[str, An
         "derive": batch.LAST_RUN.get("derive", 0.0),
         "start": batch.LAST_RUN.get("worker_start", 0.0),
         "summary": batch.LAST_RUN.get("summary", 0.0),
+        "lend": batch.LAST_RUN.get("lend", 0.0),
+        "sandbox_starts": batch.LAST_RUN.get("sandbox_starts", 0),
         **sums,
     }
 
@@ -154,7 +156,7 @@ def shares(row: dict[str, Any]) -> dict[str, float]:
     parts = {
         "start": row["start"] * w,
         "derive": row["derive"] * w,
-        "sandbox": row["sandbox_setup"],
+        "sandbox": row["sandbox_setup"] + row.get("lend", 0.0),
         "tasks": row["tasks"] + row["copy"],
         "report": row.get("summary", 0.0) * w,
     }

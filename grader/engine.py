@@ -43,6 +43,7 @@ from grader.registry import Case, Reply, Task, hint, tasks_for
 from grader.sandbox import CallResult, Limits, Sandbox
 from grader.sandbox.bytecode import write_bytecode
 from grader.sandbox.isolation import WORK
+from grader.sandbox.zygote import Zygote
 from grader.text import Text
 
 GRADER_VERSION = "1"
@@ -626,13 +627,16 @@ def grade_submission(
     tasks: list[str] | None = None,
     insecure: bool = False,
     in_process: bool = False,
+    zygote: Zygote | None = None,
 ) -> Report:
     """评一份提交 / Grade ``submission`` (a folder of the student's modules) on ``assignment``.
 
     ``tasks`` restricts to some task ids.  Student code runs only in the allow-list sandbox
     (:mod:`grader.sandbox`); without one this raises ``SandboxUnavailable`` unless
     ``insecure`` (then the report's ``isolation`` says so).  ``in_process`` (trusted code
-    only: calibration, the accuracy bank) skips the sandbox.
+    only: calibration, the accuracy bank) skips the sandbox.  ``zygote``: a running sandbox
+    lent by the batch (:class:`grader.sandbox.zygote.WarmSlot`); the copy is made in its work
+    folder, emptied before and after.
     Deterministic: the same folder and student id always get the same score.
     """
     t0 = time.monotonic()
@@ -643,8 +647,10 @@ def grade_submission(
     results: list[TaskResult] = []
     isolation: dict[str, Any] = {}
     setup = 0.0
+    lent = zygote if zygote is not None and not in_process else None
     with tempfile.TemporaryDirectory(prefix="nnkit-grade-") as tmp:
-        work = Path(tmp) / "submission"
+        work = Path(tmp) / "submission" if lent is None else lent.submission_dir
+        files.empty_folder(work)
         prepare_copy(submission, work)
         static = static_forbidden(work)
         if not in_process:  # compiled once here, not once per task in the sandbox
@@ -654,7 +660,11 @@ def grade_submission(
         shared = None
         if not in_process and selected:  # one sandbox for the whole submission
             shared = Sandbox(
-                work, limits=task_limits(selected[0]), forbidden=FORBIDDEN, insecure=insecure
+                work,
+                limits=task_limits(selected[0]),
+                forbidden=FORBIDDEN,
+                insecure=insecure,
+                zygote=lent,
             )
         try:
             for task in selected:
@@ -669,6 +679,8 @@ def grade_submission(
                 t_close = time.monotonic()
                 shared.close()
                 setup += time.monotonic() - t_close
+            if lent is not None:
+                files.empty_folder(work)
     name_dependencies(results, selected)
     seconds = time.monotonic() - t0
     manual = [
