@@ -40,8 +40,7 @@ from grader import feedback, files, manifest
 from grader.compare import Comparison
 from grader.driver import DRIVER_FILE, DRIVER_MODULE
 from grader.registry import Case, Reply, Task, hint, tasks_for
-from grader.sandbox import CallResult, Limits, Sandbox
-from grader.sandbox.bytecode import write_bytecode
+from grader.sandbox import CallResult, Limits, Sandbox, bytecode
 from grader.sandbox.isolation import WORK
 from grader.sandbox.zygote import Zygote
 from grader.text import Text
@@ -178,12 +177,17 @@ def static_forbidden(submission: Path) -> dict[str, set[str]]:
 
 
 def warm_static(folders: Iterable[Path]) -> None:
-    """预先解析给定模块 / Parse the modules of ``folders`` (the release) into the cache before
-    the batch forks, so a student's unchanged given modules cost nothing (same results)."""
+    """预先解析、编译给定模块 / Parse and compile the modules of ``folders`` (the release) and
+    the driver into their caches before the batch forks, so that a student's unchanged given
+    modules cost nothing (same results: both caches are keyed by the exact source)."""
+    paths = [Path(DRIVER_FILE)]
     for folder in folders:
-        for path in sorted(Path(folder).glob("*.py")):
-            if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_FILE_BYTES:
-                _scan(path.read_text(encoding="utf-8", errors="replace"))
+        paths += sorted(Path(folder).glob("*.py"))
+    for path in paths:
+        if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_FILE_BYTES:
+            _scan(path.read_text(encoding="utf-8", errors="replace"))  # as static_forbidden
+            name = f"{DRIVER_MODULE}.py" if path == Path(DRIVER_FILE) else path.name
+            bytecode.pyc(path.read_bytes(), f"{WORK}/{name}")
 
 
 # --- the context a check sees -------------------------------------------------------------
@@ -654,7 +658,7 @@ def grade_submission(
         prepare_copy(submission, work)
         static = static_forbidden(work)
         if not in_process:  # compiled once here, not once per task in the sandbox
-            write_bytecode(work, WORK)
+            bytecode.write_bytecode(work, WORK)
         t_copy = time.monotonic() - t0
         content = content_digest(work)
         shared = None
