@@ -288,6 +288,7 @@ def run_jobs(
     deadline: float,
     on_result: Callable[[dict[str, Any]], None],
     slots: list[Any] | None = None,
+    last_started: Callable[[], None] | None = None,
 ) -> None:
     """Grade ``jobs`` in fresh forked processes, ``workers`` at a time.
 
@@ -296,6 +297,8 @@ def run_jobs(
     its own temporary folder, removed whatever happened.  ``slots`` (one
     :class:`grader.sandbox.zygote.WarmSlot` per worker, or None): each process borrows its
     slot's running sandbox; a process that did not end normally gets it thrown away.
+    ``last_started`` is called once when no job is waiting any more (the last ones run): work
+    for the batch's end that then overlaps with them (nothing is forked after it).
     """
     ctx = mp.get_context("fork")
     pending = deque((job, 0) for job in jobs)
@@ -316,6 +319,9 @@ def run_jobs(
                 proc.start()
                 send.close()
                 running[recv] = (proc, recv, job, attempt, time.monotonic(), scratch, slot)
+            if not pending and last_started is not None:
+                last_started()
+                last_started = None
             ready = wait_any(list(running), timeout=0.5)
             for conn in list(running):
                 proc, recv, job, attempt, t0, scratch, slot = running[conn]
@@ -449,6 +455,14 @@ def _error_report(name: str, assignment: str, tasks: list[str] | None, error: st
         ],
         "error": error,
     }
+
+
+def _prepare_summary() -> None:
+    """Import the class report's plotting library while the last students are graded."""
+    from grader import summary
+
+    with contextlib.suppress(Exception):  # the class report never costs the batch
+        summary.prepare()
 
 
 def warm_slots(plan: Any, assignment: str, tasks: list[str] | None, n: int) -> list[Any] | None:
@@ -594,7 +608,7 @@ def grade_batch(
         elif sys.platform.startswith("linux"):
             n = max(1, workers)
             slots = warm_slots(plan, assignment, tasks, n)
-            run_jobs(jobs, n, deadline, on_result, slots)
+            run_jobs(jobs, n, deadline, on_result, slots, last_started=_prepare_summary)
             LAST_RUN["lend"] = sum(s.seconds for s in slots or ())
             LAST_RUN["sandbox_starts"] = sum(s.starts for s in slots or ())
         else:  # no fork: grade in this process (the sandbox refuses non-Linux without --insecure)

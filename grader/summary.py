@@ -264,6 +264,13 @@ def _margins(fig: Any, left: float, bottom: float, top: float, **space: float) -
     )
 
 
+def prepare() -> None:
+    """Import the plotting library now (the batch calls this while its last students are
+    graded, so that :func:`plots` does not wait for it)."""
+    import matplotlib.backends.backend_agg
+    import matplotlib.figure  # noqa: F401
+
+
 def plots(summary: dict[str, Any]) -> dict[str, str]:
     """每个任务与总分的分布图 / Histograms of each task's points and of the totals.
 

@@ -139,7 +139,7 @@ class Zygote:
                 raise ZygoteError("the zygote did not say hello")
             self.pid = pid
             # bwrap and its init: what runs in an idle sandbox besides the zygote
-            self._base_processes = isolation.group_usage(self._proc.pid, exclude=pid)[2]
+            self._base_processes = self._live_processes()
         except BaseException:
             self.close()
             raise
@@ -165,11 +165,26 @@ class Zygote:
         if not self.alive() or self._proc is None:
             self.close()
             return False
-        _rss, _cpu, n = isolation.group_usage(self._proc.pid, exclude=self.pid)
-        if n != self._base_processes:
-            self.close()
+        if not self.clean(0):  # reaps the task workers, checks that nothing is left
             return False
-        return self.clean(0)  # reaps task workers, checks what is left; closes if anything
+        t0 = time.monotonic()
+        while self._live_processes() != self._base_processes:
+            if time.monotonic() - t0 > 0.2:  # not an orphan being reaped: something still runs
+                self.close()
+                return False
+            time.sleep(0.005)
+        return True
+
+    def _live_processes(self) -> int:
+        """Live (not zombie) processes of the sandbox, the zygote excluded."""
+        assert self._proc is not None
+        n, todo = 0, [self._proc.pid]
+        while todo and n < 10_000:
+            p = todo.pop()
+            if p != self.pid and isolation.alive(p):
+                n += 1
+            todo += isolation.children(p)
+        return n
 
     # -- control channel ------------------------------------------------------------------
     def _receive(self, deadline: float) -> dict[str, Any]:
