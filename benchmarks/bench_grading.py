@@ -25,7 +25,9 @@ Printed per configuration: wall time, seconds per submission, scaling efficiency
 
 ``cpu/sub`` is the CPU seconds (user + system) of the whole grading run — this process, the
 grading processes, every sandbox and every task worker in it — divided by ``N``.  It is much
-less sensitive to other load on the machine than the wall time.  Measured with a ``cpuacct``
+less sensitive to other load on the machine than the wall time.  ``main`` is the CPU seconds
+of the batch's own process (the serial part: scheduling, lending sandboxes, grades.csv, the
+class report) per submission.  Measured with a ``cpuacct``
 control group when the benchmark runs as root on a machine that has one (every descendant is
 counted, even those reaped inside a sandbox's PID namespace); otherwise with ``getrusage``,
 which misses processes never waited for (then marked ``≥``).
@@ -120,10 +122,11 @@ def one(assignment: str, n: int, workers: int, dask: str | None) -> dict[str, An
             kw["dask"] = dask
         meter = CpuMeter()
         try:
-            c0, t0 = meter.seconds(), time.perf_counter()
+            c0, t0, m0 = meter.seconds(), time.perf_counter(), time.process_time()
             code, reports = batch.grade_batch(assignment, subs, out, **kw)
             wall = time.perf_counter() - t0
             cpu = meter.seconds() - c0
+            main_cpu = time.process_time() - m0
         finally:
             meter.close()
     sums = {"copy": 0.0, "sandbox_setup": 0.0, "tasks": 0.0}
@@ -138,6 +141,7 @@ def one(assignment: str, n: int, workers: int, dask: str | None) -> dict[str, An
         "wall": wall,
         "cpu": cpu,
         "cpu_exact": meter.exact,
+        "main_cpu": main_cpu,
         "load": os.getloadavg()[0],
         "bank": len(src),
         "derive": batch.LAST_RUN.get("derive", 0.0),
@@ -182,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'a':<3} {'N':>4} {'w':>2} {'wall s':>8} {'s/sub':>6} {'eff':>5}  "
         f"{'start':>6} {'derive':>6} {'sandbox':>7} {'tasks':>6} {'report':>6} {'other':>6}"
-        f"  {'cpu/sub':>7} {'load':>5}  (shares: % of wall×w; load: 1-min average at start → end)",
+        f"  {'cpu/sub':>7} {'main':>5} {'load':>5}  (shares: % of wall×w; load: 1-min average at "
+        "start → end)",
         flush=True,
     )
     for a in args.assignment:
@@ -209,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{s['start']:>5.1f}% {s['derive']:>5.1f}% {s['sandbox']:>6.1f}% "
                     f"{s['tasks']:>5.1f}% {s['report']:>5.1f}% {s['other']:>5.1f}%"
                     f"  {'' if row['cpu_exact'] else '≥'}{row['cpu'] / n:>6.2f}s"
+                    f" {row['main_cpu'] / n:>5.3f}"
                     f" {load0:>4.1f}→{row['load']:.1f}" + ("" if row["code"] == 0 else " !"),
                     flush=True,
                 )
