@@ -479,7 +479,10 @@ def warm_slots(plan: Any, assignment: str, tasks: list[str] | None, n: int) -> l
     if first is None:
         return None
     tmp_bytes = task_limits(first).tmp_bytes
-    return [WarmSlot(plan, list(FORBIDDEN), tmp_bytes) for _ in range(n)]
+    slots = [WarmSlot(plan, list(FORBIDDEN), tmp_bytes) for _ in range(n)]
+    for s in slots:  # side by side: the first loans wait for one start, not n
+        s.start()
+    return slots
 
 
 def default_deadline(assignment: str, tasks: list[str] | None) -> float:

@@ -108,14 +108,19 @@ class Zygote:
         forbidden: list[str],
         tmp_bytes: int,
         start_seconds: float = 30.0,
+        wait: bool = True,
     ) -> None:
-        """Start the sandbox and wait for the zygote's hello (raises :class:`ZygoteError`)."""
+        """Start the sandbox and wait for the zygote's hello (raises :class:`ZygoteError`);
+        ``wait=False``: only start it (several start side by side), :meth:`ready` waits."""
         self.tmp_bytes = int(tmp_bytes)
         self.uids: set[int] = set()
         self.wd = isolation.WorkerDir.create()
         self._proc: subprocess.Popen[bytes] | None = None
         self._sock: socket.socket | None = None
-        t0 = time.monotonic()
+        self.pid: int | None = None
+        self.submission_dir = Path(submission_dir)
+        self._t0 = time.monotonic()
+        self._deadline = self._t0 + start_seconds
         try:
             host, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
             self._sock = host
@@ -132,7 +137,21 @@ class Zygote:
                     stderr=log,
                     zygote=True,
                 )
-            hello = self._receive(t0 + start_seconds)
+        except BaseException:
+            self.close()
+            raise
+        if wait:
+            self.ready()
+
+    def ready(self) -> None:
+        """Wait for the zygote's hello (at once if it came already); raises
+        :class:`ZygoteError` (the sandbox is then closed)."""
+        if self.pid is not None:
+            return
+        try:
+            if self._proc is None:
+                raise ZygoteError("the sandbox is closed")
+            hello = self._receive(self._deadline)
             ns_pid = hello.get("pid")
             pid = isolation.host_pid(self._proc.pid, ns_pid) if isinstance(ns_pid, int) else None
             if not hello.get("hello") or pid is None:
@@ -143,8 +162,7 @@ class Zygote:
         except BaseException:
             self.close()
             raise
-        self.startup_seconds = time.monotonic() - t0
-        self.submission_dir = Path(submission_dir)
+        self.startup_seconds = time.monotonic() - self._t0
 
     @property
     def bwrap_pid(self) -> int | None:
@@ -155,7 +173,10 @@ class Zygote:
         """True while the sandbox and its zygote run (also in a process that did not start it,
         see :class:`WarmSlot`: a dead bwrap is a zombie until its owner reaps it)."""
         return (
-            self._proc is not None and isolation.alive(self._proc.pid) and isolation.alive(self.pid)
+            self._proc is not None
+            and self.pid is not None
+            and isolation.alive(self._proc.pid)
+            and isolation.alive(self.pid)
         )
 
     def idle(self) -> bool:
@@ -305,7 +326,12 @@ class WarmSlot:
         (the grading process then starts its own, as without a slot)."""
         t0 = time.monotonic()
         z = self.zygote
-        if z is not None and not z.idle():
+        if z is not None and z.pid is None:  # started by start(): wait for its hello
+            try:
+                z.ready()
+            except ZygoteError:
+                z = None
+        elif z is not None and not z.idle():
             z = None
         if z is None:
             try:
@@ -316,6 +342,22 @@ class WarmSlot:
         self.zygote = z
         self.seconds += time.monotonic() - t0
         return z
+
+    def start(self) -> None:
+        """Start the slot's sandbox without waiting for it (the batch starts every slot's side
+        by side; :meth:`lend` waits)."""
+        if self.zygote is None:
+            try:
+                self.zygote = Zygote(
+                    self.plan,
+                    self.work,
+                    forbidden=self.forbidden,
+                    tmp_bytes=self.tmp_bytes,
+                    wait=False,
+                )
+                self.starts += 1
+            except (ZygoteError, OSError):
+                self.zygote = None
 
     def discard(self) -> None:
         """Throw the sandbox away (its borrower did not end normally)."""
