@@ -22,11 +22,21 @@ Printed per configuration: wall time, seconds per submission, scaling efficiency
   plus copying the submission;
 * ``report``  — writing the class report (summary.html with its plots);
 * ``other``   — the rest: scheduling, waiting for the slowest worker, writing reports/CSV.
+
+``cpu/sub`` is the CPU seconds (user + system) of the whole grading run — this process, the
+grading processes, every sandbox and every task worker in it — divided by ``N``.  It is much
+less sensitive to other load on the machine than the wall time.  ``main`` is the CPU seconds
+of the batch's own process (the serial part: scheduling, lending sandboxes, grades.csv, the
+class report) per submission.  Measured with a ``cpuacct``
+control group when the benchmark runs as root on a machine that has one (every descendant is
+counted, even those reaped inside a sandbox's PID namespace); otherwise with ``getrusage``,
+which misses processes never waited for (then marked ``≥``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -53,6 +63,48 @@ def bank(assignment: str, folder: Path) -> list[Path]:
     return subs
 
 
+class CpuMeter:
+    """整个评分运行的 CPU 秒数 / CPU seconds of this process and all its descendants.
+
+    With root and a cgroup-v1 ``cpuacct`` hierarchy this process moves itself into a fresh
+    control group (``cpuacct.usage`` counts every descendant, wherever it is reaped); otherwise
+    ``getrusage(SELF) + getrusage(CHILDREN)`` (a lower bound: ``exact`` is False).
+    """
+
+    ROOT = Path("/sys/fs/cgroup/cpuacct")
+
+    def __init__(self) -> None:
+        """Join a fresh cpuacct group if possible."""
+        self.group: Path | None = None
+        if hasattr(os, "geteuid") and os.geteuid() == 0 and (self.ROOT / "cgroup.procs").exists():
+            group = self.ROOT / f"nnkit-bench-{os.getpid()}"
+            try:
+                group.mkdir(exist_ok=True)
+                (group / "cgroup.procs").write_text(str(os.getpid()))
+                self.group = group
+            except OSError:
+                self.group = None
+        self.exact = self.group is not None
+
+    def seconds(self) -> float:
+        """CPU seconds so far (user + system)."""
+        if self.group is not None:
+            return int((self.group / "cpuacct.usage").read_text()) / 1e9
+        import resource
+
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    def close(self) -> None:
+        """Leave the group and remove it."""
+        if self.group is not None:
+            with contextlib.suppress(OSError):
+                (self.ROOT / "cgroup.procs").write_text(str(os.getpid()))
+                self.group.rmdir()
+            self.group = None
+
+
 def one(assignment: str, n: int, workers: int, dask: str | None) -> dict[str, Any]:
     """在本进程中跑一个配置 / Run one configuration in this (fresh) process."""
     from grader import batch
@@ -68,9 +120,15 @@ def one(assignment: str, n: int, workers: int, dask: str | None) -> dict[str, An
         kw: dict[str, Any] = {"workers": workers, "quiet": True, "force": True}
         if dask:
             kw["dask"] = dask
-        t0 = time.perf_counter()
-        code, reports = batch.grade_batch(assignment, subs, out, **kw)
-        wall = time.perf_counter() - t0
+        meter = CpuMeter()
+        try:
+            c0, t0, m0 = meter.seconds(), time.perf_counter(), time.process_time()
+            code, reports = batch.grade_batch(assignment, subs, out, **kw)
+            wall = time.perf_counter() - t0
+            cpu = meter.seconds() - c0
+            main_cpu = time.process_time() - m0
+        finally:
+            meter.close()
     sums = {"copy": 0.0, "sandbox_setup": 0.0, "tasks": 0.0}
     for r in reports:
         for k in sums:
@@ -81,10 +139,16 @@ def one(assignment: str, n: int, workers: int, dask: str | None) -> dict[str, An
         "workers": workers,
         "code": code,
         "wall": wall,
+        "cpu": cpu,
+        "cpu_exact": meter.exact,
+        "main_cpu": main_cpu,
+        "load": os.getloadavg()[0],
         "bank": len(src),
         "derive": batch.LAST_RUN.get("derive", 0.0),
         "start": batch.LAST_RUN.get("worker_start", 0.0),
         "summary": batch.LAST_RUN.get("summary", 0.0),
+        "lend": batch.LAST_RUN.get("lend", 0.0),
+        "sandbox_starts": batch.LAST_RUN.get("sandbox_starts", 0),
         **sums,
     }
 
@@ -96,7 +160,7 @@ def shares(row: dict[str, Any]) -> dict[str, float]:
     parts = {
         "start": row["start"] * w,
         "derive": row["derive"] * w,
-        "sandbox": row["sandbox_setup"],
+        "sandbox": row["sandbox_setup"] + row.get("lend", 0.0),
         "tasks": row["tasks"] + row["copy"],
         "report": row.get("summary", 0.0) * w,
     }
@@ -122,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'a':<3} {'N':>4} {'w':>2} {'wall s':>8} {'s/sub':>6} {'eff':>5}  "
         f"{'start':>6} {'derive':>6} {'sandbox':>7} {'tasks':>6} {'report':>6} {'other':>6}"
-        "  (% of wall×w)",
+        f"  {'cpu/sub':>7} {'main':>5} {'load':>5}  (shares: % of wall×w; load: 1-min average at "
+        "start → end)",
         flush=True,
     )
     for a in args.assignment:
@@ -132,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                 cmd = [sys.executable, __file__, "--one", "-a", a, "--counts", str(n)]
                 cmd += ["--workers", str(w)] + (["--dask", args.dask] if args.dask else [])
                 env = {**os.environ, "PYTHONPATH": str(ROOT)}
+                load0 = os.getloadavg()[0]
                 res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
                 line = next((x for x in res.stdout.splitlines() if x.startswith("ROW ")), None)
                 if line is None:
@@ -147,7 +213,9 @@ def main(argv: list[str] | None = None) -> int:
                     f"{a:<3} {n:>4} {w:>2} {row['wall']:>8.1f} {per:>6.2f} {eff}  "
                     f"{s['start']:>5.1f}% {s['derive']:>5.1f}% {s['sandbox']:>6.1f}% "
                     f"{s['tasks']:>5.1f}% {s['report']:>5.1f}% {s['other']:>5.1f}%"
-                    + ("" if row["code"] == 0 else " !"),
+                    f"  {'' if row['cpu_exact'] else '≥'}{row['cpu'] / n:>6.2f}s"
+                    f" {row['main_cpu'] / n:>5.3f}"
+                    f" {load0:>4.1f}→{row['load']:.1f}" + ("" if row["code"] == 0 else " !"),
                     flush=True,
                 )
     if args.json:

@@ -252,12 +252,18 @@ def grade_one(
     *,
     key: bytes | None = None,
     insecure: bool = False,
+    zygote: Any = None,
 ) -> dict[str, Any]:
-    """评一个学生并原子写出报告 / Grade one student and write its signed reports atomically."""
+    """评一个学生并原子写出报告 / Grade one student and write its signed reports atomically.
+
+    ``zygote``: the slot's running sandbox (:class:`grader.sandbox.zygote.WarmSlot`), if any.
+    """
     from grader.engine import grade_submission
 
     fp = fingerprint(sub)
-    report = grade_submission(sub, assignment, tasks=tasks, insecure=insecure).to_json()
+    report = grade_submission(
+        sub, assignment, tasks=tasks, insecure=insecure, zygote=zygote
+    ).to_json()
     return write_report(out, sub.name, report, fp, key if key is not None else output_key(out))
 
 
@@ -276,22 +282,24 @@ def write_report(
 Job = tuple[str, str, str, "list[str] | None", bytes, bool]
 
 
-def _worker(job: Job) -> dict[str, Any]:
+def _worker(job: Job, zygote: Any = None) -> dict[str, Any]:
     """一个学生的评分进程 / Grade one student (never raises: a failure becomes an error row)."""
     sub, assignment, out, tasks, key, insecure = job
     try:
-        return grade_one(Path(sub), assignment, Path(out), tasks, key=key, insecure=insecure)
+        return grade_one(
+            Path(sub), assignment, Path(out), tasks, key=key, insecure=insecure, zygote=zygote
+        )
     except Exception as exc:  # the grader itself failed for this student
         return {"student": Path(sub).name, "error": f"{type(exc).__name__}: {exc}"}
 
 
-def _child(job: Job, conn: Any, scratch: str) -> None:
+def _child(job: Job, conn: Any, scratch: str, zygote: Any = None) -> None:
     """Forked grading process: private temp folder, grade, send the report, exit."""
     os.makedirs(scratch, exist_ok=True)
     tempfile.tempdir = scratch
     os.environ["TMPDIR"] = scratch
     try:
-        conn.send(_worker(job))
+        conn.send(_worker(job, zygote))
     finally:
         conn.close()
 
@@ -310,16 +318,23 @@ def run_jobs(
     workers: int,
     deadline: float,
     on_result: Callable[[dict[str, Any]], None],
+    slots: list[Any] | None = None,
+    last_started: Callable[[], None] | None = None,
 ) -> None:
     """Grade ``jobs`` in fresh forked processes, ``workers`` at a time.
 
     A process that dies without a result, is stopped, or runs longer than ``deadline`` seconds
     is killed; its student is re-run once, then reported as an error row.  Each process gets
-    its own temporary folder, removed whatever happened.
+    its own temporary folder, removed whatever happened.  ``slots`` (one
+    :class:`grader.sandbox.zygote.WarmSlot` per worker, or None): each process borrows its
+    slot's running sandbox; a process that did not end normally gets it thrown away.
+    ``last_started`` is called once when no job is waiting any more (the last ones run): work
+    for the batch's end that then overlaps with them (nothing is forked after it).
     """
     ctx = mp.get_context("fork")
     pending = deque((job, 0) for job in jobs)
-    running: dict[Any, tuple[Any, Any, Job, int, float, str]] = {}
+    running: dict[Any, tuple[Any, Any, Job, int, float, str, int]] = {}
+    free = list(range(workers))
     scratch_root = tempfile.mkdtemp(prefix="nnkit-batch-")
     serial = 0
     try:
@@ -328,14 +343,19 @@ def run_jobs(
                 job, attempt = pending.popleft()
                 serial += 1
                 scratch = os.path.join(scratch_root, str(serial))
+                slot = free.pop()
+                zygote = slots[slot].lend() if slots else None
                 recv, send = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_child, args=(job, send, scratch), daemon=True)
+                proc = ctx.Process(target=_child, args=(job, send, scratch, zygote), daemon=True)
                 proc.start()
                 send.close()
-                running[recv] = (proc, recv, job, attempt, time.monotonic(), scratch)
+                running[recv] = (proc, recv, job, attempt, time.monotonic(), scratch, slot)
+            if not pending and last_started is not None:
+                last_started()
+                last_started = None
             ready = wait_any(list(running), timeout=0.5)
             for conn in list(running):
-                proc, recv, job, attempt, t0, scratch = running[conn]
+                proc, recv, job, attempt, t0, scratch, slot = running[conn]
                 result = None
                 failure = ""
                 if conn in ready:
@@ -357,6 +377,9 @@ def run_jobs(
                 proc.join(5)
                 recv.close()
                 files.remove_tree(scratch)
+                if slots and result is None:
+                    slots[slot].discard()  # the borrower did not end normally
+                free.append(slot)
                 if result is not None:
                     on_result(result)
                 elif attempt == 0:
@@ -370,6 +393,8 @@ def run_jobs(
                 os.kill(proc.pid, signal.SIGKILL)
             proc.join(5)
             recv.close()
+        for s in slots or ():
+            s.close()
         files.remove_tree(scratch_root)
 
 
@@ -463,6 +488,34 @@ def _error_report(name: str, assignment: str, tasks: list[str] | None, error: st
     }
 
 
+def _prepare_summary() -> None:
+    """Import the class report's plotting library while the last students are graded."""
+    from grader import summary
+
+    with contextlib.suppress(Exception):  # the class report never costs the batch
+        summary.prepare()
+
+
+def warm_slots(plan: Any, assignment: str, tasks: list[str] | None, n: int) -> list[Any] | None:
+    """每个并行进程一个常驻沙箱 / One running sandbox per worker slot, lent to one student after
+    another (:class:`grader.sandbox.zygote.WarmSlot`): the sandbox, its interpreter and numpy
+    start ``n`` times per batch instead of once per student.  Only with the per-submission
+    sandbox (a root grader, not insecure); None otherwise."""
+    if not (plan.as_root and not plan.insecure):
+        return None
+    from grader.engine import FORBIDDEN, task_limits
+    from grader.sandbox.zygote import WarmSlot
+
+    first = next((t for t in tasks_for(assignment) if tasks is None or t.id in tasks), None)
+    if first is None:
+        return None
+    tmp_bytes = task_limits(first).tmp_bytes
+    slots = [WarmSlot(plan, list(FORBIDDEN), tmp_bytes) for _ in range(n)]
+    for s in slots:  # side by side: the first loans wait for one start, not n
+        s.start()
+    return slots
+
+
 def default_deadline(assignment: str, tasks: list[str] | None) -> float:
     """每个学生的时限 / Per-student deadline: generous multiples of the tasks' wall limits."""
     return 120.0 + sum(
@@ -527,6 +580,11 @@ def grade_batch(
             todo.append(s)
     t0 = time.perf_counter()
     LAST_RUN.clear()
+    if todo:  # the release's given modules, parsed once here instead of once per student
+        from grader.engine import warm_static
+
+        root = Path(__file__).resolve().parents[1]
+        warm_static([root / "assignments" / manifest.get(assignment).folder])
     derive = oracles.warm() if todo and assignment == "a2" else {}
     t_derive = time.perf_counter() - t0
     if todo and assignment in ("a3", "a4"):
@@ -583,7 +641,11 @@ def grade_batch(
             finally:
                 remote.close()
         elif sys.platform.startswith("linux"):
-            run_jobs(jobs, max(1, workers), deadline, on_result)
+            n = max(1, workers)
+            slots = warm_slots(plan, assignment, tasks, n)
+            run_jobs(jobs, n, deadline, on_result, slots, last_started=_prepare_summary)
+            LAST_RUN["lend"] = sum(s.seconds for s in slots or ())
+            LAST_RUN["sandbox_starts"] = sum(s.starts for s in slots or ())
         else:  # no fork: grade in this process (the sandbox refuses non-Linux without --insecure)
             for job in jobs:
                 on_result(_worker(job))

@@ -29,6 +29,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,9 @@ import numpy as np
 from grader import feedback, files, manifest
 from grader.driver import DRIVER_MODULE, KIT_FILES, KIT_MODULES, KIT_NAMES
 from grader.registry import Case, Reply, Task, hint, tasks_for
-from grader.sandbox import CallResult, Limits, Sandbox
+from grader.sandbox import CallResult, Limits, Sandbox, bytecode
+from grader.sandbox.isolation import WORK
+from grader.sandbox.zygote import Zygote
 from grader.text import Text
 
 GRADER_VERSION = "1"
@@ -91,25 +94,29 @@ def prepare_copy(submission: Path, dest: Path) -> files.Selection:
     return sel
 
 
-@functools.lru_cache(maxsize=512)
-def _forbidden_in_source(text: str) -> frozenset[str]:
-    """源码中对参考答案/评分器的引用 / References to nncore/grader in one module's source.
+@functools.lru_cache(maxsize=1024)
+def _scan(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """一次解析：禁用引用与导入 / One parse and one walk of a module's source.
 
-    Parsed with :mod:`ast` (nothing is executed): ``import nncore``, ``from grader… import``,
-    ``__import__("nncore")`` / ``importlib.import_module("grader…")`` and string paths that
-    point into ``nncore/`` or ``grader/``.
+    Returns ``(forbidden, imports)``: the references to nncore/grader (see
+    :func:`_forbidden_in_source`) and the top-level names imported (:func:`_local_imports`).
+    Cached by the exact text: the given modules every student submits unchanged are parsed
+    once per batch (:func:`warm_static`).
     """
-    found: set[str] = set()
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return frozenset()
+        return frozenset(), frozenset()
+    found: set[str] = set()
+    imported: set[str] = set()
     for node in ast.walk(tree):
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
+            imported |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names = [node.module]
+            imported.add(node.module.split(".")[0])
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             v = node.value
             names = [v] if v.split(".")[0] in FORBIDDEN else []
@@ -120,23 +127,41 @@ def _forbidden_in_source(text: str) -> frozenset[str]:
             top = n.split(".")[0]
             if top in FORBIDDEN:
                 found.add(top)
-    return frozenset(found)
+    return frozenset(found), frozenset(imported)
+
+
+def _forbidden_in_source(text: str) -> frozenset[str]:
+    """源码中对参考答案/评分器的引用 / References to nncore/grader in one module's source.
+
+    Parsed with :mod:`ast` (nothing is executed): ``import nncore``, ``from grader… import``,
+    ``__import__("nncore")`` / ``importlib.import_module("grader…")`` and string paths that
+    point into ``nncore/`` or ``grader/``.
+    """
+    return _scan(text)[0]
+
+
+def _local_imports(text: str) -> frozenset[str]:
+    """模块导入的顶层名 / Top-level names imported by a module's source."""
+    return _scan(text)[1]
 
 
 def static_forbidden(submission: Path) -> dict[str, set[str]]:
     """每个模块（及其导入的同目录模块）引用的禁用包 / Forbidden references per module stem.
 
     A module inherits the references of the submission modules it imports (one level of
-    ``from layers import …`` is followed transitively).
+    ``from layers import …`` is followed transitively).  The driver (the kit's own file,
+    always replaced by :func:`prepare_copy`) is not scanned: it references nothing forbidden.
     """
     direct: dict[str, set[str]] = {}
     deps: dict[str, set[str]] = {}
     for path in sorted(submission.glob("*.py")):
+        if path.stem == DRIVER_MODULE:
+            continue
         if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        direct[path.stem] = set(_forbidden_in_source(text))
-        deps[path.stem] = _local_imports(text)
+        forbidden, imported = _scan(path.read_text(encoding="utf-8", errors="replace"))
+        direct[path.stem] = set(forbidden)
+        deps[path.stem] = imported
     out: dict[str, set[str]] = {}
     for mod in direct:
         seen, todo, acc = {mod}, [mod], set()
@@ -151,20 +176,18 @@ def static_forbidden(submission: Path) -> dict[str, set[str]]:
     return out
 
 
-@functools.lru_cache(maxsize=512)
-def _local_imports(text: str) -> frozenset[str]:
-    """模块导入的顶层名 / Top-level names imported by a module's source."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return frozenset()
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return frozenset(names)
+def warm_static(folders: Iterable[Path]) -> None:
+    """预先解析、编译给定模块 / Parse and compile the modules of ``folders`` (the release) and
+    the driver into their caches before the batch forks, so that a student's unchanged given
+    modules cost nothing (same results: both caches are keyed by the exact source)."""
+    paths = [Path(DRIVER_FILE)]
+    for folder in folders:
+        paths += sorted(Path(folder).glob("*.py"))
+    for path in paths:
+        if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_FILE_BYTES:
+            _scan(path.read_text(encoding="utf-8", errors="replace"))  # as static_forbidden
+            name = f"{DRIVER_MODULE}.py" if path == Path(DRIVER_FILE) else path.name
+            bytecode.pyc(path.read_bytes(), f"{WORK}/{name}")
 
 
 # --- the context a check sees -------------------------------------------------------------
@@ -618,13 +641,16 @@ def grade_submission(
     tasks: list[str] | None = None,
     insecure: bool = False,
     in_process: bool = False,
+    zygote: Zygote | None = None,
 ) -> Report:
     """评一份提交 / Grade ``submission`` (a folder of the student's modules) on ``assignment``.
 
     ``tasks`` restricts to some task ids.  Student code runs only in the allow-list sandbox
     (:mod:`grader.sandbox`); without one this raises ``SandboxUnavailable`` unless
     ``insecure`` (then the report's ``isolation`` says so).  ``in_process`` (trusted code
-    only: calibration, the accuracy bank) skips the sandbox.
+    only: calibration, the accuracy bank) skips the sandbox.  ``zygote``: a running sandbox
+    lent by the batch (:class:`grader.sandbox.zygote.WarmSlot`); the copy is made in its work
+    folder, emptied before and after.
     Deterministic: the same folder and student id always get the same score.
     """
     t0 = time.monotonic()
@@ -635,16 +661,24 @@ def grade_submission(
     results: list[TaskResult] = []
     isolation: dict[str, Any] = {}
     setup = 0.0
+    lent = zygote if zygote is not None and not in_process else None
     with tempfile.TemporaryDirectory(prefix="nnkit-grade-") as tmp:
-        work = Path(tmp) / "submission"
+        work = Path(tmp) / "submission" if lent is None else lent.submission_dir
+        files.empty_folder(work)
         prepare_copy(submission, work)
         static = static_forbidden(work)
+        if not in_process:  # compiled once here, not once per task in the sandbox
+            bytecode.write_bytecode(work, WORK)
         t_copy = time.monotonic() - t0
         content = content_digest(work)
         shared = None
         if not in_process and selected:  # one sandbox for the whole submission
             shared = Sandbox(
-                work, limits=task_limits(selected[0]), forbidden=FORBIDDEN, insecure=insecure
+                work,
+                limits=task_limits(selected[0]),
+                forbidden=FORBIDDEN,
+                insecure=insecure,
+                zygote=lent,
             )
         try:
             for task in selected:
@@ -659,6 +693,8 @@ def grade_submission(
                 t_close = time.monotonic()
                 shared.close()
                 setup += time.monotonic() - t_close
+            if lent is not None:
+                files.empty_folder(work)
     name_dependencies(results, selected)
     seconds = time.monotonic() - t0
     manual = [

@@ -158,6 +158,19 @@ def copy_selected(sel: Selection, dest: Path) -> int:
     return copied
 
 
+def empty_folder(path: Path | str) -> None:
+    """Delete everything inside folder ``path`` but keep the folder itself (a sandbox may have
+    it bound); never raises."""
+    top = os.fspath(path)
+    try:
+        with os.scandir(top) as it:
+            names = [e.path for e in it]
+    except OSError:
+        return
+    for p in names:
+        remove_tree(p)
+
+
 def remove_tree(path: Path | str) -> None:
     """Delete a folder tree iteratively (any depth, any permissions); never raises."""
     top = os.fspath(path)

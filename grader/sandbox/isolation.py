@@ -466,13 +466,16 @@ class IsolationPlan:
             )
             if self.as_root:  # the per-submission sandbox of grader.sandbox.zygote
                 zh += (
-                    "每份提交一个沙箱，每个任务在其中一个全新的工作进程（独立的新 uid）中运行；任务结束时"
-                    "其全部进程被终止，/tmp、/dev/shm、消息队列与 SysV IPC 被清空并检查。"
+                    "每份提交一个沙箱（批量评分时每个并行进程的沙箱依次用于多份提交，每次借出前检查"
+                    "其中没有其他进程且各处为空），每个任务在其中一个全新的工作进程（独立的新 uid）中"
+                    "运行；任务结束时其全部进程被终止，/tmp、/dev/shm、消息队列与 SysV IPC 被清空并检查。"
                 )
                 en += (
-                    "one sandbox per submission, each task in a fresh worker process with its "
-                    "own new uid; at the end of each task all its processes are killed and /tmp, "
-                    "/dev/shm, message queues and SysV IPC are emptied and checked."
+                    "one sandbox per submission (in a batch each worker slot's sandbox serves one "
+                    "submission after another, checked to run nothing else and to be empty "
+                    "before each), each task in a fresh worker process with its own new uid; at "
+                    "the end of each task all its processes are killed and /tmp, /dev/shm, "
+                    "message queues and SysV IPC are emptied and checked."
                 )
             else:
                 zh += "任务结束时整个沙箱被终止。"

@@ -170,6 +170,10 @@ class Sandbox:
         Keep one bwrap sandbox for all worker lifetimes (a fresh zygote fork with its own uid
         each time, see :mod:`.zygote`); only possible when the grader is root, ignored
         otherwise.
+    zygote:
+        A running sandbox lent by its owner (:class:`.zygote.WarmSlot`, bound to
+        ``submission_dir``) to use instead of starting one; :meth:`close` leaves it running
+        (idle and clean) for its owner unless it had to be thrown away.
     """
 
     def __init__(
@@ -181,6 +185,7 @@ class Sandbox:
         forbidden: Iterable[str] = ("nncore", "grader"),
         insecure: bool = False,
         reuse: bool = True,
+        zygote: Zygote | None = None,
     ) -> None:
         """Remember the configuration and detect the isolation level (worker starts lazily)."""
         self.submission_dir = Path(submission_dir).resolve()
@@ -202,7 +207,8 @@ class Sandbox:
         #: seconds spent starting, stopping and cleaning workers and sandboxes (timings)
         self.overhead_seconds = 0.0
         self.reuse = bool(reuse and self.plan.as_root and not self.plan.insecure)
-        self._zygote: Zygote | None = None
+        self._zygote: Zygote | None = zygote if self.reuse else None
+        self._lent = self._zygote
         self._log: Path | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -251,16 +257,18 @@ class Sandbox:
             self.startup_seconds = None
 
     def close(self) -> None:
-        """Kill the worker and its sandbox and remove their temporary directory."""
+        """Kill the worker and its sandbox and remove their temporary directory (a lent sandbox
+        is left, idle and clean, to its owner)."""
         with self._lock:
             t0 = time.monotonic()
             self._end_worker()
             zygote, self._zygote = self._zygote, None
-            if zygote is not None:
+            lent = self._lent
+            if zygote is not None and zygote is not lent:
                 zygote.close()
-            if self._wd is not None:
+            if self._wd is not None and (lent is None or self._wd is not lent.wd):
                 self._wd.cleanup()
-                self._wd = None
+            self._wd = None
             self.overhead_seconds += time.monotonic() - t0
 
     def restart(self) -> None:

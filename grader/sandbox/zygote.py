@@ -108,14 +108,19 @@ class Zygote:
         forbidden: list[str],
         tmp_bytes: int,
         start_seconds: float = 30.0,
+        wait: bool = True,
     ) -> None:
-        """Start the sandbox and wait for the zygote's hello (raises :class:`ZygoteError`)."""
+        """Start the sandbox and wait for the zygote's hello (raises :class:`ZygoteError`);
+        ``wait=False``: only start it (several start side by side), :meth:`ready` waits."""
         self.tmp_bytes = int(tmp_bytes)
         self.uids: set[int] = set()
         self.wd = isolation.WorkerDir.create()
         self._proc: subprocess.Popen[bytes] | None = None
         self._sock: socket.socket | None = None
-        t0 = time.monotonic()
+        self.pid: int | None = None
+        self.submission_dir = Path(submission_dir)
+        self._t0 = time.monotonic()
+        self._deadline = self._t0 + start_seconds
         try:
             host, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
             self._sock = host
@@ -132,16 +137,32 @@ class Zygote:
                     stderr=log,
                     zygote=True,
                 )
-            hello = self._receive(t0 + start_seconds)
+        except BaseException:
+            self.close()
+            raise
+        if wait:
+            self.ready()
+
+    def ready(self) -> None:
+        """Wait for the zygote's hello (at once if it came already); raises
+        :class:`ZygoteError` (the sandbox is then closed)."""
+        if self.pid is not None:
+            return
+        try:
+            if self._proc is None:
+                raise ZygoteError("the sandbox is closed")
+            hello = self._receive(self._deadline)
             ns_pid = hello.get("pid")
             pid = isolation.host_pid(self._proc.pid, ns_pid) if isinstance(ns_pid, int) else None
             if not hello.get("hello") or pid is None:
                 raise ZygoteError("the zygote did not say hello")
             self.pid = pid
+            # bwrap and its init: what runs in an idle sandbox besides the zygote
+            self._base_processes = self._live_processes()
         except BaseException:
             self.close()
             raise
-        self.startup_seconds = time.monotonic() - t0
+        self.startup_seconds = time.monotonic() - self._t0
 
     @property
     def bwrap_pid(self) -> int | None:
@@ -149,8 +170,42 @@ class Zygote:
         return self._proc.pid if self._proc is not None else None
 
     def alive(self) -> bool:
-        """True while the sandbox and its zygote run."""
-        return self._proc is not None and self._proc.poll() is None and isolation.alive(self.pid)
+        """True while the sandbox and its zygote run (also in a process that did not start it,
+        see :class:`WarmSlot`: a dead bwrap is a zombie until its owner reaps it)."""
+        return (
+            self._proc is not None
+            and self.pid is not None
+            and isolation.alive(self._proc.pid)
+            and isolation.alive(self.pid)
+        )
+
+    def idle(self) -> bool:
+        """True if nothing but the sandbox itself runs in it and its scratch folders and IPC
+        are empty; otherwise the sandbox is closed (used before lending it to the next
+        submission, see :class:`WarmSlot`)."""
+        if not self.alive() or self._proc is None:
+            self.close()
+            return False
+        if not self.clean(0):  # reaps the task workers, checks that nothing is left
+            return False
+        t0 = time.monotonic()
+        while self._live_processes() != self._base_processes:
+            if time.monotonic() - t0 > 0.2:  # not an orphan being reaped: something still runs
+                self.close()
+                return False
+            time.sleep(0.005)
+        return True
+
+    def _live_processes(self) -> int:
+        """Live (not zombie) processes of the sandbox, the zygote excluded."""
+        assert self._proc is not None
+        n, todo = 0, [self._proc.pid]
+        while todo and n < 10_000:
+            p = todo.pop()
+            if p != self.pid and isolation.alive(p):
+                n += 1
+            todo += isolation.children(p)
+        return n
 
     # -- control channel ------------------------------------------------------------------
     def _receive(self, deadline: float) -> dict[str, Any]:
@@ -233,3 +288,86 @@ class Zygote:
         if self.uids:
             isolation.stop(None, self.uids)
         self.wd.cleanup()
+
+
+class WarmSlot:
+    """One grading slot's sandbox, started once and lent to one submission after another.
+
+    The batch (:func:`grader.batch.run_jobs`) owns one per worker slot; the sandbox's bwrap is
+    the batch process's child.  Its work folder (``work``, bound read-only at ``/nnkit/work``)
+    is emptied and refilled with the next submission's copy by the grading process
+    (:func:`grader.engine.grade_submission`); the zygote never imports anything from it.  A
+    submission gets the same guarantees from a lent sandbox as its tasks get from each other
+    (see the module docstring): every worker is a fresh fork with a fresh uid, and after it
+    every process of that uid is killed and ``/tmp``, ``/dev/shm``, message queues and SysV
+    IPC are emptied and checked.  Before each loan :meth:`lend` checks again that nothing
+    runs in the sandbox but the sandbox itself and that everything is empty
+    (:meth:`Zygote.idle`); a grading process that did not end normally (killed, stopped, over
+    its deadline) gets its slot's sandbox thrown away (:meth:`discard`).  Known leak, as
+    between tasks: the PID and IPC-number counters carry over.
+    """
+
+    def __init__(self, plan: isolation.IsolationPlan, forbidden: list[str], tmp_bytes: int) -> None:
+        """Create the slot's (empty, world-readable) work folder; the sandbox starts lazily."""
+        import tempfile
+
+        self.plan = plan
+        self.forbidden = list(forbidden)
+        self.tmp_bytes = int(tmp_bytes)
+        self.work = Path(tempfile.mkdtemp(prefix="nnkit-slot-"))
+        os.chmod(self.work, 0o755)
+        self.zygote: Zygote | None = None
+        #: sandboxes started, and seconds spent starting and checking them (benchmark)
+        self.starts = 0
+        self.seconds = 0.0
+
+    def lend(self) -> Zygote | None:
+        """The slot's sandbox, idle and checked (a new one if needed); None if none starts
+        (the grading process then starts its own, as without a slot)."""
+        t0 = time.monotonic()
+        z = self.zygote
+        if z is not None and z.pid is None:  # started by start(): wait for its hello
+            try:
+                z.ready()
+            except ZygoteError:
+                z = None
+        elif z is not None and not z.idle():
+            z = None
+        if z is None:
+            try:
+                z = Zygote(self.plan, self.work, forbidden=self.forbidden, tmp_bytes=self.tmp_bytes)
+                self.starts += 1
+            except ZygoteError:
+                z = None
+        self.zygote = z
+        self.seconds += time.monotonic() - t0
+        return z
+
+    def start(self) -> None:
+        """Start the slot's sandbox without waiting for it (the batch starts every slot's side
+        by side; :meth:`lend` waits)."""
+        if self.zygote is None:
+            try:
+                self.zygote = Zygote(
+                    self.plan,
+                    self.work,
+                    forbidden=self.forbidden,
+                    tmp_bytes=self.tmp_bytes,
+                    wait=False,
+                )
+                self.starts += 1
+            except (ZygoteError, OSError):
+                self.zygote = None
+
+    def discard(self) -> None:
+        """Throw the sandbox away (its borrower did not end normally)."""
+        z, self.zygote = self.zygote, None
+        if z is not None:
+            z.close()
+
+    def close(self) -> None:
+        """Throw the sandbox away and delete the work folder."""
+        import shutil
+
+        self.discard()
+        shutil.rmtree(self.work, ignore_errors=True)

@@ -505,3 +505,39 @@ def test_a_sandbox_that_cannot_be_cleaned_is_replaced() -> None:
         assert after.ok and after.value["tmp"] == [], after
         assert box._zygote.bwrap_pid != bwrap
         assert not alive(bwrap)  # the old sandbox is gone
+
+
+# -- modules compiled once in the trusted process (grader/sandbox/bytecode.py) -----------------
+
+
+def test_compiled_modules_are_used_only_when_they_match_their_source(tmp_path: Path) -> None:
+    """write_bytecode gives every compiling module a checked hash-based .pyc (none for a syntax
+    error, which still fails in the worker as without the cache).  The worker loads the .pyc
+    while its hash matches the source (shown with a .pyc whose code was swapped: its code
+    runs) and compiles the source afresh once the source changed."""
+    import importlib.util
+    import marshal
+
+    from grader.sandbox.bytecode import write_bytecode
+    from grader.sandbox.isolation import WORK, make_readable
+
+    work = tmp_path / "w"
+    work.mkdir()
+    (work / "good.py").write_text("def f():\n    return 1\n", encoding="utf-8")
+    (work / "bad.py").write_text("def f(:\n    return 1\n", encoding="utf-8")
+    assert write_bytecode(work, WORK) == 1
+    tag = sys.implementation.cache_tag
+    pyc = work / "__pycache__" / f"good.{tag}.pyc"
+    data = pyc.read_bytes()
+    assert data[:4] == importlib.util.MAGIC_NUMBER and data[4:8] == (3).to_bytes(4, "little")
+    assert not (work / "__pycache__" / f"bad.{tag}.pyc").exists()
+    swapped = compile("def f():\n    return 99\n", f"{WORK}/good.py", "exec")
+    pyc.write_bytes(data[:16] + marshal.dumps(swapped))  # same header: same source hash
+    make_readable(work)
+    with Sandbox(work, limits=LIMITS) as box:
+        assert box.call("good", "f").value == 99  # the .pyc was used
+        r = box.call("bad", "f")
+        assert not r.ok and r.error_type == "SyntaxError", r
+    (work / "good.py").write_text("def f():\n    return 2\n", encoding="utf-8")
+    with Sandbox(work, limits=LIMITS) as box:
+        assert box.call("good", "f").value == 2  # the source changed: the .pyc is ignored
