@@ -149,13 +149,14 @@ def static_forbidden(submission: Path) -> dict[str, set[str]]:
     """每个模块（及其导入的同目录模块）引用的禁用包 / Forbidden references per module stem.
 
     A module inherits the references of the submission modules it imports (one level of
-    ``from layers import …`` is followed transitively).  The driver (the kit's own file,
-    always replaced by :func:`prepare_copy`) is not scanned: it references nothing forbidden.
+    ``from layers import …`` is followed transitively).  The kit's own files (the driver and
+    its keys-and-masks module, always replaced by :func:`prepare_copy`) are not scanned: they
+    reference nothing forbidden.
     """
     direct: dict[str, set[str]] = {}
     deps: dict[str, set[str]] = {}
     for path in sorted(submission.glob("*.py")):
-        if path.stem == DRIVER_MODULE:
+        if path.stem in KIT_MODULES:
             continue
         if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
             continue
@@ -178,16 +179,15 @@ def static_forbidden(submission: Path) -> dict[str, set[str]]:
 
 def warm_static(folders: Iterable[Path]) -> None:
     """预先解析、编译给定模块 / Parse and compile the modules of ``folders`` (the release) and
-    the driver into their caches before the batch forks, so that a student's unchanged given
-    modules cost nothing (same results: both caches are keyed by the exact source)."""
-    paths = [Path(DRIVER_FILE)]
+    the kit's files (driver, keys and masks) into their caches before the batch forks, so
+    that a student's unchanged given modules cost nothing (same results: both caches are keyed by the exact source)."""
+    paths = list(KIT_FILES)
     for folder in folders:
         paths += sorted(Path(folder).glob("*.py"))
     for path in paths:
         if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_FILE_BYTES:
             _scan(path.read_text(encoding="utf-8", errors="replace"))  # as static_forbidden
-            name = f"{DRIVER_MODULE}.py" if path == Path(DRIVER_FILE) else path.name
-            bytecode.pyc(path.read_bytes(), f"{WORK}/{name}")
+            bytecode.pyc(path.read_bytes(), f"{WORK}/{path.name}")
 
 
 # --- the context a check sees -------------------------------------------------------------
