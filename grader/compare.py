@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from grader.text import Text
+
 #: Default tolerances: relative error per entry ``|g − e| / max(|e|, atol_scale)``.
 RTOL = 1e-6
 ATOL_SCALE = 1e-8
@@ -48,12 +50,15 @@ class Comparison:
     """一次比较的结果 / The outcome of one comparison (no expected values inside).
 
     ``kind`` is one of ``ok``, ``type``, ``shape``, ``dtype``, ``nonfinite``, ``value``.
+    ``what`` names the compared value: lecture notation (``∂J/∂W^(l)``, a plain string, the
+    same in both languages) or a :class:`Text` when the name has words (``Text("重构误差",
+    "reconstruction error")``); :attr:`name` is it as a ``Text``.
     ``got_shape`` / ``want_shape`` are shapes (public: they follow from the stub's docstring),
     ``max_rel_err`` the largest relative error, ``first_bad`` the first bad multi-index.
     """
 
     kind: str
-    what: str = ""
+    what: str | Text = ""
     got_shape: tuple[int, ...] | None = None
     want_shape: tuple[int, ...] | None = None
     got_type: str = ""
@@ -64,15 +69,22 @@ class Comparison:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def name(self) -> Text:
+        """双语名称 / The compared value's name in both languages."""
+        return Text.of(self.what)
+
+    @property
     def ok(self) -> bool:
         """通过 / True when the value matched."""
         return self.kind == OK
 
     def to_json(self) -> dict[str, Any]:
-        """JSON 形式 / JSON-ready form (for report.json)."""
+        """JSON 形式 / JSON-ready form (for report.json): ``what`` on one line ("zh / en" when
+        the name has words) and ``what_zh`` / ``what_en``."""
         return {
             "kind": self.kind,
-            "what": self.what,
+            "what": self.name.joined(),
+            **self.name.fields("what"),
             "got_shape": list(self.got_shape) if self.got_shape is not None else None,
             "want_shape": list(self.want_shape) if self.want_shape is not None else None,
             "got_type": self.got_type,
@@ -142,7 +154,7 @@ def max_rel_error(got: Any, want: np.ndarray, atol_scale: float = ATOL_SCALE) ->
 def compare_array(
     got: Any,
     want: np.ndarray,
-    what: str = "",
+    what: str | Text = "",
     *,
     rtol: float = RTOL,
     atol_scale: float = ATOL_SCALE,

@@ -29,6 +29,19 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from grader.extras import require
+from grader.text import Text
+
+#: 控制台消息 / Console messages of the backend (one line each: ``.joined()``)
+BAD_LOCAL = Text(
+    "--dask local:N 需要一个整数，收到 {address}", "--dask local:N needs a number, got {address}"
+)
+WORKER = Text(
+    "Dask 工作节点 {addr}（{host}）：隔离级别 {level} — {zh}",
+    "Dask worker {addr} ({host}): isolation {level} — {en}",
+)
+WEAK = Text(
+    "注意：部分工作节点的隔离较弱：{levels}", "note: some workers use weaker isolation: {levels}"
+)
 
 try:
     from distributed import WorkerPlugin as _PluginBase
@@ -153,9 +166,7 @@ def _cluster(address: str) -> tuple[Any, Any]:
         try:
             n = int(address.split(":", 1)[1])
         except ValueError:
-            raise ValueError(
-                f"--dask local:N 需要一个整数 / needs a number, got {address!r}"
-            ) from None
+            raise ValueError(BAD_LOCAL.format(address=repr(address)).joined()) from None
         cluster = distributed.LocalCluster(
             n_workers=max(1, n),
             threads_per_worker=1,
@@ -188,15 +199,17 @@ class Remote:
         self.workers = self.client.run(worker_isolation)
         for addr, iso in sorted(self.workers.items()):
             self.console.print(
-                f"Dask worker {addr} ({iso['host']}): 隔离级别 / isolation {iso['level']} — "
-                f"{iso['description_en']}"
+                WORKER.format(
+                    addr=addr,
+                    host=iso["host"],
+                    level=iso["level"],
+                    zh=iso.get("description_zh") or iso["description_en"],
+                    en=iso["description_en"],
+                ).joined()
             )
         weak = {iso["level"] for iso in self.workers.values()} - {"bwrap"}
         if weak:
-            self.console.print(
-                f"[yellow]注意：部分工作节点的隔离较弱 / note: some workers use weaker isolation: "
-                f"{', '.join(sorted(weak))}"
-            )
+            self.console.print(f"[yellow]{WEAK.format(levels=', '.join(sorted(weak))).joined()}")
 
     def grade(self, jobs: list[Any]) -> Iterator[dict[str, Any]]:
         """提交全部任务，按完成顺序产出报告 / Submit every job; yield reports as they finish.

@@ -239,42 +239,43 @@ def describe(comp: Comparison) -> Text:
     Shapes are public (they follow from the docstring); errors are relative; indices are
     positions, not values.
     """
-    w = comp.what
+    w = comp.name
     if comp.kind == BAD_TYPE:
         return Text(
-            f"{w} 的返回类型为 {comp.got_type}，应为数值数组",
-            f"{w} has type {comp.got_type}; expected a numeric array",
+            f"{w.zh} 的返回类型为 {comp.got_type}，应为数值数组",
+            f"{w.en} has type {comp.got_type}; expected a numeric array",
         )
     if comp.kind == BAD_SHAPE:
         return Text(
-            f"{w} 的形状为 {comp.got_shape}，应为 {comp.want_shape}",
-            f"{w} has shape {comp.got_shape}; expected {comp.want_shape}",
+            f"{w.zh} 的形状为 {comp.got_shape}，应为 {comp.want_shape}",
+            f"{w.en} has shape {comp.got_shape}; expected {comp.want_shape}",
         )
     if comp.kind == BAD_DTYPE:
         got = comp.extra.get("got_dtype", comp.got_type)
         want = comp.extra.get("want_dtype", "")
         if want:
             return Text(
-                f"{w} 的 dtype 为 {got}，应为 {want}", f"{w} has dtype {got}; expected {want}"
+                f"{w.zh} 的 dtype 为 {got}，应为 {want}", f"{w.en} has dtype {got}; expected {want}"
             )
         return Text(
-            f"{w} 的 dtype 为 {got}，应为浮点类型", f"{w} has dtype {got}; expected a float dtype"
+            f"{w.zh} 的 dtype 为 {got}，应为浮点类型",
+            f"{w.en} has dtype {got}; expected a float dtype",
         )
     if comp.kind == NONFINITE:
         return Text(
-            f"{w} 含 NaN/inf（{comp.n_bad}/{comp.n_total} 项，第一个位置 {_idx(comp.first_bad)}）",
-            f"{w} contains NaN/inf ({comp.n_bad}/{comp.n_total} entries, first at "
+            f"{w.zh} 含 NaN/inf（{comp.n_bad}/{comp.n_total} 项，第一个位置 {_idx(comp.first_bad)}）",
+            f"{w.en} contains NaN/inf ({comp.n_bad}/{comp.n_total} entries, first at "
             f"{_idx(comp.first_bad)})",
         )
     if comp.kind == BAD_VALUE:
         err = f"{comp.max_rel_err:.1e}" if comp.max_rel_err is not None else "?"
         return Text(
-            f"{w} 与正确结果不符：最大相对误差 {err}，第一个错误位置 {_idx(comp.first_bad)}"
+            f"{w.zh} 与正确结果不符：最大相对误差 {err}，第一个错误位置 {_idx(comp.first_bad)}"
             f"（{comp.n_bad}/{comp.n_total} 项错误）",
-            f"{w} does not match: max relative error {err}, first bad entry at "
+            f"{w.en} does not match: max relative error {err}, first bad entry at "
             f"{_idx(comp.first_bad)} ({comp.n_bad}/{comp.n_total} entries wrong)",
         )
-    return Text(f"{w} 正确", f"{w} is correct")
+    return Text(f"{w.zh} 正确", f"{w.en} is correct")
 
 
 def symptom_hints(comp: Comparison) -> list[str]:

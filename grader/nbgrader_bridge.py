@@ -66,6 +66,10 @@ NOT_SUBMITTED = Text("不是学生提交的版本", "is not the student's submit
 #: the bridge's messages (fields filled with Text.format; shown as "中文 / English")
 M = {
     "no_course": Text("课程目录不存在：{root}", "no such course directory: {root}"),
+    "no_gradebook": Text(
+        "{root} 没有成绩库 {db}：--course 拼写有误，或尚未运行 setup",
+        "{root} has no gradebook {db}: a mistyped --course, or setup has not been run",
+    ),
     "relative_db": Text(
         "db_url {url} 是相对路径（nbgrader 会相对当前目录解析）；请在 {config} 中写绝对路径，"
         "例如 'sqlite:///{db}'",
@@ -205,10 +209,7 @@ class Course:
                     .joined()
                 )
             if not create and not Path(db).is_file():
-                raise BridgeError(
-                    f"{root} 没有成绩库 {db}：--course 拼写有误，或尚未运行 setup / has no "
-                    f"gradebook {db}: a mistyped --course, or setup has not been run"
-                )
+                raise BridgeError(M["no_gradebook"].format(root=root, db=db).joined())
         return cls(
             root=root,
             source=cd.source_directory,

@@ -81,6 +81,12 @@ class Text:
         """从 JSON 字段读回 / Read ``{key}_zh`` / ``{key}_en`` back (missing fields: empty)."""
         return cls(str(data.get(f"{key}_zh", "")), str(data.get(f"{key}_en", "")))
 
+    @classmethod
+    def of(cls, value: str | Text) -> Text:
+        """名称的双语形式 / A name as a ``Text``: a ``Text`` as it is, a plain string (lecture
+        notation such as ``∂J/∂W^(l)``, the same in both languages) in both languages."""
+        return value if isinstance(value, Text) else cls(value, value)
+
     @staticmethod
     def join(sep: Text, parts: Iterable[Text]) -> Text:
         """用分隔符连接 / Join texts with a separator, language by language."""

@@ -1125,7 +1125,7 @@ def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
         in_order = [list(O.minibatches(m, spec["batch_size"])) for _ in range(spec["epochs"])]
         mistakes_p["not_shuffled"] = replay(plain, c.params, c.X, c.y, in_order)[0]
     expects = [
-        Expect("θ（训练后 / after training）", flat, lambda r: _flat(r["params"]), mistakes_p,
+        Expect(Text("θ（训练后）", "θ (after training)"), flat, lambda r: _flat(r["params"]), mistakes_p,
                rtol=1e-7),
         Expect("Σ|B|J_B/m", np.asarray(weighted),
                lambda r: _floats(r["losses"]),
@@ -1136,7 +1136,7 @@ def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
         sizes = np.asarray([idx.size for ep in batches for idx in ep if idx.size], dtype=float)
         lam = float(spec["lam"])
         expects.append(
-            Expect("model.loss 的 λ / the λ passed to model.loss", lam * sizes / m,
+            Expect(Text("model.loss 的 λ", "the λ passed to model.loss"), lam * sizes / m,
                    lambda r: _floats([x for ep in r["lams"] for x in ep]),
                    {"sgd_lam_unscaled": np.full(sizes.size, lam),
                     "sgd_lam_missing": np.zeros(sizes.size)}, rtol=1e-9)
@@ -1243,7 +1243,7 @@ def _runs(setup: dict[str, Any], value: Any) -> tuple[list[list[Any]] | None, li
     if not isinstance(runs, list) or len(runs) != len(setup["inits"]):
         return None, heldout.check_params(None, shapes, "θ")
     for k, r in enumerate(runs):
-        bad = heldout.check_params(r, shapes, f"θ（第 {k + 1} 个初值 / init {k + 1}）")
+        bad = heldout.check_params(r, shapes, Text(f"θ（第 {k + 1} 个初值）", f"θ (init {k + 1})"))
         if bad:
             return None, bad
     return runs, []

@@ -884,7 +884,7 @@ DEPTH_WIDTH = Spec(
             RANDOM,
             _sizes_inputs,
             oracle=lambda v: DW.param_count(v.sizes),
-            outputs=(Out("参数个数 / parameter count", _as_number, scalar=True),),
+            outputs=(Out(Text("参数个数", "parameter count"), _as_number, scalar=True),),
             args=("sizes",),
             mistakes={
                 "count_biases": lambda v: _count_variant(v, lambda i, o: i * o),

@@ -128,7 +128,7 @@ APPROXIMATION = Spec(
             oracle=lambda v: UA.fit_output_weights(v.x, v.y, v.w, v.b),
             outputs=lambda v: (
                 Out(
-                    "Φ v（拟合值 / fitted values）",
+                    Text("Φ v（拟合值）", "Φ v (fitted values)"),
                     functools.partial(_fitted, Phi=v.Phi),
                     rtol=1e-5,
                     atol_scale=1e-6,
@@ -303,7 +303,7 @@ def degradation(ctx: Context) -> list[Case]:
                   init="xavier", seed=kw["seed"])  # fmt: skip
         h = fit(net, X, y, loss="ce", optimizer="momentum", lr=0.1, epochs=3, batch_size=16,
                 seed=kw["seed"], track_accuracy=False)  # fmt: skip
-        exp = Expect("J（训练集 / training set）", want, rtol=1e-6, scalar=True,
+        exp = Expect(Text("J（训练集）", "J (training set)"), want, rtol=1e-6, scalar=True,
                      mistakes={"degradation_running": h.loss[-1]})  # fmt: skip
         case = run_case(ctx, "degradation.training_error", (X, y, depth, width), [exp],
                         Text("普通网络", "plain network").numbered(k + 1, 2), kwargs=kw)  # fmt: skip
@@ -383,7 +383,7 @@ CD1 = Spec(
                 Out("ΔW", pick=0),
                 Out("Δb", pick=1),
                 Out("Δc", pick=2),
-                Out("重构误差 / reconstruction error", pick=3, scalar=True),
+                Out(Text("重构误差", "reconstruction error"), pick=3, scalar=True),
             ),
             args=("V", "W", "b", "c", "U"),
             mistakes={

@@ -33,7 +33,7 @@ class Expect:
     hint code to the value that mistake would give.
     """
 
-    what: str
+    what: str | Text
     want: Any
     pick: Callable[[Any], Any] = field(default=lambda r: r)
     mistakes: dict[str, Any] = field(default_factory=dict)

@@ -81,10 +81,11 @@ def param_shapes(sizes: Sequence[int]) -> list[tuple[int, ...]]:
     return out
 
 
-def check_params(value: Any, shapes: list[tuple[int, ...]], what: str) -> list[Comparison]:
+def check_params(value: Any, shapes: list[tuple[int, ...]], what: str | Text) -> list[Comparison]:
     """检查返回的参数列表 / Type, shape and finiteness of a returned list of parameter arrays.
 
-    Returns the failed comparisons (empty when the parameters are usable).
+    Returns the failed comparisons (empty when the parameters are usable); the k-th array is
+    named ``what[k]``.
     """
     if not isinstance(value, list | tuple) or len(value) != len(shapes):
         n = len(value) if isinstance(value, list | tuple) else 0
@@ -100,7 +101,7 @@ def check_params(value: Any, shapes: list[tuple[int, ...]], what: str) -> list[C
     bad: list[Comparison] = []
     for k, (p, shape) in enumerate(zip(value, shapes, strict=True)):
         arr = as_numeric_array(p)
-        name = f"{what}[{k}]"
+        name = Text.of(what) + Text(f"[{k}]", f"[{k}]")
         if arr is None:
             bad.append(Comparison(BAD_TYPE, name, got_type=type(p).__name__, want_shape=shape))
         elif arr.shape != shape:
@@ -248,7 +249,9 @@ def as_stat(value: Any, shape: tuple[int, ...]) -> np.ndarray | None:
     return arr if np.all(np.isfinite(arr)) else None
 
 
-def compare_stat(value: Any, want: np.ndarray, what: str, shape: tuple[int, ...]) -> Comparison:
+def compare_stat(
+    value: Any, want: np.ndarray, what: str | Text, shape: tuple[int, ...]
+) -> Comparison:
     """比较返回的统计量 / Compare a returned statistic with the oracle's (same rules as arrays)."""
     from grader.compare import compare_array
 

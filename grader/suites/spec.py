@@ -98,7 +98,7 @@ class Out:
     dtype (a numpy dtype, or :data:`SAME` for the expected value's own dtype).
     """
 
-    what: str
+    what: str | Text
     pick: int | str | Callable[[Any], Any] | None = None
     rtol: float = RTOL
     atol_scale: float = ATOL_SCALE

@@ -12,8 +12,9 @@ import ast
 import re
 from pathlib import Path
 
-#: Chinese text (or a full-width closing parenthesis), a slash, then English
-JOIN = re.compile(r"[\u4e00-\u9fff\uff00-\uffef]\s*/\s+[A-Za-z\"'(]")
+#: Chinese text (or a full-width closing parenthesis), then no Latin letter up to a slash
+#: (spaces, notation such as λ or ∂J/∂W are allowed: "model.loss 的 λ / the λ …"), then English
+JOIN = re.compile(r"[\u4e00-\u9fff\uff00-\uffef][^/A-Za-z]*/\s+[A-Za-z\"'(]")
 
 
 def _docstrings(tree: ast.AST) -> set[int]:

@@ -69,4 +69,38 @@ def test_bad_dask_address_is_a_clear_error(tmp_path: Path, capsys) -> None:
     sub = demo_submissions.reference("a2", tmp_path / "s")
     argv = ["grade", "-a", "a2", str(sub), "--out", str(tmp_path / "o"), "-q"]
     assert cli.main([*argv, "--tasks", "a2.loss_mse", "--dask", "local:many"]) == 2
-    assert "local:N" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--dask local:N 需要一个整数，收到 'local:many'" in err
+    assert "--dask local:N needs a number, got 'local:many'" in err
+
+
+def test_console_lines_are_bilingual_text() -> None:
+    """每个工作节点一行，中英各一遍 / One line per worker in each language, no hand-joined
+    literal; a weaker isolation level is pointed out."""
+    from grader.dask_backend import Remote
+
+    class Client:
+        def register_plugin(self, plugin: object) -> None:
+            pass
+
+        def run(self, fn: object) -> dict[str, dict[str, str]]:
+            return {
+                "tcp://w1": {"host": "h1", "level": "bwrap", "description_zh": "全隔离",
+                             "description_en": "full isolation"},
+                "tcp://w2": {"host": "h2", "level": "unshare", "description_zh": "",
+                             "description_en": "weaker"},
+            }  # fmt: skip
+
+    printed: list[str] = []
+    remote = Remote.__new__(Remote)
+    remote.client, remote._sources = Client(), {}
+    remote.console = type("Console", (), {"print": lambda self, s: printed.append(s)})()
+    remote._start("a2")
+    assert printed == [
+        "Dask 工作节点 tcp://w1（h1）：隔离级别 bwrap — 全隔离 / "
+        "Dask worker tcp://w1 (h1): isolation bwrap — full isolation",
+        "Dask 工作节点 tcp://w2（h2）：隔离级别 unshare — weaker / "
+        "Dask worker tcp://w2 (h2): isolation unshare — weaker",
+        "[yellow]注意：部分工作节点的隔离较弱：unshare / note: some workers use weaker "
+        "isolation: unshare",
+    ]

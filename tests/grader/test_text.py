@@ -30,14 +30,9 @@ ALLOWED = {
 }
 
 #: literals not converted yet, per file (a ratchet: lower it when you convert one; it may never
-#: grow, so a new hand-joined literal fails). The suites' comparison names (a3, a4,
-#: a4_lecture) are single strings that a Comparison shows in both languages.
-NOT_YET = {
-    "grader/dask_backend.py": 3,
-    "grader/suites/a3.py": 2,
-    "grader/suites/a4.py": 1,
-    "grader/suites/a4_lecture.py": 3,
-}
+#: grow, so a new hand-joined literal fails). Empty since the last ones (the Dask backend's
+#: console lines, the suites' comparison names) became ``Text``: every file must have none.
+NOT_YET: dict[str, int] = {}
 
 
 def _checked(counts: dict[str, int]) -> dict[str, int]:
@@ -45,9 +40,13 @@ def _checked(counts: dict[str, int]) -> dict[str, int]:
     return {f: n for f, n in counts.items() if not any(fnmatch(f, g) for g in ALLOWED)}
 
 
-def _violations(counts: dict[str, int]) -> dict[str, tuple[int, int]]:
-    """超出棘轮的文件 / ``{file: (found, allowed)}`` where a file has more than NOT_YET allows."""
-    return {f: (n, NOT_YET.get(f, 0)) for f, n in _checked(counts).items() if n > NOT_YET.get(f, 0)}
+def _violations(
+    counts: dict[str, int], ratchet: dict[str, int] | None = None
+) -> dict[str, tuple[int, int]]:
+    """超出棘轮的文件 / ``{file: (found, allowed)}`` where a file has more than the ratchet
+    (NOT_YET unless given) allows."""
+    limit = NOT_YET if ratchet is None else ratchet
+    return {f: (n, limit.get(f, 0)) for f, n in _checked(counts).items() if n > limit.get(f, 0)}
 
 
 def test_joined_one_line_and_json_fields() -> None:
@@ -101,9 +100,15 @@ def f() -> str:
     ok = Text("输出目录", "output folder").joined()
     plain = "只有中文，含 ASCII 的 z-score 与 /tmp"
     planted = "输出目录 / output folder"
-    return f"{ok}{plain}{planted}错误 / error: {ok}"
+    notation = "model.loss 的 λ / the λ passed to model.loss"
+    code = "请不要调用 sys.exit / os._exit; 见 ∂J/∂W"
+    return f"{ok}{plain}{planted}{notation}{code}错误 / error: {ok}"
 '''
-    assert hand_joined(source) == [(9, "输出目录 / output folder"), (10, "错误 / error: ")]
+    assert hand_joined(source) == [
+        (9, "输出目录 / output folder"),
+        (10, "model.loss 的 λ / the λ passed to model.loss"),
+        (12, "错误 / error: "),
+    ]
 
 
 def test_the_guard_fails_on_a_new_hand_joined_literal(tmp_path: Path) -> None:
@@ -118,11 +123,12 @@ def test_the_guard_fails_on_a_new_hand_joined_literal(tmp_path: Path) -> None:
     )
     counts_with = {**counts, **count_by_file(tmp_path)}
     assert _violations(counts_with) == {target: (1, 0)}
-    # one more in a file that is still on the ratchet fails too
-    ratchet = "grader/suites/a3.py"
-    assert _violations({**counts, ratchet: NOT_YET[ratchet] + 1}) == {
-        ratchet: (NOT_YET[ratchet] + 1, NOT_YET[ratchet])
+    # one more in a file that is on a ratchet fails too; as many as it allows does not
+    ratchet = {"grader/suites/a3.py": 2}
+    assert _violations({**counts, "grader/suites/a3.py": 3}, ratchet) == {
+        "grader/suites/a3.py": (3, 2)
     }
+    assert not _violations({**counts, "grader/suites/a3.py": 2}, ratchet)
 
 
 def test_no_new_hand_joined_bilingual_literal() -> None:
@@ -143,3 +149,30 @@ def test_the_allow_list_names_real_files(pattern: str) -> None:
     assert any(
         fnmatch(p.relative_to(ROOT).as_posix(), pattern) for p in ROOT.glob("grader/**/*.py")
     )
+
+
+def test_a_comparison_named_in_words_shows_each_language_once() -> None:
+    """比较名称 / A comparison named by a ``Text`` is shown in one language per message."""
+    import numpy as np
+
+    from grader import feedback
+    from grader.compare import compare_array
+    from grader.suites.heldout import check_params
+
+    comp = compare_array(np.zeros(3), np.ones(3), Text("重构误差", "reconstruction error"))
+    msg = feedback.describe(comp)
+    assert msg.zh.startswith("重构误差 与正确结果不符") and "reconstruction" not in msg.zh
+    assert msg.en.startswith("reconstruction error does not match") and "重构" not in msg.en
+    j = comp.to_json()
+    assert (j["what"], j["what_zh"], j["what_en"]) == (
+        "重构误差 / reconstruction error",
+        "重构误差",
+        "reconstruction error",
+    )
+    # lecture notation stays one string, the same in both languages and in report.json
+    j = compare_array(np.zeros(3), np.ones(3), "ΔW").to_json()
+    assert j["what"] == j["what_zh"] == j["what_en"] == "ΔW"
+    # a returned parameter list: the k-th array is named what[k], in each language
+    bad = check_params([np.zeros(2), "x"], [(2,), (3,)], Text("θ（第 1 个初值）", "θ (init 1)"))
+    assert [c.name for c in bad] == [Text("θ（第 1 个初值）[1]", "θ (init 1)[1]")]
+    assert feedback.describe(bad[0]).en.startswith("θ (init 1)[1] has type str")
