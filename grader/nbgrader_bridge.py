@@ -588,19 +588,18 @@ def _child_main(argv: Sequence[str]) -> int:
 
 
 # ------------------------------------------------------------------------------ gradebook
-def _status_text(status: str) -> tuple[str, str]:
+def _status_text(status: str) -> Text:
+    """任务状态的双语名称 / A task status in both languages (an unknown status as it is)."""
     from grader.engine import STATUS_TEXT
 
-    text = STATUS_TEXT.get(status)  # a grader.text.Text
-    return text.pair() if text is not None else (status, status)
+    return STATUS_TEXT.get(status) or Text.of(status)
 
 
 def task_comment(task: dict[str, Any]) -> str:
     """可信评分的中英评语 / The zh/en comment of one trusted task result."""
-    zh, en = _status_text(task.get("status", ""))
     head = (
         f"[{TRUSTED.joined()}] {task.get('points', 0):g}/"
-        f"{task.get('max_points', 0):g} {Text(zh, en).joined()}"
+        f"{task.get('max_points', 0):g} {_status_text(task.get('status', '')).joined()}"
     )
     body = [task.get("message_zh", ""), task.get("message_en", ""), *task.get("hints", [])]
     return "\n".join([head, *(b for b in body if b)])

@@ -81,11 +81,11 @@ def summary_markdown(report: dict[str, Any] | None, outcome: dict[str, Any] | No
             "|---|---|---|---|",
         ]
         for t in report["tasks"]:
-            zh, en = _status_text(t.get("status", ""))
-            msg = " / ".join(x for x in (t.get("message_zh", ""), t.get("message_en", "")) if x)
+            state = _status_text(t.get("status", "")).joined()
+            msg = Text.from_fields(t, "message").joined()
             lines.append(
                 f"| {_md(t.get('id', ''))} | {t.get('points', 0):g}/{t.get('max_points', 0):g} "
-                f"| {_md(zh)} / {_md(en)} | {_md(msg).replace('|', '&#124;')} |"
+                f"| {_md(state)} | {_md(msg).replace('|', '&#124;')} |"
             )
     return "\n".join(lines)
 

@@ -127,3 +127,22 @@ def test_course_config_block_is_replaced_not_duplicated(tmp_path: Path) -> None:
     assert text.count(bridge.CONFIG_BEGIN) == 1 and "course_id = 'x'" in text
     config = bridge.load_config(tmp_path)
     assert config.Autograde.exclude_overwriting["a2"] == sorted(bridge.module_files(A2))
+
+
+def test_status_text_is_one_text_used_by_comment_and_summary() -> None:
+    """任务状态是一个 Text / A task's status is one ``Text``; the gradebook comment and the
+    feedback summary show it on one line ("部分通过 / partial"), an unknown status once."""
+    from grader.nbgrader_feedback import summary_markdown
+    from grader.text import Text
+
+    assert bridge._status_text("partial") == Text("部分通过", "partial")
+    assert bridge._status_text("odd") == Text("odd", "odd")
+    task = {"id": "a2.gd_update", "status": "partial", "points": 1, "max_points": 2,
+            "message_zh": "通过 1/2 个用例。", "message_en": "1/2 cases passed."}  # fmt: skip
+    assert bridge.task_comment(task).splitlines()[0].endswith(" 1/2 部分通过 / partial")
+    md = summary_markdown({"tasks": [task], "total": 1, "max_total": 2}, None)
+    assert (
+        "| a2.gd_update | 1/2 | 部分通过 / partial | 通过 1/2 个用例。 / 1/2 cases passed. |" in md
+    )
+    odd = summary_markdown({"tasks": [{**task, "status": "odd", "message_en": ""}]}, None)
+    assert "| odd | 通过 1/2 个用例。 |" in odd
