@@ -66,6 +66,8 @@ NOT_SUBMITTED = Text("不是学生提交的版本", "is not the student's submit
 #: the bridge's messages (fields filled with Text.format; shown as "中文 / English")
 M = {
     "no_course": Text("课程目录不存在：{root}", "no such course directory: {root}"),
+    "no_submissions": Text("没有学生提交 {aid}", "no submissions for {aid}"),
+    "no_grade_cell": Text("缺少任务的评分单元 {cid}", "no grade cell for task {cid}"),
     "no_gradebook": Text(
         "{root} 没有成绩库 {db}：--course 拼写有误，或尚未运行 setup",
         "{root} has no gradebook {db}: a mistyped --course, or setup has not been run",
@@ -657,9 +659,7 @@ def check_gradebook(course: Course, a: Assignment) -> list[str]:
         names = {gc.name for gc in nb.grade_cells}
         for cid in cells:
             if cid not in names:
-                problems.append(
-                    f"{a.id}/{nb_name}: 缺少任务的评分单元 {cid} / no grade cell for task {cid}"
-                )
+                problems.append(f"{a.id}/{nb_name}: {M['no_grade_cell'].format(cid=cid).joined()}")
     return problems
 
 
@@ -978,7 +978,7 @@ def autograde(
     everyone = list_students(course, aid)
     chosen = list(dict.fromkeys(students)) if students else everyone
     if not chosen:
-        raise BridgeError(f"没有学生提交 {aid} / no submissions for {aid}")
+        raise BridgeError(M["no_submissions"].format(aid=aid).joined())
     reports_dir = course.reports(aid)
     reports_dir.mkdir(parents=True, exist_ok=True)
     state = _load_state(reports_dir / "bridge.json")

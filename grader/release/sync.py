@@ -29,6 +29,8 @@ from grader.manifest import Assignment
 from grader.text import Text
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+NESTED = Text("第 {line} 行：嵌套的 {mark}", "line {line}: nested {mark}")
+UNOPENED = Text("第 {line} 行：多余的 {mark}", "line {line}: {mark} without begin")
 GIVEN_RE = re.compile(r"^(?P<indent>\s*)# ---- given code \(给定代码\): (?P<name>\w+) ----\s*$")
 GIVEN_END = "# ---- end given ----"
 FORBIDDEN_IMPORT = re.compile(r"^\s*(from|import)\s+(nncore|grader)\b", re.MULTILINE)
@@ -264,11 +266,11 @@ def solution_regions(text: str) -> list[tuple[int, int, str]]:
         s = line.strip()
         if s == BEGIN:
             if begin is not None:
-                raise BuildError(f"第 {i + 1} 行：嵌套的 {BEGIN} / line {i + 1}: nested {BEGIN}")
+                raise BuildError(NESTED.format(line=i + 1, mark=BEGIN).joined())
             begin = i
         elif s == END:
             if begin is None:
-                raise BuildError(f"第 {i + 1} 行：多余的 {END} / line {i + 1}: {END} without begin")
+                raise BuildError(UNOPENED.format(line=i + 1, mark=END).joined())
             regions.append(
                 (begin, i, lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())])
             )

@@ -47,9 +47,23 @@ from typing import Any
 
 import numpy as np
 
+from grader.text import Text
+
 from . import protocol
 
+#: The isolation levels (see the module docstring); an :class:`IsolationPlan` has one of them.
 LEVELS = ("bwrap", "insecure")
+#: 拒绝评分的原因 / Why grading is refused (``notes``: what was tried and why it failed)
+NO_ROOT_INSECURE = Text(
+    "拒绝以 root 身份在没有沙箱的情况下运行学生代码（请以普通用户运行 --insecure）：{notes}",
+    "refusing to run student code as root without a sandbox (run --insecure as an ordinary "
+    "user): {notes}",
+)
+NO_SANDBOX = Text(
+    "无法启动命名空间沙箱，拒绝评分（如确需在无隔离的情况下评分，请显式使用 --insecure）：{notes}",
+    "no namespace sandbox works here, refusing to grade (pass --insecure to grade without "
+    "isolation, at your own risk): {notes}",
+)
 _HERE = Path(__file__).resolve().parent
 WORKER_SCRIPT = _HERE / "worker.py"
 PROTOCOL_SCRIPT = _HERE / "protocol.py"
@@ -435,6 +449,11 @@ class IsolationPlan:
     as_root: bool = False
     notes: tuple[str, ...] = field(default=())
 
+    def __post_init__(self) -> None:
+        """Only the documented levels: any other name would count as insecure unnoticed."""
+        if self.level not in LEVELS:
+            raise ValueError(f"unknown isolation level {self.level!r} (one of {LEVELS})")
+
     @property
     def insecure(self) -> bool:
         """True when student code runs without a namespace sandbox."""
@@ -721,17 +740,9 @@ def detect(insecure: bool = False) -> IsolationPlan:
             return plan
         notes.append(f"bwrap ({binary}): {why}")
     if insecure and as_root:
-        raise SandboxUnavailable(
-            "拒绝以 root 身份在没有沙箱的情况下运行学生代码（请以普通用户运行 --insecure）"
-            f"：{'; '.join(notes)} / refusing to run student code as root without a sandbox "
-            f"(run --insecure as an ordinary user): {'; '.join(notes)}"
-        )
+        raise SandboxUnavailable(NO_ROOT_INSECURE.format(notes="; ".join(notes)).joined())
     if not insecure:
-        raise SandboxUnavailable(
-            "无法启动命名空间沙箱，拒绝评分（如确需在无隔离的情况下评分，请显式使用 --insecure）"
-            f"：{'; '.join(notes)} / no namespace sandbox works here, refusing to grade "
-            f"(pass --insecure to grade without isolation, at your own risk): {'; '.join(notes)}"
-        )
+        raise SandboxUnavailable(NO_SANDBOX.format(notes="; ".join(notes)).joined())
     plan = IsolationPlan("insecure", None, as_root, tuple(notes))
     with _cache_lock:
         _cache[True] = plan

@@ -2,7 +2,7 @@
 
 Everything a student or instructor reads is one :class:`grader.text.Text` (issue 9): a literal
 such as ``"输出目录 / output folder"`` should be ``Text("输出目录", "output folder").joined()``.
-:func:`hand_joined` lists the string literals (f-string parts included) of a Python file that
+:func:`hand_joined` lists the string literals (an f-string as one text) of a Python file that
 join Chinese and English with a slash, outside ``Text(...)`` calls and docstrings.
 """
 
@@ -42,18 +42,33 @@ def _in_text_calls(tree: ast.AST) -> set[int]:
     return out
 
 
+def _pieces(tree: ast.AST, skip: set[int]) -> list[tuple[int, str]]:
+    """字面量与 f-string / ``(line, text)`` of every string literal outside ``skip``; an f-string
+    is one text with ``{}`` for each field, so a join split by a field (``f"…：{x} / no …"``)
+    is seen whole."""
+    inside = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
+    out = []
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+            out.append((node.lineno, text))
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in inside
+        ):
+            out.append((node.lineno, node.value))
+    return out
+
+
 def hand_joined(source: str) -> list[tuple[int, str]]:
-    """(行号, 字面量) / ``(line, literal)`` of each hand-joined bilingual literal in ``source``."""
+    """(行号, 字面量) / ``(line, literal)`` of each hand-joined bilingual literal in ``source``
+    (an f-string as its text with ``{}`` for the fields)."""
     tree = ast.parse(source)
     skip = _docstrings(tree) | _in_text_calls(tree)
-    return sorted(
-        (node.lineno, node.value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant)
-        and isinstance(node.value, str)
-        and id(node) not in skip
-        and JOIN.search(node.value)
-    )
+    return sorted((line, text) for line, text in _pieces(tree, skip) if JOIN.search(text))
 
 
 def count_by_file(root: Path, package: str = "grader") -> dict[str, int]:

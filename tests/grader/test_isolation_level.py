@@ -49,3 +49,13 @@ def test_no_silent_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
     else:
         report = isolation.detect(insecure=True).report()
         assert report["insecure"] and "INSECURE" in report["description_en"]
+
+
+def test_a_plan_has_one_of_the_documented_levels():
+    """只有文档中的级别 / Only the documented levels: a plan named otherwise (an old "unshare")
+    would count as insecure without anyone noticing, so it is refused."""
+    from grader.sandbox.isolation import LEVELS, IsolationPlan
+
+    assert detect().level in LEVELS == ("bwrap", "insecure")
+    with pytest.raises(ValueError, match="unshare"):
+        IsolationPlan("unshare")

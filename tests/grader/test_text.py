@@ -107,7 +107,7 @@ def f() -> str:
     assert hand_joined(source) == [
         (9, "输出目录 / output folder"),
         (10, "model.loss 的 λ / the λ passed to model.loss"),
-        (12, "错误 / error: "),
+        (12, "{}{}{}{}{}错误 / error: {}"),  # an f-string: its text with {} for the fields
     ]
 
 
