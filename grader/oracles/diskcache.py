@@ -16,9 +16,9 @@ the grader's user that is not writable by group or others (likewise every file);
 is ignored (and derived afresh). It never lives in a submission folder. The default is the
 user's cache folder ``$XDG_CACHE_HOME/nnkit/oracles`` (else ``~/.cache/nnkit/oracles``), which
 the bubblewrap sandbox hides from student code; ``NNKIT_ORACLE_CACHE=<folder>`` chooses another
-folder, ``NNKIT_ORACLE_CACHE=off`` disables it. At the weaker isolation levels (``unshare``,
-``rlimits``) student code runs with the grader's uid and could write there — as it could write
-the grader's own source files; see the README's sandbox section.
+folder, ``NNKIT_ORACLE_CACHE=off`` disables it. At the ``insecure`` isolation level (no
+sandbox, only with ``--insecure``) student code runs with the grader's uid and could write
+there — as it could write the grader's own source files; see the README's sandbox section.
 
 The sources in memory can also be shipped to other processes (:func:`export`, :func:`install`):
 the Dask backend sends them from the trusted client to its workers.

@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -270,7 +269,6 @@ class _Derivation:
     layer_funcs: list[Callable[..., Any]]
     loss_func: Callable[..., Any]
     full_func: Callable[..., Any] | None
-    seconds: float
 
 
 @functools.cache
@@ -317,7 +315,6 @@ def _derive(
     sizes: tuple[int, ...], activations: tuple[str, ...], loss: str, method: str
 ) -> _Derivation:
     """推导并编译(每种结构只做一次)/ Derive and compile once per architecture and method."""
-    start = time.perf_counter()
     params, ws, bs, x, y = _symbols(sizes)
     layer_params = [[w for row in wl for w in row] + bl for wl, bl in zip(ws, bs, strict=True)]
 
@@ -357,7 +354,6 @@ def _derive(
         layer_funcs=layer_funcs,
         loss_func=loss_func,
         full_func=full_func,
-        seconds=time.perf_counter() - start,
     )
 
 
@@ -498,11 +494,6 @@ class SymbolicMLP:
             loss = self.sample_loss_expr()
             self._d.gradient_exprs = [sp.diff(loss, p) for p in self._d.params]
         return None if self._d.gradient_exprs is None else list(self._d.gradient_exprs)
-
-    @property
-    def derive_seconds(self) -> float:
-        """推导耗时(秒)/ Wall time of the (cached) derivation, in seconds."""
-        return self._d.seconds
 
     def sample_loss_expr(self) -> sp.Expr:
         """单样本损失表达式 / ``l(θ; x, y)`` as one sympy expression of all symbols."""

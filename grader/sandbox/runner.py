@@ -799,10 +799,6 @@ class Sandbox:
         """
         return self.request("call", module=module, attr=function, args=args, kwargs=kwargs)
 
-    def call_method(self, handle: Handle, method: str, *args: Any, **kwargs: Any) -> CallResult:
-        """Call ``<object behind handle>.method(*args, **kwargs)`` in the worker."""
-        return self.request("call", handle=handle, attr=method, args=args, kwargs=kwargs)
-
     def getattr(self, target: str | Handle, attr: str) -> CallResult:
         """Read attribute ``attr`` of a submission module (by name) or of a handle's object."""
         if isinstance(target, Handle):

@@ -62,11 +62,6 @@ def warm() -> dict[str, float]:
     return dict(_timings)
 
 
-def timings() -> dict[str, float]:
-    """已记录的推导时间 / Derivation times recorded so far (seconds)."""
-    return dict(_timings)
-
-
 def random_network(
     rng: np.random.Generator, pool: tuple[symbolic.Arch, ...] = MSE_POOL
 ) -> tuple[symbolic.Arch, np.ndarray, np.ndarray, np.ndarray]:
