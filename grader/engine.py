@@ -211,8 +211,10 @@ def reply_from(result: CallResult, function: str) -> Reply:
         kind = "not_implemented"
     elif etype in ("MissingModule", "ModuleNotFoundError") and "not found" in result.message_en:
         kind = "missing_module"
-    elif etype in ("MissingFunction", "AttributeError") and (
-        "not found" in result.message_en or " has no " in result.message_en
+    elif (etype == "MissingFunction" and "not found" in result.message_en) or (
+        # the driver's own "optim.py has no minibatches"; an AttributeError the student's code
+        # raised ("'list' object has no attribute 'size'") is an exception, not a missing stub
+        etype == "AttributeError" and ".py has no " in result.message_en
     ):
         kind = "missing_attr"
     return Reply(

@@ -297,10 +297,16 @@ def _rng(seed: int | None) -> np.random.Generator | None:
     return None if seed is None else np.random.default_rng(int(seed))
 
 
-def _take_batches(gen: Any) -> list[Any]:
-    """取出小批量（最多 10000 个）/ Materialise the student's batches (at most 10 000)."""
+def _take_batches(gen: Any, kinds: list[bool] | None = None) -> list[Any]:
+    """取出小批量（最多 10000 个）/ Materialise the student's batches (at most 10 000).
+
+    ``kinds`` (when given) records, per batch, whether the student yielded an ``np.ndarray``
+    (a list of ints becomes an array here, so the parent could not tell otherwise).
+    """
     out = []
     for k, idx in enumerate(gen):
+        if kinds is not None:
+            kinds.append(isinstance(idx, np.ndarray))
         if k >= _MAX_BATCHES:
             raise RuntimeError(
                 f"minibatches 产生了超过 {_MAX_BATCHES} 个批次 / "
@@ -313,12 +319,14 @@ def _take_batches(gen: Any) -> list[Any]:
 def batches(m: int, batch_size: int, seed: int | None) -> dict[str, Any]:
     """调用两次 ``optim.minibatches``（同一种子）/ Call ``optim.minibatches`` twice, same seed.
 
-    Returns both lists of index arrays (reproducibility is judged by the parent).
+    Returns both lists of index arrays (reproducibility is judged by the parent) and
+    ``arrays``: whether every batch was yielded as an ``np.ndarray``.
     """
     fn = _resolve("optim", "minibatches")
-    first = _take_batches(fn(int(m), int(batch_size), _rng(seed)))
-    second = _take_batches(fn(int(m), int(batch_size), _rng(seed)))
-    return {"first": first, "second": second}
+    kinds: list[bool] = []
+    first = _take_batches(fn(int(m), int(batch_size), _rng(seed)), kinds)
+    second = _take_batches(fn(int(m), int(batch_size), _rng(seed)), kinds)
+    return {"first": first, "second": second, "arrays": all(kinds)}
 
 
 def _model(spec: dict[str, Any], params: list[np.ndarray]) -> Any:
@@ -367,7 +375,8 @@ class _TracedModel:
 
 def _traced_minibatches(original: Any, calls: list[dict[str, Any]]) -> Any:
     """记录 minibatches 的调用 / Wrap the student's ``minibatches``: record each call's
-    arguments and the batches it yields (the student's own function still does the work)."""
+    arguments and the batches it yields, as arrays (the student's own function still does the
+    work)."""
 
     def traced(*args: Any, **kwargs: Any) -> Any:
         bound = dict(zip(("m", "batch_size", "rng"), args, strict=False))
@@ -399,7 +408,9 @@ def sgd_epochs(
     yielded *inside* sgd_epoch are recorded per epoch (``used``: the batches when it was
     called once with (m, batch_size, the rng passed in), None when not called, False when
     called otherwise), so the parent can replay exactly the batches sgd_epoch used and a
-    ``minibatches`` that ignores its rng does not cost a3.sgd_epoch too.
+    ``minibatches`` that ignores its rng does not cost a3.sgd_epoch too. Traced or not, the
+    student's ``minibatches`` is wrapped while ``sgd_epoch`` runs, so the batches it uses are
+    int arrays even when the student's yields lists (a mistake of a3.minibatches alone).
     """
     epoch_fn = _resolve("training", "sgd_epoch")
     net = _model(spec, params)
@@ -416,7 +427,10 @@ def sgd_epochs(
     X_in, y_in = X.copy(), y.copy()
     losses, used, lams = [], [], []
     calls: list[dict[str, Any]] = []
-    modules = [_student_module("training"), _student_module("optim")] if traced else []
+    # the student's minibatches runs inside sgd_epoch through a wrapper that yields its batches
+    # as int arrays (the docstring's contract): a minibatches yielding lists costs
+    # a3.minibatches, not also every sgd_epoch case
+    modules = [_student_module("training"), _student_module("optim")]
     originals = [(mod, getattr(mod, "minibatches", None)) for mod in modules]
     try:
         for mod, fn in originals:

@@ -74,6 +74,13 @@ HINTS: dict[str, Text] = {
         "The same seed gave different batches twice: use only the rng passed in "
         "(rng.permutation), not np.random's global state or a new generator.",
     ),
+    "batch_not_array": Text(
+        "每个小批量应是整数 np.ndarray，不是列表：直接产出 order[start : start + batch_size]"
+        "（order 来自 np.arange(m) 或 rng.permutation(m)），不要 .tolist() 或 list(...)。",
+        "Each mini-batch must be an integer np.ndarray, not a list: yield "
+        "order[start : start + batch_size] (order from np.arange(m) or rng.permutation(m)); "
+        "no .tolist() or list(...).",
+    ),
     "batches_cover": Text(
         "每个样本每轮必须恰好出现一次：最后一个不满的批次也要保留（range(0, m, batch_size)），不能重复或丢样本。",
         "Every sample must appear exactly once per epoch: keep the last, smaller batch "
@@ -174,8 +181,10 @@ def _as_index_list(value: Any) -> list[np.ndarray] | None:
 def batch_problems(value: Any, m: int, batch_size: int, shuffled: bool) -> list[tuple[str, Text]]:
     """小批量的性质检查 / Properties of the student's batches (first and second call).
 
-    Each of 0 … m−1 exactly once; sizes batch_size (last smaller); in order without rng,
-    shuffled with rng; the same seed gives the same batches.
+    Every batch an integer ``np.ndarray`` (the docstring's contract: a list of ints fails for
+    everyone, ``value["arrays"]`` is the driver's record of what was yielded); each of 0 … m−1
+    exactly once; sizes batch_size (last smaller); in order without rng, shuffled with rng; the
+    same seed gives the same batches.
     """
     if not isinstance(value, dict):
         return [("wrong_type", Text("返回值无法解析", "the reply could not be read"))]
@@ -191,6 +200,10 @@ def batch_problems(value: Any, m: int, batch_size: int, shuffled: bool) -> list[
             )
         ]
     problems: list[tuple[str, Text]] = []
+    if value.get("arrays") is not True:  # the docstring's contract: int arrays, not lists
+        problems.append(
+            ("batch_not_array", Text("小批量不是 np.ndarray", "a mini-batch is not an np.ndarray"))
+        )
     flat = np.concatenate(first) if first else np.zeros(0, np.int64)
     counts = np.bincount(flat[(flat >= 0) & (flat < m)], minlength=m) if flat.size else np.zeros(m)
     missing, dup = int(np.sum(counts == 0)), int(np.sum(counts > 1))
@@ -327,7 +340,7 @@ _MOMENTUM_MISTAKES: dict[str, Mistake] = {
     "no_learning_rate": lambda v: _momentum_variant(
         v, [v.b * u - g for u, g in zip(v.vel, v.grads, strict=True)], 1
     ),
-    "sign_error": lambda v: _momentum_variant(
+    "momentum_grad_sign": lambda v: _momentum_variant(
         v, [v.b * u + v.lr * g for u, g in zip(v.vel, v.grads, strict=True)], 1
     ),
     "momentum_velocity_kept": lambda v: (None, list(v.vel)),
@@ -381,6 +394,11 @@ MOMENTUM = Spec(
             "You used the other convention v := β v + α ∂J/∂θ, θ := θ − v: its v has the "
             "opposite sign of the docstring's, so it does not fit the velocities passed in. "
             "Follow the docstring: v := β v − α ∂J/∂θ, θ := θ + v.",
+        ),
+        "momentum_grad_sign": Text(
+            "速度里的梯度项是减号：v := β v − α ∂J/∂θ（你的 v 加上了 α ∂J/∂θ），然后 θ := θ + v。",
+            "The gradient term in the velocity is subtracted: v := β v − α ∂J/∂θ (your v adds "
+            "α ∂J/∂θ); then θ := θ + v.",
         ),
         "momentum_old_velocity": Text(
             "参数要用新的速度更新：先算 v := β v − α ∂J/∂θ，再 θ := θ + v（不是旧的 v）。",

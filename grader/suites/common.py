@@ -55,30 +55,60 @@ def pick_item(*path: int | str) -> Callable[[Any], Any]:
 
 
 def compare_expect(value: Any, exp: Expect) -> tuple[Comparison, list[str]]:
-    """比较并诊断 / Compare one picked value and name the mistake it matches, if any."""
+    """比较并诊断 / Compare one picked value and list every known mistake it matches.
+
+    Returns the comparison and, when it failed, the codes of ``exp.mistakes`` whose value the
+    student's equals, in the table's order. A mistake whose value equals the expected one on
+    this case (a tie rule on inputs without a tie) says nothing about the student's value and
+    is never matched: a right value of the wrong dtype is a dtype problem, not that mistake.
+    :func:`diagnose` picks the case's hints from these lists.
+    """
     try:
         got = exp.pick(value)
     except (IndexError, KeyError, TypeError):
         return Comparison(BAD_TYPE, exp.what, got_type=type(value).__name__), ["wrong_type"]
+    want = np.asarray(exp.want)
     comp = compare_array(
         got,
-        np.asarray(exp.want),
+        want,
         exp.what,
         rtol=exp.rtol,
         atol_scale=exp.atol_scale,
         allow_scalar_shape=exp.scalar,
         float_dtype=exp.dtype,
     )
-    hints: list[str] = []
+    codes: list[str] = []
     if not comp.ok:
+        rtol = max(exp.rtol, 1e-9)
         for code, candidate in exp.mistakes.items():
             options = candidate if isinstance(candidate, AnyOf) else (candidate,)
             if any(
-                c is not None and matches(got, np.asarray(c), max(exp.rtol, 1e-9)) for c in options
+                c is not None
+                and matches(got, np.asarray(c), rtol)
+                and not matches(want, np.asarray(c), rtol)
+                for c in options
             ):
-                hints.append(code)
-                break
-    return comp, hints
+                codes.append(code)
+    return comp, codes
+
+
+def diagnose(matched: list[list[str]]) -> list[str]:
+    """一个用例的提示 / The mistake codes of a case, from what each failed output matched.
+
+    ``matched`` holds, per failed output, the codes it matched (:func:`compare_expect`). A code
+    that every failed output matched explains the whole reply, so it alone is the hint: a code
+    that explains only some outputs names a different mistake (θ + v with the gradient's sign
+    flipped in v also has the v of the other convention, θ − v), and the two hints would
+    contradict each other. Codes that all explain the whole reply coincide on this case (a mean
+    over samples is both "1/m twice" and "∂J/∂b as a mean"): the first in the table's order is
+    the hint, so a table lists the more telling code first, and inputs are drawn so that
+    mistakes with different advice do not coincide. When no code explains everything, each
+    failed output names its first match.
+    """
+    whole = [c for c in matched[0] if all(c in m for m in matched[1:])] if matched else []
+    if whole:
+        return whole[:1]
+    return list(dict.fromkeys(m[0] for m in matched if m))
 
 
 def case_from_reply(
@@ -93,11 +123,13 @@ def case_from_reply(
     if not reply.ok:
         return Case(label, False, reply=reply)
     comps: list[Comparison] = []
-    hints: list[str] = []
+    matched: list[list[str]] = []
     for exp in expects:
-        comp, h = compare_expect(reply.value, exp)
+        comp, codes = compare_expect(reply.value, exp)
         comps.append(comp)
-        hints += h
+        if not comp.ok:
+            matched.append(codes)
+    hints = diagnose(matched)
     passed = all(c.ok for c in comps)
     note = EMPTY
     if reply.mutated and not inplace_ok:

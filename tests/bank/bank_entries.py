@@ -502,7 +502,7 @@ WRONG: tuple[Entry, ...] = (
       "    return [p + v for p, v in zip(params, new_v, strict=True)], list(velocities)\n",
       "a3.momentum", "momentum_velocity_kept", "the new velocity is not returned"),
     W("momentum_plus_grad", "a3", "optim.py", "beta * v - lr * g for", "beta * v + lr * g for",
-      "a3.momentum", "sign_error momentum_sign", "v := βv + α∂J/∂θ"),
+      "a3.momentum", "momentum_grad_sign", "v := βv + α∂J/∂θ"),
     W("momentum_params_inplace", "a3", "optim.py",
       "    return [p + v for p, v in zip(params, new_v, strict=True)], new_v\n",
       "    for p, v in zip(params, new_v, strict=True):\n        p += v\n"
@@ -518,6 +518,9 @@ WRONG: tuple[Entry, ...] = (
       "    return (np.asarray(X, dtype=np.float64) - data_min) / np.where(span > 0, span, 1.0)\n",
       "    return (np.asarray(X, dtype=np.float64) - data_min) / data_max\n", "a3.normalise",
       "minmax_span", "min-max divides by max, not max − min"),
+    W("minibatches_lists", "a3", "optim.py", "        yield order[start : start + batch_size]\n",
+      "        yield order[start : start + batch_size].tolist()\n", "a3.minibatches",
+      "batch_not_array", "batches as Python lists of ints, not int arrays"),
     W("minibatches_short_slice", "a3", "optim.py", "        yield order[start : start + batch_size]\n",
       "        yield order[start : start + batch_size - 1]\n", "a3.minibatches", "batches_cover",
       "each batch one index short"),

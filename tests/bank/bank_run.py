@@ -41,6 +41,7 @@ class Outcome:
     full: bool = False  # alternative: full marks on every affected task for every id
     lost: dict[str, float] = field(default_factory=dict)  # task -> points lost (worst id)
     unnamed: set[str] = field(default_factory=set)  # lost tasks not naming the dependency
+    blocked_by: dict[str, list[str]] = field(default_factory=dict)  # task -> report's blocked_by
     hints: list[str] = field(default_factory=list)
     public_failed: bool | None = None  # None: not run
     message: str = ""
@@ -79,11 +80,18 @@ def grade_entry(entry: Entry, ids: Iterable[str], tmp: Path, collateral: bool = 
     caught, named, full = True, True, True
     for sid in ids:
         report = grade_submission(sub, entry.assignment, student=sid, tasks=tasks, in_process=True)
+        failed = {t.id for t in report.tasks if t.points < t.max_points}
         for t in report.tasks:
             if t.points < t.max_points:
                 out.lost[t.id] = max(out.lost.get(t.id, 0.0), round(t.max_points - t.points, 2))
-                if "blocked_by_dependency" not in t.hints:
+                # named: the report's blocked_by (data, not the hint's words) cites a task that
+                # lost points in the same report
+                if not set(t.blocked_by) & failed:
                     out.unnamed.add(t.id)
+                if t.blocked_by:
+                    out.blocked_by[t.id] = sorted(
+                        set(out.blocked_by.get(t.id, [])) | set(t.blocked_by)
+                    )
             if t.id == entry.task:
                 caught &= t.points < t.max_points
                 named &= bool(set(entry.hints) & set(t.hints))
@@ -100,20 +108,24 @@ def grade_entry(entry: Entry, ids: Iterable[str], tmp: Path, collateral: bool = 
 
 def public_tests_fail(entry: Entry, tmp: Path) -> bool:
     """公开测试是否失败 / Whether the assignment's public pytest tests fail on the entry."""
+    return run_public_tests(entry, tmp).returncode != 0
+
+
+def run_public_tests(entry: Entry, tmp: Path) -> subprocess.CompletedProcess[str]:
+    """运行公开测试 / Run the assignment's public pytest tests on the entry (output captured)."""
     sub = build(entry, tmp / entry.name / "public")
     src = ROOT / "solutions" / entry.assignment
     shutil.copytree(src / "tests", sub / "tests")
     for extra in ("pytest.ini",):
         if (src / extra).is_file():
             shutil.copyfile(src / extra, sub / extra)
-    proc = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-W", "ignore"],
         cwd=sub,
         capture_output=True,
         text=True,
         timeout=900,
     )
-    return proc.returncode != 0
 
 
 def run_bank(
@@ -142,9 +154,10 @@ def collateral(outcomes: list[Outcome]) -> dict[str, tuple[int, int, int]]:
     """一个错误的代价 / Per assignment: (one task, more tasks with the dependency named, caught).
 
     A caught wrong entry costs *one task* when it loses points on its intended task only; it
-    costs more *with the dependency named* when every other task it costs says which of the
-    student's functions blocked it (hint ``blocked_by_dependency``, "依赖的 … 未通过 / blocked by
-    your …"). The rest is unnamed collateral. Needs ``collateral=True`` grading.
+    costs more *with the dependency named* when every other task it costs names, in the
+    report's ``blocked_by`` data, a task that lost points in the same report (the message then
+    says "依赖的 … 未通过 / blocked by your …"). The rest is unnamed collateral. Needs
+    ``collateral=True`` grading.
     """
     out: dict[str, tuple[int, int, int]] = {}
     for a in sorted({o.entry.assignment for o in outcomes}):
@@ -238,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             kind = "WRONG" if e.wrong else "ALT"
             print(
                 f"[{kind}] {e.assignment} {e.name}: lost={o.lost} "
-                f"unnamed={sorted(o.unnamed - {e.task})} hints={o.hints} "
+                f"unnamed={sorted(o.unnamed - {e.task})} blocked_by={o.blocked_by} hints={o.hints} "
                 f"want={list(e.hints)} public_failed={o.public_failed}"
                 + (f"\n    {o.message[:300]}" if bad else "")
             )

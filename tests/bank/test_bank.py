@@ -10,6 +10,7 @@ worse than the last measurement for a3/a4.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import pytest
 from bank_entries import ALTERNATIVES, WRONG
@@ -31,6 +32,15 @@ def test_bank_size() -> None:
     assert len(WRONG) >= 60 and len(ALTERNATIVES) >= 20
     assert {e.assignment for e in WRONG} == {"a1", "a2", "a3", "a4"}
     assert len({e.name for e in (*WRONG, *ALTERNATIVES)}) == len(WRONG) + len(ALTERNATIVES)
+
+
+def test_architecture_states_the_bank_size() -> None:
+    """ARCHITECTURE.md 的题库数目与题库一致 / ARCHITECTURE.md states the bank's real size."""
+    text = (Path(__file__).resolve().parents[2] / "ARCHITECTURE.md").read_text("utf-8")
+    text = " ".join(text.split())  # line breaks do not matter
+    w, a = len(WRONG), len(ALTERNATIVES)
+    assert f"有 {w} 个真实的错误提交" in text and f"{a} 个另一种正确写法" in text
+    assert f"{w} realistic wrong submissions" in text and f"{a} alternative correct" in text
 
 
 @pytest.mark.parametrize("assignment", ["a1", "a2", "a3", "a4"])
@@ -71,3 +81,38 @@ def test_one_mistake_costs_one_task_or_names_the_dependency(assignment: str) -> 
     ]
     assert n and one + named + len(unnamed) == n
     assert len(unnamed) <= UNNAMED_AT_MOST[assignment], unnamed
+
+
+#: 症状代码：对回复的直接测量，不是对另一种错误的猜测 / Symptom codes: facts measured on the reply
+#: (type, shape, dtype, NaN/inf, warnings, arguments modified, a failed dependency, a training
+#: result below the bar), never a guess at another mistake; they may accompany any mistake.
+SYMPTOMS = {
+    "wrong_type", "wrong_shape", "wrong_dtype", "nonfinite", "unstable", "overflow_warning",
+    "inplace", "blocked_by_dependency", "training_poor",
+}  # fmt: skip
+
+#: Other mistake codes an entry gets besides its own, reviewed as true of its one change
+#: (entry → {code: why}); anything else is a hint naming a mistake the entry did not make.
+ALSO = {
+    "zscore_test_stats": {"std_zero": "the change also drops the σ = 0 guard"},
+    "minibatches_drop_last": {"batches_sizes": "one batch fewer: the count is wrong too"},
+    "minibatches_short_slice": {"batches_sizes": "every batch one short: the sizes are wrong"},
+    "sgd_decay_on_bias": {"sgd_lam_missing": "the change no longer passes λ to model.loss"},
+}
+
+
+def test_no_hint_names_a_mistake_the_entry_did_not_make() -> None:
+    """提示不自相矛盾 / No message contradicts itself: besides the codes that name an entry's
+    mistake, its task gives only symptom codes and the reviewed ones (ALSO), which must still
+    occur (lower the list when a hint goes away)."""
+    extra = {
+        o.entry.name: sorted(set(o.hints) - set(o.entry.hints) - SYMPTOMS)
+        for o in outcomes()
+        if o.entry.wrong and set(o.hints) - set(o.entry.hints) - SYMPTOMS
+    }
+    unreviewed = {
+        name: [c for c in codes if c not in ALSO.get(name, {})] for name, codes in extra.items()
+    }
+    assert not {k: v for k, v in unreviewed.items() if v}, unreviewed
+    stale = {n: sorted(set(c) - set(extra.get(n, []))) for n, c in ALSO.items()}
+    assert not {k: v for k, v in stale.items() if v}, stale

@@ -84,3 +84,24 @@ def test_hostile_task_costs_that_task_only(tmp_path: Path) -> None:
     assert status["a2.numerical_gradient"][0] == "failed"
     assert "timed out" in status["a2.numerical_gradient"][1]
     assert status["a2.loss_mse"][0] == "passed"
+
+
+def test_an_attribute_error_in_the_students_code_is_not_a_missing_function() -> None:
+    """学生代码里的 AttributeError 不是"找不到函数" / The student's own AttributeError (a list
+    has no .size) is reported as an exception at its line, never as "function not found"; only
+    the driver's "optim.py has no minibatches" and the runner's "not found" are."""
+    from grader.engine import reply_from
+    from grader.sandbox.runner import CallResult
+
+    def kind(etype: str, en: str) -> str:
+        tb = 'File "/w/training.py", line 74, in sgd_epoch'
+        result = CallResult(False, status="error", message_en=en, error_type=etype, traceback=tb)
+        return reply_from(result, "training.sgd_epoch").kind
+
+    assert kind("AttributeError", "'list' object has no attribute 'size'") == "exception"
+    assert kind("AttributeError", "module 'numpy' has no attribute 'foo'") == "exception"
+    assert kind("AttributeError", "optim.py 中没有 minibatches / optim.py has no minibatches") == (
+        "missing_attr"
+    )
+    assert kind("MissingFunction", "function dense_fwd not found in good.py") == "missing_attr"
+    assert kind("MissingFunction", "f in good.py is not callable") == "exception"

@@ -288,3 +288,37 @@ def test_summary_message_uses_the_task_hint_text() -> None:
     case = Case(Text("用例", "case"), False, hints=["np_sign"])
     result = engine.summarise(task, [case], set(), 0.0)
     assert "np.sign(0) = 0" in result.message_en and "np.sign(0) = 0" in result.message_zh
+
+
+def test_a_mistake_that_explains_every_output_suppresses_partial_ones() -> None:
+    """一个解释全部输出的错误压过只解释一部分的 / One code explaining every failed output is
+    the only hint; a code that fits one output only would name another mistake."""
+    from grader.suites.common import Expect, case_from_reply, diagnose
+
+    want = (np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+    got = (np.array([1.5, 2.5]), np.array([-3.0, -4.0]))
+    exps = [
+        Expect("θ", want[0], lambda r: r[0], {"other": np.zeros(2), "right": got[0]}),
+        Expect("v", want[1], lambda r: r[1], {"other": got[1], "right": got[1]}),
+    ]
+    case = case_from_reply(Reply(True, got), exps, Text("用例", "case"))
+    assert not case.passed and case.hints == ["right"]  # per output it was "right", "other"
+    # without a code for the whole reply each failed output names its first match
+    assert diagnose([["a", "b"], ["c"]]) == ["a", "c"]
+    assert diagnose([["a", "b"], ["b"]]) == ["b"]
+    # codes that all explain everything coincide on this case: the first in the table's order
+    assert diagnose([["a", "b"], ["b", "a"]]) == ["a"] and diagnose([["a", "b"]]) == ["a"]
+    assert diagnose([["a"], []]) == ["a"] and diagnose([]) == []
+
+
+def test_a_mistake_equal_to_the_answer_is_not_matched() -> None:
+    """与正确值相同的错误值不算诊断 / A mistake whose value is the right one on this case (a tie
+    rule without a tie) is not matched by a right value of the wrong dtype."""
+    from grader.suites.common import Expect, compare_expect
+
+    want = np.array([1.0, 0.0, 1.0])
+    exp = Expect("f(z)", want, dtype=np.float64, mistakes={"tie": want.copy(), "flip": 1 - want})
+    comp, codes = compare_expect(want.astype(int), exp)
+    assert comp.kind == "dtype" and codes == []
+    comp, codes = compare_expect(1 - want, exp)
+    assert comp.kind == "value" and codes == ["flip"]

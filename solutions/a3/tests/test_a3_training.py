@@ -18,9 +18,20 @@ MB = ("optim.py 中的 minibatches：rng 为 None 按顺序，否则打乱；每
       "minibatches in optim.py: in order for rng = None, else shuffled; every sample exactly once")  # fmt: skip
 
 
+NOT_ARRAY = ("每个小批量应是整数 np.ndarray，不是列表", "Each mini-batch must be an integer np.ndarray, not a list")  # fmt: skip
+YIELD = ("直接产出 order[start : start + batch_size]（order 来自 np.arange(m) 或 rng.permutation(m)），不要 .tolist() 或 list(...)",
+         "yield order[start : start + batch_size] (order from np.arange(m) or rng.permutation(m)); no .tolist() or list(...)")  # fmt: skip
+
+
 def _batches(m: int, size: int, rng) -> list[list[int]]:
-    got = sc.call(minibatches, m, size, rng)
-    return [np.asarray(b).tolist() for b in got]
+    got = list(sc.call(minibatches, m, size, rng))
+    for b in got:  # the docstring's contract: int arrays of shape (|B|,)
+        if not isinstance(b, np.ndarray) or b.dtype.kind not in "iu":
+            kind = (
+                f"{type(b).__name__} {b.dtype}" if isinstance(b, np.ndarray) else type(b).__name__
+            )
+            sc.fail(f"{NOT_ARRAY[0]}；你的一个批次是 {kind}", f"{NOT_ARRAY[1]}; one of your batches is a {kind}", MB, YIELD)  # fmt: skip
+    return [b.tolist() for b in got]
 
 
 @pytest.mark.task("a3.minibatches")
