@@ -98,10 +98,12 @@ def prepare_copy(submission: Path, dest: Path) -> files.Selection:
 def _scan(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """一次解析：禁用引用与导入 / One parse and one walk of a module's source.
 
-    Returns ``(forbidden, imports)``: the references to nncore/grader (see
-    :func:`_forbidden_in_source`) and the top-level names imported (:func:`_local_imports`).
-    Cached by the exact text: the given modules every student submits unchanged are parsed
-    once per batch (:func:`warm_static`).
+    Returns ``(forbidden, imports)``: the references to nncore/grader, parsed with :mod:`ast`
+    (nothing is executed): ``import nncore``, ``from grader… import``, ``__import__("nncore")``
+    / ``importlib.import_module("grader…")`` and string paths that point into ``nncore/`` or
+    ``grader/``; and the top-level names imported (:func:`_local_imports`). Cached by the exact
+    text: the given modules every student submits unchanged are parsed once per batch
+    (:func:`warm_static`).
     """
     try:
         tree = ast.parse(text)
@@ -128,16 +130,6 @@ def _scan(text: str) -> tuple[frozenset[str], frozenset[str]]:
             if top in FORBIDDEN:
                 found.add(top)
     return frozenset(found), frozenset(imported)
-
-
-def _forbidden_in_source(text: str) -> frozenset[str]:
-    """源码中对参考答案/评分器的引用 / References to nncore/grader in one module's source.
-
-    Parsed with :mod:`ast` (nothing is executed): ``import nncore``, ``from grader… import``,
-    ``__import__("nncore")`` / ``importlib.import_module("grader…")`` and string paths that
-    point into ``nncore/`` or ``grader/``.
-    """
-    return _scan(text)[0]
 
 
 def _local_imports(text: str) -> frozenset[str]:
