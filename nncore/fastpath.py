@@ -78,31 +78,32 @@ def supports(model: Any) -> bool:
 
 
 class _Flat:
-    """θ 的内部排列 / Views of one flat vector laid out as [b^(2); W^(1)], W^(2), …, b^(3), ….
+    """θ 的内部排列 / Views of one flat vector laid out as [W^(2), …, W^(L−1); W^(1); b^(2); b^(3), …].
 
-    The first layer's bias row comes first, so that [b^(2); W^(1)] is one (N_1 + 1, N_2)
-    matrix (x carries a leading column of ones: one product gives z^(2) and one gives the
-    gradient of both); then the other weights, then the other biases. So all the weights
-    are one contiguous ``weights`` range (one pass decays and updates them, one dot product
-    gives Σ w²), and the other biases one ``rest`` range.
+    The first layer's weights come last among the weights and its bias row right after them,
+    so that [W^(1); b^(2)] is one (N_1 + 1, N_2) matrix (x carries a trailing column of ones:
+    one product gives z^(2) and one gives the gradient of both). So all the weights are one
+    contiguous ``weights`` range (one pass decays and updates them, one dot product gives
+    Σ w²) and all the biases one contiguous ``biases`` range (one pass updates them).
     """
 
     def __init__(self, flat: np.ndarray, sizes: list[int]) -> None:
         n1, n2 = sizes[0], sizes[1]
         shapes = list(pairwise(sizes))
-        self.block = flat[: (n1 + 1) * n2].reshape(n1 + 1, n2)  # [b^(2); W^(1)]
-        self.W = [self.block[1:]]
-        self.b = [self.block[0]]
-        start = (n1 + 1) * n2
+        self.vector = flat
+        start, later = 0, []
         for n_in, n_out in shapes[1:]:
-            self.W.append(flat[start : start + n_in * n_out].reshape(n_in, n_out))
+            later.append(flat[start : start + n_in * n_out].reshape(n_in, n_out))
             start += n_in * n_out
-        self.weights = flat[n2:start]
-        self.rest = flat[start:]
+        self.block = flat[start : start + (n1 + 1) * n2].reshape(n1 + 1, n2)  # [W^(1); b^(2)]
+        self.W = [self.block[:n1], *later]
+        self.weights = flat[: start + n1 * n2]
+        self.biases = flat[start + n1 * n2 :]
+        self.b = [self.block[n1]]
+        start += (n1 + 1) * n2
         for _, n_out in shapes[1:]:
             self.b.append(flat[start : start + n_out])
             start += n_out
-        self.first_bias = self.b[0]
 
     def params(self) -> list[np.ndarray]:
         """讲义顺序 / The views in the slide's order W^(1), b^(2), W^(2), b^(3), …"""
@@ -176,6 +177,8 @@ class EpochEngine:
         self.p = np.empty((b, k), dtype)  # δ^(L) (up to the factor the products apply)
         self.rows = np.empty(b, dtype)  # per-row sums of the softmax
         self.ones_k, self.ones_b = np.ones(k, dtype), np.ones((1, b), dtype)
+        # ufunc operands as 0-d arrays of the dtype: a Python float costs a conversion per call
+        self.half, self.one, self.two = (np.array(v, dtype) for v in (0.5, 1.0, 2.0))
         # e^z cannot overflow a sum of K terms below this: no softmax shift needed
         self.exp_safe = float(np.log(np.finfo(dtype).max) - np.log(k) - 1.0)
         # a batch's rows of [X, 1] (the whole [X, 1] itself when one batch is all of X)
@@ -222,6 +225,7 @@ class EpochEngine:
             self.gflat = _Flat(self.G, net.sizes)
             net.weights, net.biases = list(self.flat.W), list(self.flat.b)
             self.views = net.params
+            self._sumsq = self.ops.sumsq(self.flat.weights)  # Σ w², prepared
             self._plans.clear()
             if velocities is not None:  # the velocities follow their parameters
                 opt._owner, opt.velocities = list(self.views), velocities
@@ -269,7 +273,7 @@ class EpochEngine:
         """
         z, p = plan.z[-1], plan.p
         J = (float(_sum(np.logaddexp(0, z, out=p), None)) - float(np.vdot(yb, z))) / plan.n
-        np.multiply(z, 0.5, out=p)
+        np.multiply(z, self.half, out=p)
         np.tanh(p, out=p)
         p += self._y2b
         return J
@@ -291,14 +295,24 @@ class EpochEngine:
             return 1.0 / n
         return 0.5 / n if self._output == self._sigmoid_bce else 1.0
 
-    def _plan(self, n: int, momentum: bool, beta: float, k: float, scale: float) -> _Plan:
-        """n 行批量的预备计划 / The prepared plan for batches of n rows (made once, then reused)."""
-        key = (n, momentum, beta, k, scale)
+    def _plan(
+        self, n: int, momentum: bool, beta: float, k: float, scale: float, builtin: bool
+    ) -> _Plan:
+        """n 行批量的预备计划 / The prepared plan for batches of n rows (made once, then reused).
+
+        ``builtin``: the plan's ``update`` applies the step (else the optimizer's own ``step``).
+        """
+        key = (n, momentum, beta, k, scale, builtin)
         plan = self._plans.get(key)
         if plan is None:
             sinks = self.vflat if momentum else self.gflat
             alpha = scale * self._delta_factor(n)
-            plan = self._plans[key] = _Plan(self, n, sinks, beta, k, alpha)
+            carry = momentum and beta != 0.0  # the velocity is kept as βv during run()
+            plan = self._plans[key] = _Plan(
+                self, n, sinks, 1.0 if carry else beta, k, alpha, beta if carry else 1.0
+            )
+            if not builtin:
+                plan.update = []
         return plan
 
     # --- one epoch ------------------------------------------------------------------------
@@ -330,39 +344,44 @@ class EpochEngine:
         if self.Y2p is not None:
             Y2 = np.multiply(Ys, -2.0, out=self.Y2p)
             Y2 += 1.0
-        Xa, theta, output = self.Xa, self.theta, self._output
+        Xa, output, sumsq = self.Xa, self._output, self._sumsq
+        gather = self.xbuf is not Xa
         weights, gweights = self.flat.weights, self.gflat.weights
-        step = self.V if momentum else self.G
-        total = 0.0
-        full = self._plan(min(b, m), momentum, beta, k, scale)
-        for start in range(0, m, b):
-            stop = min(start + b, m)
-            plan = full if stop - start == b else self._plan(stop - start, momentum, beta, k, scale)
-            if Y2 is not None:
-                self._y2b = Y2[start:stop]
-            if self.xbuf is not Xa:
-                if order is None:
-                    np.copyto(plan.x, Xa[start:stop])
-                else:
-                    Xa.take(order[start:stop], axis=0, out=plan.x, mode="clip")
-            for op in plan.forward:
-                op()
-            J = output(plan, Ys[start:stop])
-            for op in plan.backward:
-                op()
-            if c:  # all the weights are one range of θ: one dot product
-                J += c / 2 * float(np.vdot(weights, weights))
-            if not builtin:  # any other optimizer: the plain gradients (+ c·W) through its step
-                if c:
-                    gweights += weights * c
-                opt.step(self.views, [g.copy() for g in self.gflat.params()])
-            elif plan.update:  # weights: s −= αcW, θ += s in one pass; biases: θ += s
-                for op in plan.update:
+        total = reg = 0.0  # Σ_B |B| J_B without the decay term, and Σ_B |B| Σ w²
+        carry = momentum and beta != 0.0  # v kept as βv: the products add to it with β = 1
+        if carry:
+            self.V *= beta
+        try:
+            full = self._plan(min(b, m), momentum, beta, k, scale, builtin)
+            for start in range(0, m, b):
+                stop, plan = start + b, full
+                if stop > m:  # the last, shorter batch
+                    stop = m
+                    plan = self._plan(m - start, momentum, beta, k, scale, builtin)
+                if Y2 is not None:
+                    self._y2b = Y2[start:stop]
+                if gather:
+                    if order is None:
+                        np.copyto(plan.x, Xa[start:stop])
+                    else:
+                        Xa.take(order[start:stop], axis=0, out=plan.x, mode="clip")
+                for op in plan.forward:
                     op()
-            else:
-                theta += step
-            total += J * (stop - start)
-        return total / m
+                total += output(plan, Ys[start:stop]) * (stop - start)
+                for op in plan.backward:
+                    op()
+                if c:  # all the weights are one range of θ: one dot product
+                    reg += sumsq() * (stop - start)
+                for op in plan.update:  # built-in: weights s −= αcW, θ += s in one pass; biases
+                    op()
+                if not builtin:  # any other optimizer: the plain gradients (+ c·W) through its step
+                    if c:
+                        gweights += weights * c
+                    opt.step(self.views, [g.copy() for g in self.gflat.params()])
+        finally:
+            if carry:
+                self.V /= beta
+        return (total + c / 2 * reg) / m
 
 
 class _Plan:
@@ -370,19 +389,22 @@ class _Plan:
 
     ``x`` is the batch's [x, 1] (a slice of the gather buffer); ``z``, ``a``, ``p`` (δ^(L),
     without the factor ``alpha`` the products apply) and ``s`` (softmax row sums) are the
-    layers' contiguous buffers. Three programs, lists of calls without arguments (one BLAS
-    call per product when numpy's BLAS is found; numpy ufuncs with their ``out`` bound), run
-    in order:
+    layers' contiguous buffers. A sigmoid hidden layer keeps u = 2a = 1 + tanh(z/2) in its
+    ``a`` buffer (one operation fewer than a = ½ + ½ tanh(z/2)); the products that read it
+    carry the ½ (and ∂J/∂a's product the ¼ of a(1 − a) = ¼u(2 − u)): powers of two, so the
+    numbers are exactly those of a. Three programs, lists of calls without arguments (one
+    BLAS call per product when numpy's BLAS is found; numpy ufuncs with their ``out``
+    bound), run in order:
 
     * ``forward``: z^(2) = [x, 1] [W^(1); b^(2)] (one product), z^(l+1) = a^(l) W^(l) + b^(l+1)
       for the others; the activations in place (sigmoid: the product gives z/2 and
-      σ = ½ + ½ tanh(z/2));
+      u = 1 + tanh(z/2));
     * ``backward``: per layer from the last, D := β·D + alpha·aᵀδ and the bias row
       d := β·d + alpha·1ᵀδ into the block D of the velocity (momentum) or of the gradient
       vector (β = 0); ∂J/∂a = alpha·δ Wᵀ, and δ = ∂J/∂a ⊙ f'(z) in place (never for the
       input layer, whose [W; b] gradient is one product with [x, 1]);
-    * ``update`` (built-in optimizers with λ > 0): per layer s_W := s_W − kW, W := W + s_W
-      in one pass (k = αλ/m), then b := b + s_b.
+    * ``update`` (built-in optimizers with λ > 0): s_W := s_W − kW, W := W + s_W over all
+      the weights in one pass (k = αλ/m), then b := b + s_b over all the biases in one.
     """
 
     def __init__(
@@ -393,6 +415,7 @@ class _Plan:
         beta: float,
         k: float,
         alpha: float,
+        step_beta: float = 1.0,
     ) -> None:
         ops, acts, flat = engine.ops, engine.model.activations, engine.flat
         self.n, self.x = n, engine.xbuf[:n]
@@ -404,6 +427,9 @@ class _Plan:
         factor = [1.0] * (len(self.z) - 1) + [alpha]  # what the products apply to each δ
         ones = engine.ones_b[:, :n]
         inputs = [self.x, *self.a]
+        # what each layer's input buffer holds, times this, is its a: ½ for sigmoid's u
+        scale = [1.0] + [0.5 if sig else 1.0 for sig in engine.sigmoid]
+        half, one, two = engine.half, engine.one, engine.two
         self.forward: list[Callable[[], Any]] = []
         for l, z in enumerate(self.z):
             hidden = l < len(self.a)
@@ -413,39 +439,40 @@ class _Plan:
                     ops.product(self.x, flat.block, z, alpha=0.5 if sigmoid else 1.0)
                 )
             else:
-                self.forward.append(ops.product(inputs[l], flat.W[l], z))
+                self.forward.append(ops.product(inputs[l], flat.W[l], z, alpha=scale[l]))
                 self.forward.append(partial(np.add, z, flat.b[l], z))
-            if sigmoid:  # σ(z) = ½ + ½ tanh(z/2) in place
-                a = self.a[l]
+            if sigmoid:  # u = 2σ(z) = 1 + tanh(z/2) in place
+                u = self.a[l]
                 if l:
-                    self.forward.append(partial(np.multiply, z, 0.5, z))
-                self.forward += [partial(np.tanh, z, a), partial(np.multiply, a, 0.5, a),
-                                 partial(np.add, a, 0.5, a)]  # fmt: skip
+                    self.forward.append(partial(np.multiply, z, half, z))
+                self.forward += [partial(np.tanh, z, u), partial(np.add, u, one, u)]
             elif hidden:
                 self.forward.append(partial(_apply, acts[l].forward, (z,), self.a[l]))
         self.backward: list[Callable[[], Any]] = []
         for l in range(len(self.z) - 1, -1, -1):
             d, f = delta[l], factor[l]
-            if l == 0:  # [∂J/∂b^(2); ∂J/∂W^(1)] in one product
+            if l == 0:  # [∂J/∂W^(1); ∂J/∂b^(2)] in one product
                 self.backward.append(ops.product(self.x.T, d, sinks.block, alpha=f, beta=beta))
                 break
-            self.backward.append(ops.product(inputs[l].T, d, sinks.W[l], alpha=f, beta=beta))
+            self.backward.append(
+                ops.product(inputs[l].T, d, sinks.W[l], alpha=f * scale[l], beta=beta)
+            )
             bias = sinks.b[l][None, :]
             self.backward.append(ops.product(ones, d, bias, alpha=f, beta=beta))
-            a, da, t = self.a[l - 1], delta[l - 1], engine.tmp[l - 1][:n]
-            self.backward.append(ops.product(d, flat.W[l].T, da, alpha=f))
-            if engine.sigmoid[l - 1]:  # δ = ∂J/∂a ⊙ a(1 − a)
-                self.backward += [partial(np.subtract, 1.0, a, t), partial(np.multiply, t, a, t),
+            u, da, t = self.a[l - 1], delta[l - 1], engine.tmp[l - 1][:n]
+            if engine.sigmoid[l - 1]:  # δ = ∂J/∂a ⊙ a(1 − a) = (¼ ∂J/∂a) ⊙ u(2 − u)
+                self.backward += [ops.product(d, flat.W[l].T, da, alpha=f / 4),
+                                  partial(np.subtract, two, u, t), partial(np.multiply, t, u, t),
                                   partial(np.multiply, da, t, da)]  # fmt: skip
             else:  # z^(l+1) itself: only sigmoid layers keep z/2
-                z = self.z[l - 1]
-                self.backward.append(partial(_apply, acts[l - 1].backward, (da, z, a), da))
+                self.backward += [ops.product(d, flat.W[l].T, da, alpha=f),
+                                  partial(_apply, acts[l - 1].backward, (da, self.z[l - 1], u), da)]  # fmt: skip
         self.update: list[Callable[[], Any]] = []
-        if k:  # the weights are one range: one pass; then the biases
-            self.update.append(ops.decay_step(flat.weights, sinks.weights, k))
-            for b, sb in ((flat.first_bias, sinks.first_bias), (flat.rest, sinks.rest)):
-                if b.size:
-                    self.update.append(partial(np.add, b, sb, b))
+        if k:  # the weights are one range: one pass; the biases one more
+            self.update = [ops.decay_step(flat.weights, sinks.weights, k, step_beta),
+                           ops.decay_step(flat.biases, sinks.biases, 0.0, step_beta)]  # fmt: skip
+        else:
+            self.update = [ops.decay_step(flat.vector, sinks.vector, 0.0, step_beta)]
 
 
 def _apply(f: Callable[..., np.ndarray], args: tuple[np.ndarray, ...], out: np.ndarray) -> None:
@@ -454,10 +481,10 @@ def _apply(f: Callable[..., np.ndarray], args: tuple[np.ndarray, ...], out: np.n
 
 
 def _with_ones(A: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """补一列 1 / A copy [1, A] of A (m, n) with a leading column of ones: (m, n + 1)."""
+    """补一列 1 / A copy [A, 1] of A (m, n) with a trailing column of ones: (m, n + 1)."""
     out = np.empty((A.shape[0], A.shape[1] + 1), dtype)
-    out[:, 0] = 1
-    out[:, 1:] = A
+    out[:, :-1] = A
+    out[:, -1] = 1
     return out
 
 
