@@ -91,7 +91,8 @@ class NumpyKernels:
             if alpha != 1.0:
                 tmp.__imul__(alpha)
             if tmp is not c:
-                c.__imul__(beta)
+                if beta != 1.0:
+                    c.__imul__(beta)
                 c.__iadd__(tmp)
 
         return run

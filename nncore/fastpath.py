@@ -7,35 +7,43 @@ new arrays, and then ``optimizer.step``. :class:`EpochEngine` computes **the sam
 
 * the data are validated, converted to the model's dtype and the targets made one-hot once
   (``fit`` builds one engine per call), not per batch; one permutation per epoch: the
-  targets are permuted once, each batch's rows of [1, X] are gathered into one buffer (a
+  targets are permuted once, each batch's rows of [X, 1] are gathered into one buffer (a
   whole-epoch permutation of X into a buffer measured slower); one batch of all of X is
   used in place;
-* the parameters live in one flat vector θ laid out as [b^(2); W^(1)], W^(2), …, b^(3), …
-  (``net.weights``/``net.biases`` are views of it): with a leading column of ones on x, one
-  product gives z^(2) = xW^(1) + b^(2) and one gives [∂J/∂b^(2); ∂J/∂W^(1)]; all weights
-  are one range of θ, so the weight decay and the step are one pass and λ/(2m) Σ w² one
-  dot product; the other bias gradients are one 1-row product each;
+* the parameters live in one flat vector θ laid out as [W^(2), …; W^(1); b^(2); b^(3), …]
+  (``net.weights``/``net.biases`` are views of it): with a trailing column of ones on x,
+  one product gives z^(2) = xW^(1) + b^(2) and one gives [∂J/∂W^(1); ∂J/∂b^(2)]; all
+  weights are one range of θ and all biases another, so the weight decay and the step are
+  one pass, the biases' step one more, and λ/(2m) Σ w² one dot product; the other bias
+  gradients are one 1-row product each;
 * every product and the update are prepared once per batch size (:class:`_Plan`) as calls
   without arguments into the BLAS numpy already ships (``nncore._blas``; numpy's own
-  operations where it cannot be called): the gradient products accumulate straight into
-  momentum's velocity (``gemm`` with β: v := βv − α∂J/∂W in the product itself), and one
-  ``rotm`` pass does v := v − αλ/m·W and W := W + v together;
+  operations where it cannot be called): the gradient products add straight into
+  momentum's velocity, and one ``rotm`` pass does the weight decay, the step and β
+  together. During an epoch the velocity is kept as βv, so the products add to it with
+  ``gemm``'s β = 1 (BLAS skips its pass that scales C, which any other β costs: about a
+  third of the largest product at batch 32), and ``rotm`` maps (θ, u) to
+  (θ + (u − kθ), β(u − kθ)) with u = βv − α∂J/∂W and k = αλ/m; v itself is restored
+  at the end of the epoch (one pass per epoch);
 * ∂J/∂a^(1) of the input layer is never computed (nothing uses it);
 * the factors −α/m ride on the products (``gemm``'s α), not on a pass over δ; a sigmoid
-  layer's first product gives z/2 directly, for σ = ½ + ½ tanh(z/2) in three in-place
-  operations;
+  layer's first product gives z/2 directly, and the layer keeps u = 2σ(z) = 1 + tanh(z/2)
+  (two in-place operations) with the ½ on the products that read it (and ¼ on ∂J/∂a's,
+  for δ = ∂J/∂a ⊙ ¼u(2 − u)): powers of two, so every number is exactly as with σ itself;
 * the output activation is skipped where the loss fuses with it (δ^(L) comes from z^(L)),
   and softmax + cross-entropy and sigmoid + BCE are a few in-place operations without
   re-validating the targets; the softmax shifts z only when e^z could overflow, by the
   batch's maximum (a row whose sum then fell below float precision makes that batch shift
   per row), and sums its rows as a GEMV with ones; BCE's δ is tanh(z/2) + 1 − 2y;
 * z, a and δ live in preallocated contiguous buffers (numpy's element-wise loops are 2–3×
-  slower on a strided view).
+  slower on a strided view), and the constants of the element-wise operations are 0-d
+  arrays of the dtype (a Python float costs a conversion in every ufunc call).
 
-What is left above the matrix products (784-100-10, batch 32, measured on the loaded
-2-core machine by switching each part off, µs per batch): the gather of X (~8), the
-sigmoid (~9), the softmax and its loss (~18), Σ w² (~7) and the decay + step (~18), against
-~130 of products.
+What is left above the matrix products (784-100-10, batch 32, µs per batch, each part
+alone with its buffers warm, on the shared 2-core machine): the decay + step ~11 (one pass
+over 2 × 79 400 floats), Σ w² ~3.5, the softmax and its loss ~6, the gather of X ~2.6,
+the sigmoid ~2.8, the second layer's bias ~1.6, against ~100 of products. Inside the
+epoch the memory-bound parts cost more (the products evict θ and v from the caches).
 
 Equal to the plain path up to float rounding (the tests compare parameters and losses after
 whole epochs, float32 and float64, with the BLAS calls and with numpy's kernels; the
@@ -120,11 +128,11 @@ class EpochEngine:
     with λ/(2m) Σ w²), equal up to float rounding.
 
     参数存放 / Parameter storage: the engine moves the network's parameters into one flat
-    vector θ laid out as [b^(2); W^(1)], W^(2), …, b^(3), … (see :class:`_Flat`), so
+    vector θ laid out as [W^(2), …; W^(1); b^(2); b^(3), …] (see :class:`_Flat`), so
     ``net.weights[l]`` and ``net.biases[l]`` become views of it (same values; arrays taken
     from ``net.params`` *before* the engine was built are no longer the network's;
-    ``net.get_flat()`` still gives the slide's order). With a leading column of ones on x,
-    one product gives z^(2) = xW^(1) + b^(2) and one gives [∂J/∂b^(2); ∂J/∂W^(1)]. A
+    ``net.get_flat()`` still gives the slide's order). With a trailing column of ones on x,
+    one product gives z^(2) = xW^(1) + b^(2) and one gives [∂J/∂W^(1); ∂J/∂b^(2)]. A
     :class:`~nncore.optim.Momentum`'s velocities move with the parameters into a vector of
     the same layout. X is copied once with the column of ones (memory: about one more X).
     """
@@ -400,11 +408,13 @@ class _Plan:
       for the others; the activations in place (sigmoid: the product gives z/2 and
       u = 1 + tanh(z/2));
     * ``backward``: per layer from the last, D := β·D + alpha·aᵀδ and the bias row
-      d := β·d + alpha·1ᵀδ into the block D of the velocity (momentum) or of the gradient
-      vector (β = 0); ∂J/∂a = alpha·δ Wᵀ, and δ = ∂J/∂a ⊙ f'(z) in place (never for the
-      input layer, whose [W; b] gradient is one product with [x, 1]);
-    * ``update`` (built-in optimizers with λ > 0): s_W := s_W − kW, W := W + s_W over all
-      the weights in one pass (k = αλ/m), then b := b + s_b over all the biases in one.
+      d := β·d + alpha·1ᵀδ into the block D of the sink: momentum's velocity, held as βv
+      (β = 1 here: the product adds to it), the gradient vector (β = 0) otherwise;
+      ∂J/∂a = alpha·δ Wᵀ, and δ = ∂J/∂a ⊙ f'(z) in place (never for the input layer,
+      whose [W; b] gradient is one product with [x, 1]);
+    * ``update`` (built-in optimizers): s := s − kθ, θ := θ + s, s := β's over all the
+      weights in one pass (k = αλ/m; β' = β when the velocity is held as βv, else 1), the
+      same with k = 0 over all the biases (one pass over all of θ when λ = 0).
     """
 
     def __init__(
