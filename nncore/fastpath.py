@@ -315,10 +315,11 @@ class EpochEngine:
         if plan is None:
             sinks = self.vflat if momentum else self.gflat
             alpha = scale * self._delta_factor(n)
-            carry = momentum and beta != 0.0  # the velocity is kept as βv during run()
+            carry = momentum and beta != 0.0  # the velocity is held as βv during run()
             plan = self._plans[key] = _Plan(
                 self, n, sinks, 1.0 if carry else beta, k, alpha, beta if carry else 1.0
             )
+            plan.carry = carry
             if not builtin:
                 plan.update = []
         return plan
@@ -356,11 +357,11 @@ class EpochEngine:
         gather = self.xbuf is not Xa
         weights, gweights = self.flat.weights, self.gflat.weights
         total = reg = 0.0  # Σ_B |B| J_B without the decay term, and Σ_B |B| Σ w²
-        carry = momentum and beta != 0.0  # v kept as βv: the products add to it with β = 1
+        full = self._plan(min(b, m), momentum, beta, k, scale, builtin)
+        carry = full.carry  # v held as βv: the products add to it with β = 1
         if carry:
             self.V *= beta
         try:
-            full = self._plan(min(b, m), momentum, beta, k, scale, builtin)
             for start in range(0, m, b):
                 stop, plan = start + b, full
                 if stop > m:  # the last, shorter batch
@@ -428,6 +429,7 @@ class _Plan:
         step_beta: float = 1.0,
     ) -> None:
         ops, acts, flat = engine.ops, engine.model.activations, engine.flat
+        self.carry = False  # set by the engine: the sink is momentum's velocity held as βv
         self.n, self.x = n, engine.xbuf[:n]
         self.a = [buf[:n] for buf in engine.a]
         self.z = [buf[:n] for buf in engine.z]
