@@ -186,7 +186,7 @@ class EpochEngine:
         self.rows = np.empty(b, dtype)  # per-row sums of the softmax
         self.ones_k, self.ones_b = np.ones(k, dtype), np.ones((1, b), dtype)
         # ufunc operands as 0-d arrays of the dtype: a Python float costs a conversion per call
-        self.half, self.one, self.two = (np.array(v, dtype) for v in (0.5, 1.0, 2.0))
+        self.zero, self.half, self.one, self.two = (np.array(v, dtype) for v in (0, 0.5, 1, 2))
         # e^z cannot overflow a sum of K terms below this: no softmax shift needed
         self.exp_safe = float(np.log(np.finfo(dtype).max) - np.log(k) - 1.0)
         # a batch's rows of [X, 1] (the whole [X, 1] itself when one batch is all of X)
@@ -280,7 +280,7 @@ class EpochEngine:
         products apply −α/(2m); ``plan.y2`` holds the batch's 1 − 2y.
         """
         z, p = plan.z[-1], plan.p
-        J = (float(_sum(np.logaddexp(0, z, out=p), None)) - float(np.vdot(yb, z))) / plan.n
+        J = (float(_sum(np.logaddexp(self.zero, z, out=p), None)) - float(np.vdot(yb, z))) / plan.n
         np.multiply(z, self.half, out=p)
         np.tanh(p, out=p)
         p += self._y2b
