@@ -18,12 +18,19 @@ out once; the arrays must stay where they are, which the callable keeps alive):
 * ``product(a, b, c, alpha=1, beta=0)``: c := α·a @ b + β·c; a (M, K), b (K, N), c (M, N), each
   C-contiguous or the transpose of a C-contiguous array (any row stride), c C-contiguous
   rows and not overlapping a or b (the caller's duty); other layouts go to numpy;
-* ``decay_step(theta, s, k)``: s := s − k·θ, then θ := θ + s (two contiguous vectors of
-  the same size).
+* ``decay_step(theta, s, k, beta=1)``: s := s − k·θ, then θ := θ + s, then s := β·s (two
+  contiguous vectors of the same size; β ≠ 1 lets a momentum velocity be kept as βv, so
+  that the next gradient product adds to it with β = 1, see ``nncore.fastpath``);
+* ``sumsq(v)``: a callable returning Σ v² as a Python float (``?dot`` of a contiguous v with
+  itself, as ``np.vdot`` computes it).
 
 ``NNCORE_BLAS=numpy`` in the environment switches the direct calls off. Integers are passed
 as 64-bit: right for numpy's ILP64 OpenBLAS and, on the 64-bit ABIs, read correctly by a
 32-bit-integer BLAS too (the low half of the register or stack slot); the self-test decides.
+Every argument of a prepared call is a ctypes instance of the exact C type (``c_int64``,
+``c_float``/``c_double``, ``c_void_p``), so the routines are called without ``argtypes``:
+ctypes then passes the instances as they are instead of converting each argument on every
+call (about 0.3 µs per call, with thousands of calls per epoch).
 """
 
 from __future__ import annotations
@@ -44,16 +51,23 @@ _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
 _NAMINGS = (("scipy_", "64_"), ("", "64_"), ("", ""))
 
 
-class _Call:
-    """预备好的调用 / A prepared call: ``fn(*args)``; ``keep`` holds the arrays it points into."""
+class _Call(partial):
+    """预备好的调用 / A prepared call ``fn(*args)`` (a ``partial``: called at C speed); ``keep``
+    holds the arrays its pointers point into."""
 
-    __slots__ = ("args", "fn", "keep")
+    keep: tuple[Any, ...]
 
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], keep: tuple[Any, ...]):
-        self.fn, self.args, self.keep = fn, args, keep
 
-    def __call__(self) -> None:
-        self.fn(*self.args)
+def _prepared(fn: Callable[..., Any], args: tuple[Any, ...], keep: tuple[Any, ...]) -> _Call:
+    """``fn(*args)`` prepared, keeping ``keep`` alive as long as the call."""
+    call = _Call(fn, *args)
+    call.keep = keep
+    return call
+
+
+def _sumsq(v: np.ndarray) -> float:
+    """Σ v² as a Python float (numpy's ``vdot``)."""
+    return float(np.vdot(v, v))
 
 
 class NumpyKernels:
@@ -77,20 +91,31 @@ class NumpyKernels:
             if alpha != 1.0:
                 tmp.__imul__(alpha)
             if tmp is not c:
-                c.__imul__(beta)
+                if beta != 1.0:
+                    c.__imul__(beta)
                 c.__iadd__(tmp)
 
         return run
 
-    def decay_step(self, theta: np.ndarray, s: np.ndarray, k: float) -> Callable[[], None]:
-        """s := s − k·θ, then θ := θ + s, prepared (same size, contiguous)."""
-        tmp = np.empty(theta.shape, self.dtype)
+    def decay_step(
+        self, theta: np.ndarray, s: np.ndarray, k: float, beta: float = 1.0
+    ) -> Callable[[], None]:
+        """s := s − k·θ, θ := θ + s, s := β·s, prepared (same size, contiguous)."""
+        tmp = np.empty(theta.shape, self.dtype) if k else None
+        factor = np.array(beta, self.dtype)
 
         def run() -> None:
-            s.__isub__(np.multiply(theta, k, out=tmp))
+            if tmp is not None:
+                s.__isub__(np.multiply(theta, k, out=tmp))
             theta.__iadd__(s)
+            if beta != 1.0:
+                s.__imul__(factor)
 
         return run
+
+    def sumsq(self, v: np.ndarray) -> Callable[[], float]:
+        """Σ v², prepared (v contiguous): a callable returning a Python float."""
+        return partial(_sumsq, v)
 
 
 class BlasKernels(NumpyKernels):
@@ -98,9 +123,10 @@ class BlasKernels(NumpyKernels):
 
     name = "blas"
 
-    def __init__(self, dtype: np.dtype, routines: tuple[Any, Any]) -> None:
+    def __init__(self, dtype: np.dtype, routines: tuple[Any, ...]) -> None:
         super().__init__(dtype)
-        self._gemm, self._rotm = routines
+        self._gemm, self._rotm = routines[:2]
+        self._dot = routines[2] if len(routines) > 2 else None  # optional: numpy's vdot else
         self._real = ctypes.c_float if self.dtype == np.float32 else ctypes.c_double
 
     def _layout(self, a: np.ndarray) -> tuple[int, int] | None:
@@ -135,19 +161,30 @@ class BlasKernels(NumpyKernels):
         args = (i64(_ROW_MAJOR), i64(la[0]), i64(lb[0]), i64(m), i64(n), i64(k), real(alpha),
                 ptr(a.ctypes.data), i64(la[1]), ptr(b.ctypes.data), i64(lb[1]), real(beta),
                 ptr(c.ctypes.data), i64(lc[1]))  # fmt: skip
-        return _Call(self._gemm, args, (a, b, c))
+        return _prepared(self._gemm, args, (a, b, c))
 
-    def decay_step(self, theta: np.ndarray, s: np.ndarray, k: float) -> Callable[[], None]:
-        """s := s − k·θ, θ := θ + s as one ``rotm`` pass: (θ, s) := (θ + s − kθ, s − kθ)."""
+    def decay_step(
+        self, theta: np.ndarray, s: np.ndarray, k: float, beta: float = 1.0
+    ) -> Callable[[], None]:
+        """s := s − k·θ, θ := θ + s, s := β·s as one ``rotm`` pass:
+        (θ, s) := ((1 − k)θ + s, −βkθ + βs)."""
         ok = all(v.dtype == self.dtype and v.flags.c_contiguous for v in (theta, s))
         if not ok or theta.size != s.size or not theta.size:
-            return super().decay_step(theta, s, k)
+            return super().decay_step(theta, s, k, beta)
         # flag −1: x := h11 x + h12 y, y := h21 x + h22 y, with x = θ, y = s
-        param = np.array([-1.0, 1.0 - k, -k, 1.0, 1.0], self.dtype)
+        param = np.array([-1.0, 1.0 - k, -beta * k, 1.0, beta], self.dtype)
         i64, ptr = ctypes.c_int64, ctypes.c_void_p
         args = (i64(theta.size), ptr(theta.ctypes.data), i64(1), ptr(s.ctypes.data), i64(1),
                 ptr(param.ctypes.data))  # fmt: skip
-        return _Call(self._rotm, args, (theta, s, param))
+        return _prepared(self._rotm, args, (theta, s, param))
+
+    def sumsq(self, v: np.ndarray) -> Callable[[], float]:
+        """Σ v² as one ``?dot`` of v with itself (numpy's ``vdot`` when v does not fit)."""
+        if self._dot is None or v.dtype != self.dtype or not v.flags.c_contiguous or not v.size:
+            return super().sumsq(v)
+        i64, ptr = ctypes.c_int64, ctypes.c_void_p
+        p = ptr(v.ctypes.data)
+        return _prepared(self._dot, (i64(v.size), p, i64(1), p, i64(1)), (v,))
 
 
 def _library_candidates() -> list[Path]:
@@ -167,26 +204,34 @@ def _library_candidates() -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def _bind(lib: ctypes.CDLL, dtype: np.dtype) -> tuple[Any, Any] | None:
-    """取出 gemm/rotm 符号 / ?gemm and ?rotm of the first naming the library has, or None."""
+def _bind(lib: ctypes.CDLL, dtype: np.dtype) -> tuple[Any, ...] | None:
+    """取出符号 / ?gemm, ?rotm and ?dot of the first naming the library has (?dot may be
+    missing: then ``sumsq`` uses numpy), or None.
+
+    Fresh function objects without ``argtypes`` (see the module docstring): every prepared
+    call passes ctypes instances of the exact C types.
+    """
     real = ctypes.c_float if dtype == np.float32 else ctypes.c_double
     letter = "s" if dtype == np.float32 else "d"
-    i64, ptr = ctypes.c_int64, ctypes.c_void_p
     for prefix, suffix in _NAMINGS:
         try:
-            gemm = getattr(lib, f"{prefix}cblas_{letter}gemm{suffix}")
-            rotm = getattr(lib, f"{prefix}cblas_{letter}rotm{suffix}")
+            gemm = lib[f"{prefix}cblas_{letter}gemm{suffix}"]
+            rotm = lib[f"{prefix}cblas_{letter}rotm{suffix}"]
         except AttributeError:
             continue
-        gemm.argtypes = [i64, i64, i64, i64, i64, i64, real, ptr, i64, ptr, i64, real, ptr, i64]
-        rotm.argtypes = [i64, ptr, i64, ptr, i64, ptr]
         gemm.restype = rotm.restype = None
-        return gemm, rotm
+        try:
+            dot = lib[f"{prefix}cblas_{letter}dot{suffix}"]
+        except AttributeError:
+            return gemm, rotm
+        dot.restype = real
+        return gemm, rotm, dot
     return None
 
 
 def self_test(k: NumpyKernels) -> bool:
-    """自检 / Every transpose combination, β = 0 and β ≠ 0, and decay_step, against float64."""
+    """自检 / Every transpose combination, β = 0 and β ≠ 0, decay_step and sumsq, against
+    float64."""
     rng = np.random.default_rng(0)
     tol = 1e-4 if k.dtype == np.float32 else 1e-12
     for ta in (False, True):
@@ -205,15 +250,18 @@ def self_test(k: NumpyKernels) -> bool:
     theta, s = rng.standard_normal(7).astype(k.dtype), rng.standard_normal(7).astype(k.dtype)
     want_s = s - 0.25 * theta.astype(float)
     want_theta = theta + want_s
-    k.decay_step(theta, s, 0.25)()
+    want_s *= 0.9
+    k.decay_step(theta, s, 0.25, 0.9)()
+    v = rng.standard_normal(9).astype(k.dtype)
     return bool(
         np.allclose(s, want_s, rtol=tol, atol=tol)
         and np.allclose(theta, want_theta, rtol=tol, atol=tol)
+        and np.isclose(k.sumsq(v)(), float(v.astype(float) @ v), rtol=tol, atol=tol)
     )
 
 
 @cache
-def _find(dtype_name: str) -> tuple[Any, Any] | None:
+def _find(dtype_name: str) -> tuple[Any, ...] | None:
     """一次查找 / The first library whose routines pass the self-test (once per dtype)."""
     dtype = np.dtype(dtype_name)
     if os.environ.get("NNCORE_BLAS", "").lower() == "numpy" or dtype not in (

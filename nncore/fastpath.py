@@ -7,35 +7,45 @@ new arrays, and then ``optimizer.step``. :class:`EpochEngine` computes **the sam
 
 * the data are validated, converted to the model's dtype and the targets made one-hot once
   (``fit`` builds one engine per call), not per batch; one permutation per epoch: the
-  targets are permuted once, each batch's rows of [1, X] are gathered into one buffer (a
+  targets are permuted once, each batch's rows of [X, 1] are gathered into one buffer (a
   whole-epoch permutation of X into a buffer measured slower); one batch of all of X is
   used in place;
-* the parameters live in one flat vector θ laid out as [b^(2); W^(1)], W^(2), …, b^(3), …
-  (``net.weights``/``net.biases`` are views of it): with a leading column of ones on x, one
-  product gives z^(2) = xW^(1) + b^(2) and one gives [∂J/∂b^(2); ∂J/∂W^(1)]; all weights
-  are one range of θ, so the weight decay and the step are one pass and λ/(2m) Σ w² one
-  dot product; the other bias gradients are one 1-row product each;
+* the parameters live in one flat vector θ laid out as [W^(2), …; W^(1); b^(2); b^(3), …]
+  (``net.weights``/``net.biases`` are views of it): with a trailing column of ones on x,
+  one product gives z^(2) = xW^(1) + b^(2) and one gives [∂J/∂W^(1); ∂J/∂b^(2)]; all
+  weights are one range of θ and all biases another, so the weight decay and the step are
+  one pass, the biases' step one more, and λ/(2m) Σ w² one dot product; the other bias
+  gradients are one 1-row product each;
 * every product and the update are prepared once per batch size (:class:`_Plan`) as calls
   without arguments into the BLAS numpy already ships (``nncore._blas``; numpy's own
-  operations where it cannot be called): the gradient products accumulate straight into
-  momentum's velocity (``gemm`` with β: v := βv − α∂J/∂W in the product itself), and one
-  ``rotm`` pass does v := v − αλ/m·W and W := W + v together;
+  operations where it cannot be called): the gradient products add straight into
+  momentum's velocity, and one ``rotm`` pass does the weight decay, the step and β
+  together. During an epoch the velocity is kept as βv, so the products add to it with
+  ``gemm``'s β = 1 (BLAS skips its pass that scales C, which any other β costs: about a
+  third of the largest product at batch 32), and ``rotm`` maps (θ, u) to
+  (θ + (u − kθ), β(u − kθ)) with u = βv − α∂J/∂W and k = αλ/m; v itself is restored
+  at the end of the epoch (one pass per epoch);
 * ∂J/∂a^(1) of the input layer is never computed (nothing uses it);
 * the factors −α/m ride on the products (``gemm``'s α), not on a pass over δ; a sigmoid
-  layer's first product gives z/2 directly, for σ = ½ + ½ tanh(z/2) in three in-place
-  operations;
+  layer's first product gives z/2 directly, and the layer keeps u = 2σ(z) = 1 + tanh(z/2)
+  (two in-place operations) with the ½ on the products that read it (and ¼ on ∂J/∂a's,
+  for δ = ∂J/∂a ⊙ ¼u(2 − u)): powers of two, so every number is exactly as with σ itself;
 * the output activation is skipped where the loss fuses with it (δ^(L) comes from z^(L)),
   and softmax + cross-entropy and sigmoid + BCE are a few in-place operations without
   re-validating the targets; the softmax shifts z only when e^z could overflow, by the
   batch's maximum (a row whose sum then fell below float precision makes that batch shift
   per row), and sums its rows as a GEMV with ones; BCE's δ is tanh(z/2) + 1 − 2y;
 * z, a and δ live in preallocated contiguous buffers (numpy's element-wise loops are 2–3×
-  slower on a strided view).
+  slower on a strided view), and the constants of the element-wise operations are 0-d
+  arrays of the dtype (a Python float costs a conversion in every ufunc call).
 
-What is left above the matrix products (784-100-10, batch 32, measured on the loaded
-2-core machine by switching each part off, µs per batch): the gather of X (~8), the
-sigmoid (~9), the softmax and its loss (~18), Σ w² (~7) and the decay + step (~18), against
-~130 of products.
+What is left above the matrix products (784-100-10, batch 32, µs per batch, each part
+alone with its buffers warm, on the shared 2-core machine): the decay + step ~11 (one pass
+over 2 × 79 400 floats), Σ w² ~3.5, the softmax and its loss ~6, the sigmoid ~2.8, the
+second layer's bias ~1.6, against ~100 of products. Inside the epoch the memory-bound parts
+cost more; the largest is the gather of the batch's rows of X (~14 µs per batch in the
+epoch against 2.6 warm: random rows of an X far larger than the caches, read at memory
+speed and, unlike a product's own reads, not overlapped with arithmetic).
 
 Equal to the plain path up to float rounding (the tests compare parameters and losses after
 whole epochs, float32 and float64, with the BLAS calls and with numpy's kernels; the
@@ -78,31 +88,32 @@ def supports(model: Any) -> bool:
 
 
 class _Flat:
-    """θ 的内部排列 / Views of one flat vector laid out as [b^(2); W^(1)], W^(2), …, b^(3), ….
+    """θ 的内部排列 / Views of one flat vector laid out as [W^(2), …, W^(L−1); W^(1); b^(2); b^(3), …].
 
-    The first layer's bias row comes first, so that [b^(2); W^(1)] is one (N_1 + 1, N_2)
-    matrix (x carries a leading column of ones: one product gives z^(2) and one gives the
-    gradient of both); then the other weights, then the other biases. So all the weights
-    are one contiguous ``weights`` range (one pass decays and updates them, one dot product
-    gives Σ w²), and the other biases one ``rest`` range.
+    The first layer's weights come last among the weights and its bias row right after them,
+    so that [W^(1); b^(2)] is one (N_1 + 1, N_2) matrix (x carries a trailing column of ones:
+    one product gives z^(2) and one gives the gradient of both). So all the weights are one
+    contiguous ``weights`` range (one pass decays and updates them, one dot product gives
+    Σ w²) and all the biases one contiguous ``biases`` range (one pass updates them).
     """
 
     def __init__(self, flat: np.ndarray, sizes: list[int]) -> None:
         n1, n2 = sizes[0], sizes[1]
         shapes = list(pairwise(sizes))
-        self.block = flat[: (n1 + 1) * n2].reshape(n1 + 1, n2)  # [b^(2); W^(1)]
-        self.W = [self.block[1:]]
-        self.b = [self.block[0]]
-        start = (n1 + 1) * n2
+        self.vector = flat
+        start, later = 0, []
         for n_in, n_out in shapes[1:]:
-            self.W.append(flat[start : start + n_in * n_out].reshape(n_in, n_out))
+            later.append(flat[start : start + n_in * n_out].reshape(n_in, n_out))
             start += n_in * n_out
-        self.weights = flat[n2:start]
-        self.rest = flat[start:]
+        self.block = flat[start : start + (n1 + 1) * n2].reshape(n1 + 1, n2)  # [W^(1); b^(2)]
+        self.W = [self.block[:n1], *later]
+        self.weights = flat[: start + n1 * n2]
+        self.biases = flat[start + n1 * n2 :]
+        self.b = [self.block[n1]]
+        start += (n1 + 1) * n2
         for _, n_out in shapes[1:]:
             self.b.append(flat[start : start + n_out])
             start += n_out
-        self.first_bias = self.b[0]
 
     def params(self) -> list[np.ndarray]:
         """讲义顺序 / The views in the slide's order W^(1), b^(2), W^(2), b^(3), …"""
@@ -119,11 +130,11 @@ class EpochEngine:
     with λ/(2m) Σ w²), equal up to float rounding.
 
     参数存放 / Parameter storage: the engine moves the network's parameters into one flat
-    vector θ laid out as [b^(2); W^(1)], W^(2), …, b^(3), … (see :class:`_Flat`), so
+    vector θ laid out as [W^(2), …; W^(1); b^(2); b^(3), …] (see :class:`_Flat`), so
     ``net.weights[l]`` and ``net.biases[l]`` become views of it (same values; arrays taken
     from ``net.params`` *before* the engine was built are no longer the network's;
-    ``net.get_flat()`` still gives the slide's order). With a leading column of ones on x,
-    one product gives z^(2) = xW^(1) + b^(2) and one gives [∂J/∂b^(2); ∂J/∂W^(1)]. A
+    ``net.get_flat()`` still gives the slide's order). With a trailing column of ones on x,
+    one product gives z^(2) = xW^(1) + b^(2) and one gives [∂J/∂W^(1); ∂J/∂b^(2)]. A
     :class:`~nncore.optim.Momentum`'s velocities move with the parameters into a vector of
     the same layout. X is copied once with the column of ones (memory: about one more X).
     """
@@ -176,6 +187,8 @@ class EpochEngine:
         self.p = np.empty((b, k), dtype)  # δ^(L) (up to the factor the products apply)
         self.rows = np.empty(b, dtype)  # per-row sums of the softmax
         self.ones_k, self.ones_b = np.ones(k, dtype), np.ones((1, b), dtype)
+        # ufunc operands as 0-d arrays of the dtype: a Python float costs a conversion per call
+        self.zero, self.half, self.one, self.two = (np.array(v, dtype) for v in (0, 0.5, 1, 2))
         # e^z cannot overflow a sum of K terms below this: no softmax shift needed
         self.exp_safe = float(np.log(np.finfo(dtype).max) - np.log(k) - 1.0)
         # a batch's rows of [X, 1] (the whole [X, 1] itself when one batch is all of X)
@@ -222,6 +235,7 @@ class EpochEngine:
             self.gflat = _Flat(self.G, net.sizes)
             net.weights, net.biases = list(self.flat.W), list(self.flat.b)
             self.views = net.params
+            self._sumsq = self.ops.sumsq(self.flat.weights)  # Σ w², prepared
             self._plans.clear()
             if velocities is not None:  # the velocities follow their parameters
                 opt._owner, opt.velocities = list(self.views), velocities
@@ -268,8 +282,8 @@ class EpochEngine:
         products apply −α/(2m); ``plan.y2`` holds the batch's 1 − 2y.
         """
         z, p = plan.z[-1], plan.p
-        J = (float(_sum(np.logaddexp(0, z, out=p), None)) - float(np.vdot(yb, z))) / plan.n
-        np.multiply(z, 0.5, out=p)
+        J = (float(_sum(np.logaddexp(self.zero, z, out=p), None)) - float(np.vdot(yb, z))) / plan.n
+        np.multiply(z, self.half, out=p)
         np.tanh(p, out=p)
         p += self._y2b
         return J
@@ -291,14 +305,25 @@ class EpochEngine:
             return 1.0 / n
         return 0.5 / n if self._output == self._sigmoid_bce else 1.0
 
-    def _plan(self, n: int, momentum: bool, beta: float, k: float, scale: float) -> _Plan:
-        """n 行批量的预备计划 / The prepared plan for batches of n rows (made once, then reused)."""
-        key = (n, momentum, beta, k, scale)
+    def _plan(
+        self, n: int, momentum: bool, beta: float, k: float, scale: float, builtin: bool
+    ) -> _Plan:
+        """n 行批量的预备计划 / The prepared plan for batches of n rows (made once, then reused).
+
+        ``builtin``: the plan's ``update`` applies the step (else the optimizer's own ``step``).
+        """
+        key = (n, momentum, beta, k, scale, builtin)
         plan = self._plans.get(key)
         if plan is None:
             sinks = self.vflat if momentum else self.gflat
             alpha = scale * self._delta_factor(n)
-            plan = self._plans[key] = _Plan(self, n, sinks, beta, k, alpha)
+            carry = momentum and beta != 0.0  # the velocity is held as βv during run()
+            plan = self._plans[key] = _Plan(
+                self, n, sinks, 1.0 if carry else beta, k, alpha, beta if carry else 1.0
+            )
+            plan.carry = carry
+            if not builtin:
+                plan.update = []
         return plan
 
     # --- one epoch ------------------------------------------------------------------------
@@ -330,39 +355,44 @@ class EpochEngine:
         if self.Y2p is not None:
             Y2 = np.multiply(Ys, -2.0, out=self.Y2p)
             Y2 += 1.0
-        Xa, theta, output = self.Xa, self.theta, self._output
+        Xa, output, sumsq = self.Xa, self._output, self._sumsq
+        gather = self.xbuf is not Xa
         weights, gweights = self.flat.weights, self.gflat.weights
-        step = self.V if momentum else self.G
-        total = 0.0
-        full = self._plan(min(b, m), momentum, beta, k, scale)
-        for start in range(0, m, b):
-            stop = min(start + b, m)
-            plan = full if stop - start == b else self._plan(stop - start, momentum, beta, k, scale)
-            if Y2 is not None:
-                self._y2b = Y2[start:stop]
-            if self.xbuf is not Xa:
-                if order is None:
-                    np.copyto(plan.x, Xa[start:stop])
-                else:
-                    Xa.take(order[start:stop], axis=0, out=plan.x, mode="clip")
-            for op in plan.forward:
-                op()
-            J = output(plan, Ys[start:stop])
-            for op in plan.backward:
-                op()
-            if c:  # all the weights are one range of θ: one dot product
-                J += c / 2 * float(np.vdot(weights, weights))
-            if not builtin:  # any other optimizer: the plain gradients (+ c·W) through its step
-                if c:
-                    gweights += weights * c
-                opt.step(self.views, [g.copy() for g in self.gflat.params()])
-            elif plan.update:  # weights: s −= αcW, θ += s in one pass; biases: θ += s
-                for op in plan.update:
+        total = reg = 0.0  # Σ_B |B| J_B without the decay term, and Σ_B |B| Σ w²
+        full = self._plan(min(b, m), momentum, beta, k, scale, builtin)
+        carry = full.carry  # v held as βv: the products add to it with β = 1
+        if carry:
+            self.V *= beta
+        try:
+            for start in range(0, m, b):
+                stop, plan = start + b, full
+                if stop > m:  # the last, shorter batch
+                    stop = m
+                    plan = self._plan(m - start, momentum, beta, k, scale, builtin)
+                if Y2 is not None:
+                    self._y2b = Y2[start:stop]
+                if gather:
+                    if order is None:
+                        np.copyto(plan.x, Xa[start:stop])
+                    else:
+                        Xa.take(order[start:stop], axis=0, out=plan.x, mode="clip")
+                for op in plan.forward:
                     op()
-            else:
-                theta += step
-            total += J * (stop - start)
-        return total / m
+                total += output(plan, Ys[start:stop]) * (stop - start)
+                for op in plan.backward:
+                    op()
+                if c:  # all the weights are one range of θ: one dot product
+                    reg += sumsq() * (stop - start)
+                for op in plan.update:  # built-in: weights s −= αcW, θ += s in one pass; biases
+                    op()
+                if not builtin:  # any other optimizer: the plain gradients (+ c·W) through its step
+                    if c:
+                        gweights += weights * c
+                    opt.step(self.views, [g.copy() for g in self.gflat.params()])
+        finally:
+            if carry:
+                self.V /= beta
+        return (total + c / 2 * reg) / m
 
 
 class _Plan:
@@ -370,19 +400,24 @@ class _Plan:
 
     ``x`` is the batch's [x, 1] (a slice of the gather buffer); ``z``, ``a``, ``p`` (δ^(L),
     without the factor ``alpha`` the products apply) and ``s`` (softmax row sums) are the
-    layers' contiguous buffers. Three programs, lists of calls without arguments (one BLAS
-    call per product when numpy's BLAS is found; numpy ufuncs with their ``out`` bound), run
-    in order:
+    layers' contiguous buffers. A sigmoid hidden layer keeps u = 2a = 1 + tanh(z/2) in its
+    ``a`` buffer (one operation fewer than a = ½ + ½ tanh(z/2)); the products that read it
+    carry the ½ (and ∂J/∂a's product the ¼ of a(1 − a) = ¼u(2 − u)): powers of two, so the
+    numbers are exactly those of a. Three programs, lists of calls without arguments (one
+    BLAS call per product when numpy's BLAS is found; numpy ufuncs with their ``out``
+    bound), run in order:
 
     * ``forward``: z^(2) = [x, 1] [W^(1); b^(2)] (one product), z^(l+1) = a^(l) W^(l) + b^(l+1)
       for the others; the activations in place (sigmoid: the product gives z/2 and
-      σ = ½ + ½ tanh(z/2));
+      u = 1 + tanh(z/2));
     * ``backward``: per layer from the last, D := β·D + alpha·aᵀδ and the bias row
-      d := β·d + alpha·1ᵀδ into the block D of the velocity (momentum) or of the gradient
-      vector (β = 0); ∂J/∂a = alpha·δ Wᵀ, and δ = ∂J/∂a ⊙ f'(z) in place (never for the
-      input layer, whose [W; b] gradient is one product with [x, 1]);
-    * ``update`` (built-in optimizers with λ > 0): per layer s_W := s_W − kW, W := W + s_W
-      in one pass (k = αλ/m), then b := b + s_b.
+      d := β·d + alpha·1ᵀδ into the block D of the sink: momentum's velocity, held as βv
+      (β = 1 here: the product adds to it), the gradient vector (β = 0) otherwise;
+      ∂J/∂a = alpha·δ Wᵀ, and δ = ∂J/∂a ⊙ f'(z) in place (never for the input layer,
+      whose [W; b] gradient is one product with [x, 1]);
+    * ``update`` (built-in optimizers): s := s − kθ, θ := θ + s, s := β's over all the
+      weights in one pass (k = αλ/m; β' = β when the velocity is held as βv, else 1), the
+      same with k = 0 over all the biases (one pass over all of θ when λ = 0).
     """
 
     def __init__(
@@ -393,8 +428,10 @@ class _Plan:
         beta: float,
         k: float,
         alpha: float,
+        step_beta: float = 1.0,
     ) -> None:
         ops, acts, flat = engine.ops, engine.model.activations, engine.flat
+        self.carry = False  # set by the engine: the sink is momentum's velocity held as βv
         self.n, self.x = n, engine.xbuf[:n]
         self.a = [buf[:n] for buf in engine.a]
         self.z = [buf[:n] for buf in engine.z]
@@ -404,6 +441,9 @@ class _Plan:
         factor = [1.0] * (len(self.z) - 1) + [alpha]  # what the products apply to each δ
         ones = engine.ones_b[:, :n]
         inputs = [self.x, *self.a]
+        # what each layer's input buffer holds, times this, is its a: ½ for sigmoid's u
+        scale = [1.0] + [0.5 if sig else 1.0 for sig in engine.sigmoid]
+        half, one, two = engine.half, engine.one, engine.two
         self.forward: list[Callable[[], Any]] = []
         for l, z in enumerate(self.z):
             hidden = l < len(self.a)
@@ -413,39 +453,40 @@ class _Plan:
                     ops.product(self.x, flat.block, z, alpha=0.5 if sigmoid else 1.0)
                 )
             else:
-                self.forward.append(ops.product(inputs[l], flat.W[l], z))
+                self.forward.append(ops.product(inputs[l], flat.W[l], z, alpha=scale[l]))
                 self.forward.append(partial(np.add, z, flat.b[l], z))
-            if sigmoid:  # σ(z) = ½ + ½ tanh(z/2) in place
-                a = self.a[l]
+            if sigmoid:  # u = 2σ(z) = 1 + tanh(z/2) in place
+                u = self.a[l]
                 if l:
-                    self.forward.append(partial(np.multiply, z, 0.5, z))
-                self.forward += [partial(np.tanh, z, a), partial(np.multiply, a, 0.5, a),
-                                 partial(np.add, a, 0.5, a)]  # fmt: skip
+                    self.forward.append(partial(np.multiply, z, half, z))
+                self.forward += [partial(np.tanh, z, u), partial(np.add, u, one, u)]
             elif hidden:
                 self.forward.append(partial(_apply, acts[l].forward, (z,), self.a[l]))
         self.backward: list[Callable[[], Any]] = []
         for l in range(len(self.z) - 1, -1, -1):
             d, f = delta[l], factor[l]
-            if l == 0:  # [∂J/∂b^(2); ∂J/∂W^(1)] in one product
+            if l == 0:  # [∂J/∂W^(1); ∂J/∂b^(2)] in one product
                 self.backward.append(ops.product(self.x.T, d, sinks.block, alpha=f, beta=beta))
                 break
-            self.backward.append(ops.product(inputs[l].T, d, sinks.W[l], alpha=f, beta=beta))
+            self.backward.append(
+                ops.product(inputs[l].T, d, sinks.W[l], alpha=f * scale[l], beta=beta)
+            )
             bias = sinks.b[l][None, :]
             self.backward.append(ops.product(ones, d, bias, alpha=f, beta=beta))
-            a, da, t = self.a[l - 1], delta[l - 1], engine.tmp[l - 1][:n]
-            self.backward.append(ops.product(d, flat.W[l].T, da, alpha=f))
-            if engine.sigmoid[l - 1]:  # δ = ∂J/∂a ⊙ a(1 − a)
-                self.backward += [partial(np.subtract, 1.0, a, t), partial(np.multiply, t, a, t),
+            u, da, t = self.a[l - 1], delta[l - 1], engine.tmp[l - 1][:n]
+            if engine.sigmoid[l - 1]:  # δ = ∂J/∂a ⊙ a(1 − a) = (¼ ∂J/∂a) ⊙ u(2 − u)
+                self.backward += [ops.product(d, flat.W[l].T, da, alpha=f / 4),
+                                  partial(np.subtract, two, u, t), partial(np.multiply, t, u, t),
                                   partial(np.multiply, da, t, da)]  # fmt: skip
             else:  # z^(l+1) itself: only sigmoid layers keep z/2
-                z = self.z[l - 1]
-                self.backward.append(partial(_apply, acts[l - 1].backward, (da, z, a), da))
+                self.backward += [ops.product(d, flat.W[l].T, da, alpha=f),
+                                  partial(_apply, acts[l - 1].backward, (da, self.z[l - 1], u), da)]  # fmt: skip
         self.update: list[Callable[[], Any]] = []
-        if k:  # the weights are one range: one pass; then the biases
-            self.update.append(ops.decay_step(flat.weights, sinks.weights, k))
-            for b, sb in ((flat.first_bias, sinks.first_bias), (flat.rest, sinks.rest)):
-                if b.size:
-                    self.update.append(partial(np.add, b, sb, b))
+        if k:  # the weights are one range: one pass; the biases one more
+            self.update = [ops.decay_step(flat.weights, sinks.weights, k, step_beta),
+                           ops.decay_step(flat.biases, sinks.biases, 0.0, step_beta)]  # fmt: skip
+        else:
+            self.update = [ops.decay_step(flat.vector, sinks.vector, 0.0, step_beta)]
 
 
 def _apply(f: Callable[..., np.ndarray], args: tuple[np.ndarray, ...], out: np.ndarray) -> None:
@@ -454,10 +495,10 @@ def _apply(f: Callable[..., np.ndarray], args: tuple[np.ndarray, ...], out: np.n
 
 
 def _with_ones(A: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """补一列 1 / A copy [1, A] of A (m, n) with a leading column of ones: (m, n + 1)."""
+    """补一列 1 / A copy [A, 1] of A (m, n) with a trailing column of ones: (m, n + 1)."""
     out = np.empty((A.shape[0], A.shape[1] + 1), dtype)
-    out[:, 0] = 1
-    out[:, 1:] = A
+    out[:, :-1] = A
+    out[:, -1] = 1
     return out
 
 

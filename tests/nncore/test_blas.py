@@ -92,16 +92,31 @@ def test_product_into_rows_of_a_wider_buffer_and_one_row(dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("k_decay", [0.25, 1e-9, 0.0])
-def test_decay_step_equals_the_two_numpy_passes(dtype, k_decay):
+@pytest.mark.parametrize("beta", [1.0, 0.9, 0.0])
+def test_decay_step_equals_the_numpy_passes(dtype, k_decay, beta):
     rng = np.random.default_rng(3)
     for k in _both(dtype):
         theta = rng.standard_normal(1001).astype(dtype)
         s = rng.standard_normal(1001).astype(dtype) * 0.01
         want_s = s.astype(float) - k_decay * theta
         want_theta = theta + want_s
-        k.decay_step(theta, s, k_decay)()
+        want_s *= beta
+        k.decay_step(theta, s, k_decay, beta)()
         np.testing.assert_allclose(s, want_s, **_tol(dtype))
         np.testing.assert_allclose(theta, want_theta, **_tol(dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sumsq_equals_float64(dtype):
+    rng = np.random.default_rng(4)
+    for k in _both(dtype):
+        v = rng.standard_normal(1001).astype(dtype)
+        run = k.sumsq(v)
+        got = run()
+        assert type(got) is float
+        assert got == pytest.approx(float(v.astype(float) @ v), rel=_tol(dtype)["rtol"])
+        v[0] += 1.0  # prepared: the same call reads v's current values
+        assert run() == pytest.approx(float(v.astype(float) @ v), rel=_tol(dtype)["rtol"])
 
 
 def test_a_library_giving_wrong_answers_is_rejected():

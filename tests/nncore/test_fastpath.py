@@ -190,17 +190,18 @@ def test_softmax_batch_shift_and_per_row_fallback_equal_plain(dtype, far):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("opt", ["sgd", "momentum", "custom"])
+@pytest.mark.parametrize("opt", ["sgd", "momentum", "momentum0", "custom"])
 def test_weight_decay_every_optimizer_and_in_order_slices(dtype, opt):
-    """λ > 0 with GD (its own αλ/m·W buffer), momentum (in the spent gradient) and an
-    optimizer with its own step (plain gradients + (λ/m)W), shuffled and in order."""
+    """λ > 0 with GD (its own αλ/m·W buffer), momentum (the velocity held as βv during the
+    epoch), momentum with β = 0 (the velocity held as itself) and an optimizer with its own
+    step (plain gradients + (λ/m)W), shuffled and in order."""
 
     class Halved(GradientDescent):
         def step(self, params, grads):
             super().step(params, [g / 2 for g in grads])
 
     make = {"sgd": lambda: GradientDescent(0.3), "momentum": lambda: Momentum(0.2, 0.9),
-            "custom": lambda: Halved(0.4)}[opt]  # fmt: skip
+            "momentum0": lambda: Momentum(0.2, 0.0), "custom": lambda: Halved(0.4)}[opt]  # fmt: skip
     X, y = _data([6, 8, 5, 3], "ce", m=29)
     plain, fast = _pair([6, 8, 5, 3], ["sigmoid", "tanh", "softmax"], dtype)
     o1, o2 = make(), make()
@@ -213,7 +214,7 @@ def test_weight_decay_every_optimizer_and_in_order_slices(dtype, opt):
         J2 = engine.run(r2)
         assert J2 == pytest.approx(J1, rel=tol["rtol"] * 10, abs=tol["atol"])
         np.testing.assert_allclose(fast.get_flat(), plain.get_flat(), **tol)
-    if opt == "momentum":  # the velocities the optimizer holds are the engine's, and equal
+    if opt.startswith("momentum"):  # the velocities the optimizer holds are the engine's, equal
         for v, w in zip(o2.velocities, o1.velocities, strict=True):
             np.testing.assert_allclose(v, w, **tol)
 
