@@ -632,6 +632,11 @@ WRONG: tuple[Entry, ...] = (
       "    X = X[rng.permutation(m)] if rng is not None else X\n"
       "    for idx in minibatches(m, batch_size, None):\n", "a3.sgd_epoch", "sgd_batches",
       "X shuffled without y"),
+    W("sgd_first_last_layers", "a3", "training.py",
+      "        optimizer.step(model.params, grads)\n",
+      "        optimizer.step(model.params[:2] + model.params[-2:], grads[:2] + grads[-2:])\n",
+      "a3.sgd_epoch", "sgd_params_not_stepped",
+      "steps only the first and the last layer (right for one hidden layer only)"),
 )  # fmt: skip
 
 ALTERNATIVES: tuple[Entry, ...] = (
