@@ -411,6 +411,9 @@ WRONG: tuple[Entry, ...] = (
       "            batch_size=batch_size, seed=seed, track_accuracy=False)\n"
       "    return float(h.loss[-1])\n", "a4.degradation", "degradation_running",
       "training error = fit's running average"),
+    W("degradation_residual_ignored", "a4", "degradation.py", "    if residual:\n",
+      "    if False:  # residual ignored\n", "a4.degradation", "degradation_residual_ignored",
+      "residual=True ignored: always the plain network"),
     W("rbm_dw_sign", "a4", "rbm.py", "    dW = (V.T @ p_h0 - p_v1.T @ p_h1) / m\n",
       "    dW = (p_v1.T @ p_h1 - V.T @ p_h0) / m\n", "a4.rbm", "rbm_sign", "CD-1 ΔW with the sign flipped"),
     W("rbm_dw_no_mean", "a4", "rbm.py", "    dW = (V.T @ p_h0 - p_v1.T @ p_h1) / m\n",

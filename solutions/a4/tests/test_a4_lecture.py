@@ -66,14 +66,44 @@ def test_auxiliary_loss() -> None:
     assert np.isfinite(J) and len(dWs) == 3 and len(dbs) == 3, "返回 (J, dWs, dbs, dV, dc)"
 
 
+#: training_error on the first m digits, with the values the reference returns (the given fit is
+#: deterministic for a seed): (m, hidden_layers, width, keywords, J at the final parameters,
+#: fit's running average over the last epoch — the value of a known mistake).
+DEGRADATION = [
+    (50, 1, 6, {"epochs": 1, "seed": 0}, 2.31742325488229, 2.3307286933474716),
+    (60, 3, 8, {"epochs": 2, "seed": 1, "batch_size": 16}, 2.2892523229847046, 2.3282950751790232),
+    (60, 3, 8, {"epochs": 2, "seed": 1, "batch_size": 16, "residual": True}, 2.2614945901750967,
+     2.3109901099859913),
+]  # fmt: skip
+
+
 @pytest.mark.task("a4.degradation")
-def test_training_error() -> None:
+@pytest.mark.parametrize("case", range(len(DEGRADATION)))
+def test_training_error(case: int) -> None:
+    m, depth, width, kw, want, running = DEGRADATION[case]
     X, y = load_digits()
-    J = training_error(X[:50], y[:50], 1, 6, epochs=1, seed=0)
+    J = training_error(X[:m], y[:m], depth, width, **kw)
     assert isinstance(J, float) and np.isfinite(J), (
         f"应返回有限的 float / must return a finite float, got {J!r}"
     )
-    assert 0 < J < 2.5, f"J = {J} 不合理（10 类的随机水平约 2.3）/ implausible J (chance ≈ 2.3)"
+    assert not np.isclose(J, running, rtol=1e-6, atol=0), (
+        "你返回的是 fit 记录的一轮平均损失；要的是最终参数下整个训练集上的 J = net.loss(X, y, 'ce')[0] / "
+        "you returned fit's running average; return J = net.loss(X, y, 'ce')[0] at the final "
+        "parameters"
+    )
+    if kw.get("residual"):
+        plain = DEGRADATION[1][4]  # the same arguments without residual=True
+        assert not np.isclose(J, plain, rtol=1e-6, atol=0), (
+            "residual=True 要建 ResidualNet(N_1, width, (hidden_layers - 1) // 2, K, …) / "
+            "residual=True must build ResidualNet(N_1, width, (hidden_layers - 1) // 2, K, …)"
+        )
+    assert np.isclose(J, want, rtol=1e-6, atol=0), (
+        f"J = {J!r}，应为 {want!r}：网络与训练要严格按文档（K = max(y) + 1，init='xavier'，seed=seed，"
+        f"fit(..., loss='ce', optimizer='momentum', lr, epochs, batch_size, seed)）/ J = {J!r}, "
+        f"expected {want!r}: build and train exactly as the docstring says (K = max(y) + 1, "
+        "init='xavier', seed=seed, fit(..., loss='ce', optimizer='momentum', lr, epochs, "
+        "batch_size, seed))"
+    )
 
 
 @pytest.mark.task("a4.rbm")
