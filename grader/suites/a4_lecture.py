@@ -187,7 +187,8 @@ def _aux_inputs(d: Draw) -> dict[str, Any]:
     hidden, out, loss = AUX_SPECS[d.k]
     depth = int(rng.integers(3, 6))  # hidden layers
     sizes = [int(rng.integers(2, 6))] + [int(rng.integers(2, 6)) for _ in range(depth)]
-    K = 3 if loss == "ce" else int(rng.integers(1, 3))
+    # K = 1 for every student (sigmoid + bce), K = 1–2 for mse, K = 3 for softmax + ce
+    K = {"ce": 3, "bce": 1}.get(loss) or int(rng.integers(1, 3))
     sizes.append(K)
     m = int(rng.integers(3, 7))
     X = rng.normal(size=(m, sizes[0]))
