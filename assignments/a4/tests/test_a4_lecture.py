@@ -40,24 +40,27 @@ def test_error_falls_with_units() -> None:
 
 
 @pytest.mark.task("a4.auxiliary")
-def test_auxiliary_loss() -> None:
+@pytest.mark.parametrize(("loss", "out", "K"), [("mse", "identity", 2), ("bce", "sigmoid", 1)])
+def test_auxiliary_loss(loss: str, out: str, K: int) -> None:
+    """Two hidden layers; ½‖h − y‖² with K = 2 linear outputs, and K = 1 sigmoid + bce."""
     rng = np.random.default_rng(0)
-    sizes = [3, 4, 4, 2]
+    sizes = [3, 4, 4, K]
     Ws = [rng.normal(size=(i, o)) for i, o in itertools.pairwise(sizes)]
     bs = [rng.normal(size=o) for o in sizes[1:]]
-    V, c = rng.normal(size=(4, 2)), rng.normal(size=2)
-    X, y = rng.normal(size=(5, 3)), rng.uniform(size=(5, 2))
-    acts = ["sigmoid", "sigmoid", "identity"]
-    J, dWs, dbs, dV, _ = auxiliary_loss(X, y, Ws, bs, acts, V, c, 2, 0.5, "mse", "identity")
+    V, c = rng.normal(size=(4, K)), rng.normal(size=K)
+    X = rng.normal(size=(5, 3))
+    y = rng.uniform(size=(5, K)) if loss == "mse" else rng.integers(0, 2, (5, K)).astype(float)
+    acts = ["sigmoid", "sigmoid", out]
+    J, dWs, dbs, dV, _ = auxiliary_loss(X, y, Ws, bs, acts, V, c, 2, 0.5, loss, out)
     eps = 1e-6
     for name, p, g in (("W^(1)", Ws[0], dWs[0]), ("V", V, dV)):
         num = np.zeros_like(p)
         for i in np.ndindex(p.shape):
             old = p[i]
             p[i] = old + eps
-            fp = auxiliary_loss(X, y, Ws, bs, acts, V, c, 2, 0.5, "mse", "identity")[0]
+            fp = auxiliary_loss(X, y, Ws, bs, acts, V, c, 2, 0.5, loss, out)[0]
             p[i] = old - eps
-            fm = auxiliary_loss(X, y, Ws, bs, acts, V, c, 2, 0.5, "mse", "identity")[0]
+            fm = auxiliary_loss(X, y, Ws, bs, acts, V, c, 2, 0.5, loss, out)[0]
             p[i] = old
             num[i] = (fp - fm) / (2 * eps)
         assert np.allclose(g, num, atol=1e-6), (
