@@ -368,9 +368,20 @@ def alive(pid: int) -> bool:
         return False
 
 
+def _state(path: str) -> bytes:
+    """The state letter in a ``/proc/…/stat`` file."""
+    with open(path, "rb") as fh:
+        return fh.read().rsplit(b")", 1)[1].split()[0]
+
+
 def uid_processes(uid: int | set[int]) -> list[tuple[int, bytes]]:
     """(pid, state) of every process owned by ``uid`` (or any uid of a set; never 0 or the
-    grader's uid), zombies included (state ``Z``)."""
+    grader's uid), zombies included (state ``Z``).
+
+    A process whose first thread has exited shows ``Z`` while its other threads still run
+    or exit; it cannot be reaped until they are gone, so it is reported with the state of a
+    live thread (it still counts as alive).
+    """
     uids = ({uid} if isinstance(uid, int) else set(uid)) - {0, os.getuid()}
     out: list[tuple[int, bytes]] = []
     if not uids:
@@ -379,8 +390,15 @@ def uid_processes(uid: int | set[int]) -> list[tuple[int, bytes]]:
         if entry.isdigit():
             try:
                 if os.stat(f"/proc/{entry}").st_uid in uids:
-                    with open(f"/proc/{entry}/stat", "rb") as fh:
-                        out.append((int(entry), fh.read().rsplit(b")", 1)[1].split()[0]))
+                    state = _state(f"/proc/{entry}/stat")
+                    if state in (b"Z", b"X"):
+                        for tid in os.listdir(f"/proc/{entry}/task"):
+                            with contextlib.suppress(OSError, IndexError):
+                                t = _state(f"/proc/{entry}/task/{tid}/stat")
+                                if t not in (b"Z", b"X"):
+                                    state = t
+                                    break
+                    out.append((int(entry), state))
             except (OSError, IndexError):
                 continue
     return out

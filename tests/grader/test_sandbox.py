@@ -495,6 +495,48 @@ def test_each_task_gets_a_fresh_worker_in_the_same_sandbox() -> None:
         assert second["tmp"] == []
 
 
+def test_a_process_whose_first_thread_exited_counts_as_alive() -> None:
+    """A process whose first thread has exited shows ``Z`` in /proc while another of its
+    threads still runs, and cannot be reaped yet: ``kill_uid`` must count (and kill) it, so
+    that stopping a task waits for it and the zygote's clean-up reaps it (before, such a task
+    worker stayed an unreaped zombie into the next task)."""
+    import platform
+
+    from grader.sandbox import isolation
+
+    sys_exit = {"x86_64": 60, "aarch64": 93}.get(platform.machine())
+    if sys_exit is None:
+        pytest.skip("exit syscall number unknown on this machine")
+    uid = isolation.pick_uid()
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        try:
+            import ctypes
+
+            os.setuid(uid)
+            threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
+            os.write(w, b"x")
+            ctypes.CDLL(None).syscall(sys_exit, 0)  # ends this (the first) thread only
+        finally:
+            os._exit(0)
+    os.close(w)
+    assert os.read(r, 1) == b"x"
+    os.close(r)
+    try:
+        t0 = time.monotonic()
+        while Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0] != b"Z":
+            assert time.monotonic() - t0 < 10
+            time.sleep(0.01)
+        (state,) = [s for p, s in isolation.uid_processes(uid) if p == pid]
+        assert state not in (b"Z", b"X")  # its other thread still runs
+        assert isolation.kill_uid(uid) == 1
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    assert isolation.uid_processes(uid) == []
+
+
 def test_the_next_task_never_sees_an_unreaped_process_of_the_last(monkeypatch) -> None:
     """The killed processes of a task are zombies until their parent (for an orphan: the
     sandbox's init) reaps them, and a zombie keeps its uid in /proc.  With the sandbox's
