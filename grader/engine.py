@@ -193,8 +193,12 @@ _STATUS_KIND = {
 }
 
 
-def reply_from(result: CallResult, function: str) -> Reply:
-    """把沙箱结果转成检查用的 Reply / Turn a sandbox CallResult into a check's Reply."""
+def reply_from(result: CallResult, function: str, own_lines: dict[str, int] | None = None) -> Reply:
+    """把沙箱结果转成检查用的 Reply / Turn a sandbox CallResult into a check's Reply.
+
+    ``own_lines``: the submission's own modules (file name → number of lines, see
+    :func:`own_source_lines`), the only frames an error may cite (:func:`safe_error`).
+    """
     if result.ok:
         return Reply(True, result.value, function=function)
     kind = _STATUS_KIND.get(result.status, "exception")
@@ -212,7 +216,9 @@ def reply_from(result: CallResult, function: str) -> Reply:
     return Reply(
         False,
         kind=kind,
-        error=safe_error(etype, result.traceback, result.message_en if not etype else ""),
+        error=safe_error(
+            etype, result.traceback, result.message_en if not etype else "", own_lines or {}
+        ),
         frames=result.traceback or "",
         forbidden=list(result.forbidden_imports),
         function=function,
@@ -225,36 +231,64 @@ _BUILTIN_ERRORS = {
 _FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 
 
-def safe_error(etype: str | None, tb: str, sandbox_text: str = "") -> str:
+def safe_error(
+    etype: str | None, tb: str, sandbox_text: str = "", own_lines: dict[str, int] | None = None
+) -> str:
     """学生异常的安全描述 / What a report may say about a student's exception.
 
     Only the exception's type (a built-in name; a class the submission defined becomes
     "Exception") and the file and line of the student's own code where it was raised: never
     the message, which the submission controls and could fill with hidden inputs. Failures of
     the sandbox itself (no ``etype``) keep their fixed text, numbers masked.
+
+    A frame is cited only if it names one of the submission's own modules (``own_lines``: file
+    name → number of lines, :func:`own_source_lines`) at a line that file has: the traceback
+    comes from the sandbox, and code the submission compiles itself can give its frames any
+    file name and line (``compile(src, "x0_4375.py", "exec")``, or ``"\n" * n`` before a
+    ``raise``), which would otherwise carry numbers derived from hidden inputs into the report.
     """
     if not etype:
         return feedback.mask_numbers(sandbox_text)
     name = etype if etype in _BUILTIN_ERRORS else "Exception"
+    own = own_lines or {}
     frames = [
-        (f, ln)
+        (f, int(ln))
         for f, ln in _FRAME.findall(tb or "")
-        if Path(f).name not in KIT_NAMES and re.fullmatch(r"[\w./-]{1,80}\.py", f)
+        if f not in KIT_NAMES and 1 <= int(ln) <= own.get(f, 0)
     ]
     if frames:
         f, ln = frames[-1]
-        return f"{name} ({Path(f).name}:{int(ln)})"
+        return f"{name} ({f}:{ln})"
     return name
+
+
+def own_source_lines(work: Path) -> dict[str, int]:
+    """提交自己的模块及其行数 / The submission's own modules in ``work``: name → line count.
+
+    The kit's files (driver, keys and masks) are not the student's and are left out; the
+    names are the plain file names a sandbox traceback cites (``layers.py``).
+    """
+    out: dict[str, int] = {}
+    for path in sorted(Path(work).glob("*.py")):
+        if path.stem in KIT_MODULES or path.is_symlink() or not path.is_file():
+            continue
+        if path.stat().st_size <= MAX_FILE_BYTES and re.fullmatch(r"[\w-]{1,80}\.py", path.name):
+            out[path.name] = path.read_bytes().count(b"\n") + 1
+    return out
 
 
 class EngineContext:
     """检查函数的上下文：调用、种子、限制 / What a check sees: calls, seed, rng."""
 
-    def __init__(self, sandbox: Sandbox, student: str, seed: int) -> None:
-        """Bind a task's sandbox, the student id and the task seed."""
+    def __init__(
+        self, sandbox: Sandbox, student: str, seed: int, own_lines: dict[str, int] | None = None
+    ) -> None:
+        """Bind a task's sandbox, the student id, the task seed and the submission's own
+        modules (name → line count: the only frames an error may cite, :func:`safe_error`)."""
         self.sandbox = sandbox
         self.student = student
         self.seed = seed
+        self.own_lines = dict(own_lines or {})
         self.rng = np.random.default_rng(seed)
         self.calls = 0
         self._absent: dict[str, Reply] = {}
@@ -293,7 +327,7 @@ class EngineContext:
                 DRIVER_MODULE, "invoke_replayed", module, name, list(args), kwargs, replays
             )
         if not result.ok:
-            reply = reply_from(result, function)
+            reply = reply_from(result, function, self.own_lines)
             if reply.kind in ("not_implemented", "missing_attr", "missing_module"):
                 self._absent[function] = reply
             return reply
@@ -321,7 +355,7 @@ class EngineContext:
         self.calls += 1
         result = self.sandbox.call(DRIVER_MODULE, driver, *args)
         if not result.ok:
-            return reply_from(result, driver)
+            return reply_from(result, driver, self.own_lines)
         return Reply(True, result.value, forbidden=list(result.forbidden_imports), function=driver)
 
 
@@ -547,7 +581,8 @@ def grade_task(
     # isolation detection; the workers' start, stop and clean-up are added below
     setup = time.monotonic() - t0
     try:
-        ctx = EngineContext(sandbox, student, task_seed(student, task.id, content=content))
+        seed = task_seed(student, task.id, content=content)
+        ctx = EngineContext(sandbox, student, seed, own_source_lines(work))
         try:
             cases = task.check(ctx)
         except Exception as exc:  # a bug in the grader, never the student's fault

@@ -382,25 +382,68 @@ def alive(pid: int) -> bool:
         return False
 
 
-def kill_uid(uid: int | set[int]) -> int:
-    """SIGKILL every live process owned by ``uid`` (or any uid of a set; never 0 or the
-    grader's uid); return how many were still alive (zombies excluded)."""
+def _state(path: str) -> bytes:
+    """The state letter in a ``/proc/…/stat`` file."""
+    with open(path, "rb") as fh:
+        return fh.read().rsplit(b")", 1)[1].split()[0]
+
+
+def uid_processes(uid: int | set[int]) -> list[tuple[int, bytes]]:
+    """(pid, state) of every process owned by ``uid`` (or any uid of a set; never 0 or the
+    grader's uid), zombies included (state ``Z``).
+
+    A process whose first thread has exited shows ``Z`` while its other threads still run
+    or exit; it cannot be reaped until they are gone, so it is reported with the state of a
+    live thread (it still counts as alive).
+    """
     uids = ({uid} if isinstance(uid, int) else set(uid)) - {0, os.getuid()}
+    out: list[tuple[int, bytes]] = []
     if not uids:
-        return 0
-    n = 0
+        return out
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 if os.stat(f"/proc/{entry}").st_uid in uids:
-                    with open(f"/proc/{entry}/stat", "rb") as fh:
-                        state = fh.read().rsplit(b")", 1)[1].split()[0]
-                    if state not in (b"Z", b"X"):
-                        os.kill(int(entry), signal.SIGKILL)
-                        n += 1
-            except OSError:
+                    state = _state(f"/proc/{entry}/stat")
+                    if state in (b"Z", b"X"):
+                        for tid in os.listdir(f"/proc/{entry}/task"):
+                            with contextlib.suppress(OSError, IndexError):
+                                t = _state(f"/proc/{entry}/task/{tid}/stat")
+                                if t not in (b"Z", b"X"):
+                                    state = t
+                                    break
+                    out.append((int(entry), state))
+            except (OSError, IndexError):
                 continue
+    return out
+
+
+def kill_uid(uid: int | set[int]) -> int:
+    """SIGKILL every live process owned by ``uid`` (or any uid of a set; never 0 or the
+    grader's uid); return how many were still alive (zombies excluded)."""
+    n = 0
+    for pid, state in uid_processes(uid):
+        if state not in (b"Z", b"X"):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                n += 1
     return n
+
+
+def wait_reaped(uid: int, seconds: float) -> bool:
+    """Wait until no process of ``uid`` exists at all, zombies included (the dead are reaped
+    by their parent or the sandbox's init); False if one is still there after ``seconds``.
+
+    A zombie keeps its uid in ``/proc``: a task that starts before the previous task's
+    killed processes are reaped would see that an earlier task existed.
+    """
+    t0 = time.monotonic()
+    while uid_processes(uid):
+        waited = time.monotonic() - t0
+        if waited > seconds:
+            return False
+        time.sleep(0.001 if waited < 0.05 else 0.01)
+    return True
 
 
 @dataclass

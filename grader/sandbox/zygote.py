@@ -38,6 +38,8 @@ from . import isolation
 #: Seconds to wait for the zygote's answer to a control request.
 CONTROL_SECONDS = 20.0
 CLEAN_SECONDS = 40.0
+#: Seconds to wait for the sandbox's init to reap the killed processes of a task's uid.
+REAP_SECONDS = 5.0
 
 
 class ZygoteError(RuntimeError):
@@ -265,13 +267,14 @@ class Zygote:
         return TaskProcess(self, ns_pid, pid, stdin, stdout)
 
     def clean(self, uid: int) -> bool:
-        """After every process of ``uid`` is dead: remove what it left; True if all is empty.
+        """After every process of ``uid`` is dead: remove what it left; True if all is empty
+        and nothing of ``uid`` is left in the process table (its zombies reaped too).
         Otherwise the sandbox is closed (the next worker needs a new one)."""
         try:
             ok = self.request({"op": "clean", "uid": uid}, seconds=CLEAN_SECONDS).get("clean")
         except ZygoteError:
             return False
-        if ok is not True:
+        if ok is not True or (uid and not isolation.wait_reaped(uid, REAP_SECONDS)):
             self.close()
             return False
         return True

@@ -187,11 +187,25 @@ def _mse_inputs(d: Draw) -> dict[str, Any]:
     return {"m": m, "h": d.rng.uniform(-1, 2, (m, K)), "y": d.rng.uniform(0, 1, (m, K))}
 
 
+def _mse_large_inputs(d: Draw) -> dict[str, Any]:
+    """极端值：|h|、|y| ≈ 10⁷ 而 h − y ≈ 1 / Extreme values: large h and y, close together."""
+    m, K = int(d.rng.integers(3, 7)), int(d.rng.integers(1, 4))
+    y = d.rng.uniform(-1e7, 1e7, (m, K))
+    return {"m": m, "h": y + d.rng.uniform(-2, 2, (m, K)), "y": y}
+
+
+def _mse_expanded(v: Values) -> tuple[float, None]:
+    """½(h² − 2hy + y²) 展开计算的 J（大数值下相消）/ J from the expanded square (cancels)."""
+    h, y = v.h, v.y
+    return float(np.mean(0.5 * np.sum(h * h - 2 * h * y + y * y, axis=1))), None
+
+
 LOSS_MSE = Spec(
     "a2.loss_mse",
     checked=Text(
-        "J = (1/m) Σ_n ½‖h − y‖² 及 ∂J/∂h = (h − y)/m（随机用例）",
-        "J = (1/m) Σ_n ½‖h − y‖² and ∂J/∂h = (h − y)/m (random cases)",
+        "J = (1/m) Σ_n ½‖h − y‖² 及 ∂J/∂h = (h − y)/m（随机用例，以及 |h|、|y| ≈ 10⁷ 而 h − y ≈ 1 的极端值）",
+        "J = (1/m) Σ_n ½‖h − y‖² and ∂J/∂h = (h − y)/m (random cases, and extreme values: "
+        "|h|, |y| ≈ 10⁷ with h − y ≈ 1)",
     ),
     cases=(
         _loss(
@@ -207,8 +221,24 @@ LOSS_MSE = Spec(
                 (v.want[0] / v.h.shape[1], v.want[1] / v.h.shape[1]) if v.h.shape[1] > 1 else None
             ),
         ),
+        _loss(
+            "losses.half_squared_error",
+            Text("极端值：|h|、|y| ≈ 10⁷，h − y ≈ 1", "extreme values: |h|, |y| ≈ 10⁷, h − y ≈ 1"),
+            _mse_large_inputs,
+            losses.half_squared_error,
+            ("h", "y"),
+            "∂J/∂h",
+            missing_half=lambda v: (2 * v.want[0], 2 * v.want[1]),
+            mse_expanded=_mse_expanded,
+        ),
     ),
     hints={
+        "mse_expanded": Text(
+            "先算差 diff = h − y，再求 ½ Σ diff²：把 (h − y)² 展开成 h² − 2hy + y² 在 h、y 很大而相近时会相消，"
+            "丢掉全部有效数字。",
+            "Take the difference first (diff = h − y, then ½ Σ diff²): expanding (h − y)² into "
+            "h² − 2hy + y² cancels catastrophically when h and y are large and close.",
+        ),
         "missing_half": Text(
             "平方误差带 ½：l = ½‖h − y‖²，J = (1/m) Σ_n ½‖h^(n) − y^(n)‖²，这样 ∂l/∂h = h − y。",
             "The squared error has a ½: l = ½‖h − y‖², J = (1/m) Σ_n ½‖h^(n) − y^(n)‖², so "

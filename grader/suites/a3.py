@@ -121,6 +121,13 @@ HINTS: dict[str, Text] = {
         "sgd_epoch must step once per batch, in the batches your minibatches(m, batch_size, "
         "rng) yields (one optimizer.step per batch).",
     ),
+    "sgd_params_not_stepped": Text(
+        "有的参数在整轮中从未更新（例如只更新了第一层和最后一层）：每个批次调用 "
+        "optimizer.step(model.params, grads)，传入全部参数与全部梯度。",
+        "Some parameters were never updated during the epoch (e.g. only the first and last "
+        "layers): call optimizer.step(model.params, grads) with every parameter and every "
+        "gradient for each batch.",
+    ),
     "data_modified": Text(
         "训练修改了调用者的 X 或 y：取小批量用 X[idx]（新数组），不要就地打乱或改写数据。",
         "Training modified the caller's X or y: take batches as X[idx] (new arrays); do not "
@@ -972,17 +979,18 @@ def _floats(value: Any) -> np.ndarray:
 
 
 def _sgd_cases(rng: np.random.Generator) -> list[SgdCase]:
-    """三个精确用例 / The three exact cases: in order (mse), shuffled over two epochs (bce),
-    shuffled with weight decay (softmax + ce)."""
+    """三个精确用例 / The three exact cases: in order (mse, two hidden layers), shuffled over
+    two epochs (bce, K = 1), shuffled with weight decay (softmax + ce)."""
     out = []
-    # 1: in order, mse
+    # 1: in order, mse, two hidden layers (a step or a decay that misses a deeper layer shows)
     m, bs = int(rng.integers(11, 16)), int(rng.integers(3, 5))
-    spec = {"sizes": [3, 4, 2], "activations": ["tanh", "sigmoid"], "loss": "mse",
+    spec = {"sizes": [3, 4, 3, 2], "activations": ["tanh", "tanh", "sigmoid"], "loss": "mse",
             "lr": float(rng.uniform(0.2, 0.8)), "batch_size": bs, "epochs": 1, "seed": None,
             "lam": 0.0}  # fmt: skip
     out.append(SgdCase(spec, heldout.xavier_params(rng, spec["sizes"]),
                        rng.uniform(-1, 1, (m, 3)), rng.uniform(0, 1, (m, 2)),
-                       Text("顺序小批量，½‖h−y‖²，一轮", "in-order batches, ½‖h−y‖², one epoch")))  # fmt: skip
+                       Text("顺序小批量，两个隐层，½‖h−y‖²，一轮",
+                            "in-order batches, two hidden layers, ½‖h−y‖², one epoch")))  # fmt: skip
     # 2: shuffled, bce, two epochs
     m, bs = int(rng.integers(15, 21)), int(rng.integers(4, 7))
     spec = {"sizes": [4, 5, 1], "activations": ["sigmoid", "sigmoid"], "loss": "bce",
@@ -1061,13 +1069,13 @@ def sgd_score(setup: dict[str, Any], value: Any) -> tuple[float | None, list[Com
     ("training.sgd_epoch",),
     checked=Text(
         "一轮小批量 SGD：按你的 minibatches 在 sgd_epoch 里给出的批次、用给定的 MLP 与 GradientDescent，逐批更新后的参数"
-        "和返回的平均损失 Σ|B|J_B/m 与 nncore 精确重放一致（顺序/打乱/两轮/含权值衰减：检查每批传给 model.loss 的 "
+        "和返回的平均损失 Σ|B|J_B/m 与 nncore 精确重放一致（顺序且两个隐层/打乱且 K = 1/两轮/含权值衰减：检查每批传给 model.loss 的 "
         "λ·|B|/m，不经过你的 weight_decay）；另用你的 sgd_epoch 在 1000 个数字上训练 "
         f"64-32-10 网络 {SGD_RUN['epochs']} 轮，评分器在 797 个未给出的数字上测准确率，要求 ≥ {SGD_MIN_ACCURACY:.2f}",
         "one epoch of mini-batch SGD: with the given MLP and GradientDescent, on the "
         "batches your minibatches yields inside sgd_epoch, the parameters after every batch step "
-        "and the returned mean loss Σ|B|J_B/m equal nncore's exact replay (in order / shuffled / "
-        "two epochs / weight decay: the λ·|B|/m passed to model.loss for every batch, checked "
+        "and the returned mean loss Σ|B|J_B/m equal nncore's exact replay (in order with two "
+        "hidden layers / shuffled with K = 1 / two epochs / weight decay: the λ·|B|/m passed to model.loss for every batch, checked "
         "without your weight_decay); then your sgd_epoch trains a 64-32-10 net on 1000 digits for "
         f"{SGD_RUN['epochs']} epochs and the grader measures accuracy on 797 digits it never sent: "
         f"≥ {SGD_MIN_ACCURACY:.2f} required",
@@ -1166,7 +1174,24 @@ def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
         case.note = Text("X 或 y 被修改", "X or y was modified")
     if not case.passed and (called_wrong or (traced is None and own is None)):
         case.hints.append("sgd_batches")
+    if not case.passed and _unstepped(value.get("params"), c.params, flat):
+        case.hints.insert(0, "sgd_params_not_stepped")
     return case
+
+
+def _unstepped(got: Any, start: list[np.ndarray], want: np.ndarray) -> bool:
+    """有参数从未更新 / True if some parameter array came back exactly at its starting value
+    although the reference's (flattened ``want``) moved it: a layer the epoch never stepped."""
+    if not isinstance(got, list | tuple) or len(got) != len(start):
+        return False
+    at = 0
+    for g, p0 in zip(got, start, strict=True):
+        ref = want[at : at + p0.size]
+        at += p0.size
+        same = isinstance(g, np.ndarray) and g.shape == p0.shape and np.array_equal(g, p0)
+        if same and not np.array_equal(ref, p0.ravel()):
+            return True
+    return False
 
 
 # ------------------------------------------------------------------------------------------

@@ -102,9 +102,13 @@ def _norm_mistakes(depth: int, act: str, width: int, m: int, seed: int) -> dict[
 
 
 def _norm_inputs(d: Draw) -> dict[str, Any]:
-    """第 k 种激活（随机顺序）下的随机深度、宽度、样本数与种子 / Random depth, width, m, seed."""
+    """第 k 种激活（随机顺序）下的随机深度、宽度、样本数与种子 / Random depth, width, m, seed.
+
+    The first case has at least two hidden layers (depth ≥ 3) for every student; the output
+    is one unit (K = 1) in every case.
+    """
     rng = d.rng
-    return {"act": d.v.acts[d.k], "depth": int(rng.integers(2, 8)),
+    return {"act": d.v.acts[d.k], "depth": int(rng.integers(3 if d.k == 0 else 2, 8)),
             "width": int(rng.integers(3, 13)), "m": int(rng.integers(5, 41)),
             "seed": int(rng.integers(2**31))}  # fmt: skip
 

@@ -4,8 +4,9 @@
   by its fitted values Φ v (any correct solver reaches the same optimum).
 * ``a4.auxiliary``: J = J_main + λ_aux J_aux and every gradient against nncore, whose reference
   is checked here by finite differences first.
-* ``a4.degradation``: the training error after training a plain network with the given ``fit``
-  (deterministic for a seed: compared with nncore's run on the same data and seed).
+* ``a4.degradation``: the training error after training a plain network (and, with
+  ``residual=True``, the given residual network) with the given ``fit`` (deterministic for a
+  seed: compared with nncore's run on the same data and seed).
 * ``a4.rbm``: CD-1 (ΔW, Δb, Δc, error) against nncore for given uniform numbers U; the oracle's
   ΔW is checked by finite differences of the free-energy difference.
 * ``a4.dbn``: the worker pre-trains a DBN on unlabelled digits with the student's code; the
@@ -17,8 +18,11 @@ Listed in ``TASKS`` (read by :func:`grader.registry.table`, which lists this mod
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import dataclasses
 import functools
+from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
 
@@ -28,13 +32,15 @@ from grader.registry import ALL, Case, Context, task
 from grader.suites import heldout
 from grader.suites import settings as S
 from grader.suites.a4 import _fd_check, pretrain_setup, probe_accuracy
-from grader.suites.common import Expect, blocked_by, pick_item, run_case
+from grader.suites.common import Expect, blocked_by, case_from_reply, pick_item
+from grader.suites.replay import replay
 from grader.suites.spec import Cases, Draw, Out, Spec, Values, fallback
 from grader.text import Text
 from nncore import approximation as UA
 from nncore import auxiliary as AUX
 from nncore import degradation as DEG
 from nncore import rbm as RBM
+from nncore import residual as RES
 from nncore.activations import sigmoid
 from nncore.gradcheck import numerical_gradient
 from nncore.mlp import MLP
@@ -53,11 +59,20 @@ HINTS: dict[str, Text] = {
     ),
     "degradation_setup": Text(
         "网络与训练要严格按文档：MLP([N_1] + [width] * hidden_layers + [K], activation, 'softmax', "
-        "init='xavier', seed=seed)，fit(..., loss='ce', optimizer='momentum', lr=lr, epochs=epochs, "
-        "batch_size=batch_size, seed=seed)。",
+        "init='xavier', seed=seed)（residual=True：ResidualNet(N_1, width, (hidden_layers - 1) // 2, "
+        "K, activation=activation, seed=seed)），fit(..., loss='ce', optimizer='momentum', lr=lr, "
+        "epochs=epochs, batch_size=batch_size, seed=seed)。",
         "Build and train exactly as documented: MLP([N_1] + [width] * hidden_layers + [K], "
-        "activation, 'softmax', init='xavier', seed=seed); fit(..., loss='ce', "
+        "activation, 'softmax', init='xavier', seed=seed) (residual=True: ResidualNet(N_1, width, "
+        "(hidden_layers - 1) // 2, K, activation=activation, seed=seed)); fit(..., loss='ce', "
         "optimizer='momentum', lr=lr, epochs=epochs, batch_size=batch_size, seed=seed).",
+    ),
+    "degradation_residual_ignored": Text(
+        "residual=True 时要建残差网络 ResidualNet(N_1, width, (hidden_layers - 1) // 2, K, "
+        "activation=activation, seed=seed)，你返回的是同样参数下普通网络的 J。",
+        "With residual=True build ResidualNet(N_1, width, (hidden_layers - 1) // 2, K, "
+        "activation=activation, seed=seed); you returned the plain network's J for the same "
+        "arguments.",
     ),
     "dbn_codes": Text(
         "逐层预训练：第 l 个 RBM 在下一层的隐概率 codes = rbm.transform(codes) 上训练，返回 W 与**隐**偏置 c。",
@@ -172,7 +187,8 @@ def _aux_inputs(d: Draw) -> dict[str, Any]:
     hidden, out, loss = AUX_SPECS[d.k]
     depth = int(rng.integers(3, 6))  # hidden layers
     sizes = [int(rng.integers(2, 6))] + [int(rng.integers(2, 6)) for _ in range(depth)]
-    K = 3 if loss == "ce" else int(rng.integers(1, 3))
+    # K = 1 for every student (sigmoid + bce), K = 1–2 for mse, K = 3 for softmax + ce
+    K = {"ce": 3, "bce": 1}.get(loss) or int(rng.integers(1, 3))
     sizes.append(K)
     m = int(rng.integers(3, 7))
     X = rng.normal(size=(m, sizes[0]))
@@ -275,38 +291,110 @@ AUXILIARY = Spec(
 # ------------------------------------------------------------------------------------------
 # a4.degradation
 # ------------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _swapped(module: Any, **names: Any) -> Iterator[None]:
+    """临时替换模块中的名字 / Rebind names of ``module`` for the duration (restored after)."""
+    old = {n: getattr(module, n) for n in names}
+    try:
+        for n, v in names.items():
+            setattr(module, n, v)
+        yield
+    finally:
+        for n, v in old.items():
+            setattr(module, n, v)
+
+
+def _plain_block_cache(cache: Any) -> Any:
+    """残差块缓存 → 普通数据 / A residual block's cache ((a, W1), (z, h, f), (h, W2)) with the
+    activation by name (the worker rebuilds the student's own)."""
+    dense1, (z, h, f), dense2 = cache
+    return (dense1, (z, h, {"activation": f.name}), dense2)
+
+
+def _residual_run(
+    X: np.ndarray, y: np.ndarray, depth: int, width: int, kw: dict[str, Any]
+) -> tuple[float, list[dict[str, Any]]]:
+    """nncore 的残差 training_error 及其对残差块的全部调用 / nncore's residual training_error and
+    the answer tables of every call it made to ``residual_forward``/``residual_backward``.
+
+    With the tables, the student's given ResidualNet runs on the reference's block results when
+    its calls are the reference's (a correct training_error), so a wrong residual block costs
+    a4.residual only (one mistake, one task).
+    """
+    fwd: list[tuple[Any, Any]] = []
+    bwd: list[tuple[Any, Any]] = []
+
+    def frozen(value: Any) -> Any:  # the parameters are updated in place later: copy now
+        return copy.deepcopy(value)
+
+    def forward(*args: Any) -> Any:
+        out, cache = RES.residual_forward(*args)
+        fwd.append((frozen(args), frozen((out, _plain_block_cache(cache)))))
+        return out, cache
+
+    def backward(dout: np.ndarray, cache: Any) -> Any:
+        grads = RES.residual_backward(dout, cache)
+        bwd.append((frozen((dout, _plain_block_cache(cache))), frozen(grads)))
+        return grads
+
+    with _swapped(DEG, residual_forward=forward, residual_backward=backward):
+        want = DEG.training_error(X, y, depth, width, residual=True, **kw)
+    tables = [replay("residual", "residual_forward", fwd),
+              replay("residual", "residual_backward", bwd)]  # fmt: skip
+    return want, tables
+
+
 @task(
     "a4.degradation",
     ("degradation.training_error",),
     checked=Text(
-        "training_error（普通网络，1 或 3 个隐层，随机宽度、种子与 60 个数字）：训练后最终参数下的训练集 J，"
-        "与 nncore 在同一数据与种子上的运行比较（给定的 fit 是确定性的）",
-        "training_error (plain networks, 1 or 3 hidden layers, random width, seed and 60 "
-        "digits): J on the training set at the final parameters, against nncore's run on the same "
-        "data and seed (the given fit is deterministic)",
+        "training_error（普通网络 1 或 3 个隐层、残差网络 3 或 5 个隐层，随机宽度、种子与 60 个数字）："
+        "训练后最终参数下的训练集 J，与 nncore 在同一数据与种子上的运行比较（给定的 fit 是确定性的）",
+        "training_error (plain networks with 1 or 3 hidden layers, a residual network with 3 or "
+        "5, random width, seed and 60 digits): J on the training set at the final parameters, "
+        "against nncore's run on the same data and seed (the given fit is deterministic)",
     ),
     cpu_seconds=20.0,
     wall_seconds=40.0,
 )
 def degradation(ctx: Context) -> list[Case]:
-    """2 个用例，按比例给分 / 2 cases; fraction credit."""
+    """3 个用例（普通 1 与 3 个隐层、残差），按比例给分 / 3 cases (plain with 1 and 3 hidden
+    layers, residual); fraction credit."""
     cases = []
     X_all, y_all = heldout.digits()
-    for k, depth in enumerate((1, 3)):
+    labels = [Text("普通网络", "plain network").numbered(k, 2) for k in (1, 2)]
+    labels.append(Text("残差网络（residual=True）", "residual network (residual=True)"))
+    for k, (depth, residual) in enumerate(((1, False), (3, False), (0, True))):
         rng = ctx.rng
         (idx,) = heldout.digit_split(rng, (60,))
         X, y = np.array(X_all[idx]), np.array(y_all[idx])
         width = int(rng.integers(6, 13))
+        depth = depth or int(rng.choice((3, 5)))  # 1 or 2 residual blocks
         kw = {"epochs": 3, "lr": 0.1, "batch_size": 16, "seed": int(rng.integers(2**20))}
-        want = DEG.training_error(X, y, depth, width, **kw)
-        net = MLP([64] + [width] * depth + [int(y.max()) + 1], "sigmoid", "softmax",
-                  init="xavier", seed=kw["seed"])  # fmt: skip
+        tables: list[dict[str, Any]] = []
+        if residual:
+            want, tables = _residual_run(X, y, depth, width, kw)
+        else:
+            want = DEG.training_error(X, y, depth, width, **kw)
+        K = int(y.max()) + 1
+        if residual:
+            net: Any = DEG.ResidualNet(64, width, (depth - 1) // 2, K, seed=kw["seed"])
+            kw["residual"] = True
+        else:
+            net = MLP([64] + [width] * depth + [K], "sigmoid", "softmax", init="xavier",
+                      seed=kw["seed"])  # fmt: skip
         h = fit(net, X, y, loss="ce", optimizer="momentum", lr=0.1, epochs=3, batch_size=16,
                 seed=kw["seed"], track_accuracy=False)  # fmt: skip
+        mistakes = {"degradation_running": h.loss[-1]}
+        if residual:
+            plain = {k: v for k, v in kw.items() if k != "residual"}
+            mistakes["degradation_residual_ignored"] = DEG.training_error(X, y, depth, width,
+                                                                          **plain)  # fmt: skip
         exp = Expect(Text("J（训练集）", "J (training set)"), want, rtol=1e-6, scalar=True,
-                     mistakes={"degradation_running": h.loss[-1]})  # fmt: skip
-        case = run_case(ctx, "degradation.training_error", (X, y, depth, width), [exp],
-                        Text("普通网络", "plain network").numbered(k + 1, 2), kwargs=kw)  # fmt: skip
+                     mistakes=mistakes)  # fmt: skip
+        reply = ctx.call_with("degradation.training_error", (X, y, depth, width), kw,
+                              replays=tables or None)  # fmt: skip
+        case = case_from_reply(reply, [exp], labels[k])
         if not case.passed and not case.hints and case.reply is None:
             case.hints.append("degradation_setup")
         cases.append(case)

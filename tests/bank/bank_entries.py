@@ -188,6 +188,10 @@ WRONG: tuple[Entry, ...] = (
       "    J = empirical_risk(0.5 * np.sum(diff * diff, axis=1))\n",
       "    J = empirical_risk(np.sum(diff * diff, axis=1))\n", "a2.loss_mse", "missing_half",
       "MSE without ½"),
+    W("mse_expanded_square", "a2", "losses.py",
+      "    J = empirical_risk(0.5 * np.sum(diff * diff, axis=1))\n",
+      "    J = empirical_risk(0.5 * np.sum(h * h - 2 * h * y + y * y, axis=1))\n", "a2.loss_mse",
+      "mse_expanded", "½‖h − y‖² expanded into h² − 2hy + y² (cancels for large, close h and y)"),
     W("mse_grad_no_1m", "a2", "losses.py", "    return J, diff / h.shape[0]\n",
       "    return J, diff\n", "a2.loss_mse", "missing_1_over_m", "MSE gradient without 1/m"),
     W("mse_sign", "a2", "losses.py", "    diff = h - y\n", "    diff = y - h\n", "a2.loss_mse",
@@ -411,6 +415,9 @@ WRONG: tuple[Entry, ...] = (
       "            batch_size=batch_size, seed=seed, track_accuracy=False)\n"
       "    return float(h.loss[-1])\n", "a4.degradation", "degradation_running",
       "training error = fit's running average"),
+    W("degradation_residual_ignored", "a4", "degradation.py", "    if residual:\n",
+      "    if False:  # residual ignored\n", "a4.degradation", "degradation_residual_ignored",
+      "residual=True ignored: always the plain network"),
     W("rbm_dw_sign", "a4", "rbm.py", "    dW = (V.T @ p_h0 - p_v1.T @ p_h1) / m\n",
       "    dW = (p_v1.T @ p_h1 - V.T @ p_h0) / m\n", "a4.rbm", "rbm_sign", "CD-1 ΔW with the sign flipped"),
     W("rbm_dw_no_mean", "a4", "rbm.py", "    dW = (V.T @ p_h0 - p_v1.T @ p_h1) / m\n",
@@ -635,6 +642,11 @@ WRONG: tuple[Entry, ...] = (
       "    X = X[rng.permutation(m)] if rng is not None else X\n"
       "    for idx in minibatches(m, batch_size, None):\n", "a3.sgd_epoch", "sgd_batches",
       "X shuffled without y"),
+    W("sgd_first_last_layers", "a3", "training.py",
+      "        optimizer.step(model.params, grads)\n",
+      "        optimizer.step(model.params[:2] + model.params[-2:], grads[:2] + grads[-2:])\n",
+      "a3.sgd_epoch", "sgd_params_not_stepped",
+      "steps only the first and the last layer (right for one hidden layer only)"),
 )  # fmt: skip
 
 ALTERNATIVES: tuple[Entry, ...] = (

@@ -63,6 +63,8 @@ MISTAKES = [
      "    return float(h.loss[-1])\n", "a4.degradation", "degradation_running"),
     ("approximation", "    return sigmoid(np.outer(x, w) + b) @ v\n",
      "    return sigmoid(np.outer(x, w) + b).sum(axis=1)\n", "a4.approximation", "approx_sum"),
+    ("degradation", "    if residual:\n", "    if False:\n", "a4.degradation",
+     "degradation_residual_ignored"),
 ]  # fmt: skip
 
 
@@ -77,6 +79,19 @@ def test_each_mistake_costs_its_task_and_is_named(
     assert hint in report[task_id].hints, report[task_id].hints
     for t in others:
         assert report[t].points == report[t].max_points, t
+
+
+def test_a_wrong_residual_block_costs_a4_residual_only(tmp_path: Path) -> None:
+    """a4.degradation's residual case trains the given ResidualNet, which calls the student's
+    residual block: the calls a correct training_error makes are answered from the reference's
+    tables, so a block without b2 loses a4.residual's points and none of a4.degradation's."""
+    sub = _patched(tmp_path, "residual", "    return a + z2, (dense1, act1, dense2)\n",
+                   "    return a + z2 - b2, (dense1, act1, dense2)\n")  # fmt: skip
+    report = {t.id: t for t in grade(sub, "a4", ["a4.residual", "a4.degradation"]).tasks}
+    assert report["a4.residual"].points < report["a4.residual"].max_points
+    deg = report["a4.degradation"]
+    assert any("residual=True" in c["label_en"] for c in deg.cases), deg.cases  # it was run
+    assert deg.points == deg.max_points, deg.message_en
 
 
 def test_dbn_needs_trained_rbms(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ Each test checks a real outcome and then that the *next* call in the same sandbo
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import os
 import shutil
@@ -490,7 +491,78 @@ def test_each_task_gets_a_fresh_worker_in_the_same_sandbox() -> None:
         assert box._zygote.bwrap_pid == bwrap  # the sandbox was reused
         assert second["uid"] not in (first["uid"], 0) and second["pid"] != first["pid"]
         assert set(second["uids"]) <= {0}  # only bwrap's init and the zygote besides itself
+        assert set(second["zombies"]) <= {0}  # and no unreaped process of the earlier task
         assert second["tmp"] == []
+
+
+def test_a_process_whose_first_thread_exited_counts_as_alive() -> None:
+    """A process whose first thread has exited shows ``Z`` in /proc while another of its
+    threads still runs, and cannot be reaped yet: ``kill_uid`` must count (and kill) it, so
+    that stopping a task waits for it and the zygote's clean-up reaps it (before, such a task
+    worker stayed an unreaped zombie into the next task)."""
+    import platform
+
+    from grader.sandbox import isolation
+
+    sys_exit = {"x86_64": 60, "aarch64": 93}.get(platform.machine())
+    if sys_exit is None:
+        pytest.skip("exit syscall number unknown on this machine")
+    uid = isolation.pick_uid()
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        try:
+            import ctypes
+
+            os.setuid(uid)
+            threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
+            os.write(w, b"x")
+            ctypes.CDLL(None).syscall(sys_exit, 0)  # ends this (the first) thread only
+        finally:
+            os._exit(0)
+    os.close(w)
+    assert os.read(r, 1) == b"x"
+    os.close(r)
+    try:
+        t0 = time.monotonic()
+        while Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0] != b"Z":
+            assert time.monotonic() - t0 < 10
+            time.sleep(0.01)
+        (state,) = [s for p, s in isolation.uid_processes(uid) if p == pid]
+        assert state not in (b"Z", b"X")  # its other thread still runs
+        assert isolation.kill_uid(uid) == 1
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    assert isolation.uid_processes(uid) == []
+
+
+def test_the_next_task_never_sees_an_unreaped_process_of_the_last(monkeypatch) -> None:
+    """The killed processes of a task are zombies until their parent (for an orphan: the
+    sandbox's init) reaps them, and a zombie keeps its uid in /proc.  With the sandbox's
+    init stopped (as a loaded machine may delay it) the daemon of the last task stays a
+    zombie: the clean-up waits for it to be reaped and, when it is not, throws the sandbox
+    away, so the next task sees no process of the last one, dead or alive."""
+    from grader.sandbox import zygote as Z
+    from grader.sandbox.isolation import children
+
+    monkeypatch.setattr(Z, "REAP_SECONDS", 0.5)
+    with Sandbox(HOSTILE, limits=LIMITS) as box:
+        assert box.call("leftovers", "daemon").ok
+        first = box.call("leftovers", "seen").value
+        bwrap = box._zygote.bwrap_pid
+        (init,) = children(bwrap)  # the sandbox's pid 1, parent of the zygote and of orphans
+        os.kill(init, signal.SIGSTOP)
+        try:
+            box.begin_task(LIMITS)
+            second = box.call("leftovers", "seen")
+        finally:
+            with contextlib.suppress(OSError):
+                os.kill(init, signal.SIGCONT)
+        assert second.ok, second
+        assert first["uid"] not in second.value["uids"] + second.value["zombies"], second.value
+        assert set(second.value["uids"]) | set(second.value["zombies"]) <= {0}, second.value
+        assert box._zygote.bwrap_pid != bwrap  # the sandbox whose init did not reap was replaced
 
 
 def test_a_sandbox_that_cannot_be_cleaned_is_replaced() -> None:

@@ -322,3 +322,26 @@ def test_a_mistake_equal_to_the_answer_is_not_matched() -> None:
     assert comp.kind == "dtype" and codes == []
     comp, codes = compare_expect(1 - want, exp)
     assert comp.kind == "value" and codes == ["flip"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_every_student_gets_two_hidden_layers_and_k_1(seed: int) -> None:
+    """Issue 9, item 3: every network task has, for EVERY student, a case with two or more
+    hidden layers and a case with K = 1 (only the values are random). Checked on what the
+    tables send: a4.gradient_norms (depth d = d − 1 hidden layers, one output unit) and
+    a4.auxiliary (hidden layers, K = the targets' columns)."""
+    from grader.suites import a4, a4_lecture
+
+    sent: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def answer(function: str, *args: Any, **kwargs: Any) -> Any:
+        sent.append((function, args, kwargs))
+        return None
+
+    a4.GRADIENT_NORMS.check(FakeContext(answer, seed))
+    depths = [args[0] for f, args, _ in sent if f == "vanishing.layer_gradient_norms"]
+    assert depths and depths[0] >= 3, depths  # the first case, for everyone
+    sent.clear()
+    a4_lecture.AUXILIARY.check(FakeContext(answer, seed))
+    nets = [(len(args[2]) - 1, args[2][-1].shape[1]) for f, args, _ in sent]  # (hidden, K)
+    assert nets and all(h >= 2 for h, _ in nets) and 1 in {k for _, k in nets}, nets

@@ -61,3 +61,34 @@ def test_seeds_differ_between_students(tmp_path: Path) -> None:
     a = task_seed("s1", "a2.dense_forward", content="x")
     assert a != task_seed("s1", "a2.dense_forward", content="y")
     assert a == task_seed("s1", "a2.dense_forward", content="x")
+
+
+def test_grading_seeds_every_task_with_the_submission_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """评分时的种子含提交内容 / The engine seeds each task with the submission's content: the
+    same student resubmitting (one comment changed) gets other hidden inputs, the same files
+    the same ones; the kit's own copied files never count."""
+    from grader import demo_submissions, engine
+
+    seeds: list[tuple[str, str, int]] = []
+    original = engine.task_seed
+
+    def spy(student: str, task_id: str, salt_text: str | None = None, content: str = "") -> int:
+        seed = original(student, task_id, salt_text, content)
+        seeds.append((student, task_id, seed))
+        return seed
+
+    monkeypatch.setattr(engine, "task_seed", spy)
+    sub = demo_submissions.reference("a1", tmp_path / "s1")
+    tasks = ["a1.relu", "a1.tlu"]
+    for _ in range(2):  # the same files twice
+        engine.grade_submission(sub, "a1", tasks=tasks, in_process=True)
+    with open(sub / "activations.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# resubmitted\n")
+    engine.grade_submission(sub, "a1", tasks=tasks, in_process=True)
+    first, again, changed = seeds[0:2], seeds[2:4], seeds[4:6]
+    assert [s[:2] for s in first] == [("s1", t) for t in tasks]
+    assert again == first
+    assert all(c[2] != f[2] for c, f in zip(changed, first, strict=True)), (first, changed)
+    assert {s[2] for s in first} != {original("s1", t) for t in tasks}  # content is in the seed

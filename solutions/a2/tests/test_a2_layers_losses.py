@@ -133,6 +133,26 @@ def test_half_squared_error() -> None:
     J1, dh1 = sc.parts(sc.call(half_squared_error, h1, y1), 2, "half_squared_error", "(J, dJ/dh)")
     sc.expect(J1, (0.2166**2 + 0.04) / 4, "J（K = 1）", where, scalar=True)
     sc.expect(dh1, (h1 - y1) / 2, "∂J/∂h（K = 1，形状 / shape (m, 1)）", where)
+    # 极端值：h、y 很大而相近（差是精确的）/ extreme values: large h and y, close together
+    yb = np.array([[3.1e9, -2.3e9], [1.7e9, 4.1e9]])
+    hb = yb + np.array([[1.0, -0.5], [0.25, 2.0]])
+    Jb, dhb = sc.parts(sc.call(half_squared_error, hb, yb), 2, "half_squared_error", "(J, dJ/dh)")
+    expanded = 0.5 * np.sum(hb * hb - 2 * hb * yb + yb * yb) / 2
+    sc.expect(
+        Jb,
+        (1.0 + 0.25 + 0.0625 + 4.0) / 4,
+        "J（|h|、|y| ≈ 10⁹ / large h, y）",
+        where,
+        scalar=True,
+        mistakes=[
+            (
+                expanded,
+                "把 (h − y)² 展开成 h² − 2hy + y² 会相消：先算 diff = h − y",
+                "expanding (h − y)² into h² − 2hy + y² cancels: take diff = h − y first",
+            )
+        ],
+    )
+    sc.expect(dhb, (hb - yb) / 2, "∂J/∂h（|h|、|y| ≈ 10⁹ / large h, y）", where)
 
 
 @pytest.mark.task("a2.loss_bce")

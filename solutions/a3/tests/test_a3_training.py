@@ -139,9 +139,15 @@ def test_sgd_epoch_full_batch() -> None:
     where = ("training.py 中的 sgd_epoch：每个小批量 model.loss → optimizer.step", "sgd_epoch in training.py: model.loss then optimizer.step per mini-batch")  # fmt: skip
     rng = np.random.default_rng(0)
     X, Y = rng.normal(size=(8, 2)), rng.normal(size=(8, 1))
+    # two hidden layers, K = 1: every layer's parameters must take the step
     a, b = (
-        MLP([2, 3, 1], "sigmoid", "identity", seed=0),
-        MLP([2, 3, 1], "sigmoid", "identity", seed=0),
+        MLP([2, 3, 3, 1], "sigmoid", "identity", seed=0),
+        MLP([2, 3, 3, 1], "sigmoid", "identity", seed=0),
+    )
+    not_stepped = (
+        "这个参数没有更新：optimizer.step(model.params, grads) 要传入全部参数与全部梯度",
+        "this parameter was never updated: pass every parameter and every gradient to "
+        "optimizer.step(model.params, grads)",
     )
     with sc.depends("test_minibatches_in_order", "test_minibatches_shuffled"):
         J = sgd_epoch(a, X, Y, loss="mse", optimizer=GradientDescent(0.5), batch_size=8)
@@ -153,6 +159,7 @@ def test_sgd_epoch_full_batch() -> None:
                 q - 0.5 * g,
                 f"参数 / parameter {k + 1}（全批量 = 一步梯度下降 / full batch = one GD step）",
                 where,
+                mistakes=[(q, *not_stepped)],
             )
 
 

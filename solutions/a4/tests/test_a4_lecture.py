@@ -40,24 +40,27 @@ def test_error_falls_with_units() -> None:
 
 
 @pytest.mark.task("a4.auxiliary")
-def test_auxiliary_loss() -> None:
+@pytest.mark.parametrize(("loss", "out", "K"), [("mse", "identity", 2), ("bce", "sigmoid", 1)])
+def test_auxiliary_loss(loss: str, out: str, K: int) -> None:
+    """Two hidden layers; ½‖h − y‖² with K = 2 linear outputs, and K = 1 sigmoid + bce."""
     rng = np.random.default_rng(0)
-    sizes = [3, 4, 4, 2]
+    sizes = [3, 4, 4, K]
     Ws = [rng.normal(size=(i, o)) for i, o in itertools.pairwise(sizes)]
     bs = [rng.normal(size=o) for o in sizes[1:]]
-    V, c = rng.normal(size=(4, 2)), rng.normal(size=2)
-    X, y = rng.normal(size=(5, 3)), rng.uniform(size=(5, 2))
-    acts = ["sigmoid", "sigmoid", "identity"]
-    J, dWs, dbs, dV, _ = auxiliary_loss(X, y, Ws, bs, acts, V, c, 2, 0.5, "mse", "identity")
+    V, c = rng.normal(size=(4, K)), rng.normal(size=K)
+    X = rng.normal(size=(5, 3))
+    y = rng.uniform(size=(5, K)) if loss == "mse" else rng.integers(0, 2, (5, K)).astype(float)
+    acts = ["sigmoid", "sigmoid", out]
+    J, dWs, dbs, dV, _ = auxiliary_loss(X, y, Ws, bs, acts, V, c, 2, 0.5, loss, out)
     eps = 1e-6
     for name, p, g in (("W^(1)", Ws[0], dWs[0]), ("V", V, dV)):
         num = np.zeros_like(p)
         for i in np.ndindex(p.shape):
             old = p[i]
             p[i] = old + eps
-            fp = auxiliary_loss(X, y, Ws, bs, acts, V, c, 2, 0.5, "mse", "identity")[0]
+            fp = auxiliary_loss(X, y, Ws, bs, acts, V, c, 2, 0.5, loss, out)[0]
             p[i] = old - eps
-            fm = auxiliary_loss(X, y, Ws, bs, acts, V, c, 2, 0.5, "mse", "identity")[0]
+            fm = auxiliary_loss(X, y, Ws, bs, acts, V, c, 2, 0.5, loss, out)[0]
             p[i] = old
             num[i] = (fp - fm) / (2 * eps)
         assert np.allclose(g, num, atol=1e-6), (
@@ -66,14 +69,44 @@ def test_auxiliary_loss() -> None:
     assert np.isfinite(J) and len(dWs) == 3 and len(dbs) == 3, "返回 (J, dWs, dbs, dV, dc)"
 
 
+#: training_error on the first m digits, with the values the reference returns (the given fit is
+#: deterministic for a seed): (m, hidden_layers, width, keywords, J at the final parameters,
+#: fit's running average over the last epoch — the value of a known mistake).
+DEGRADATION = [
+    (50, 1, 6, {"epochs": 1, "seed": 0}, 2.31742325488229, 2.3307286933474716),
+    (60, 3, 8, {"epochs": 2, "seed": 1, "batch_size": 16}, 2.2892523229847046, 2.3282950751790232),
+    (60, 3, 8, {"epochs": 2, "seed": 1, "batch_size": 16, "residual": True}, 2.2614945901750967,
+     2.3109901099859913),
+]  # fmt: skip
+
+
 @pytest.mark.task("a4.degradation")
-def test_training_error() -> None:
+@pytest.mark.parametrize("case", range(len(DEGRADATION)))
+def test_training_error(case: int) -> None:
+    m, depth, width, kw, want, running = DEGRADATION[case]
     X, y = load_digits()
-    J = training_error(X[:50], y[:50], 1, 6, epochs=1, seed=0)
+    J = training_error(X[:m], y[:m], depth, width, **kw)
     assert isinstance(J, float) and np.isfinite(J), (
         f"应返回有限的 float / must return a finite float, got {J!r}"
     )
-    assert 0 < J < 2.5, f"J = {J} 不合理（10 类的随机水平约 2.3）/ implausible J (chance ≈ 2.3)"
+    assert not np.isclose(J, running, rtol=1e-6, atol=0), (
+        "你返回的是 fit 记录的一轮平均损失；要的是最终参数下整个训练集上的 J = net.loss(X, y, 'ce')[0] / "
+        "you returned fit's running average; return J = net.loss(X, y, 'ce')[0] at the final "
+        "parameters"
+    )
+    if kw.get("residual"):
+        plain = DEGRADATION[1][4]  # the same arguments without residual=True
+        assert not np.isclose(J, plain, rtol=1e-6, atol=0), (
+            "residual=True 要建 ResidualNet(N_1, width, (hidden_layers - 1) // 2, K, …) / "
+            "residual=True must build ResidualNet(N_1, width, (hidden_layers - 1) // 2, K, …)"
+        )
+    assert np.isclose(J, want, rtol=1e-6, atol=0), (
+        f"J = {J!r}，应为 {want!r}：网络与训练要严格按文档（K = max(y) + 1，init='xavier'，seed=seed，"
+        f"fit(..., loss='ce', optimizer='momentum', lr, epochs, batch_size, seed)）/ J = {J!r}, "
+        f"expected {want!r}: build and train exactly as the docstring says (K = max(y) + 1, "
+        "init='xavier', seed=seed, fit(..., loss='ce', optimizer='momentum', lr, epochs, "
+        "batch_size, seed))"
+    )
 
 
 @pytest.mark.task("a4.rbm")

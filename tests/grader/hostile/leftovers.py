@@ -4,18 +4,19 @@ import os
 
 
 def seen():
-    """This worker's uid and pid, the uids of the other live processes, what /tmp holds."""
-    uids = []
+    """This worker's uid and pid, the uids of the other live processes and of the zombies
+    (a zombie keeps its uid: an earlier task's dead process not yet reaped), what /tmp holds."""
+    uids, zombies = [], []
     for pid in os.listdir("/proc"):
         if pid.isdigit() and int(pid) != os.getpid():
             try:
                 with open(f"/proc/{pid}/stat", "rb") as fh:
-                    if fh.read().rsplit(b")", 1)[1].split()[0] == b"Z":
-                        continue
-                uids.append(os.stat(f"/proc/{pid}").st_uid)
+                    zombie = fh.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+                (zombies if zombie else uids).append(os.stat(f"/proc/{pid}").st_uid)
             except OSError:
                 continue
-    return {"uid": os.getuid(), "pid": os.getpid(), "uids": sorted(uids), "tmp": os.listdir("/tmp")}
+    return {"uid": os.getuid(), "pid": os.getpid(), "uids": sorted(uids),
+            "zombies": sorted(zombies), "tmp": os.listdir("/tmp")}  # fmt: skip
 
 
 def too_deep(depth):
