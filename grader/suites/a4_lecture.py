@@ -190,12 +190,17 @@ def _aux_inputs(d: Draw) -> dict[str, Any]:
     # K = 1 for every student (sigmoid + bce), K = 1–2 for mse, K = 3 for softmax + ce
     K = {"ce": 3, "bce": 1}.get(loss) or int(rng.integers(1, 3))
     sizes.append(K)
+    k = int(rng.integers(2, len(sizes)))  # 2 … L−1
+    if d.k == 0:
+        # every student: a^(k+1) is a hidden layer as wide as a^(k), so a head that reads the
+        # wrong layer gives wrong values (named by the review) instead of a shape error
+        k = int(rng.integers(2, len(sizes) - 1))
+        sizes[k] = sizes[k - 1]
     m = int(rng.integers(3, 7))
     X = rng.normal(size=(m, sizes[0]))
     y = rng.integers(0, K, m) if loss == "ce" else rng.uniform(0, 1, (m, K))
     weights = [rng.normal(0, 0.8, (i, o)) for i, o in pairwise(sizes)]
     biases = [rng.normal(0, 0.3, o) for o in sizes[1:]]
-    k = int(rng.integers(2, len(sizes)))  # 2 … L−1
     V, c = rng.normal(0, 0.8, (sizes[k - 1], K)), rng.normal(0, 0.3, K)
     lam = float(rng.choice([0.3, 0.5, 2.0]))
     return {"X": X, "y": y, "weights": weights, "biases": biases,

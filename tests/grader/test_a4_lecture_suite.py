@@ -65,6 +65,8 @@ MISTAKES = [
      "    return sigmoid(np.outer(x, w) + b).sum(axis=1)\n", "a4.approximation", "approx_sum"),
     ("degradation", "    if residual:\n", "    if False:\n", "a4.degradation",
      "degradation_residual_ignored"),
+    ("auxiliary", "    a_k = caches[aux_layer - 1][0][0]\n", "    a_k = caches[aux_layer][0][0]\n",
+     "a4.auxiliary", "aux_layer"),
 ]  # fmt: skip
 
 

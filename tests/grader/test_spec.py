@@ -345,3 +345,8 @@ def test_every_student_gets_two_hidden_layers_and_k_1(seed: int) -> None:
     a4_lecture.AUXILIARY.check(FakeContext(answer, seed))
     nets = [(len(args[2]) - 1, args[2][-1].shape[1]) for f, args, _ in sent]  # (hidden, K)
     assert nets and all(h >= 2 for h, _ in nets) and 1 in {k for _, k in nets}, nets
+    # the first case, for everyone: a^(k+1) is a hidden layer as wide as a^(k), so a head on
+    # the wrong layer answers wrong values (named) rather than raising a shape error
+    weights, k = sent[0][1][2], sent[0][1][7]
+    assert k - 1 < len(weights) - 1, k  # a^(k+1) = output of weights[k − 1] is hidden
+    assert weights[k - 2].shape[1] == weights[k - 1].shape[1], [w.shape for w in weights]
