@@ -22,7 +22,11 @@ out once; the arrays must stay where they are, which the callable keeps alive):
   contiguous vectors of the same size; β ≠ 1 lets a momentum velocity be kept as βv, so
   that the next gradient product adds to it with β = 1, see ``nncore.fastpath``);
 * ``sumsq(v)``: a callable returning Σ v² as a Python float (``?dot`` of a contiguous v with
-  itself, as ``np.vdot`` computes it).
+  itself, as ``np.vdot`` computes it);
+* ``affine(a, b, bias, c, alpha=1)``: c := α·a @ b + bias (the row ``bias`` added to every row
+  of c), a *list* of calls to run in order: with BLAS the bias is copied into c by a
+  one-column product and the product adds to it with β = 1 (no broadcast pass over c);
+  numpy: the product, then ``np.add``.
 
 ``NNCORE_BLAS=numpy`` in the environment switches the direct calls off. Integers are passed
 as 64-bit: right for numpy's ILP64 OpenBLAS and, on the 64-bit ABIs, read correctly by a
@@ -117,6 +121,15 @@ class NumpyKernels:
         """Σ v², prepared (v contiguous): a callable returning a Python float."""
         return partial(_sumsq, v)
 
+    def affine(
+        self, a: np.ndarray, b: np.ndarray, bias: np.ndarray, c: np.ndarray, *, alpha: float = 1.0
+    ) -> list[Callable[[], Any]]:
+        """c := α·a @ b + bias, prepared as calls run in order: a (M, K), b (K, N), bias (N,).
+
+        numpy: the product into c, then c += bias (a broadcast ``np.add``).
+        """
+        return [self.product(a, b, c, alpha=alpha), partial(np.add, c, bias, c)]
+
 
 class BlasKernels(NumpyKernels):
     """直接调用 BLAS / The prepared operations as single calls into numpy's own BLAS."""
@@ -177,6 +190,21 @@ class BlasKernels(NumpyKernels):
         args = (i64(theta.size), ptr(theta.ctypes.data), i64(1), ptr(s.ctypes.data), i64(1),
                 ptr(param.ctypes.data))  # fmt: skip
         return _prepared(self._rotm, args, (theta, s, param))
+
+    def affine(
+        self, a: np.ndarray, b: np.ndarray, bias: np.ndarray, c: np.ndarray, *, alpha: float = 1.0
+    ) -> list[Callable[[], Any]]:
+        """c := α·a @ b + bias as two ``gemm``: c := 1_M biasᵀ (the (M, 1) ones times the row:
+        a copy of bias into every row, exact), then c := α·a @ b + 1·c.
+
+        A broadcast ``np.add`` over a narrow c costs several times a small ``gemm`` call. The
+        numbers: with β = 1 the kernel adds α·(a @ b) to the exact bias, the same rounding as
+        the product and then the sum when α·(a @ b) is exact (α a power of two, the engine's
+        case) and K fits one of OpenBLAS's K blocks (else partial sums meet the bias in a
+        different order: equal up to rounding).
+        """
+        ones = np.ones((c.shape[0], 1), self.dtype)
+        return [self.product(ones, bias[None, :], c), self.product(a, b, c, alpha=alpha, beta=1.0)]
 
     def sumsq(self, v: np.ndarray) -> Callable[[], float]:
         """Σ v² as one ``?dot`` of v with itself (numpy's ``vdot`` when v does not fit)."""

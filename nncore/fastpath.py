@@ -356,7 +356,7 @@ class EpochEngine:
             Y2 = np.multiply(Ys, -2.0, out=self.Y2p)
             Y2 += 1.0
         Xa, output, sumsq = self.Xa, self._output, self._sumsq
-        gather = self.xbuf is not Xa
+        gather, take = self.xbuf is not Xa, Xa.take
         weights, gweights = self.flat.weights, self.gflat.weights
         total = reg = 0.0  # Σ_B |B| J_B without the decay term, and Σ_B |B| Σ w²
         full = self._plan(min(b, m), momentum, beta, k, scale, builtin)
@@ -374,8 +374,8 @@ class EpochEngine:
                 if gather:
                     if order is None:
                         np.copyto(plan.x, Xa[start:stop])
-                    else:
-                        Xa.take(order[start:stop], axis=0, out=plan.x, mode="clip")
+                    else:  # take(indices, axis, out, mode): positional, no keyword parsing
+                        take(order[start:stop], 0, plan.x, "clip")
                 for op in plan.forward:
                     op()
                 total += output(plan, Ys[start:stop]) * (stop - start)
@@ -408,7 +408,8 @@ class _Plan:
     bound), run in order:
 
     * ``forward``: z^(2) = [x, 1] [W^(1); b^(2)] (one product), z^(l+1) = a^(l) W^(l) + b^(l+1)
-      for the others; the activations in place (sigmoid: the product gives z/2 and
+      for the others (``affine``: with BLAS, b^(l+1) copied into z by a one-column product
+      and the product added to it with β = 1); the activations in place (sigmoid: the product gives z/2 and
       u = 1 + tanh(z/2));
     * ``backward``: per layer from the last, D := β·D + alpha·aᵀδ and the bias row
       d := β·d + alpha·1ᵀδ into the block D of the sink: momentum's velocity, held as βv
@@ -452,9 +453,8 @@ class _Plan:
                 self.forward.append(
                     ops.product(self.x, flat.block, z, alpha=0.5 if sigmoid else 1.0)
                 )
-            else:
-                self.forward.append(ops.product(inputs[l], flat.W[l], z, alpha=scale[l]))
-                self.forward.append(partial(np.add, z, flat.b[l], z))
+            else:  # z := b^(l+1) in every row, then the product adds to it
+                self.forward += ops.affine(inputs[l], flat.W[l], flat.b[l], z, alpha=scale[l])
             if sigmoid:  # u = 2σ(z) = 1 + tanh(z/2) in place
                 u = self.a[l]
                 if l:
