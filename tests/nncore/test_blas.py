@@ -175,3 +175,21 @@ def test_affine_equals_the_product_then_the_bias(dtype, alpha):
         for call in calls:
             call()
         np.testing.assert_allclose(c, alpha * (a.astype(float) @ b) + bias, **_tol(dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_absmax_equals_numpy_and_reads_the_current_values(dtype):
+    rng = np.random.default_rng(6)
+    for k in _both(dtype):
+        z = rng.standard_normal((32, 10)).astype(dtype)
+        run = k.absmax(z[:7])  # the first rows of a buffer, as the engine's last batch
+        got = run()
+        assert type(got) is float and got == float(np.abs(z[:7]).max())
+        z[3, 4] = -100.0  # the largest |z| negative, then positive
+        assert run() == 100.0
+        z[6, 9] = 250.0
+        assert run() == 250.0
+        z[8, 0] = -1e30  # beyond the 7 rows: not read
+        assert run() == 250.0
+        z[0, 0] = np.inf
+        assert run() == np.inf
