@@ -40,13 +40,13 @@ new arrays, and then ``optimizer.step``. :class:`EpochEngine` computes **the sam
   slower on a strided view), and the constants of the element-wise operations are 0-d
   arrays of the dtype (a Python float costs a conversion in every ufunc call).
 
-What is left above the matrix products (784-100-10, batch 32, µs per batch, each part
-alone with its buffers warm, on the shared 2-core machine): the decay + step ~11 (one pass
-over 2 × 79 400 floats), Σ w² ~3.5, the softmax and its loss ~6, the sigmoid ~2.8, the
-second layer's bias ~1.6, against ~100 of products. Inside the epoch the memory-bound parts
-cost more; the largest is the gather of the batch's rows of X (~14 µs per batch in the
-epoch against 2.6 warm: random rows of an X far larger than the caches, read at memory
-speed and, unlike a product's own reads, not overlapped with arithmetic).
+What is left above the matrix products (784-100-10, batch 32, µs per batch, each call timed
+inside the epoch, the minimum over 20 epochs, on the shared 2-core machine): the gather of
+the batch's rows of X 12–15 (random rows of an X far larger than the caches, read at memory
+speed and, unlike a product's own reads, not overlapped with arithmetic), the decay + step
+~15 (one pass over 2 × 79 400 floats), Σ w² ~8, the softmax and its loss ~14, the sigmoid
+~4 forward and ~3 backward, the second layer's bias ~2 (a one-column gemm), against ~119 of
+products; each small call costs 2–3× its warm time there.
 
 Equal to the plain path up to float rounding (the tests compare parameters and losses after
 whole epochs, float32 and float64, with the BLAS calls and with numpy's kernels; the
