@@ -22,7 +22,13 @@ out once; the arrays must stay where they are, which the callable keeps alive):
   contiguous vectors of the same size; β ≠ 1 lets a momentum velocity be kept as βv, so
   that the next gradient product adds to it with β = 1, see ``nncore.fastpath``);
 * ``sumsq(v)``: a callable returning Σ v² as a Python float (``?dot`` of a contiguous v with
-  itself, as ``np.vdot`` computes it).
+  itself, as ``np.vdot`` computes it);
+* ``affine(a, b, bias, c, alpha=1)``: c := α·a @ b + bias (the row ``bias`` added to every row
+  of c), a *list* of calls to run in order: with BLAS the bias is copied into c by a
+  one-column product and the product adds to it with β = 1 (no broadcast pass over c);
+  numpy: the product, then ``np.add``;
+* ``absmax(v)``: a callable returning max |v| as a Python float (``i?amax`` of a contiguous v
+  and one look-up; numpy: its largest and smallest element, two reductions).
 
 ``NNCORE_BLAS=numpy`` in the environment switches the direct calls off. Integers are passed
 as 64-bit: right for numpy's ILP64 OpenBLAS and, on the 64-bit ABIs, read correctly by a
@@ -68,6 +74,12 @@ def _prepared(fn: Callable[..., Any], args: tuple[Any, ...], keep: tuple[Any, ..
 def _sumsq(v: np.ndarray) -> float:
     """Σ v² as a Python float (numpy's ``vdot``)."""
     return float(np.vdot(v, v))
+
+
+def _absmax(v: np.ndarray) -> float:
+    """max |v| as a Python float (numpy: the largest and the smallest element; NaN if v has one)."""
+    top, low = float(np.maximum.reduce(v, None)), float(np.minimum.reduce(v, None))
+    return top if top != top else max(top, -low)
 
 
 class NumpyKernels:
@@ -117,6 +129,19 @@ class NumpyKernels:
         """Σ v², prepared (v contiguous): a callable returning a Python float."""
         return partial(_sumsq, v)
 
+    def absmax(self, v: np.ndarray) -> Callable[[], float]:
+        """max |v|, prepared (v contiguous): a callable returning a Python float."""
+        return partial(_absmax, v)
+
+    def affine(
+        self, a: np.ndarray, b: np.ndarray, bias: np.ndarray, c: np.ndarray, *, alpha: float = 1.0
+    ) -> list[Callable[[], Any]]:
+        """c := α·a @ b + bias, prepared as calls run in order: a (M, K), b (K, N), bias (N,).
+
+        numpy: the product into c, then c += bias (a broadcast ``np.add``).
+        """
+        return [self.product(a, b, c, alpha=alpha), partial(np.add, c, bias, c)]
+
 
 class BlasKernels(NumpyKernels):
     """直接调用 BLAS / The prepared operations as single calls into numpy's own BLAS."""
@@ -126,7 +151,8 @@ class BlasKernels(NumpyKernels):
     def __init__(self, dtype: np.dtype, routines: tuple[Any, ...]) -> None:
         super().__init__(dtype)
         self._gemm, self._rotm = routines[:2]
-        self._dot = routines[2] if len(routines) > 2 else None  # optional: numpy's vdot else
+        # optional (numpy's own operations without them): ?dot, i?amax
+        self._dot, self._iamax = (*routines[2:4], None, None)[:2]
         self._real = ctypes.c_float if self.dtype == np.float32 else ctypes.c_double
 
     def _layout(self, a: np.ndarray) -> tuple[int, int] | None:
@@ -178,6 +204,21 @@ class BlasKernels(NumpyKernels):
                 ptr(param.ctypes.data))  # fmt: skip
         return _prepared(self._rotm, args, (theta, s, param))
 
+    def affine(
+        self, a: np.ndarray, b: np.ndarray, bias: np.ndarray, c: np.ndarray, *, alpha: float = 1.0
+    ) -> list[Callable[[], Any]]:
+        """c := α·a @ b + bias as two ``gemm``: c := 1_M biasᵀ (the (M, 1) ones times the row:
+        a copy of bias into every row, exact), then c := α·a @ b + 1·c.
+
+        A broadcast ``np.add`` over a narrow c costs several times a small ``gemm`` call. The
+        numbers: with β = 1 the kernel adds α·(a @ b) to the exact bias, the same rounding as
+        the product and then the sum when α·(a @ b) is exact (α a power of two, the engine's
+        case) and K fits one of OpenBLAS's K blocks (else partial sums meet the bias in a
+        different order: equal up to rounding).
+        """
+        ones = np.ones((c.shape[0], 1), self.dtype)
+        return [self.product(ones, bias[None, :], c), self.product(a, b, c, alpha=alpha, beta=1.0)]
+
     def sumsq(self, v: np.ndarray) -> Callable[[], float]:
         """Σ v² as one ``?dot`` of v with itself (numpy's ``vdot`` when v does not fit)."""
         if self._dot is None or v.dtype != self.dtype or not v.flags.c_contiguous or not v.size:
@@ -185,6 +226,20 @@ class BlasKernels(NumpyKernels):
         i64, ptr = ctypes.c_int64, ctypes.c_void_p
         p = ptr(v.ctypes.data)
         return _prepared(self._dot, (i64(v.size), p, i64(1), p, i64(1)), (v,))
+
+    def absmax(self, v: np.ndarray) -> Callable[[], float]:
+        """max |v| as one ``i?amax`` (the 0-based index of the first largest |v_i|) and a
+        look-up; numpy's two reductions when v does not fit."""
+        if self._iamax is None or v.dtype != self.dtype or not v.flags.c_contiguous or not v.size:
+            return super().absmax(v)
+        flat = v.reshape(-1)  # a view: contiguous
+        i64 = ctypes.c_int64
+        index = _prepared(self._iamax, (i64(v.size), ctypes.c_void_p(v.ctypes.data), i64(1)), (v,))
+
+        def run() -> float:
+            return abs(float(flat[index()]))
+
+        return run
 
 
 def _library_candidates() -> list[Path]:
@@ -205,8 +260,8 @@ def _library_candidates() -> list[Path]:
 
 
 def _bind(lib: ctypes.CDLL, dtype: np.dtype) -> tuple[Any, ...] | None:
-    """取出符号 / ?gemm, ?rotm and ?dot of the first naming the library has (?dot may be
-    missing: then ``sumsq`` uses numpy), or None.
+    """取出符号 / ?gemm, ?rotm, ?dot and i?amax of the first naming the library has (?dot and
+    i?amax may be missing, None: then ``sumsq`` and ``absmax`` use numpy), or None.
 
     Fresh function objects without ``argtypes`` (see the module docstring): every prepared
     call passes ctypes instances of the exact C types.
@@ -220,18 +275,20 @@ def _bind(lib: ctypes.CDLL, dtype: np.dtype) -> tuple[Any, ...] | None:
         except AttributeError:
             continue
         gemm.restype = rotm.restype = None
-        try:
-            dot = lib[f"{prefix}cblas_{letter}dot{suffix}"]
-        except AttributeError:
-            return gemm, rotm
-        dot.restype = real
-        return gemm, rotm, dot
+        optional = []
+        for name, restype in (("dot", real), ("amax", ctypes.c_size_t)):
+            routine = getattr(lib, f"{prefix}cblas_{letter if name == 'dot' else 'i' + letter}"
+                                   f"{name}{suffix}", None)  # fmt: skip
+            if routine is not None:
+                routine.restype = restype
+            optional.append(routine)
+        return gemm, rotm, *optional
     return None
 
 
 def self_test(k: NumpyKernels) -> bool:
-    """自检 / Every transpose combination, β = 0 and β ≠ 0, decay_step and sumsq, against
-    float64."""
+    """自检 / Every transpose combination, β = 0 and β ≠ 0, decay_step, sumsq and absmax,
+    against float64."""
     rng = np.random.default_rng(0)
     tol = 1e-4 if k.dtype == np.float32 else 1e-12
     for ta in (False, True):
@@ -253,10 +310,13 @@ def self_test(k: NumpyKernels) -> bool:
     want_s *= 0.9
     k.decay_step(theta, s, 0.25, 0.9)()
     v = rng.standard_normal(9).astype(k.dtype)
+    w = np.array([[0.5, -3.0, 2.0], [3.0, -1.0, 0.0]], k.dtype)  # the first largest |w| is −3
     return bool(
         np.allclose(s, want_s, rtol=tol, atol=tol)
         and np.allclose(theta, want_theta, rtol=tol, atol=tol)
         and np.isclose(k.sumsq(v)(), float(v.astype(float) @ v), rtol=tol, atol=tol)
+        and k.absmax(w)() == 3.0
+        and k.absmax(w[1:])() == 3.0
     )
 
 

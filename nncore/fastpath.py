@@ -34,18 +34,19 @@ new arrays, and then ``optimizer.step``. :class:`EpochEngine` computes **the sam
   and softmax + cross-entropy and sigmoid + BCE are a few in-place operations without
   re-validating the targets; the softmax shifts z only when e^z could overflow, by the
   batch's maximum (a row whose sum then fell below float precision makes that batch shift
-  per row), and sums its rows as a GEMV with ones; BCE's δ is tanh(z/2) + 1 − 2y;
+  per row; one prepared max |z| skips both checks when every |z| ≤ 70.4 in float32, where
+  neither can fire), and sums its rows as a GEMV with ones; BCE's δ is tanh(z/2) + 1 − 2y;
 * z, a and δ live in preallocated contiguous buffers (numpy's element-wise loops are 2–3×
   slower on a strided view), and the constants of the element-wise operations are 0-d
   arrays of the dtype (a Python float costs a conversion in every ufunc call).
 
-What is left above the matrix products (784-100-10, batch 32, µs per batch, each part
-alone with its buffers warm, on the shared 2-core machine): the decay + step ~11 (one pass
-over 2 × 79 400 floats), Σ w² ~3.5, the softmax and its loss ~6, the sigmoid ~2.8, the
-second layer's bias ~1.6, against ~100 of products. Inside the epoch the memory-bound parts
-cost more; the largest is the gather of the batch's rows of X (~14 µs per batch in the
-epoch against 2.6 warm: random rows of an X far larger than the caches, read at memory
-speed and, unlike a product's own reads, not overlapped with arithmetic).
+What is left above the matrix products (784-100-10, batch 32, µs per batch, each call timed
+inside the epoch, the minimum over 20 epochs, on the shared 2-core machine): the gather of
+the batch's rows of X 12–15 (random rows of an X far larger than the caches, read at memory
+speed and, unlike a product's own reads, not overlapped with arithmetic), the decay + step
+~15 (one pass over 2 × 79 400 floats), Σ w² ~8, the softmax and its loss ~14, the sigmoid
+~4 forward and ~3 backward, the second layer's bias ~2 (a one-column gemm), against ~119 of
+products; each small call costs 2–3× its warm time there.
 
 Equal to the plain path up to float rounding (the tests compare parameters and losses after
 whole epochs, float32 and float64, with the BLAS calls and with numpy's kernels; the
@@ -200,6 +201,9 @@ class EpochEngine:
         self._plans: dict[tuple[Any, ...], _Plan] = {}
         # a softmax row sum below this lost precision to the batch-wide shift (e^-71 in float32)
         self.tiny = float(np.finfo(dtype).tiny / np.finfo(dtype).eps)
+        # every |z| at most this: no shift, and no row sum can fall below tiny (e^-70.4 in
+        # float32), so neither check is needed: one max |z| (i?amax) instead of two reductions
+        self.safe = min(self.exp_safe, -float(np.log(self.tiny)) - 1.0)
         self.row_shifts = 0  # batches that needed the per-row shift (a diagnostic)
         f_out = model.activations[-1]
         self.sigmoid = [f.name == "sigmoid" for f in model.activations[:-1]]
@@ -257,16 +261,19 @@ class EpochEngine:
         Σ_k y_k z_k]. When the batch's largest z could overflow e^z, z (a buffer) is shifted
         in place by it (one reduction instead of one per row); a row whose own sum then
         lost precision (< ``tiny``, e.g. a row far below the batch maximum) makes the batch
-        shift each row by its own maximum instead. Row sums are a GEMV with ones (a
+        shift each row by its own maximum instead. Both checks are skipped when max |z| ≤
+        ``safe`` (one prepared ``i?amax``): then neither can fire, so the numbers are the same. Row sums are a GEMV with ones (a
         row-wise reduction of a narrow array is slow).
         """
         z, p, s = plan.z[-1], plan.p, plan.s
-        top = _max(z, None)  # the ufunc reductions themselves: no Python wrapper per call
-        if top > self.exp_safe:
-            z -= top
+        big = plan.absmax() > self.safe  # else no shift and no row sum below tiny: skip both
+        if big:
+            top = _max(z, None)  # the ufunc reductions themselves: no Python wrapper per call
+            if top > self.exp_safe:
+                z -= top
         np.exp(z, out=p)
         np.matmul(p, self.ones_k, out=s)
-        if _min(s) < self.tiny:
+        if big and _min(s) < self.tiny:
             self.row_shifts += 1
             z -= z.max(axis=1, keepdims=True)
             np.exp(z, out=p)
@@ -356,7 +363,7 @@ class EpochEngine:
             Y2 = np.multiply(Ys, -2.0, out=self.Y2p)
             Y2 += 1.0
         Xa, output, sumsq = self.Xa, self._output, self._sumsq
-        gather = self.xbuf is not Xa
+        gather, take = self.xbuf is not Xa, Xa.take
         weights, gweights = self.flat.weights, self.gflat.weights
         total = reg = 0.0  # Σ_B |B| J_B without the decay term, and Σ_B |B| Σ w²
         full = self._plan(min(b, m), momentum, beta, k, scale, builtin)
@@ -374,8 +381,8 @@ class EpochEngine:
                 if gather:
                     if order is None:
                         np.copyto(plan.x, Xa[start:stop])
-                    else:
-                        Xa.take(order[start:stop], axis=0, out=plan.x, mode="clip")
+                    else:  # take(indices, axis, out, mode): positional, no keyword parsing
+                        take(order[start:stop], 0, plan.x, "clip")
                 for op in plan.forward:
                     op()
                 total += output(plan, Ys[start:stop]) * (stop - start)
@@ -408,7 +415,8 @@ class _Plan:
     bound), run in order:
 
     * ``forward``: z^(2) = [x, 1] [W^(1); b^(2)] (one product), z^(l+1) = a^(l) W^(l) + b^(l+1)
-      for the others; the activations in place (sigmoid: the product gives z/2 and
+      for the others (``affine``: with BLAS, b^(l+1) copied into z by a one-column product
+      and the product added to it with β = 1); the activations in place (sigmoid: the product gives z/2 and
       u = 1 + tanh(z/2));
     * ``backward``: per layer from the last, D := β·D + alpha·aᵀδ and the bias row
       d := β·d + alpha·1ᵀδ into the block D of the sink: momentum's velocity, held as βv
@@ -436,6 +444,7 @@ class _Plan:
         self.a = [buf[:n] for buf in engine.a]
         self.z = [buf[:n] for buf in engine.z]
         self.p, self.s = engine.p[:n], engine.rows[:n]
+        self.absmax = engine.ops.absmax(self.z[-1])  # max |z^(L)|
         self.s_col = self.s[:, None]
         delta = [buf[:n] for buf in engine.da] + [self.p]  # δ of each layer's output
         factor = [1.0] * (len(self.z) - 1) + [alpha]  # what the products apply to each δ
@@ -452,9 +461,8 @@ class _Plan:
                 self.forward.append(
                     ops.product(self.x, flat.block, z, alpha=0.5 if sigmoid else 1.0)
                 )
-            else:
-                self.forward.append(ops.product(inputs[l], flat.W[l], z, alpha=scale[l]))
-                self.forward.append(partial(np.add, z, flat.b[l], z))
+            else:  # z := b^(l+1) in every row, then the product adds to it
+                self.forward += ops.affine(inputs[l], flat.W[l], flat.b[l], z, alpha=scale[l])
             if sigmoid:  # u = 2σ(z) = 1 + tanh(z/2) in place
                 u = self.a[l]
                 if l:

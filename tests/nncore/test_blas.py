@@ -148,3 +148,48 @@ def test_environment_switch_turns_the_direct_calls_off():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          timeout=60, check=True)  # fmt: skip
     assert out.stdout.strip() == "numpy"
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("alpha", [1.0, 0.5, -0.3])
+def test_affine_equals_the_product_then_the_bias(dtype, alpha):
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal((32, 100)).astype(dtype)
+    b = rng.standard_normal((100, 10)).astype(dtype)
+    theta = rng.standard_normal(25).astype(dtype)
+    bias = theta[5:15]  # a view into a parameter vector, as the engine's b^(l)
+    for k in _both(dtype):
+        c = np.full((32, 10), np.nan, dtype)  # whatever c held is overwritten
+        calls = k.affine(a, b, bias, c, alpha=alpha)
+        for call in calls:
+            call()
+        np.testing.assert_allclose(c, alpha * (a.astype(float) @ b) + bias, **_tol(dtype))
+        # the engine's case (α a power of two, one K block): the numbers of product + sum
+        if alpha in (1.0, 0.5):
+            want = np.empty_like(c)
+            np.matmul(a, b, out=want)
+            want *= dtype(alpha)
+            want += bias
+            np.testing.assert_array_equal(c, want)
+        bias += 1.0  # prepared: the same calls read the bias's current values
+        for call in calls:
+            call()
+        np.testing.assert_allclose(c, alpha * (a.astype(float) @ b) + bias, **_tol(dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_absmax_equals_numpy_and_reads_the_current_values(dtype):
+    rng = np.random.default_rng(6)
+    for k in _both(dtype):
+        z = rng.standard_normal((32, 10)).astype(dtype)
+        run = k.absmax(z[:7])  # the first rows of a buffer, as the engine's last batch
+        got = run()
+        assert type(got) is float and got == float(np.abs(z[:7]).max())
+        z[3, 4] = -100.0  # the largest |z| negative, then positive
+        assert run() == 100.0
+        z[6, 9] = 250.0
+        assert run() == 250.0
+        z[8, 0] = -1e30  # beyond the 7 rows: not read
+        assert run() == 250.0
+        z[0, 0] = np.inf
+        assert run() == np.inf
