@@ -109,12 +109,17 @@ def test_training_error(case: int) -> None:
     )
 
 
+def _rbm_case(seed: int, m: int, n_v: int, n_h: int) -> tuple[np.ndarray, ...]:
+    """固定的小 RBM 用例 / A fixed small RBM case: V (m, n_v) binary, W, b, c, U (m, n_h)."""
+    rng = np.random.default_rng(seed)
+    V = (rng.random((m, n_v)) > 0.5).astype(float)
+    W, b, c = rng.normal(size=(n_v, n_h)), rng.normal(size=n_v), rng.normal(size=n_h)
+    return V, W, b, c, rng.random((m, n_h))
+
+
 @pytest.mark.task("a4.rbm")
 def test_cd1_gradients() -> None:
-    rng = np.random.default_rng(2)
-    V = (rng.random((4, 3)) > 0.5).astype(float)
-    W, b, c = rng.normal(size=(3, 2)), rng.normal(size=3), rng.normal(size=2)
-    U = rng.random((4, 2))
+    V, W, b, c, U = _rbm_case(2, 4, 3, 2)
     dW, db, dc, _ = cd1_gradients(V, W, b, c, U)
     assert (dW.shape, db.shape, dc.shape) == ((3, 2), (3,), (2,)), "形状 / shapes"
     p_v1 = visible_probs((U < hidden_probs(V, W, c)).astype(float), W, b)
@@ -135,10 +140,7 @@ def test_cd1_gradients() -> None:
 
 @pytest.mark.task("a4.rbm")
 def test_cd1_bias_gradients_and_error() -> None:
-    rng = np.random.default_rng(5)
-    V = (rng.random((5, 4)) > 0.5).astype(float)
-    W, b, c = rng.normal(size=(4, 3)), rng.normal(size=4), rng.normal(size=3)
-    U = rng.random((5, 3))
+    V, W, b, c, U = _rbm_case(5, 5, 4, 3)
     _, db, dc, err = cd1_gradients(V, W, b, c, U)
     p_h0 = hidden_probs(V, W, c)
     h0 = (U < p_h0).astype(float)  # 采样 / the sample h0 = 1[U < p_h0]
