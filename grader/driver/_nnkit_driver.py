@@ -376,14 +376,16 @@ class _TracedModel:
 def _traced_minibatches(original: Any, calls: list[dict[str, Any]]) -> Any:
     """记录 minibatches 的调用 / Wrap the student's ``minibatches``: record each call's
     arguments and the batches it yields, as arrays (the student's own function still does the
-    work)."""
+    work). Empty batches are recorded but not passed on: a ``minibatches`` that yields one
+    (a3.minibatches' mistake) would otherwise turn a correct ``sgd_epoch``'s mean loss and
+    gradient into 0/0."""
 
     def traced(*args: Any, **kwargs: Any) -> Any:
         bound = dict(zip(("m", "batch_size", "rng"), args, strict=False))
         bound.update(kwargs)
         out = _take_batches(original(*args, **kwargs))
         calls.append({"args": bound, "batches": out})
-        return iter(out)
+        return iter([idx for idx in out if idx.size])
 
     return traced
 
@@ -404,13 +406,14 @@ def sgd_epochs(
     final parameters and whether X, y changed (in-place check).
 
     ``traced``: the model is a :class:`_TracedModel` (λ recorded, no penalty computed, so the
-    student's ``weight_decay`` is not involved), and the batches the student's ``minibatches``
-    yielded *inside* sgd_epoch are recorded per epoch (``used``: the batches when it was
-    called once with (m, batch_size, the rng passed in), None when not called, False when
-    called otherwise), so the parent can replay exactly the batches sgd_epoch used and a
-    ``minibatches`` that ignores its rng does not cost a3.sgd_epoch too. Traced or not, the
-    student's ``minibatches`` is wrapped while ``sgd_epoch`` runs, so the batches it uses are
-    int arrays even when the student's yields lists (a mistake of a3.minibatches alone).
+    student's ``weight_decay`` is not involved). Traced or not, the batches the student's
+    ``minibatches`` yielded *inside* sgd_epoch are recorded per epoch (``used``: the batches
+    when it was called once with (m, batch_size, the rng passed in), None when not called,
+    False when called otherwise), so the parent can replay, or train its reference on, exactly
+    the batches sgd_epoch used: a ``minibatches`` that ignores its rng does not cost
+    a3.sgd_epoch too. The student's ``minibatches`` is wrapped while ``sgd_epoch`` runs, so the
+    batches it uses are int arrays even when the student's yields lists (a mistake of
+    a3.minibatches alone).
     """
     epoch_fn = _resolve("training", "sgd_epoch")
     net = _model(spec, params)
@@ -446,10 +449,10 @@ def sgd_epochs(
                 losses.append(value)
                 if traced:
                     lams.append(model.take_lams())
-                    args = calls[0]["args"] if len(calls) == 1 else {}
-                    ok = (args.get("m"), args.get("batch_size")) == (X.shape[0], bs)
-                    ok = ok and args.get("rng") is rng
-                    used.append(calls[0]["batches"] if ok else (None if not calls else False))
+                args = calls[0]["args"] if len(calls) == 1 else {}
+                ok = (args.get("m"), args.get("batch_size")) == (X.shape[0], bs)
+                ok = ok and args.get("rng") is rng
+                used.append(calls[0]["batches"] if ok else (None if not calls else False))
     finally:
         for mod, fn in originals:
             if fn is not None:
@@ -460,9 +463,10 @@ def sgd_epochs(
         "params": [np.asarray(p) for p in net.params],
         "batches": order,
         "data_changed": changed,
+        "used": used,
     }
     if traced:
-        out.update(used=used, lams=lams)
+        out.update(lams=lams)
     return out
 
 

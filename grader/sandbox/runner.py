@@ -28,6 +28,7 @@ Thread note: on Linux the worker is tied (PR_SET_PDEATHSIG / bwrap --die-with-pa
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import selectors
@@ -210,6 +211,28 @@ class Sandbox:
         self._zygote: Zygote | None = zygote if self.reuse else None
         self._lent = self._zygote
         self._log: Path | None = None
+        self._global_seed: int | None = None
+        self._seeded_calls = 0
+
+    def seed_global_random(self, seed: int | None) -> None:
+        """固定学生代码的全局随机数 / Make ``np.random``'s global generator reproducible.
+
+        From now on every ``call`` starts with numpy's global generator seeded from ``seed``
+        and the call's number since this method was called (a one-way hash of both, so the
+        state a student can read reveals nothing of ``seed``, which also draws the hidden
+        inputs). Code that draws from ``np.random`` instead of the generator it is given then
+        gets the same draws every time the same task is graded: a regrade gives the same grade.
+        """
+        self._global_seed, self._seeded_calls = seed, 0
+
+    def _call_seed(self) -> list[int] | None:
+        """下一次调用的全局种子 / The next call's global seed (four 32-bit words), or None."""
+        if self._global_seed is None:
+            return None
+        digest = hashlib.sha256(f"np.random|{self._global_seed}|{self._seeded_calls}".encode())
+        self._seeded_calls += 1
+        d = digest.digest()
+        return [int.from_bytes(d[i : i + 4], "little") for i in range(0, 16, 4)]
 
     # -- lifecycle ------------------------------------------------------------------------
     def __enter__(self) -> Sandbox:
@@ -752,6 +775,8 @@ class Sandbox:
         self._next_id += 1
         message: dict[str, Any] = {"op": op, "id": rid, "attr": attr}
         message["cpu_seconds"] = float(self.limits.cpu_seconds)
+        if op == "call":
+            message["seed"] = self._call_seed()
         try:
             if handle is not None:
                 message["handle"] = self._encode_arg(handle)["__handle__"]

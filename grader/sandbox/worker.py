@@ -147,6 +147,16 @@ class ForbiddenImportBlocker(importlib.abc.MetaPathFinder):
         return None
 
 
+def _seed_global_random(seed: Any) -> None:
+    """按父进程给的种子重设 np.random / Seed numpy's global generator with the parent's words
+    (a list of 32-bit ints; anything else leaves it as it is)."""
+    if not (isinstance(seed, list) and seed and all(type(w) is int for w in seed)):
+        return
+    import numpy
+
+    numpy.random.seed([w & 0xFFFFFFFF for w in seed])
+
+
 class Worker:
     """Request loop of the untrusted worker (runs the student's code)."""
 
@@ -325,6 +335,7 @@ class Worker:
                     raise _Missing("callable", req["attr"])
                 args = self.proto.decode(req.get("args", []), self._lookup)
                 kwargs = self.proto.decode(req.get("kwargs", {"__di__": []}), self._lookup)
+                _seed_global_random(req.get("seed"))
                 result = fn(*args, **kwargs)
             else:
                 return {"id": rid, "ok": False, "kind": "bad_request", "message": str(op)[:100]}

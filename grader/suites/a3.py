@@ -918,6 +918,14 @@ def _valid_batches(value: Any, m: int, epochs: int) -> list[list[np.ndarray]] | 
     return out
 
 
+def _same_batches(a: list[list[np.ndarray]], b: list[list[np.ndarray]]) -> bool:
+    """两组批次完全相同 / True if two epochs-of-batches lists hold the same index arrays."""
+    return len(a) == len(b) and all(
+        len(x) == len(y) and all(np.array_equal(i, j) for i, j in zip(x, y, strict=True))
+        for x, y in zip(a, b, strict=True)
+    )
+
+
 def replay(
     spec: dict[str, Any],
     params: list[np.ndarray],
@@ -926,11 +934,11 @@ def replay(
     batches: list[list[np.ndarray]],
     *,
     decay_all: bool = False,
-) -> tuple[np.ndarray, list[float], list[float], list[float]]:
+) -> tuple[MLP, list[float], list[float], list[float]]:
     """用 nncore 重放学生的批次 / Replay the epochs with nncore on the given batches.
 
-    Returns (final parameters flattened, weighted epoch losses, plain means of J_B, last J_B).
-    Every batch carries λ/(2m) Σ w² (m = all samples), i.e. ``MLP.loss`` with λ·|B|/m.
+    Returns (the trained MLP, weighted epoch losses, plain means of J_B, last J_B). Every
+    batch carries λ/(2m) Σ w² (m = all samples), i.e. ``MLP.loss`` with λ·|B|/m.
     ``decay_all`` models the mistake "λ/m·θ added to every parameter, biases included".
     """
     net = MLP(list(spec["sizes"]), activations=list(spec["activations"]), seed=0)
@@ -957,7 +965,7 @@ def replay(
             weighted.append(total / X.shape[0])
             means.append(float(np.mean(js)) if js else 0.0)
             last.append(js[-1] if js else 0.0)
-    return np.concatenate([p.ravel() for p in net.params]), weighted, means, last
+    return net, weighted, means, last
 
 
 def _flat(value: Any) -> np.ndarray:
@@ -1028,17 +1036,28 @@ def sgd_setup(rng: np.random.Generator) -> dict[str, Any]:
             "X": X[tr], "y": y[tr], "X_test": X[te], "y_test": y[te]}  # fmt: skip
 
 
-def sgd_reference(setup: dict[str, Any], *, fast: bool = True) -> dict[str, Any]:
+def sgd_reference(
+    setup: dict[str, Any],
+    *,
+    fast: bool = True,
+    batches: list[list[np.ndarray]] | None = None,
+) -> dict[str, Any]:
     """nncore 参考运行（与驱动例程相同）/ nncore's run of the driver routine ``sgd_epochs``.
 
     ``fast``: nncore's fast path (:class:`nncore.fastpath.EpochEngine`, one engine for all
     epochs), equal to ``sgd_epoch`` up to float rounding (``tests/grader/test_fullbatch.py``
     compares both on this task's settings); ``fast=False`` calls ``sgd_epoch`` every epoch.
+    ``batches``: the batches the student's sgd_epoch used (one list per epoch); when they are
+    not nncore's own for the task's seed (a ``minibatches`` that ignores its rng), the
+    reference trains on them instead, so that mistake costs a3.minibatches alone.
     """
     from nncore.fastpath import EpochEngine
     from nncore.training import sgd_epoch
 
     spec = setup["spec"]
+    if batches is not None and not _same_batches(batches, _default_batches(spec, len(setup["y"]))):
+        net = replay(spec, setup["params"], setup["X"], setup["y"], batches)[0]
+        return {"params": [p.copy() for p in net.params]}
     net = heldout.network(spec["sizes"], spec["activations"], setup["params"])
     opt = O.GradientDescent(spec["lr"])
     rng = np.random.default_rng(spec["seed"])
@@ -1095,6 +1114,8 @@ def sgd_epoch_task(ctx: Context) -> list[Case]:
         cases.append(Case(label, False, reply=_as_call(reply, "training.sgd_epoch")))
         return cases
     acc, bad = sgd_score(setup, reply.value)
+    value = reply.value if isinstance(reply.value, dict) else {}
+    used = _valid_batches(value.get("used"), len(setup["y"]), setup["spec"]["epochs"])
     if acc is None:
         cases.append(heldout.failed_params_case(label, bad))
     else:
@@ -1105,7 +1126,7 @@ def sgd_epoch_task(ctx: Context) -> list[Case]:
                 at_least=SGD_MIN_ACCURACY,
                 what=Text("准确率", "accuracy"),
                 fmt="{:.3f}",
-                reference=lambda: sgd_score(setup, sgd_reference(setup))[0],
+                reference=lambda: sgd_score(setup, sgd_reference(setup, batches=used))[0],
                 margin=ACCURACY_MARGIN,
             )
         )
@@ -1139,17 +1160,20 @@ def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
     own = _valid_batches(value.get("batches"), m, spec["epochs"])
     batches = traced or own or _default_batches(spec, m)
     plain = dict(spec, lam=0.0)  # the traced model computes J_B and ∂J_B without the λ term
-    flat, weighted, means, last = replay(plain, c.params, c.X, c.y, batches)
+    net, weighted, means, last = replay(plain, c.params, c.X, c.y, batches)
+    flat = _flat(net.params)
     mistakes_p: dict[str, Any] = {}
     if spec["lam"] > 0:
-        mistakes_p["weight_decay_on_bias"] = replay(spec, c.params, c.X, c.y, batches,
-                                                    decay_all=True)[0]  # fmt: skip
+        mistakes_p["weight_decay_on_bias"] = _flat(replay(spec, c.params, c.X, c.y, batches,
+                                                          decay_all=True)[0].params)  # fmt: skip
         # the traced model.loss leaves the λ term out, so decay the student adds on top of
         # model.loss (a second time) shows up as one ordinary decayed replay
-        mistakes_p["weight_decay_twice"] = replay(spec, c.params, c.X, c.y, batches)[0]
+        mistakes_p["weight_decay_twice"] = _flat(
+            replay(spec, c.params, c.X, c.y, batches)[0].params
+        )
     if spec.get("seed") is not None:
         in_order = [list(O.minibatches(m, spec["batch_size"])) for _ in range(spec["epochs"])]
-        mistakes_p["not_shuffled"] = replay(plain, c.params, c.X, c.y, in_order)[0]
+        mistakes_p["not_shuffled"] = _flat(replay(plain, c.params, c.X, c.y, in_order)[0].params)
     expects = [
         Expect(Text("θ（训练后）", "θ (after training)"), flat, lambda r: _flat(r["params"]), mistakes_p,
                rtol=1e-7),

@@ -39,6 +39,15 @@ SGD_INDEPENDENT = [
     # the batches it really used
     ("optim.py", "    order = rng.permutation(m) if rng is not None else np.arange(m)\n",
      "    order = np.random.permutation(m) if rng is not None else np.arange(m)\n"),
+    # minibatches yields 40 of the m samples an epoch, then empty batches (a3.minibatches'
+    # mistake): the held-out run trains on 40 samples and falls far below the bar, but the
+    # reference is trained on the same batches and the empty ones are not passed to sgd_epoch,
+    # so a correct sgd_epoch keeps its points (deterministic: rng is used)
+    ("optim.py", "    order = rng.permutation(m) if rng",
+     "    order = rng.permutation(m)[:40] if rng"),
+    # every batch drawn with replacement from the first 40 samples (the same, without empties)
+    ("optim.py", "    order = rng.permutation(m) if rng",
+     "    order = rng.integers(0, 40, m) % m if rng"),
 ]  # fmt: skip
 
 
@@ -163,3 +172,17 @@ def test_a_blocked_example_cites_the_smallest_failing_task() -> None:
             by_id[example].message_en == " blocked by your optim.momentum_update (see a3.momentum)."
         )
     assert not by_id["a3.momentum"].hints and not by_id["a3.weight_decay"].message_en
+
+
+def test_a_regrade_of_global_random_code_gives_the_same_report(tmp_path: Path) -> None:
+    """用 np.random 的提交重评结果不变 / Code that draws from np.random is graded the same way
+    every time: the worker's global generator is seeded from the task's seed. Here minibatches
+    draws 10 samples with np.random and repeats them to fill the epoch, so 例题3 trains on 10
+    random samples and its message states an accuracy that changes with every draw."""
+    sub = _mutated(tmp_path, "a3", "optim.py", "    order = rng.permutation(m) if rng",
+                   "    order = np.resize(np.random.permutation(m)[:10], m) if rng")  # fmt: skip
+    ids = ["a3.minibatches", "a3.example3"]
+    runs = [[(t.points, t.message_en) for t in grade(sub, "a3", ids).tasks] for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]
+    (mb_points, _), (ex_points, ex_message) = runs[0]
+    assert mb_points < 3 and ex_points == 0 and "accuracy is 0." in ex_message, ex_message

@@ -613,3 +613,28 @@ def test_compiled_modules_are_used_only_when_they_match_their_source(tmp_path: P
     (work / "good.py").write_text("def f():\n    return 2\n", encoding="utf-8")
     with Sandbox(work, limits=LIMITS) as box:
         assert box.call("good", "f").value == 2  # the source changed: the .pyc is ignored
+
+
+def test_global_random_is_seeded_per_task_and_call() -> None:
+    """np.random 的全局生成器按任务种子和调用序号重设 / The global generator is reseeded
+    before every call from the task's seed and the call's number: the same task graded again
+    draws the same numbers (a regrade gives the same grade), another call or another seed draws
+    others, and without a seed the draws are fresh."""
+
+    def draws(box: Sandbox, seed: int | None, calls: int = 2) -> list[list[float]]:
+        box.begin_task(LIMITS)
+        box.seed_global_random(seed)
+        out = []
+        for _ in range(calls):
+            r = box.call("good", "global_draws")
+            assert r.ok, r
+            out.append([float(v) for v in r.value])
+        return out
+
+    with Sandbox(HOSTILE, limits=LIMITS) as box:
+        first, again, other = draws(box, 12345), draws(box, 12345), draws(box, 2**63 + 7)
+        fresh = [draws(box, None, 1)[0] for _ in range(2)]
+    assert first == again  # reproducible, across worker lifetimes
+    assert first[0] != first[1]  # each call its own draws
+    assert other[0] != first[0] and other[1] != first[1]
+    assert fresh[0] != fresh[1] and fresh[0] not in first  # unseeded: entropy as before

@@ -23,3 +23,10 @@ def echo(*args, **kwargs):
 
 def raise_value_error():
     raise ValueError("形状不匹配 shapes do not match")
+
+
+def global_draws(n=4):
+    """Draws from numpy's global generator (what a student who ignores the given rng does)."""
+    import numpy as np
+
+    return np.random.random(n)
