@@ -582,8 +582,7 @@ def grade_task(
     setup = time.monotonic() - t0
     try:
         seed = task_seed(student, task.id, content=content)
-        if hasattr(sandbox, "seed_global_random"):  # the in-process runner runs kit code only
-            sandbox.seed_global_random(seed)
+        sandbox.seed_global_random(seed)
         ctx = EngineContext(sandbox, student, seed, own_source_lines(work))
         try:
             cases = task.check(ctx)

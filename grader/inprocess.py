@@ -29,7 +29,7 @@ import numpy as np
 
 from grader.driver import DRIVER_FILE, DRIVER_MODULE
 from grader.sandbox.protocol import ALLOWED_KINDS, MAX_DEPTH, ProtocolError
-from grader.sandbox.runner import CallResult
+from grader.sandbox.runner import CallResult, GlobalSeeding
 
 _CODE: dict[tuple[str, str], CodeType] = {}
 #: Observers of :class:`InProcessRunner` CPU times (see :func:`observe_cpu`).
@@ -139,7 +139,7 @@ def wire_copy(value: Any, keep: Callable[[Any], None] = lambda _: None) -> Any:
     return cp(value, 0)
 
 
-class InProcessRunner:
+class InProcessRunner(GlobalSeeding):
     """与 :class:`grader.sandbox.Sandbox` 同接口的进程内运行器 / Same interface as Sandbox.
 
     Each instance imports the submission's modules afresh (a new module state per task, as a
@@ -193,8 +193,11 @@ class InProcessRunner:
         finder = _Finder(self.work, self._names)
         sys.meta_path.insert(0, finder)
         cpu0 = time.process_time()
+        state, seed = np.random.get_state(), self._call_seed()
         try:
             args_in, kwargs_in = self._wire(list(args)), self._wire(kwargs)
+            if seed is not None:
+                np.random.seed(seed)
             value = getattr(self._driver, function)(*args_in, **kwargs_in)
             return CallResult(ok=True, value=self._wire(value))
         except Exception as exc:  # the submission's exception, as the worker would report it
@@ -212,6 +215,7 @@ class InProcessRunner:
                 traceback=where,
             )
         finally:
+            np.random.set_state(state)  # the trusted process's own global generator is untouched
             os.chdir(old_cwd)
             sys.path[:] = old_path
             sys.meta_path.remove(finder)

@@ -390,6 +390,31 @@ def _traced_minibatches(original: Any, calls: list[dict[str, Any]]) -> Any:
     return traced
 
 
+def _batches_as_contract(calls: list[dict[str, Any]]) -> Any:
+    """训练时包装学生的 minibatches / While training, the student's ``minibatches`` (in both
+    modules that name it) runs through :func:`_traced_minibatches`: its batches reach the
+    training loop as int arrays (the docstring's contract) and without empty batches, so a
+    ``minibatches`` yielding lists or an empty batch costs a3.minibatches, not also the tasks
+    that train with it; ``calls`` records every call."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def wrapped() -> Any:
+        modules = [_student_module("training"), _student_module("optim")]
+        originals = [(mod, getattr(mod, "minibatches", None)) for mod in modules]
+        try:
+            for mod, fn in originals:
+                if callable(fn):
+                    mod.minibatches = _traced_minibatches(fn, calls)
+            yield calls
+        finally:
+            for mod, fn in originals:
+                if fn is not None:
+                    mod.minibatches = fn
+
+    return wrapped()
+
+
 def sgd_epochs(
     spec: dict[str, Any],
     params: list[np.ndarray],
@@ -429,34 +454,20 @@ def sgd_epochs(
     rng = _rng(seed)
     X_in, y_in = X.copy(), y.copy()
     losses, used, lams = [], [], []
-    calls: list[dict[str, Any]] = []
-    # the student's minibatches runs inside sgd_epoch through a wrapper that yields its batches
-    # as int arrays (the docstring's contract): a minibatches yielding lists costs
-    # a3.minibatches, not also every sgd_epoch case
-    modules = [_student_module("training"), _student_module("optim")]
-    originals = [(mod, getattr(mod, "minibatches", None)) for mod in modules]
-    try:
-        for mod, fn in originals:
-            if callable(fn):
-                mod.minibatches = _traced_minibatches(fn, calls)
-        with _quiet():
-            for _ in range(epochs):
-                calls.clear()
-                value = epoch_fn(
-                    model, X, y, loss=spec["loss"], optimizer=opt, batch_size=bs,
-                    lam=float(spec.get("lam", 0.0)), rng=rng,
-                )  # fmt: skip
-                losses.append(value)
-                if traced:
-                    lams.append(model.take_lams())
-                args = calls[0]["args"] if len(calls) == 1 else {}
-                ok = (args.get("m"), args.get("batch_size")) == (X.shape[0], bs)
-                ok = ok and args.get("rng") is rng
-                used.append(calls[0]["batches"] if ok else (None if not calls else False))
-    finally:
-        for mod, fn in originals:
-            if fn is not None:
-                mod.minibatches = fn
+    with _quiet(), _batches_as_contract([]) as calls:
+        for _ in range(epochs):
+            calls.clear()
+            value = epoch_fn(
+                model, X, y, loss=spec["loss"], optimizer=opt, batch_size=bs,
+                lam=float(spec.get("lam", 0.0)), rng=rng,
+            )  # fmt: skip
+            losses.append(value)
+            if traced:
+                lams.append(model.take_lams())
+            args = calls[0]["args"] if len(calls) == 1 else {}
+            ok = (args.get("m"), args.get("batch_size")) == (X.shape[0], bs)
+            ok = ok and args.get("rng") is rng
+            used.append(calls[0]["batches"] if ok else (None if not calls else False))
     changed = not (np.array_equal(X, X_in) and np.array_equal(y, y_in))
     out = {
         "losses": losses,
@@ -476,7 +487,8 @@ def fit_runs(
     """用给定的 ``training.fit`` 从各初值训练 / Train with the given ``fit`` from each init.
 
     ``fit`` strings the student's functions together (``sgd_epoch``, ``minibatches``,
-    ``momentum_update`` through ``Momentum``, ``weight_decay`` through ``MLP.loss``). With
+    ``momentum_update`` through ``Momentum``, ``weight_decay`` through ``MLP.loss``); the
+    student's ``minibatches`` runs through :func:`_batches_as_contract`. With
     ``spec["scale"] == "zscore"`` the inputs are first standardised with the student's
     ``preprocessing.zscore_fit`` / ``zscore_transform`` (fitted on these training inputs) and
     the fitted μ, σ are returned, so the parent can apply them to data this process never sees.
@@ -488,8 +500,9 @@ def fit_runs(
         X = _resolve("preprocessing", "zscore_transform")(X, mean, std)
         out["mean"], out["std"] = np.asarray(mean), np.asarray(std)
     runs = []
-    with _quiet():
+    with _quiet(), _batches_as_contract([]) as calls:
         for k, init in enumerate(inits):
+            calls.clear()  # nothing is read back: the record only needs to stay small
             net = _model(spec, init)
             fit(
                 net, X, y, loss=spec["loss"], optimizer=spec.get("optimizer", "momentum"),

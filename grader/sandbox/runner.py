@@ -149,7 +149,35 @@ def _file_of(module: str) -> str:
     return module.replace(".", "/") + ".py"
 
 
-class Sandbox:
+class GlobalSeeding:
+    """学生代码的全局随机数可复现 / Makes ``np.random``'s global generator reproducible.
+
+    After :meth:`seed_global_random`, every call of student code starts with numpy's global
+    generator seeded from the task's seed and the call's number since then (a one-way hash of
+    both, so the state a student can read reveals nothing of the seed, which also draws the
+    hidden inputs). Code that draws from ``np.random`` instead of the generator it is given
+    gets the same draws every time the same task is graded: a regrade gives the same grade.
+    Shared by the sandbox (the worker seeds before each call) and the in-process runner.
+    """
+
+    _global_seed: int | None = None
+    _seeded_calls: int = 0
+
+    def seed_global_random(self, seed: int | None) -> None:
+        """从现在起按 ``seed`` 设定 / Seed every following call from ``seed`` (None: don't)."""
+        self._global_seed, self._seeded_calls = seed, 0
+
+    def _call_seed(self) -> list[int] | None:
+        """下一次调用的全局种子 / The next call's global seed (four 32-bit words), or None."""
+        if self._global_seed is None:
+            return None
+        text = f"np.random|{self._global_seed}|{self._seeded_calls}"
+        self._seeded_calls += 1
+        d = hashlib.sha256(text.encode()).digest()
+        return [int.from_bytes(d[i : i + 4], "little") for i in range(0, 16, 4)]
+
+
+class Sandbox(GlobalSeeding):
     """Runs a submission's code in an isolated, resource-limited worker process.
 
     Parameters
@@ -211,28 +239,6 @@ class Sandbox:
         self._zygote: Zygote | None = zygote if self.reuse else None
         self._lent = self._zygote
         self._log: Path | None = None
-        self._global_seed: int | None = None
-        self._seeded_calls = 0
-
-    def seed_global_random(self, seed: int | None) -> None:
-        """固定学生代码的全局随机数 / Make ``np.random``'s global generator reproducible.
-
-        From now on every ``call`` starts with numpy's global generator seeded from ``seed``
-        and the call's number since this method was called (a one-way hash of both, so the
-        state a student can read reveals nothing of ``seed``, which also draws the hidden
-        inputs). Code that draws from ``np.random`` instead of the generator it is given then
-        gets the same draws every time the same task is graded: a regrade gives the same grade.
-        """
-        self._global_seed, self._seeded_calls = seed, 0
-
-    def _call_seed(self) -> list[int] | None:
-        """下一次调用的全局种子 / The next call's global seed (four 32-bit words), or None."""
-        if self._global_seed is None:
-            return None
-        digest = hashlib.sha256(f"np.random|{self._global_seed}|{self._seeded_calls}".encode())
-        self._seeded_calls += 1
-        d = digest.digest()
-        return [int.from_bytes(d[i : i + 4], "little") for i in range(0, 16, 4)]
 
     # -- lifecycle ------------------------------------------------------------------------
     def __enter__(self) -> Sandbox:

@@ -86,6 +86,12 @@ HINTS: dict[str, Text] = {
         "Every sample must appear exactly once per epoch: keep the last, smaller batch "
         "(range(0, m, batch_size)); no duplicates, no dropped samples.",
     ),
+    "batch_empty": Text(
+        "产出了空的小批量：切块的循环应是 for start in range(0, m, batch_size)，终点是 m，不是 m + batch_size"
+        "（空批次的平均损失是 0/0）。",
+        "An empty mini-batch was yielded: loop for start in range(0, m, batch_size), stopping "
+        "at m, not m + batch_size (an empty batch's mean loss is 0/0).",
+    ),
     "batches_sizes": Text(
         "批次大小应为 batch_size（最后一个可以更小）；batch_size ≥ m 时只有一个批次（全批量梯度下降）。",
         "Batches have batch_size samples (the last may be smaller); batch_size ≥ m gives one "
@@ -95,6 +101,15 @@ HINTS: dict[str, Text] = {
         "一轮的损失是按批大小加权的平均：Σ_B |B|·J_B / m（最后一个批次较小，不能简单平均）。",
         "The epoch loss is the batch losses weighted by batch size: Σ_B |B|·J_B / m (the last "
         "batch is smaller; a plain mean of J_B is not the same).",
+    ),
+    "epoch_loss_full_batches": Text(
+        "每个批次按它自己的大小 |B| 加权（idx.size），不是按 batch_size：最后一个批次可能较小。",
+        "Weight each batch by its own size |B| (idx.size), not by batch_size: the last batch "
+        "may be smaller.",
+    ),
+    "epoch_loss_sum": Text(
+        "Σ_B |B|·J_B 还要除以样本数 m，返回的是一轮的平均损失。",
+        "Divide Σ_B |B|·J_B by the number of samples m: return the epoch's average loss.",
     ),
     "epoch_loss_last": Text(
         "应返回整轮的平均损失 Σ_B |B|·J_B / m，而不是最后一个批次的 J_B。",
@@ -233,6 +248,8 @@ def batch_problems(value: Any, m: int, batch_size: int, shuffled: bool) -> list[
     if batch_size >= m:
         want = [m]
     got = [int(b.size) for b in first]
+    if 0 in got:
+        problems.append(("batch_empty", Text("有空的小批量", "an empty mini-batch was yielded")))
     if got != want:  # no counts in the text: they would reveal the hidden m and batch_size
         sizes = (
             Text("批次数不对", "the number of batches is wrong")
@@ -934,22 +951,23 @@ def replay(
     batches: list[list[np.ndarray]],
     *,
     decay_all: bool = False,
-) -> tuple[MLP, list[float], list[float], list[float]]:
+) -> tuple[MLP, list[list[tuple[float, int]]]]:
     """用 nncore 重放学生的批次 / Replay the epochs with nncore on the given batches.
 
-    Returns (the trained MLP, weighted epoch losses, plain means of J_B, last J_B). Every
-    batch carries λ/(2m) Σ w² (m = all samples), i.e. ``MLP.loss`` with λ·|B|/m.
-    ``decay_all`` models the mistake "λ/m·θ added to every parameter, biases included".
+    Returns (the trained MLP, per epoch the (J_B, |B|) of every non-empty batch; see
+    :func:`epoch_losses`). Every batch carries λ/(2m) Σ w² (m = all samples), i.e.
+    ``MLP.loss`` with λ·|B|/m. ``decay_all`` models the mistake "λ/m·θ added to every
+    parameter, biases included".
     """
     net = MLP(list(spec["sizes"]), activations=list(spec["activations"]), seed=0)
     for p, v in zip(net.params, params, strict=True):
         p[...] = v
     opt = O.GradientDescent(float(spec["lr"]))
     lam = float(spec.get("lam", 0.0))
-    weighted, means, last = [], [], []
+    out: list[list[tuple[float, int]]] = []
     with np.errstate(all="ignore"):
         for epoch in batches:
-            total, js = 0.0, []
+            js: list[tuple[float, int]] = []
             for idx in epoch:
                 if idx.size == 0:
                     continue
@@ -960,12 +978,30 @@ def replay(
                 else:
                     J, grads = net.loss(X[idx], y[idx], spec["loss"], lam * idx.size / X.shape[0])
                 opt.step(net.params, grads)
-                total += J * idx.size
-                js.append(J)
-            weighted.append(total / X.shape[0])
-            means.append(float(np.mean(js)) if js else 0.0)
-            last.append(js[-1] if js else 0.0)
-    return net, weighted, means, last
+                js.append((float(J), int(idx.size)))
+            out.append(js)
+    return net, out
+
+
+def epoch_losses(
+    per_epoch: list[list[tuple[float, int]]], m: int, batch_size: int
+) -> dict[str, np.ndarray]:
+    """每轮的损失及其常见错误形式 / The epoch loss Σ_B |B|·J_B / m of every epoch
+    (``"weighted"``) and what the known mistakes return instead: the plain mean of J_B, the
+    last J_B, every batch weighted by batch_size (the last, smaller one too), Σ_B |B|·J_B not
+    divided by m."""
+    forms: dict[str, list[float]] = {k: [] for k in ("weighted", "epoch_loss_mean",
+             "epoch_loss_last", "epoch_loss_full_batches", "epoch_loss_sum")}  # fmt: skip
+    for js in per_epoch:
+        J = np.asarray([j for j, _ in js], dtype=float)
+        n = np.asarray([k for _, k in js], dtype=float)
+        total = float(J @ n) if J.size else 0.0
+        forms["weighted"].append(total / m)
+        forms["epoch_loss_mean"].append(float(J.mean()) if J.size else 0.0)
+        forms["epoch_loss_last"].append(float(J[-1]) if J.size else 0.0)
+        forms["epoch_loss_full_batches"].append(float(J.sum()) * batch_size / m)
+        forms["epoch_loss_sum"].append(total)
+    return {k: np.asarray(v) for k, v in forms.items()}
 
 
 def _flat(value: Any) -> np.ndarray:
@@ -992,6 +1028,7 @@ def _sgd_cases(rng: np.random.Generator) -> list[SgdCase]:
     out = []
     # 1: in order, mse, two hidden layers (a step or a decay that misses a deeper layer shows)
     m, bs = int(rng.integers(11, 16)), int(rng.integers(3, 5))
+    m += m % bs == 0  # a smaller last batch for every student (|B| vs batch_size shows)
     spec = {"sizes": [3, 4, 3, 2], "activations": ["tanh", "tanh", "sigmoid"], "loss": "mse",
             "lr": float(rng.uniform(0.2, 0.8)), "batch_size": bs, "epochs": 1, "seed": None,
             "lam": 0.0}  # fmt: skip
@@ -1160,8 +1197,10 @@ def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
     own = _valid_batches(value.get("batches"), m, spec["epochs"])
     batches = traced or own or _default_batches(spec, m)
     plain = dict(spec, lam=0.0)  # the traced model computes J_B and ∂J_B without the λ term
-    net, weighted, means, last = replay(plain, c.params, c.X, c.y, batches)
+    net, per_epoch = replay(plain, c.params, c.X, c.y, batches)
     flat = _flat(net.params)
+    losses = epoch_losses(per_epoch, m, int(spec["batch_size"]))
+    weighted = losses.pop("weighted")
     mistakes_p: dict[str, Any] = {}
     if spec["lam"] > 0:
         mistakes_p["weight_decay_on_bias"] = _flat(replay(spec, c.params, c.X, c.y, batches,
@@ -1179,7 +1218,7 @@ def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
                rtol=1e-7),
         Expect("Σ|B|J_B/m", np.asarray(weighted),
                lambda r: _floats(r["losses"]),
-               {"epoch_loss_mean": np.asarray(means), "epoch_loss_last": np.asarray(last)},
+               losses,
                rtol=1e-7),
     ]  # fmt: skip
     if spec["lam"] > 0:

@@ -98,6 +98,7 @@ ALSO = {
     "zscore_test_stats": {"std_zero": "the change also drops the σ = 0 guard"},
     "minibatches_drop_last": {"batches_sizes": "one batch fewer: the count is wrong too"},
     "minibatches_short_slice": {"batches_sizes": "every batch one short: the sizes are wrong"},
+    "minibatches_empty_tail": {"batches_sizes": "one batch too many (the empty one)"},
     "sgd_decay_on_bias": {"sgd_lam_missing": "the change no longer passes λ to model.loss"},
 }
 

@@ -31,6 +31,10 @@ def _batches(m: int, size: int, rng) -> list[list[int]]:
                 f"{type(b).__name__} {b.dtype}" if isinstance(b, np.ndarray) else type(b).__name__
             )
             sc.fail(f"{NOT_ARRAY[0]}；你的一个批次是 {kind}", f"{NOT_ARRAY[1]}; one of your batches is a {kind}", MB, YIELD)  # fmt: skip
+        if b.size == 0:
+            sc.fail(f"minibatches({m}, {size}) 产出了空的小批量（空批次的平均损失是 0/0）",
+                    f"minibatches({m}, {size}) yielded an empty mini-batch (its mean loss is 0/0)", MB,
+                    ("循环 for start in range(0, m, batch_size)：终点是 m", "loop for start in range(0, m, batch_size): it stops at m"))  # fmt: skip
     return [b.tolist() for b in got]
 
 
@@ -172,7 +176,10 @@ def test_sgd_epoch_mean_loss() -> None:
     with sc.depends("test_minibatches_in_order"):
         J = sgd_epoch(net, X, Y, loss="mse", optimizer=GradientDescent(0.0), batch_size=2)
         sc.expect(J, np.mean(0.5 * np.arange(5.0) ** 2), "返回的平均损失 / mean loss", where, scalar=True,
-                  mistakes=[(np.mean([0.25, 6.5, 8.0]), "按批次数平均了：应按批大小加权 Σ J_b·|b| / m", "averaged over batches: weight by batch size, Σ J_b·|b| / m")])  # fmt: skip
+                  mistakes=[(np.mean([0.25, 3.25, 8.0]), "按批次数平均了：应按批大小加权 Σ J_b·|b| / m", "averaged over batches: weight by batch size, Σ J_b·|b| / m"),
+                            ((0.25 + 3.25 + 8.0) * 2 / 5, "每批按 batch_size 加权了：应按它自己的大小 |b|（idx.size），最后一批较小", "every batch weighted by batch_size: weight it by its own size |b| (idx.size); the last one is smaller"),
+                            (0.25 * 2 + 3.25 * 2 + 8.0, "Σ J_b·|b| 没有除以 m", "Σ J_b·|b| was not divided by m"),
+                            (8.0, "返回了最后一个批次的 J_b：应返回整轮的平均 Σ J_b·|b| / m", "returned the last batch's J_b: return the epoch's average Σ J_b·|b| / m")])  # fmt: skip
 
 
 @pytest.mark.task("a3.early_stopping")
