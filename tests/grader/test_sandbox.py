@@ -442,8 +442,10 @@ def test_trusted_decoder_budgets() -> None:
     with pytest.raises(ProtocolError, match="too many values"):
         protocol.parse_body(many)
     tiny = protocol.encode([np.zeros(1)] * (protocol.MAX_ARRAYS + 1))
-    with pytest.raises(ProtocolError, match="too many arrays"):
-        protocol.decode(tiny, lambda t: t)
+    with pytest.raises(ProtocolError, match="too many arrays"):  # not the time budget, under load
+        protocol.decode(tiny, lambda t: t, seconds=600.0)
+    with pytest.raises(ProtocolError, match="decoding took longer than 0 s"):
+        protocol.decode(protocol.encode(list(range(5000))), lambda t: t, seconds=0.0)
     buf = io.BytesIO()
     np.save(buf, np.zeros(2))
     raw = buf.getvalue().replace(b"(2,)", b"(10000000000,)".ljust(len(b"(2,)")))
