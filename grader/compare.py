@@ -129,10 +129,16 @@ def as_numeric_array(value: Any) -> np.ndarray | None:
 def relative_errors(
     got: np.ndarray, want: np.ndarray, atol_scale: float = ATOL_SCALE
 ) -> np.ndarray:
-    """逐项相对误差 / Entry-wise relative error |g − e| / max(|e|, atol_scale) (float64)."""
+    """逐项相对误差 / Entry-wise relative error |g − e| / max(|e|, atol_scale) (float64).
+
+    Equal entries have error 0, infinities included (a mistake's value may hold an inf, e.g.
+    a best loss never updated from its start); any other entry facing an inf or a NaN gets
+    NaN or inf, without a floating-point warning.
+    """
     g = np.asarray(got, dtype=np.float64)
     e = np.asarray(want, dtype=np.float64)
-    return np.abs(g - e) / np.maximum(np.abs(e), atol_scale)
+    with np.errstate(all="ignore"):
+        return np.where(g == e, 0.0, np.abs(g - e) / np.maximum(np.abs(e), atol_scale))
 
 
 def max_rel_error(got: Any, want: np.ndarray, atol_scale: float = ATOL_SCALE) -> float:
@@ -144,7 +150,8 @@ def max_rel_error(got: Any, want: np.ndarray, atol_scale: float = ATOL_SCALE) ->
             arr = arr.reshape(w.shape)
         else:
             return float("inf")
-    if not np.all(np.isfinite(arr)):
+    bad = ~np.isfinite(arr)
+    if np.any(bad) and not np.array_equal(arr[bad], w[bad]):  # ±inf only where w has it; NaN never
         return float("inf")
     if w.size == 0:
         return 0.0

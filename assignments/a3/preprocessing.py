@@ -29,8 +29,8 @@ def zscore_transform(X: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.nda
     常数特征（σ_j = 0）改除以 1，于是变为 0，不会除以零。
     A constant feature (σ_j = 0) is divided by 1 instead, so it becomes 0 (no division by 0).
 
-    形状 / Shapes: X (m, n), mean (n,), std (n,) -> float64 (m, n). 不要修改 X / do not
-    modify X in place.
+    形状 / Shapes: X (m, n), mean (n,), std (n,) -> float64 (m, n). 不要就地修改 X、mean 或
+    std / do not modify X, mean or std in place.
     """
     raise NotImplementedError('请实现 zscore_transform（约 1 行）/ implement zscore_transform (about 1 lines)')
 
@@ -46,10 +46,13 @@ def minmax_fit(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def minmax_transform(X: np.ndarray, data_min: np.ndarray, data_max: np.ndarray) -> np.ndarray:
     """缩放到 [0, 1] / Rescale: x'_j = (x_j − min_j) / (max_j − min_j), *training* min and max.
 
-    常数特征（max_j = min_j）变为 0。不截断：测试数据可以落在 [0, 1] 之外。
-    A constant feature (max_j = min_j) becomes 0. No clipping: test data may fall outside
-    [0, 1], because the statistics belong to the training set.
+    常数特征（max_j = min_j）改除以 1，于是变为 0，不会除以零（不得有 RuntimeWarning）。不截断：测试数据
+    可以落在 [0, 1] 之外。
+    A constant feature (max_j = min_j) is divided by 1 instead, so it becomes 0 (no division
+    by 0, no RuntimeWarning). No clipping: test data may fall outside [0, 1], because the
+    statistics belong to the training set.
 
-    形状 / Shapes: X (m, n), data_min (n,), data_max (n,) -> float64 (m, n).
+    形状 / Shapes: X (m, n), data_min (n,), data_max (n,) -> float64 (m, n). 不要就地修改输入 /
+    do not modify the inputs in place.
     """
     raise NotImplementedError('请实现 minmax_transform（约 2 行）/ implement minmax_transform (about 2 lines)')

@@ -129,11 +129,11 @@ def expect(
         )
     if dtype is not None and arr.dtype != np.dtype(dtype):
         fail(
-            f"{what}：dtype 不对，你的 {arr.dtype}，应为 {np.dtype(dtype)}（输入是 {np.dtype(dtype)}，"
-            "计算时不要变成别的类型）",
-            f"{what}: wrong dtype, yours is {arr.dtype}, expected {np.dtype(dtype)} (the input "
-            "is of that dtype: keep it)",
+            f"{what}：dtype 不对，你的 {arr.dtype}，应为 {np.dtype(dtype)}（见文档字符串对 dtype 的规定）",
+            f"{what}: wrong dtype, yours is {arr.dtype}, expected {np.dtype(dtype)} (see what "
+            "the docstring says about the dtype)",
             look,
+            otherwise,
         )
     if floating and arr.dtype.kind != "f":
         fail(

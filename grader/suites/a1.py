@@ -73,6 +73,21 @@ def _random_z(d: Draw) -> dict[str, Any]:
     return {"z": _z(d.rng, zeros=True)}
 
 
+def _integer_z(d: Draw) -> dict[str, Any]:
+    """整数 z（含 0、正数与负数）/ An integer z with 0, a negative and a positive entry: the
+    module's contract "integer input becomes float64" is checked for every student."""
+    z = d.rng.integers(-3, 4, (2, int(d.rng.integers(3, 5))))
+    z.flat[:3] = (0, -int(d.rng.integers(1, 4)), int(d.rng.integers(1, 4)))
+    return {"z": z}
+
+
+def _integer(fn: str, mistakes: Mapping[str, Mistake] | None = None) -> Cases:
+    """整数输入得到 float64 / Integer input gives float64 (the dtype is compared exactly)."""
+    return _elementwise(
+        fn, Text("整数输入得到 float64", "integer input gives float64"), _integer_z, mistakes
+    )
+
+
 def _pair(
     name: str,
     f_mistakes: Mapping[str, Mistake],
@@ -103,6 +118,8 @@ def _pair(
             f_mistakes,
             stable=extreme,
         ),
+        _integer(name, f_mistakes),
+        _integer(f"{name}_derivative", df_mistakes),
     ]
     if extreme:
         groups += [
@@ -123,27 +140,26 @@ def _pair(
 
 
 # ------------------------------------------------------------------------------------------
-def _threshold(fn: str, wrong: Mistake, **more: Mistake) -> Cases:
-    """阈值函数：随机 z 与含 0 的 z / A threshold function on random z and on z with zeros."""
-    return _elementwise(
-        fn,
-        CASE,
-        lambda d: {"z": _z(d.rng, zeros=d.k == 1)},
-        {"threshold_at_zero": wrong, **more},
-        n=2,
+def _threshold(fn: str, wrong: Mistake, **more: Mistake) -> tuple[Cases, Cases]:
+    """阈值函数：随机 z、含 0 的 z、整数 z / A threshold function on random z, on z with
+    zeros, and on an integer z (float64 out)."""
+    mistakes = {"threshold_at_zero": wrong, **more}
+    return (
+        _elementwise(fn, CASE, lambda d: {"z": _z(d.rng, zeros=d.k == 1)}, mistakes, n=2),
+        _integer(fn, mistakes),
     )
 
 
 THRESHOLD = Spec(
     "a1.threshold",
     checked=Text(
-        "单极性阈值 f(t) = 1[t ≥ 0] 与双极性 sgn（sgn(0) = 1），含 t 恰为 0，返回浮点数组",
+        "单极性阈值 f(t) = 1[t ≥ 0] 与双极性 sgn（sgn(0) = 1），含 t 恰为 0，返回浮点数组（整数输入得到 float64）",
         "unipolar threshold f(t) = 1[t ≥ 0] and bipolar sgn (sgn(0) = 1), including t = 0 "
-        "exactly, as float arrays",
+        "exactly, as float arrays (integer input gives float64)",
     ),
     cases=(
-        _threshold("step", lambda v: (v.z > 0).astype(float)),
-        _threshold("sign", lambda v: np.where(v.z > 0, 1.0, -1.0), np_sign=lambda v: np.sign(v.z)),
+        *_threshold("step", lambda v: (v.z > 0).astype(float)),
+        *_threshold("sign", lambda v: np.where(v.z > 0, 1.0, -1.0), np_sign=lambda v: np.sign(v.z)),
     ),
     hints={
         "np_sign": Text(
@@ -156,9 +172,10 @@ THRESHOLD = Spec(
 SIGMOID = Spec(
     "a1.sigmoid",
     checked=Text(
-        "σ(t) = 1/(1+e^{−t}) 与 σ'(t) = σ(t)(1−σ(t))：常规值、float32、|t| 到 1e4 的极端值（不得溢出）",
-        "σ(t) = 1/(1+e^{−t}) and σ'(t) = σ(t)(1−σ(t)): ordinary values, float32, extreme "
-        "|t| up to 1e4 (no overflow)",
+        "σ(t) = 1/(1+e^{−t}) 与 σ'(t) = σ(t)(1−σ(t))：常规值、float32、整数输入（得到 float64）、|t| 到 1e4 的极端值"
+        "（σ 与 σ' 都不得溢出或告警）",
+        "σ(t) = 1/(1+e^{−t}) and σ'(t) = σ(t)(1−σ(t)): ordinary values, float32, integer "
+        "input (float64 out), extreme |t| up to 1e4 (no overflow or warning in σ or σ')",
     ),
     cases=_pair(
         "sigmoid",
@@ -181,8 +198,9 @@ SIGMOID = Spec(
 TANH = Spec(
     "a1.tanh",
     checked=Text(
-        "tanh(t) 与 tanh'(t) = 1 − tanh²(t)（注意：2σ(t) − 1 = tanh(t/2)，不是 tanh(t)）",
-        "tanh(t) and tanh'(t) = 1 − tanh²(t) (note: 2σ(t) − 1 = tanh(t/2), not tanh(t))",
+        "tanh(t) 与 tanh'(t) = 1 − tanh²(t)（注意：2σ(t) − 1 = tanh(t/2)，不是 tanh(t)）；整数输入得到 float64",
+        "tanh(t) and tanh'(t) = 1 − tanh²(t) (note: 2σ(t) − 1 = tanh(t/2), not tanh(t)); "
+        "integer input gives float64",
     ),
     cases=_pair(
         "tanh",
@@ -209,8 +227,8 @@ TANH = Spec(
 RELU = Spec(
     "a1.relu",
     checked=Text(
-        "ReLU f(t) = max(0, t) 与 f'(t) = 1[t > 0]（t = 0 处取 0）",
-        "ReLU f(t) = max(0, t) and f'(t) = 1[t > 0] (0 at t = 0)",
+        "ReLU f(t) = max(0, t) 与 f'(t) = 1[t > 0]（t = 0 处取 0）；整数输入得到 float64",
+        "ReLU f(t) = max(0, t) and f'(t) = 1[t > 0] (0 at t = 0); integer input gives float64",
     ),
     cases=_pair(
         "relu", {}, {"wrong_derivative": lambda v: (v.z >= 0).astype(float)}, extreme=False
@@ -220,26 +238,34 @@ RELU = Spec(
 LEAKY_RELU = Spec(
     "a1.leaky_relu",
     checked=Text(
-        "Leaky ReLU f(t) = t（t > 0）或 slope·t，及其导数；默认 slope = 0.01 与给定 slope",
+        "Leaky ReLU f(t) = t（t > 0）或 slope·t，及其导数；默认 slope = 0.01 与给定 slope；整数输入得到 float64",
         "Leaky ReLU f(t) = t (t > 0) else slope·t and its derivative; default slope 0.01 "
-        "and a given slope",
+        "and a given slope; integer input gives float64",
     ),
     cases=(
         *_pair(
             "leaky_relu",
             {"leaky_constant": lambda v: np.where(v.z > 0, v.z, 0.01)},
-            {},
+            {"leaky_deriv_at_zero": lambda v: np.where(v.z >= 0, 1.0, 0.01)},
             extreme=False,
         ),
         _elementwise(
             "leaky_relu_derivative",
             Text("给定 slope", "given slope"),
             lambda d: {"slope": float(d.rng.uniform(0.05, 0.3)), "z": _z(d.rng, zeros=True)},
-            {"slope_ignored": lambda v: A.leaky_relu_derivative(v.z)},
+            {
+                "slope_ignored": lambda v: A.leaky_relu_derivative(v.z),
+                "leaky_deriv_at_zero": lambda v: np.where(v.z >= 0, 1.0, v.slope),
+            },
             kwargs=("slope",),
         ),
     ),
     hints={
+        "leaky_deriv_at_zero": Text(
+            "f'(0) 取 slope：导数在 t > 0（严格大于）时为 1，否则为 slope（与 ReLU'(0) = 0 同一约定）。",
+            "f'(0) is slope: the derivative is 1 for t > 0 (strictly) and slope otherwise (the "
+            "same convention as ReLU'(0) = 0).",
+        ),
         "slope_ignored": Text(
             "没有用传入的 slope 参数（只在默认值 0.01 时正确）：负半轴用 slope。",
             "The slope argument is ignored (right only for the default 0.01): use slope on the "
@@ -268,8 +294,9 @@ def _tlu_inputs(d: Draw) -> dict[str, Any]:
 TLU = Spec(
     "a1.tlu",
     checked=Text(
-        "TLU y = 1[Σ_i w_i x_i ≥ θ]：向量 w 与标量 w，含恰好等于 θ 的情形",
-        "TLU y = 1[Σ_i w_i x_i ≥ θ]: vector w and scalar w, including sums exactly at θ",
+        "TLU y = 1[Σ_i w_i x_i ≥ θ]：向量 w 与标量 w，含恰好等于 θ 的情形；y 是 float64 的 0.0/1.0",
+        "TLU y = 1[Σ_i w_i x_i ≥ θ]: vector w and scalar w, including sums exactly at θ; y as "
+        "float64 0.0/1.0",
     ),
     cases=(
         Cases(
@@ -277,7 +304,7 @@ TLU = Spec(
             CASE,
             _tlu_inputs,
             lambda v: N.tlu(v.X, v.w, v.theta),
-            (Out("y"),),
+            (Out("y", dtype=np.float64),),
             args=("X", "w", "theta"),
             mistakes={
                 "threshold_at_zero": lambda v: (
@@ -319,7 +346,7 @@ def _predict(label: Text, tie: bool) -> Cases:
         label,
         lambda d: {"bb": 0.0 if tie else d.v.b},
         lambda v: N.perceptron_predict(v.X, v.w, v.bb),
-        (Out("y"),),
+        (Out("y", dtype=np.float64),),
         args=("X", "w", "bb"),
         mistakes={"threshold_at_zero": lambda v: (v.X @ v.w + v.bb > 0).astype(float)},
     )
@@ -364,9 +391,10 @@ def _update(label: Text, n: int, tie: bool) -> Cases:
 PERCEPTRON = Spec(
     "a1.perceptron",
     checked=Text(
-        "感知机输出 y = 1[wᵀx + b ≥ 0] 与学习规则 w := w + α(y − ŷ)x、b := b + α(y − ŷ)（返回新值，不改输入）",
-        "perceptron output y = 1[wᵀx + b ≥ 0] and the learning rule w := w + α(y − ŷ)x, "
-        "b := b + α(y − ŷ) (new values returned, inputs unchanged)",
+        "感知机输出 y = 1[wᵀx + b ≥ 0]（float64 的 0.0/1.0）与学习规则 w := w + α(y − ŷ)x、b := b + α(y − ŷ)"
+        "（返回新值，不改输入）",
+        "perceptron output y = 1[wᵀx + b ≥ 0] (float64 0.0/1.0) and the learning rule "
+        "w := w + α(y − ŷ)x, b := b + α(y − ŷ) (new values returned, inputs unchanged)",
     ),
     setup=_perceptron_setup,
     cases=(
@@ -390,7 +418,11 @@ def _logistic_setup(rng: np.random.Generator) -> dict[str, Any]:
     m, n = int(rng.integers(4, 8)), int(rng.integers(2, 4))
     X, w, b = rng.uniform(-1, 1, (m, n)), rng.uniform(-1, 1, n), float(rng.uniform(-1, 1))
     y = rng.integers(0, 2, m).astype(float)
-    return {"m": m, "X": X, "w": w, "b": b, "y": y, "Xe": X * 2000.0}
+    Xe = X * 2000.0
+    # every student: one sample at z = wᵀx + b ≈ +1500 and one at ≈ −1500 (e^{±z} overflows)
+    Xe[0] = 1500.0 * w / float(w @ w)
+    Xe[1] = -Xe[0]
+    return {"m": m, "X": X, "w": w, "b": b, "y": y, "Xe": Xe}
 
 
 def _forward(label: Text, X: str, mistakes: Mapping[str, Mistake], stable: bool) -> Cases:
@@ -466,6 +498,11 @@ LOGISTIC = Spec(
                 "missing_1_over_m": lambda v: tuple(v.m * g for g in v.want),
                 "sign_error": lambda v: tuple(-g for g in v.want),
                 "extra_1_over_m": lambda v: (None, v.want[1] / v.m, v.want[2] / v.m),
+                "forgot_bias": lambda v: (
+                    None,
+                    v.X.T @ (A.sigmoid(v.X @ v.w) - v.y) / v.m,
+                    float(np.mean(A.sigmoid(v.X @ v.w) - v.y)),
+                ),
             },
             stable=False,
         ),
@@ -485,10 +522,15 @@ LOGISTIC = Spec(
             mistakes={
                 "sign_error": lambda v: (v.w + v.lr * v.dw, v.b + v.lr * v.db),
                 "no_learning_rate": lambda v: (v.w - v.dw, v.b - v.db),
+                "logistic_bias_not_updated": lambda v: (None, v.b),
             },
         ),
     ),
     hints={
+        "logistic_bias_not_updated": Text(
+            "偏置也要走一步：b := b − α ∂J/∂b，返回新的 (w, b)。",
+            "Step the bias too: b := b − α ∂J/∂b, and return the new (w, b).",
+        ),
         "step_not_sigmoid": Text(
             "逻辑回归输出概率 a = σ(wᵀx + b)（用 sigmoid），不是 TLU 的阶跃 1[wᵀx + b ≥ 0]。",
             "Logistic regression outputs a probability a = σ(wᵀx + b) (the sigmoid), not the "

@@ -181,9 +181,10 @@ def _loss(
 
 
 def _mse_inputs(d: Draw) -> dict[str, Any]:
-    """m ≥ 3（缺 ½ 与缺 1/m 不会重合），K = 1、2、3–4 / m ≥ 3 and K = 1, 2, 3–4."""
+    """m ≥ 3（缺 ½ 与缺 1/m 不会重合），K = 1、3、4–5 / m ≥ 3 and K = 1, 3, 4–5."""
     # m ≥ 3: a missing ½ (factor 2) and a missing 1/m (factor m) never coincide
-    m, K = int(d.rng.integers(3, 7)), (1, 2, int(d.rng.integers(3, 5)))[d.k]
+    # K ≠ 2: a ½ left in the gradient and a gradient divided by K never coincide
+    m, K = int(d.rng.integers(3, 7)), (1, 3, int(d.rng.integers(4, 6)))[d.k]
     return {"m": m, "h": d.rng.uniform(-1, 2, (m, K)), "y": d.rng.uniform(0, 1, (m, K))}
 
 
@@ -217,6 +218,7 @@ LOSS_MSE = Spec(
             "∂J/∂h",
             n=3,
             missing_half=lambda v: (2 * v.want[0], 2 * v.want[1]),
+            half_in_gradient=lambda v: (None, v.want[1] / 2),
             mean_over_outputs=lambda v: (
                 (v.want[0] / v.h.shape[1], v.want[1] / v.h.shape[1]) if v.h.shape[1] > 1 else None
             ),
@@ -244,6 +246,11 @@ LOSS_MSE = Spec(
             "The squared error has a ½: l = ½‖h − y‖², J = (1/m) Σ_n ½‖h^(n) − y^(n)‖², so "
             "that ∂l/∂h = h − y.",
         ),
+        "half_in_gradient": Text(
+            "∂J/∂h = (h − y)/m：½‖h − y‖² 的 ½ 与求导得到的 2 相消，梯度里不再有 ½。",
+            "∂J/∂h = (h − y)/m: the ½ of ½‖h − y‖² cancels the 2 from the derivative; the "
+            "gradient has no ½.",
+        ),
         "mean_over_outputs": Text(
             "对 K 个输出求和、只对 m 个样本求平均：J = (1/m) Σ_n ½ Σ_k (h_k − y_k)²，∂J/∂h = (h − y)/m"
             "（不要再除以 K）。",
@@ -256,7 +263,8 @@ LOSS_MSE = Spec(
 
 def _bce_setup(rng: np.random.Generator) -> dict[str, Any]:
     """共享的 m、K、h ∈ [0.05, 0.95]、标签 y / Shared sizes, probabilities and labels."""
-    m, K = int(rng.integers(3, 7)), int(rng.integers(1, 3))
+    # K ≥ 2 for every student: an average over the m·K entries differs from one over m
+    m, K = int(rng.integers(3, 7)), int(rng.integers(2, 4))
     h, y = rng.uniform(0.05, 0.95, (m, K)), rng.integers(0, 2, (m, K)).astype(float)
     return {"m": m, "K": K, "h": h, "y": y}
 
@@ -277,6 +285,14 @@ def _huge_logits(d: Draw) -> dict[str, Any]:
     return {"z3": z3, "y3": y3, "m3": 4}
 
 
+def _over_outputs(h: str) -> Mistake:
+    """J 与梯度也对 K 个输出求平均 / J and the gradient averaged over the K outputs too (each
+    output compared on its own: J/K, ∂J/K or both); None when K = 1."""
+    return lambda v: (
+        (v.want[0] / v[h].shape[1], v.want[1] / v[h].shape[1]) if v[h].shape[1] > 1 else None
+    )
+
+
 def _bce_mistakes(h: str, y: str) -> dict[str, Mistake]:
     """概率形式的常见错误 / Typical mistakes of BCE on probabilities ``h`` with labels ``y``.
 
@@ -288,6 +304,7 @@ def _bce_mistakes(h: str, y: str) -> dict[str, Mistake]:
         return np.clip(v[h], 1e-12, 1 - 1e-12)
 
     return {
+        "bce_mean_over_outputs": _over_outputs(h),
         "bce_prob_gradient": lambda v: (None, (clipped(v) - v[y]) / v[h].shape[0]),
         "bce_one_term": lambda v: (
             float(np.mean(-np.sum(v[y] * np.log(clipped(v)), axis=1))),
@@ -333,6 +350,7 @@ LOSS_BCE = Spec(
             "∂J/∂z^(L)",
             stable=True,
             logits_not_probabilities=lambda v: (None, (v.z - v.y) / v.m),
+            bce_mean_over_outputs=_over_outputs("z"),
         ),
         _loss(
             "losses.binary_cross_entropy_with_logits",
@@ -346,6 +364,13 @@ LOSS_BCE = Spec(
         ),
     ),
     hints={
+        "bce_mean_over_outputs": Text(
+            "对 K 个输出求和、只对 m 个样本求平均：J = −(1/m) Σ_n Σ_k [y_k ln h_k + (1 − y_k) ln(1 − h_k)]，"
+            "梯度除以 m（不是 m·K，不要用 np.mean 对整个数组求平均）。",
+            "Sum over the K outputs, average over the m samples only: J = −(1/m) Σ_n Σ_k "
+            "[y_k ln h_k + (1 − y_k) ln(1 − h_k)], gradient divided by m (not m·K; no np.mean "
+            "over the whole array).",
+        ),
         "bce_prob_gradient": Text(
             "概率形式的梯度是 ∂J/∂h = (h − y) / (h (1 − h)) / m；(h − y)/m 是对 logit z 的梯度（已乘过 σ'）。",
             "On probabilities the gradient is ∂J/∂h = (h − y) / (h (1 − h)) / m; (h − y)/m is "
@@ -367,7 +392,9 @@ LOSS_BCE = Spec(
 
 def _softmax_setup(rng: np.random.Generator) -> dict[str, Any]:
     """共享的 m、K ≥ 3、类别标签 / Shared sizes and class labels (one-hot and integer)."""
-    m, K = int(rng.integers(3, 7)), int(rng.integers(3, 6))
+    # m ≠ K for every student: a gradient divided by K instead of m shows
+    K = int(rng.integers(3, 6))
+    m = K + int(rng.integers(1, 3))
     labels = rng.integers(0, K, m)
     return {"m": m, "K": K, "labels": labels.astype(np.int64), "onehot": np.eye(K)[labels]}
 
@@ -411,6 +438,8 @@ def _softmax_ce(label: Text, target: str, huge: bool = False) -> Cases:
         "∂J/∂z^(L)",
         stable=True,
         softmax_axis=_softmax_axis,
+        softmax_mean_over_outputs=_over_outputs("z"),
+        softmax_grad_over_K=lambda v: (None, v.want[1] * v.z.shape[0] / v.z.shape[1]),
     )
 
 
@@ -430,6 +459,16 @@ LOSS_SOFTMAX_CE = Spec(
         ),
     ),
     hints={
+        "softmax_mean_over_outputs": Text(
+            "J = −(1/m) Σ_n Σ_k y_k ln softmax(z)_k：对类别求和、只对 m 个样本求平均（不要用 np.mean 对整个数组求平均）。",
+            "J = −(1/m) Σ_n Σ_k y_k ln softmax(z)_k: sum over the classes, average over the m "
+            "samples only (no np.mean over the whole array).",
+        ),
+        "softmax_grad_over_K": Text(
+            "梯度除以样本数 m = z.shape[0]，不是类别数 K = z.shape[1]：∂J/∂z = (softmax(z) − y)/m。",
+            "Divide the gradient by the number of samples m = z.shape[0], not by the number of "
+            "classes K = z.shape[1]: ∂J/∂z = (softmax(z) − y)/m.",
+        ),
         "softmax_axis": Text(
             "softmax 要沿最后一维（每个样本的 K 个类别）归一化，而不是沿样本维。",
             "Normalise softmax along the last axis (the K classes of each sample), not over "
@@ -528,6 +567,11 @@ def _dense_backward_replays(delta: np.ndarray, caches: list[Any]) -> list[dict[s
             "returned by dense_forward and activation_forward, ((a^(l), W^(l)), (z^(l+1), "
             "a^(l+1), f)), in layer order.",
         ),
+        "activation_per_layer": Text(
+            "每层用它自己的激活函数：第 l 层是 activations[l]，不是 activations[0]。",
+            "Each layer uses its own activation: layer l applies activations[l], not "
+            "activations[0].",
+        ),
         "output_not_activated": Text(
             "输出层也有激活函数：返回 a^(L) = f^(L)(z^(L))，不是 z^(L)。",
             "The output layer has an activation too: return a^(L) = f^(L)(z^(L)), not z^(L).",
@@ -545,8 +589,9 @@ def mlp_forward_task(ctx: Context) -> list[Case]:
     # (a missing output activation shows), 2 layers, one random
     for k, (depth, K) in enumerate(((0, 0), (3, 1), (2, 0), (0, 0))):
         X, Ws, bs, acts = _random_mlp(ctx.rng, square=(k == 0), depth=depth, K=K)
-        if k == 1:
+        if k == 1:  # a sigmoid output after another first activation, for every student
             acts[-1] = "sigmoid"
+            acts[0] = "tanh" if acts[0] == "sigmoid" else acts[0]
         out, caches = mlp_forward(X, Ws, bs, acts)
         mistakes = {"forgot_bias": _forward(X, Ws, bs, acts, bias=False)}
         if out.shape[1] == 1:
@@ -555,6 +600,8 @@ def mlp_forward_task(ctx: Context) -> list[Case]:
             mistakes["transposed_w"] = _forward(X, Ws, bs, acts, transpose=True)
         if acts[-1] != "identity":
             mistakes["output_not_activated"] = caches[-1][1][0]
+        if len(set(acts)) > 1:  # every layer with the first layer's activation
+            mistakes["activation_per_layer"] = mlp_forward(X, Ws, bs, [acts[0]] * len(acts))[0]
         want_caches = _cache_arrays((out, caches))
         reply = ctx.call_with(
             "mlp.mlp_forward", (X, Ws, bs, acts), replays=_dense_forward_replays(X, Ws, bs, acts)
@@ -565,7 +612,9 @@ def mlp_forward_task(ctx: Context) -> list[Case]:
             Expect("caches", want_caches, _cache_arrays),
         ]
         case = case_from_reply(reply, expects, label)
-        if any(c.what == "caches" and not c.ok for c in case.comparisons):
+        # the layout hint only when the caches have the wrong structure; wrong values in
+        # right-shaped caches come from the same mistake as a^(L)'s, named by its hints
+        if any(c.what == "caches" and c.kind in ("type", "shape") for c in case.comparisons):
             case.hints = ["cache_layout", *(h for h in case.hints if h != "wrong_type")]
         cases.append(case)
     return cases
@@ -725,7 +774,7 @@ def _depth_hint(case: Case, reply: Reply, n_layers: int) -> Case:
         and isinstance(v, tuple | list)
         and len(v) == 2
         and isinstance(v[0], list | tuple)
-        and len(v[0]) != n_layers
+        and (len(v[0]) != n_layers or any(g is None for g in v[0]))  # a layer never reached
     ):
         case.hints = ["one_hidden_layer", *(h for h in case.hints if h != "wrong_type")]
     return case
@@ -940,6 +989,11 @@ def _quadratic(rng: np.random.Generator, shape: tuple[int, ...]) -> tuple[np.nda
     "a2.numerical_gradient",
     ("gradcheck.numerical_gradient",),
     hints={
+        "not_all_entries": Text(
+            "要对 x 的每一个元素求导：循环 x.size 次（或 np.ndindex(x.shape)），不是 len(x) 次。",
+            "Differentiate with respect to every entry of x: loop x.size times (or over "
+            "np.ndindex(x.shape)), not len(x) times.",
+        ),
         "central_factor": Text(
             "中心差分除以 2ε：(f(x + ε) − f(x − ε)) / (2ε)；只除以 ε 会得到两倍的梯度。",
             "The central difference divides by 2ε: (f(x + ε) − f(x − ε)) / (2ε); dividing by ε "
@@ -952,15 +1006,16 @@ def _quadratic(rng: np.random.Generator, shape: tuple[int, ...]) -> tuple[np.nda
         ),
     },
     checked=Text(
-        "f(x) = ½xᵀAx + cᵀx + Σ sin(3x) 的中心差分梯度（一维和二维 x、默认 ε 与给定的较大 ε——后者须与该 ε 的中心差分一致），"
-        "float64、形状与 x 相同，且 x 被恢复",
+        "f(x) = ½xᵀAx + cᵀx + Σ sin(3x) 的中心差分梯度（一维和二维 x、默认 ε 与给定的较大 ε——后者须与该 ε 的中心差分一致；"
+        "还有一个 float32 的 x），结果为 float64、形状与 x 相同，且 x 被恢复（允许几个 ulp 的舍入）",
         "central-difference gradient of f(x) = ½xᵀAx + cᵀx + Σ sin(3x) (1-D and 2-D x; the "
-        "default ε and a given, larger ε, where it must equal the central difference at that ε), "
-        "float64, the same shape as x, and x restored afterwards",
+        "default ε and a given, larger ε, where it must equal the central difference at that ε; "
+        "also a float32 x): a float64 result shaped like x, and x restored afterwards (up to a "
+        "few ulps of rounding)",
     ),
 )
 def numerical_gradient(ctx: Context) -> list[Case]:
-    """3 个用例，按比例给分 / 3 cases; fraction credit."""
+    """4 个用例，按比例给分 / 4 cases; fraction credit."""
     cases = []
     # (shape, eps passed (None: the default 1e-6), rtol against the exact gradient; None: an
     # exact replay of the central difference at that eps — so an ignored eps is seen)
@@ -968,11 +1023,14 @@ def numerical_gradient(ctx: Context) -> list[Case]:
         ((int(ctx.rng.integers(3, 6)),), None, 1e-5),
         ((2, int(ctx.rng.integers(2, 4))), None, 1e-5),
         ((int(ctx.rng.integers(3, 6)),), 0.05, None),
+        ((int(ctx.rng.integers(3, 6)),), 0.01, 1e-2),  # a float32 x: the result stays float64
     ]
     for k, (shape, eps, rtol) in enumerate(specs):
         A, c = _quadratic(ctx.rng, shape)
         x = ctx.rng.uniform(-1, 1, shape)
-        xf = x.ravel()
+        if k == 3:  # ε = 0.01 is far above float32's rounding; the docstring wants float64 out
+            x = x.astype(np.float32)
+        xf = x.ravel().astype(np.float64)
 
         def f(v: np.ndarray, A: np.ndarray = A, c: np.ndarray = c) -> float:
             return float(0.5 * v @ A @ v + c @ v + np.sum(np.sin(3 * v)))
@@ -993,6 +1051,10 @@ def numerical_gradient(ctx: Context) -> list[Case]:
             mistakes["eps_ignored"] = grad
         mistakes["central_factor"] = 2 * want  # (f₊ − f₋)/ε: the 2 of 2ε missing
         mistakes["perturbs_copy"] = np.zeros(shape)  # f never saw the perturbed x
+        if len(shape) > 1:  # a loop over len(x) = shape[0] entries only, the rest left 0
+            partial_ = want.ravel().copy()
+            partial_[shape[0] :] = 0.0
+            mistakes["not_all_entries"] = partial_.reshape(shape)
         exp = Expect(
             "∂f/∂x",
             want,
@@ -1003,16 +1065,31 @@ def numerical_gradient(ctx: Context) -> list[Case]:
             dtype=np.float64,
         )
         reply = ctx.run("numgrad", A, c, x, eps)
-        label = Text("用例", "case").numbered(k + 1, 3)
+        label = Text("用例", "case").numbered(k + 1, len(specs))
         case = case_from_reply(reply, [exp], label)
-        if reply.ok and isinstance(reply.value, dict):
-            after = reply.value.get("x_after")
-            if not isinstance(after, np.ndarray) or not np.array_equal(after, x):
-                case.passed = False
-                case.hints.insert(0, "not_restored")
-                case.note = Text("x 未恢复原值", "x was not restored")
+        if (
+            reply.ok
+            and isinstance(reply.value, dict)
+            and not _restored(reply.value.get("x_after"), x, h)
+        ):
+            case.passed = False
+            case.hints.insert(0, "not_restored")
+            case.note = Text("x 未恢复原值", "x was not restored")
         cases.append(case)
     return cases
+
+
+def _restored(after: Any, x: np.ndarray, eps: float) -> bool:
+    """x 已恢复（允许几个 ulp 的舍入）/ x is back to its values, up to a few ulps.
+
+    ``x[k] += ε; …; x[k] -= 2ε; …; x[k] += ε`` restores x only up to rounding (an ulp or
+    two of max(|x_k|, ε)); a perturbation left in place is off by ε, far beyond that.
+    """
+    if not isinstance(after, np.ndarray) or after.shape != x.shape or after.dtype != x.dtype:
+        return False
+    with np.errstate(all="ignore"):
+        tol = 4 * np.spacing(np.maximum(np.abs(x), np.asarray(eps, dtype=x.dtype)))
+        return bool(np.all(np.abs(after - x) <= tol))
 
 
 # ------------------------------------------------------------------------------------------
@@ -1092,6 +1169,11 @@ def _update_replays(
         "the reference, so only one_update itself is judged",
     ),
     hints={
+        "alpha_fixed": Text(
+            "用传入的学习率 alpha，不要写死讲义的 α = 0.1：θ := θ − alpha · ∂J/∂θ。",
+            "Use the learning rate alpha passed in, not the slide's α = 0.1 hard-coded: "
+            "θ := θ − alpha · ∂J/∂θ.",
+        ),
         "theta_layout": Text(
             "θ 的排列是逐层的 [W^(1), b^(2), W^(2), b^(3)]（flatten 按 W, b, W, b 的顺序），不是先放所有 W 再放所有 b。",
             "θ is laid out layer by layer, [W^(1), b^(2), W^(2), b^(3)] (flatten in the order W, "
@@ -1172,7 +1254,11 @@ def exercise(ctx: Context) -> list[Case]:
             "sequential_update": _sequential_update(theta, X, y, alpha, (2, 2, 1), loss),
             "sign_error": 2 * theta - want,
             "no_learning_rate": theta - (theta - want) / alpha,
+            # ∂J/∂a^(3) (or δ) without its 1/m: the whole gradient m times too large
+            "missing_1_over_m": theta - len(X) * (theta - want),
         }
+        if alpha != 0.1:  # the slide's α hard-coded instead of the α passed in
+            mistakes["alpha_fixed"] = theta - 0.1 * (theta - want) / alpha
         if loss == "bce":
             mistakes["bce_output_fprime"] = _update_replays(theta, X, y, alpha, "bce_fprime")[0]
         else:

@@ -122,9 +122,10 @@ HINTS: dict[str, Text] = {
     ),
     "sgd_lam_unscaled": Text(
         "传给 model.loss 的 λ 要乘 |B|/m：model.loss 按本批的行数 |B| 缩放 λ，传入 λ·|B|/m 才得到讲义的 "
-        "λ/(2m) Σ w²（m 为全部训练样本数）。",
+        "λ/(2m) Σ w²（m 为全部训练样本数；|B| = idx.size，最后一批可能小于 batch_size）。",
         "Pass λ·|B|/m to model.loss: it scales λ by the batch's own row count |B|, so "
-        "λ·|B|/m gives the lecture's λ/(2m) Σ w² (m = all training samples).",
+        "λ·|B|/m gives the lecture's λ/(2m) Σ w² (m = all training samples; |B| = idx.size, "
+        "the last batch may be smaller than batch_size).",
     ),
     "sgd_lam_missing": Text(
         "λ 没有传给 model.loss：每个批次调用 model.loss(X[B], y[B], loss, lam * |B| / m)，权值衰减由它完成。",
@@ -147,6 +148,11 @@ HINTS: dict[str, Text] = {
         "训练修改了调用者的 X 或 y：取小批量用 X[idx]（新数组），不要就地打乱或改写数据。",
         "Training modified the caller's X or y: take batches as X[idx] (new arrays); do not "
         "shuffle or overwrite the data in place.",
+    ),
+    "stats_order": Text(
+        "返回顺序：zscore_fit 返回 (μ, σ)，minmax_fit 返回 (min, max)（与文档字符串一致）。",
+        "The order of the pair: zscore_fit returns (μ, σ), minmax_fit returns (min, max), as "
+        "the docstrings say.",
     ),
     "zscore_ddof": Text(
         "z-score 用总体标准差 σ_j = sqrt((1/m) Σ (x_j − μ_j)²)（np.std 默认 ddof=0），不是样本标准差 (1/(m−1))。",
@@ -490,11 +496,18 @@ WEIGHT_DECAY = Spec(
                     v.lam / (2 * v.m) * sum(float(np.sum(np.abs(W))) for W in v.weights),
                     None,
                 ),
+                # lam / 2 * m: R multiplied by m² (the gradient's (λ/m) W may be right)
+                "weight_decay_precedence": lambda v: (v.want[0] * v.m**2, None),
             },
             n=3,
         ),
     ),
     hints={
+        "weight_decay_precedence": Text(
+            "运算顺序：写 lam / (2 * m)；lam / 2 * m 等于 (λ/2)·m，乘了 m 而不是除以 m。",
+            "Operator precedence: write lam / (2 * m); lam / 2 * m is (λ/2)·m, multiplying by "
+            "m instead of dividing.",
+        ),
         "weight_decay_half": Text(
             "正则项是 R = λ/(2m) Σ w²（有 ½），它的梯度是 (λ/m) W（½ 与平方的 2 抵消）。",
             "The penalty is R = λ/(2m) Σ w² (with the ½); its gradient is (λ/m) W (the ½ "
@@ -556,12 +569,16 @@ def normalise(ctx: Context) -> list[Case]:
             "preprocessing.zscore_fit",
             (Xtr,),
             [
-                Expect("μ", mu, pick_item(0)),
+                Expect("μ", mu, pick_item(0), {"stats_order": sd}),
                 Expect(
                     "σ",
                     sd,
                     pick_item(1),
-                    {"zscore_ddof": Xtr.std(axis=0, ddof=1), "zscore_variance": sd**2},
+                    {
+                        "zscore_ddof": Xtr.std(axis=0, ddof=1),
+                        "zscore_variance": sd**2,
+                        "stats_order": mu,
+                    },
                 ),
             ],
             Text("z-score：训练集的 μ、σ", "z-score: μ and σ of the training set"),
@@ -623,7 +640,10 @@ def normalise(ctx: Context) -> list[Case]:
             ctx,
             "preprocessing.minmax_fit",
             (Xc,),
-            [Expect("min", lo, pick_item(0)), Expect("max", hi, pick_item(1))],
+            [
+                Expect("min", lo, pick_item(0), {"stats_order": hi}),
+                Expect("max", hi, pick_item(1), {"stats_order": lo}),
+            ],
             Text("最小-最大：训练集的 min、max", "min-max: min and max of the training set"),
         )
     )
@@ -687,6 +707,8 @@ class StopVariant:
     best_epoch_next: bool = False
     early: bool = False
     best_follows: bool = False
+    best_not_updated: bool = False
+    best_lowered: bool = False
 
 
 def stop_run(
@@ -705,7 +727,7 @@ def stop_run(
             delta = 0.0 if v.no_min_delta else -min_delta if v.min_delta_sign else min_delta
             better = x <= best - delta if v.ties else x < best - delta
             if better:
-                best, wait = float(x), (wait if v.no_reset else 0)
+                best, wait = (best if v.best_not_updated else float(x)), (wait if v.no_reset else 0)
                 best_epoch = epoch + 1 if v.best_epoch_next else epoch
                 stop = v.no_reset and wait >= patience
             else:
@@ -714,6 +736,8 @@ def stop_run(
                     best_epoch = epoch
                 if v.best_follows:
                     best = float(x)
+                if v.best_lowered:
+                    best = min(best, float(x))
                 limit = patience + 1 if v.off_by_one else patience - 1 if v.early else patience
                 stop = wait >= limit
         rec["best_loss"].append(float(best))
@@ -735,6 +759,8 @@ STOP_MISTAKES = {
     "early_stop_best_epoch": StopVariant(best_epoch_next=True),
     "early_stop_early": StopVariant(early=True),
     "early_stop_best_loss": StopVariant(best_follows=True),
+    "early_stop_best_not_updated": StopVariant(best_not_updated=True),
+    "early_stop_best_lowered": StopVariant(best_lowered=True),
 }
 
 
@@ -814,7 +840,7 @@ def _stop_review(case: Case, reply: Reply, v: Values) -> Case:
             for code in STOP_MISTAKES
             if all(
                 isinstance(got.get(n), np.ndarray)
-                and matches(got[n].astype(float), w.astype(float))
+                and matches(got[n].astype(float), w.astype(float))  # equal infs match too
                 for n, w in _stop_variant(code)(v).items()
             )
         ]
@@ -884,6 +910,16 @@ EARLY_STOPPING = Spec(
             "有改进时 best_epoch 是当前轮 epoch 本身（fit 在 best_epoch == epoch 时保存参数），不是 epoch + 1。",
             "On an improvement best_epoch is the current epoch itself (fit saves the parameters "
             "when best_epoch == epoch), not epoch + 1.",
+        ),
+        "early_stop_best_lowered": Text(
+            "改进不足 min_delta 时不算改进：best_loss 保持不变，不要取 min(best_loss, val_loss)。",
+            "An improvement smaller than min_delta is no improvement: keep best_loss as it is; "
+            "do not take min(best_loss, val_loss).",
+        ),
+        "early_stop_best_not_updated": Text(
+            "有改进时 best_loss 要更新为本轮的 val_loss（并把 best_epoch 设为本轮、wait 清零）。",
+            "On an improvement the new best_loss is this epoch's val_loss (with best_epoch = "
+            "this epoch and wait = 0).",
         ),
         "early_stop_best_loss": Text(
             "没有改进时 best_loss 保持不变（返回原来的 best_loss），不要换成本轮的 val_loss。",
@@ -1046,6 +1082,7 @@ def _sgd_cases(rng: np.random.Generator) -> list[SgdCase]:
                        Text("打乱的小批量，交叉熵，两轮", "shuffled batches, cross-entropy, two epochs")))  # fmt: skip
     # 3: shuffled, softmax + ce, weight decay
     m, bs = int(rng.integers(17, 23)), int(rng.integers(5, 8))
+    m += m % bs == 0  # a smaller last batch: λ·|B|/m and λ·batch_size/m differ there
     spec = {"sizes": [4, 6, 3], "activations": ["tanh", "softmax"], "loss": "ce",
             "lr": float(rng.uniform(0.2, 0.8)), "batch_size": bs, "epochs": 1,
             "seed": int(rng.integers(2**31)), "lam": float(rng.uniform(0.1, 1.0))}  # fmt: skip
@@ -1227,7 +1264,9 @@ def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
         expects.append(
             Expect(Text("model.loss 的 λ", "the λ passed to model.loss"), lam * sizes / m,
                    lambda r: _floats([x for ep in r["lams"] for x in ep]),
-                   {"sgd_lam_unscaled": np.full(sizes.size, lam),
+                   {"sgd_lam_unscaled": AnyOf((np.full(sizes.size, lam),  # λ as it is,
+                                               lam * int(spec["batch_size"]) / m + 0 * sizes,
+                                               lam * m / sizes)),  # by batch_size, or m/|B|
                     "sgd_lam_missing": np.zeros(sizes.size)}, rtol=1e-9)
         )  # fmt: skip
     case = case_from_reply(Reply(True, value, function="training.sgd_epoch"), expects, c.label)

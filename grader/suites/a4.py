@@ -90,7 +90,12 @@ def _norm_mistakes(depth: int, act: str, width: int, m: int, seed: int) -> dict[
     w = [float(np.linalg.norm(g)) for g in grads[0::2]]
     return {
         "norms_order": w[::-1] if depth > 1 else None,
-        "norms_bias": [float(np.linalg.norm(g)) for g in grads[1::2]],
+        "norms_bias": AnyOf(  # the bias gradients, or the first `depth` gradients (W and b)
+            (
+                [float(np.linalg.norm(g)) for g in grads[1::2]],
+                [float(np.linalg.norm(g)) for g in grads[:depth]],
+            )
+        ),
         "norms_squared": [x * x for x in w],
         "norms_kind": AnyOf(
             (
@@ -777,6 +782,10 @@ def _descend_cases(kind: str, opt: str) -> Cases:
     mistakes: dict[str, Mistake] = {
         "descend_record": lambda v: {"result": (v.want["result"][0][1:], v.want["result"][1][:-1])}
     }
+    # θ updated in place after being appended: every entry of the path is the last θ
+    mistakes["descend_path_alias"] = lambda v: {
+        "result": (np.repeat(np.asarray(v.want["result"][0])[-1:], v.steps + 1, axis=0), None)
+    }
     if opt == "momentum":
         mistakes["momentum_ignored"] = lambda v: _descend(v, "gd")
         mistakes["momentum_beta_ignored"] = lambda v: {
@@ -819,6 +828,12 @@ SADDLE = Spec(
         )
     ),
     hints={
+        "descend_path_alias": Text(
+            "轨迹的每一项都是同一个数组：θ 在加入 path 之后被就地更新了。用 θ = θ − α g（新数组），"
+            "或加入 θ.copy()。",
+            "Every entry of the path is the same array: θ was updated in place after being "
+            "appended. Use θ = θ − α g (a new array) or append θ.copy().",
+        ),
         "momentum_ignored": Text(
             "optimizer == 'momentum' 时要用 momentum_update（带速度 v），你的轨迹和普通梯度下降一样。",
             "With optimizer == 'momentum' use momentum_update (with the velocity v); your path "

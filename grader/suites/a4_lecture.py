@@ -400,7 +400,7 @@ def degradation(ctx: Context) -> list[Case]:
         reply = ctx.call_with("degradation.training_error", (X, y, depth, width), kw,
                               replays=tables or None)  # fmt: skip
         case = case_from_reply(reply, [exp], labels[k])
-        if not case.passed and not case.hints and case.reply is None:
+        if not case.passed and not case.hints:  # a wrong value, or the student's own error
             case.hints.append("degradation_setup")
         cases.append(case)
     return cases
@@ -495,6 +495,13 @@ CD1 = Spec(
                     v, RBM.hidden_probs(v.V, v.W, v.c)
                 ),
                 "rbm_err": lambda v: (None, None, None, v.want[3] / v.V.shape[1]),
+                # m = V.shape[1] (the visible units) instead of the samples: ΔW and the error
+                # scaled by m/N, Δb and Δc (np.mean) right
+                "rbm_m_rows": lambda v: (
+                    (v.want[0] * v.m / v.V.shape[1], None, None, v.want[3] * v.m / v.V.shape[1])
+                    if v.m != v.V.shape[1]
+                    else None
+                ),
             },
             n=3,
             review=fallback("rbm_rule"),
@@ -529,6 +536,11 @@ CD1 = Spec(
             "重构误差是每个样本的平方误差之和再对样本平均：Σ (V − p_v1)² / m（不再除以可见单元数）。",
             "The reconstruction error sums the squared error over the visible units and averages "
             "over the samples: Σ (V − p_v1)² / m (do not divide by the number of units too).",
+        ),
+        "rbm_m_rows": Text(
+            "m 是样本数 V.shape[0]（每行一个样本），不是可见单元数 V.shape[1]。",
+            "m is the number of samples, V.shape[0] (one sample per row), not the number of "
+            "visible units V.shape[1].",
         ),
         "rbm_rule": Text(
             "按文档：p_h0 = σ(V W + c)，h0 = (U < p_h0)，p_v1 = σ(h0 Wᵀ + b)，p_h1 = σ(p_v1 W + c)。",

@@ -70,6 +70,9 @@ def sigmoid_derivative(z: np.ndarray) -> np.ndarray:
     """Sigmoid 的导数 / Derivative of the sigmoid.
 
     σ'(t) = σ(t) (1 − σ(t))，且 σ'(t) ≤ 0.25 / σ'(t) = σ(t)(1 − σ(t)) ≤ 0.25.
+    与 sigmoid 一样须数值稳定：|t| = 1e4 也不得溢出或告警（用你稳定的 sigmoid）。
+    Numerically stable like sigmoid: no overflow or RuntimeWarning even at |t| = 1e4 (use
+    your stable sigmoid).
     形状 / Shape: z (任意 / any) -> 同形状 / same shape.
     """
     ### BEGIN SOLUTION

@@ -99,6 +99,15 @@ ALSO = {
     "minibatches_drop_last": {"batches_sizes": "one batch fewer: the count is wrong too"},
     "minibatches_short_slice": {"batches_sizes": "every batch one short: the sizes are wrong"},
     "minibatches_empty_tail": {"batches_sizes": "one batch too many (the empty one)"},
+    "early_stop_best_min": {
+        "early_stop_best_loss": "best_loss changes without an improvement: the advice holds"
+    },
+    "early_stop_best_loss_current": {
+        "early_stop_best_lowered": "best_loss changes without an improvement: the advice holds"
+    },
+    "mlp_forward_first_activation": {
+        "output_not_activated": "with an identity first activation the output is z^(L) too"
+    },
     "sgd_decay_on_bias": {"sgd_lam_missing": "the change no longer passes λ to model.loss"},
 }
 

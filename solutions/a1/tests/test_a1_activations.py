@@ -240,3 +240,34 @@ def test_leaky_relu_derivative() -> None:
         "leaky_relu_derivative(z)（默认 / default slope 0.01）",
         where,
     )
+
+
+INTEGER_Z = np.array([[-2, 0, 3]])
+INTEGER_CASES = [  # (task, function, f(−2, 0, 3))
+    ("a1.threshold", step, [[0.0, 1.0, 1.0]]),
+    ("a1.threshold", sign, [[-1.0, 1.0, 1.0]]),
+    ("a1.sigmoid", sigmoid, 1 / (1 + np.exp(-INTEGER_Z.astype(float)))),
+    ("a1.sigmoid", sigmoid_derivative, None),
+    ("a1.tanh", tanh, np.tanh(INTEGER_Z.astype(float))),
+    ("a1.tanh", tanh_derivative, 1 - np.tanh(INTEGER_Z.astype(float)) ** 2),
+    ("a1.relu", relu, [[0.0, 0.0, 3.0]]),
+    ("a1.relu", relu_derivative, [[0.0, 0.0, 1.0]]),
+    ("a1.leaky_relu", leaky_relu, [[-0.02, 0.0, 3.0]]),
+    ("a1.leaky_relu", leaky_relu_derivative, [[0.01, 0.01, 1.0]]),
+]
+
+
+@pytest.mark.parametrize(
+    ("fn", "want"),
+    [pytest.param(f, w, marks=pytest.mark.task(t), id=f.__name__) for t, f, w in INTEGER_CASES],
+)
+def test_integer_input_gives_float64(fn, want) -> None:
+    """整数输入先转为 float64（模块文档字符串）/ Integer input becomes float64 (the module's
+    docstring)."""
+    if want is None:  # σ' from σ itself
+        s = 1 / (1 + np.exp(-INTEGER_Z.astype(float)))
+        want = s * (1 - s)
+    where = look(fn.__name__, "整数输入先用 _as_float(z) 转为 float64 / integers first become float64 via _as_float(z)")  # fmt: skip
+    sc.expect(
+        sc.call(fn, INTEGER_Z), want, f"{fn.__name__}(整数 / integer z)", where, dtype=np.float64
+    )

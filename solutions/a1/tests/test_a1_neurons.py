@@ -42,7 +42,11 @@ def test_tlu_vector_weights() -> None:
     where = look("tlu", "y = 1[Σ_i w_i x_i ≥ θ]")
     w = np.array([1.0, 1.0])
     sc.expect(
-        sc.call(tlu, X_GATE, w, 1.5), [0, 0, 0, 1], "tlu(X, (1, 1), 1.5)（与门 / AND）", where
+        sc.call(tlu, X_GATE, w, 1.5),
+        [0, 0, 0, 1],
+        "tlu(X, (1, 1), 1.5)（与门 / AND）",
+        where,
+        dtype=np.float64,  # the docstring: floats 0.0 / 1.0 (not bool, not int)
     )
     # 第 2、3 行恰好等于 θ = 1 / rows 2 and 3 sum exactly to θ = 1
     sc.expect(
@@ -80,7 +84,11 @@ def test_perceptron_predict() -> None:
     where = look("perceptron_predict", "y = 1[wᵀx + b ≥ 0]")
     w = np.array([1.0, 1.0])
     sc.expect(
-        sc.call(perceptron_predict, X_GATE, w, -1.5), [0, 0, 0, 1], "perceptron_predict", where
+        sc.call(perceptron_predict, X_GATE, w, -1.5),
+        [0, 0, 0, 1],
+        "perceptron_predict",
+        where,
+        dtype=np.float64,  # the docstring: floats 0.0 / 1.0 (not bool, not int)
     )
     # wᵀx + b = 0 恰好在边界上（第 2、3 行）/ exactly on the boundary (rows 2 and 3)
     sc.expect(

@@ -503,7 +503,8 @@ def test_numerical_gradient() -> None:
             if eps is None
             else numerical_gradient(lambda x=x: F(x), x, eps)
         )
-        if not np.array_equal(x, x0):
+        # restored up to rounding: x_k += ε … x_k -= 2ε … x_k += ε leaves an ulp or two
+        if not np.all(np.abs(x - x0) <= 4 * np.spacing(np.maximum(np.abs(x0), eps or 1e-6))):
             sc.fail(f"x 没有恢复原值：调用后 x = {x}，原来 {x0}", f"x was not restored: after the call x = {x}, before {x0}", where,
                     ("每个 x_k 扰动后都要放回原值 old", "put every x_k back to its old value after perturbing it"))  # fmt: skip
         h = eps or 1e-6
@@ -529,6 +530,13 @@ def test_numerical_gradient() -> None:
         rtol = 1e-5 if eps is None else 1e-8
         sc.expect(g, exact if eps is None else central, f"∂f/∂x（x 形状 / shape {x0.shape}，ε = {eps or '默认 / default 1e-6'}）",
                   where, rtol=rtol, atol=rtol, dtype=np.float64, mistakes=mistakes)  # fmt: skip
+    # a float32 x: the result is float64 all the same (the docstring), e.g. np.zeros(x.shape)
+    x32 = np.array([0.4, -1.2, 0.9], dtype=np.float32)
+    g32 = numerical_gradient(lambda: F(x32.astype(np.float64)), x32, 0.01)
+    sc.expect(g32, 3 * x32.astype(np.float64) ** 2 + 3 * np.cos(3 * x32.astype(np.float64)),
+              "∂f/∂x（float32 的 x / a float32 x, ε = 0.01）", where, rtol=1e-2, atol=1e-2, dtype=np.float64,
+              otherwise=("结果要是 float64（np.zeros(x.shape, dtype=np.float64)，不是 np.zeros_like(x)）",
+                         "the result must be float64 (np.zeros(x.shape, dtype=np.float64), not np.zeros_like(x))"))  # fmt: skip
 
 
 def _valid_samples(Xs, ys) -> tuple[np.ndarray, np.ndarray]:
