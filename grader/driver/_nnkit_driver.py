@@ -14,12 +14,14 @@ made by the trusted parent on the plain data it returns.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import inspect
 import os
 import sys
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -283,8 +285,6 @@ _MAX_BATCHES = 10_000
 
 def _quiet() -> Any:
     """训练时不记录警告 / Silence warnings and floating-point errors while training."""
-    import contextlib
-
     stack = contextlib.ExitStack()
     stack.enter_context(warnings.catch_warnings())
     warnings.simplefilter("ignore")
@@ -390,29 +390,24 @@ def _traced_minibatches(original: Any, calls: list[dict[str, Any]]) -> Any:
     return traced
 
 
-def _batches_as_contract(calls: list[dict[str, Any]]) -> Any:
+@contextlib.contextmanager
+def _batches_as_contract(calls: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
     """训练时包装学生的 minibatches / While training, the student's ``minibatches`` (in both
     modules that name it) runs through :func:`_traced_minibatches`: its batches reach the
     training loop as int arrays (the docstring's contract) and without empty batches, so a
     ``minibatches`` yielding lists or an empty batch costs a3.minibatches, not also the tasks
     that train with it; ``calls`` records every call."""
-    import contextlib
-
-    @contextlib.contextmanager
-    def wrapped() -> Any:
-        modules = [_student_module("training"), _student_module("optim")]
-        originals = [(mod, getattr(mod, "minibatches", None)) for mod in modules]
-        try:
-            for mod, fn in originals:
-                if callable(fn):
-                    mod.minibatches = _traced_minibatches(fn, calls)
-            yield calls
-        finally:
-            for mod, fn in originals:
-                if fn is not None:
-                    mod.minibatches = fn
-
-    return wrapped()
+    modules = [_student_module("training"), _student_module("optim")]
+    originals = [(mod, getattr(mod, "minibatches", None)) for mod in modules]
+    try:
+        for mod, fn in originals:
+            if callable(fn):
+                mod.minibatches = _traced_minibatches(fn, calls)
+        yield calls
+    finally:
+        for mod, fn in originals:
+            if fn is not None:
+                mod.minibatches = fn
 
 
 def sgd_epochs(

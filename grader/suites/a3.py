@@ -1265,7 +1265,7 @@ def _sgd_exact_case(ctx: Context, c: SgdCase) -> Case:
             Expect(Text("model.loss 的 λ", "the λ passed to model.loss"), lam * sizes / m,
                    lambda r: _floats([x for ep in r["lams"] for x in ep]),
                    {"sgd_lam_unscaled": AnyOf((np.full(sizes.size, lam),  # λ as it is,
-                                               lam * int(spec["batch_size"]) / m + 0 * sizes,
+                                               np.full(sizes.size, lam * int(spec["batch_size"]) / m),
                                                lam * m / sizes)),  # by batch_size, or m/|B|
                     "sgd_lam_missing": np.zeros(sizes.size)}, rtol=1e-9)
         )  # fmt: skip
