@@ -186,7 +186,9 @@ class EpochEngine:
         self.da = [np.empty((b, n), dtype) for n in sizes[1:-1]]  # ∂J/∂a, then δ in place
         self.tmp = [np.empty((b, n), dtype) for n in sizes[1:-1]]
         self.p = np.empty((b, k), dtype)  # δ^(L) (up to the factor the products apply)
-        self.rows = np.empty(b, dtype)  # per-row sums of the softmax
+        # the per-sample terms of J summed once per epoch (see run): softmax: Σ_k e^{z_k} per
+        # sample, whose logs are summed at the end; sigmoid + BCE: ln(1 + e^z) per output
+        self.deferred = np.ones((m,) if self.spec.name == "ce" else (m, k), dtype)
         self.ones_k, self.ones_b = np.ones(k, dtype), np.ones((1, b), dtype)
         # ufunc operands as 0-d arrays of the dtype: a Python float costs a conversion per call
         self.zero, self.half, self.one, self.two = (np.array(v, dtype) for v in (0, 0.5, 1, 2))
@@ -196,7 +198,7 @@ class EpochEngine:
         self.xbuf = self.Xa if b == m else np.empty((b, X.shape[1] + 1), dtype)
         self.Yp = np.empty_like(self.Y)  # the targets in the epoch's order
         self.Y2p = np.empty_like(self.Y) if self._bce else None  # 1 − 2y in that order
-        self._y2b = self.Y2p  # the current batch's rows of it
+        self._Ys, self._Y2 = self.Y, self.Y2p  # the epoch's targets and 1 − 2y (run sets them)
         self.ops = kernels(dtype)  # prepared BLAS calls (numpy's own BLAS), else numpy
         self._plans: dict[tuple[Any, ...], _Plan] = {}
         # a softmax row sum below this lost precision to the batch-wide shift (e^-71 in float32)
@@ -254,18 +256,19 @@ class EpochEngine:
                 self._plans.clear()
 
     # --- one batch ------------------------------------------------------------------------
-    def _softmax_ce(self, plan: _Plan, yb: np.ndarray) -> float:
-        """softmax + 交叉熵 / J; softmax(z) − y into ``plan.p`` (the products apply −α/m).
+    def _softmax_ce(self, plan: _Plan, rows: slice) -> float:
+        """softmax + 交叉熵 / −Σ_n Σ_k y_k z_k; softmax(z) − y into ``plan.p`` (the products
+        apply −α/m) and each row's s = Σ_k e^{z_k} into ``deferred[rows]``.
 
-        With rows of y summing to 1 (targets checked once): J = (1/m) Σ_n [ln Σ_k e^{z_k} −
-        Σ_k y_k z_k]. When the batch's largest z could overflow e^z, z (a buffer) is shifted
+        With rows of y summing to 1 (targets checked once): |B|·J_B = Σ_n [ln s_n − Σ_k y_k
+        z_k]; the ln s_n are summed once per epoch (``run``). When the batch's largest z could overflow e^z, z (a buffer) is shifted
         in place by it (one reduction instead of one per row); a row whose own sum then
         lost precision (< ``tiny``, e.g. a row far below the batch maximum) makes the batch
         shift each row by its own maximum instead. Both checks are skipped when max |z| ≤
         ``safe`` (one prepared ``i?amax``): then neither can fire, so the numbers are the same. Row sums are a GEMV with ones (a
         row-wise reduction of a narrow array is slow).
         """
-        z, p, s = plan.z[-1], plan.p, plan.s
+        z, p, s, yb = plan.z[-1], plan.p, self.deferred[rows], self._Ys[rows]
         big = plan.absmax() > self.safe  # else no shift and no row sum below tiny: skip both
         if big:
             top = _max(z, None)  # the ufunc reductions themselves: no Python wrapper per call
@@ -278,33 +281,35 @@ class EpochEngine:
             z -= z.max(axis=1, keepdims=True)
             np.exp(z, out=p)
             np.matmul(p, self.ones_k, out=s)
-        p /= plan.s_col
+        p /= s[:, None]
         p -= yb
-        return (float(_sum(np.log(s, out=s))) - float(np.vdot(yb, z))) / plan.n
+        return -float(np.vdot(yb, z))
 
-    def _sigmoid_bce(self, plan: _Plan, yb: np.ndarray) -> float:
-        """sigmoid + 二分类交叉熵 / J; 2(σ(z) − y) = tanh(z/2) + 1 − 2y into ``plan.p``.
+    def _sigmoid_bce(self, plan: _Plan, rows: slice) -> float:
+        """sigmoid + 二分类交叉熵 / −Σ y z; 2(σ(z) − y) = tanh(z/2) + 1 − 2y into ``plan.p``
+        and ln(1 + e^z) into ``deferred[rows]``.
 
-        J = (1/m) Σ [ln(1 + e^z) − y z] (``np.logaddexp(0, z)``: stable for any z). The
-        products apply −α/(2m); ``plan.y2`` holds the batch's 1 − 2y.
+        |B|·J_B = Σ [ln(1 + e^z) − y z] (``np.logaddexp(0, z)``: stable for any z), the first
+        terms summed once per epoch (``run``). The products apply −α/(2m); ``_Y2`` holds
+        1 − 2y in the epoch's order.
         """
-        z, p = plan.z[-1], plan.p
-        J = (float(_sum(np.logaddexp(self.zero, z, out=p), None)) - float(np.vdot(yb, z))) / plan.n
+        z, p, yb = plan.z[-1], plan.p, self._Ys[rows]
+        np.logaddexp(self.zero, z, out=self.deferred[rows])
         np.multiply(z, self.half, out=p)
         np.tanh(p, out=p)
-        p += self._y2b
-        return J
+        p += self._Y2[rows]
+        return -float(np.vdot(yb, z))
 
-    def _generic_output(self, plan: _Plan, yb: np.ndarray) -> float:
-        """其他输出层与损失 / Any other output activation and loss, through ``output_loss``.
-
-        δ^(L) = ∂J/∂z^(L) into ``plan.p`` (the products apply −α).
+    def _generic_output(self, plan: _Plan, rows: slice) -> float:
+        """其他输出层与损失 / Any other output activation and loss, through ``output_loss``:
+        |B|·J_B, and δ^(L) = ∂J/∂z^(L) into ``plan.p`` (the products apply −α).
         """
         f_out, z = self.model.activations[-1], plan.z[-1]
         fused = self.spec.fused is not None and f_out.name == self.spec.fused_with
-        J, delta = output_loss(self.spec, f_out, z if fused else f_out.forward(z), z, yb)
+        J, delta = output_loss(self.spec, f_out, z if fused else f_out.forward(z), z,
+                               self._Ys[rows])  # fmt: skip
         np.copyto(plan.p, delta)
-        return J
+        return J * plan.n
 
     def _delta_factor(self, n: int) -> float:
         """δ^(L) 的因子 / What ``_output`` leaves out of δ^(L): 1/m, 1/(2m) or 1."""
@@ -358,14 +363,14 @@ class EpochEngine:
             order, Ys = None, self.Y
         else:
             Ys = self.Y.take(order, axis=0, out=self.Yp, mode="clip")
-        Y2 = None
+        self._Ys = Ys
         if self.Y2p is not None:
-            Y2 = np.multiply(Ys, -2.0, out=self.Y2p)
-            Y2 += 1.0
+            np.multiply(Ys, -2.0, out=self.Y2p)
+            self.Y2p += 1.0
         Xa, output, sumsq = self.Xa, self._output, self._sumsq
         gather, take = self.xbuf is not Xa, Xa.take
         weights, gweights = self.flat.weights, self.gflat.weights
-        total = reg = 0.0  # Σ_B |B| J_B without the decay term, and Σ_B |B| Σ w²
+        total = reg = 0.0  # Σ_B |B| J_B without the decay term and deferred, Σ_B |B| Σ w²
         full = self._plan(min(b, m), momentum, beta, k, scale, builtin)
         carry = full.carry  # v held as βv: the products add to it with β = 1
         if carry:
@@ -376,8 +381,6 @@ class EpochEngine:
                 if stop > m:  # the last, shorter batch
                     stop = m
                     plan = self._plan(m - start, momentum, beta, k, scale, builtin)
-                if Y2 is not None:
-                    self._y2b = Y2[start:stop]
                 if gather:
                     if order is None:
                         np.copyto(plan.x, Xa[start:stop])
@@ -385,7 +388,7 @@ class EpochEngine:
                         take(order[start:stop], 0, plan.x, "clip")
                 for op in plan.forward:
                     op()
-                total += output(plan, Ys[start:stop]) * (stop - start)
+                total += output(plan, slice(start, stop))
                 for op in plan.backward:
                     op()
                 if c:  # all the weights are one range of θ: one dot product
@@ -399,15 +402,22 @@ class EpochEngine:
         finally:
             if carry:
                 self.V /= beta
-        return (total + c / 2 * reg) / m
+        return (total + self._deferred_sum() + c / 2 * reg) / m
+
+    def _deferred_sum(self) -> float:
+        """每轮一次的求和 / The per-sample terms of J the epoch left in ``deferred``, summed
+        once (in float64): Σ_n ln s_n for softmax + CE, Σ ln(1 + e^z) for sigmoid + BCE."""
+        d = self.deferred
+        if self._output == self._softmax_ce:
+            return float(_sum(np.log(d, out=d), None, np.float64))
+        return float(_sum(d, None, np.float64)) if self._output == self._sigmoid_bce else 0.0
 
 
 class _Plan:
     """n 行批量的视图与预备好的运算 / Views and prepared operations for batches of n rows.
 
-    ``x`` is the batch's [x, 1] (a slice of the gather buffer); ``z``, ``a``, ``p`` (δ^(L),
-    without the factor ``alpha`` the products apply) and ``s`` (softmax row sums) are the
-    layers' contiguous buffers. A sigmoid hidden layer keeps u = 2a = 1 + tanh(z/2) in its
+    ``x`` is the batch's [x, 1] (a slice of the gather buffer); ``z``, ``a`` and ``p`` (δ^(L),
+    without the factor ``alpha`` the products apply) are the layers' contiguous buffers. A sigmoid hidden layer keeps u = 2a = 1 + tanh(z/2) in its
     ``a`` buffer (one operation fewer than a = ½ + ½ tanh(z/2)); the products that read it
     carry the ½ (and ∂J/∂a's product the ¼ of a(1 − a) = ¼u(2 − u)): powers of two, so the
     numbers are exactly those of a. Three programs, lists of calls without arguments (one
@@ -443,9 +453,8 @@ class _Plan:
         self.n, self.x = n, engine.xbuf[:n]
         self.a = [buf[:n] for buf in engine.a]
         self.z = [buf[:n] for buf in engine.z]
-        self.p, self.s = engine.p[:n], engine.rows[:n]
+        self.p = engine.p[:n]
         self.absmax = engine.ops.absmax(self.z[-1])  # max |z^(L)|
-        self.s_col = self.s[:, None]
         delta = [buf[:n] for buf in engine.da] + [self.p]  # δ of each layer's output
         factor = [1.0] * (len(self.z) - 1) + [alpha]  # what the products apply to each δ
         ones = engine.ones_b[:, :n]
