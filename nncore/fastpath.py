@@ -36,17 +36,21 @@ new arrays, and then ``optimizer.step``. :class:`EpochEngine` computes **the sam
   batch's maximum (a row whose sum then fell below float precision makes that batch shift
   per row; one prepared max |z| skips both checks when every |z| ≤ 70.4 in float32, where
   neither can fire), and sums its rows as a GEMV with ones; BCE's δ is tanh(z/2) + 1 − 2y;
+  the per-sample loss terms (each row's ln Σ_k e^{z_k}, each output's ln(1 + e^z)) go into
+  an epoch-long array and are summed once per epoch in float64, so a batch computes only
+  Σ y·z of its loss;
 * z, a and δ live in preallocated contiguous buffers (numpy's element-wise loops are 2–3×
   slower on a strided view), and the constants of the element-wise operations are 0-d
   arrays of the dtype (a Python float costs a conversion in every ufunc call).
 
 What is left above the matrix products (784-100-10, batch 32, µs per batch, each call timed
-inside the epoch, the minimum over 20 epochs, on the shared 2-core machine): the gather of
-the batch's rows of X 12–15 (random rows of an X far larger than the caches, read at memory
-speed and, unlike a product's own reads, not overlapped with arithmetic), the decay + step
-~15 (one pass over 2 × 79 400 floats), Σ w² ~8, the softmax and its loss ~14, the sigmoid
-~4 forward and ~3 backward, the second layer's bias ~2 (a one-column gemm), against ~119 of
-products; each small call costs 2–3× its warm time there.
+inside the epoch, the minimum over 20 epochs, on the shared 2-core machine): the decay +
+step ~15 (one ``rotm`` pass over 2 × 79 400 floats, at the cache's bandwidth), Σ w² ~7 (one
+``sdot``, latency-bound; ``snrm2``, ``sdsdot``, a complex ``cdotc`` and a 1 × n ``gemv``
+are all slower), the gather of the batch's rows of X ~6 (12–15 when X comes from memory),
+the softmax and its loss ~8 (six calls), the sigmoid ~2 forward and ~2.5 backward, the
+small products of the second layer ~9 (five calls), against ~95–110 of products; each
+small call costs 2–3× its warm time there.
 
 Equal to the plain path up to float rounding (the tests compare parameters and losses after
 whole epochs, float32 and float64, with the BLAS calls and with numpy's kernels; the
@@ -186,9 +190,6 @@ class EpochEngine:
         self.da = [np.empty((b, n), dtype) for n in sizes[1:-1]]  # ∂J/∂a, then δ in place
         self.tmp = [np.empty((b, n), dtype) for n in sizes[1:-1]]
         self.p = np.empty((b, k), dtype)  # δ^(L) (up to the factor the products apply)
-        # the per-sample terms of J summed once per epoch (see run): softmax: Σ_k e^{z_k} per
-        # sample, whose logs are summed at the end; sigmoid + BCE: ln(1 + e^z) per output
-        self.deferred = np.ones((m,) if self.spec.name == "ce" else (m, k), dtype)
         self.ones_k, self.ones_b = np.ones(k, dtype), np.ones((1, b), dtype)
         # ufunc operands as 0-d arrays of the dtype: a Python float costs a conversion per call
         self.zero, self.half, self.one, self.two = (np.array(v, dtype) for v in (0, 0.5, 1, 2))
@@ -209,10 +210,13 @@ class EpochEngine:
         self.row_shifts = 0  # batches that needed the per-row shift (a diagnostic)
         f_out = model.activations[-1]
         self.sigmoid = [f.name == "sigmoid" for f in model.activations[:-1]]
+        # the per-sample terms of J, summed once per epoch (run): softmax: Σ_k e^{z_k} per
+        # sample (their logs are summed); sigmoid + BCE: ln(1 + e^z) per output
+        self.deferred: np.ndarray | None = None
         if self.spec.name == "ce" and f_out.name == "softmax":
-            self._output = self._softmax_ce
+            self._output, self.deferred = self._softmax_ce, np.ones(m, dtype)
         elif self._bce:
-            self._output = self._sigmoid_bce
+            self._output, self.deferred = self._sigmoid_bce, np.zeros((m, k), dtype)
         else:
             self._output = self._generic_output
         self.views: list[np.ndarray] = []
@@ -408,9 +412,11 @@ class EpochEngine:
         """每轮一次的求和 / The per-sample terms of J the epoch left in ``deferred``, summed
         once (in float64): Σ_n ln s_n for softmax + CE, Σ ln(1 + e^z) for sigmoid + BCE."""
         d = self.deferred
+        if d is None:
+            return 0.0
         if self._output == self._softmax_ce:
-            return float(_sum(np.log(d, out=d), None, np.float64))
-        return float(_sum(d, None, np.float64)) if self._output == self._sigmoid_bce else 0.0
+            np.log(d, out=d)
+        return float(_sum(d, None, np.float64))
 
 
 class _Plan:
