@@ -733,6 +733,85 @@ WRONG: tuple[Entry, ...] = (
     W("logistic_update_no_b", "a1", "neurons.py", "    return w - lr * dw, b - lr * db\n",
       "    return w - lr * dw, b\n", "a1.logistic", "logistic_bias_not_updated",
       "logistic update forgets to update b"),
+    # ---------------------------------------------------------------- session 6 (hunt a1/a2): wrong
+    W("s6_step_float64", "a1", "activations.py", "    return (z >= 0).astype(z.dtype)\n",
+      "    return (z >= 0).astype(float)\n", "a1.threshold", "wrong_dtype",
+      "step returns float64 for a float32 z (the docstring: dtype of _as_float(z))"),
+    W("s6_sign_no_astype", "a1", "activations.py",
+      "    return np.where(z >= 0, 1.0, -1.0).astype(z.dtype)\n",
+      "    return np.where(z >= 0, 1.0, -1.0)\n", "a1.threshold", "wrong_dtype",
+      "sgn without .astype: float32 in, float64 out"),
+    W("s6_relu_deriv_astype_float", "a1", "activations.py", "    return (z > 0).astype(z.dtype)\n",
+      "    return (z > 0).astype(float)\n", "a1.relu", "wrong_dtype",
+      "ReLU' as .astype(float): float32 in, float64 out"),
+    W("s6_leaky_deriv_no_astype", "a1", "activations.py",
+      "    return np.where(z > 0, 1.0, slope).astype(z.dtype)\n",
+      "    return np.where(z > 0, 1.0, slope)\n", "a1.leaky_relu", "wrong_dtype",
+      "Leaky ReLU' without .astype: float32 in, float64 out"),
+    W("s6_tlu_sum_axis0", "a1", "neurons.py",
+      "    s = X @ np.broadcast_to(np.asarray(w, dtype=float), X.shape[-1:])\n",
+      "    s = np.sum(X * w, axis=0)\n", "a1.tlu", "wrong_shape",
+      "TLU sums over the samples (axis 0) instead of the inputs"),
+    W("s6_perceptron_delta_rule", "a1", "neurons.py", "    error = y - float(x @ w + b >= 0)\n",
+      "    error = y - float(x @ w + b)\n", "a1.perceptron", "no_threshold delta_rule",
+      "perceptron error y − (wᵀx + b): the delta rule, no threshold"),
+    W("s6_bce_clip_ignores_dtype", "a2", "losses.py",
+      "    hi = min(1 - eps, 1 - float(np.finfo(np.result_type(h, 0.5)).epsneg))\n",
+      "    hi = 1 - eps\n", "a2.loss_bce", "nonfinite unstable",
+      "upper clip 1 − eps: rounds to 1.0 for a float32 h (the docstring's warning)"),
+    W("s6_mlp_backward_sigmoid_output", "a2", "mlp.py",
+      "    return backprop(activation_backward(dout, caches[-1][1]), caches)\n",
+      "    a_out = caches[-1][1][1]\n    return backprop(dout * a_out * (1 - a_out), caches)\n",
+      "a2.mlp_backward", "fprime_wrong_layer missing_fprime output_fprime",
+      "δ^(L) = ∂J/∂a ⊙ a(1 − a): σ' hard-coded for the output layer"),
+    W("s6_backprop_sigmoid_hidden", "a2", "mlp.py",
+      "            delta = activation_backward(da, caches[l - 1][1])\n",
+      "            a_prev = caches[l - 1][1][1]\n            delta = da * a_prev * (1 - a_prev)\n",
+      "a2.mlp_backward", "fprime_wrong_layer missing_fprime hidden_fprime",
+      "δ^(l) with σ' = a(1 − a) for every hidden layer (tanh layers too)"),
+    W("s6_mlp_forward_caches_output", "a2", "mlp.py",
+      "        z, dense_cache = dense_forward(a, W, b)\n        a, act_cache = activation_forward(z, f)\n"
+      "        caches.append((dense_cache, act_cache))\n",
+      "        z, _ = dense_forward(a, W, b)\n        a, act_cache = activation_forward(z, f)\n"
+      "        caches.append(((a, W), act_cache))\n", "a2.mlp_forward", "cache_layout",
+      "dense cache holds the layer's output a^(l+1) instead of its input a^(l)"),
+    W("s6_numgrad_flatten_copy", "a2", "gradcheck.py",
+      "    flat_x, flat_g = x.reshape(-1), grad.reshape(-1)\n",
+      "    flat_x, flat_g = x.flatten(), grad.reshape(-1)\n", "a2.numerical_gradient",
+      "perturbs_copy", "x.flatten() (always a copy) perturbed, so f never sees the change"),
+    W("s6_one_update_y_newaxis", "a2", "exercise.py",
+      "    Y = np.asarray(y, dtype=float).reshape(-1, 1)\n",
+      "    Y = np.asarray(y, dtype=float)[:, None]\n", "a2.exercise", "wrong_shape y_shape",
+      "练习题 y[:, None]: a y of shape (m, 1) (allowed by the docstring) becomes (m, 1, 1)"),
+    W("s6_one_update_mutates_theta", "a2", "exercise.py",
+      "    weights, biases = unflatten(np.asarray(theta, dtype=float), SIZES)\n" + _ONE_UPDATE,
+      "    theta = np.asarray(theta, dtype=float)\n"
+      "    weights, biases = unflatten(theta, SIZES)\n"
+      + _ONE_UPDATE.split("    params = ")[0]
+      + "    for W, b, dW, db in zip(weights, biases, dWs, dbs):\n"
+      "        W -= alpha * dW\n        b -= alpha * db\n    return theta\n",
+      "a2.exercise", "inplace",
+      "练习题 update written into the caller's θ through unflatten's views"),
+    W("s6_leaky_forward_slope_ignored", "a1", "activations.py",
+      "    return np.where(z > 0, z, slope * z).astype(z.dtype)\n",
+      "    return np.where(z > 0, z, 0.01 * z).astype(z.dtype)\n", "a1.leaky_relu", "slope_ignored",
+      "Leaky ReLU forward hard-codes 0.01 instead of the slope argument"),
+    W("s6_bce_eps_ignored", "a2", "losses.py",
+      "    hi = min(1 - eps, 1 - float(np.finfo(np.result_type(h, 0.5)).epsneg))\n"
+      "    hc = np.clip(h, eps, hi)\n",
+      "    hi = min(1 - 1e-12, 1 - float(np.finfo(np.result_type(h, 0.5)).epsneg))\n"
+      "    hc = np.clip(h, 1e-12, hi)\n", "a2.loss_bce", "eps_ignored",
+      "BCE clips with a hard-coded 1e-12 instead of the eps argument"),
+    W("s6_backprop_fprime_from_a_two_acts", "a2", "mlp.py",
+      "            delta = activation_backward(da, caches[l - 1][1])\n",
+      "            _, a_prev, f_prev = caches[l - 1][1]\n"
+      "            fprime = a_prev * (1 - a_prev) if f_prev.name == \"sigmoid\" else 1 - a_prev**2\n"
+      "            delta = da * fprime\n", "a2.mlp_backward", "missing_fprime fprime_wrong_layer",
+      "f'(z) from the cached a: σ' for sigmoid, else 1 − a² (wrong for ReLU/identity layers)"),
+    W("s6_mlp_backward_inplace_dout", "a2", "mlp.py",
+      "    return backprop(activation_backward(dout, caches[-1][1]), caches)\n",
+      "    z, _, f = caches[-1][1]\n    dout *= f.derivative(z)\n    return backprop(dout, caches)\n",
+      "a2.mlp_backward", "inplace", "δ^(L) computed in place in the caller's dout"),
     # ---------------------------------------------------------------- session 5 (h34): a3/a4 slips
     W("early_stop_best_min", "a3", "training.py",
       "    wait += 1\n    return best_loss, best_epoch, wait, wait >= patience\n",
@@ -1196,6 +1275,158 @@ ALTERNATIVES: tuple[Entry, ...] = (
     A("sign_np_sign_fixed", "a1", "activations.py",
       "    return np.where(z >= 0, 1.0, -1.0).astype(z.dtype)\n",
       "    return (np.sign(z) + (z == 0)).astype(z.dtype)\n", "sgn as np.sign(t) + 1[t = 0]"),
+    # ---------------------------------------------------------------- session 6 (hunt a1/a2): alternatives
+    A("s6_sign_from_step", "a1", "activations.py",
+      "    z = _as_float(z)\n    return np.where(z >= 0, 1.0, -1.0).astype(z.dtype)\n",
+      "    return 2 * step(z) - 1\n", "sgn as 2·step(t) − 1 (own step)"),
+    A("s6_sigmoid_python_loop", "a1", "activations.py", _SIG,
+      "    import math\n\n"
+      "    vals = [1.0 / (1.0 + math.exp(-t)) if t >= 0 else math.exp(t) / (1.0 + math.exp(t))\n"
+      "            for t in z.ravel().tolist()]\n"
+      "    return np.array(vals, dtype=z.dtype).reshape(z.shape)\n",
+      "stable sigmoid as a pure-Python loop with math.exp"),
+    A("s6_sigmoid_piecewise", "a1", "activations.py", _SIG,
+      "    return np.piecewise(z, [z >= 0], [lambda t: 1.0 / (1.0 + np.exp(-t)),\n"
+      "                                      lambda t: np.exp(t) / (1.0 + np.exp(t))])\n",
+      "stable sigmoid with np.piecewise"),
+    A("s6_sigmoid_branchless", "a1", "activations.py", _SIG,
+      "    return np.exp(np.minimum(z, 0)) / (1 + np.exp(-np.abs(z)))\n",
+      "σ = e^{min(t, 0)} / (1 + e^{−|t|}) without branches"),
+    A("s6_sigmoid_deriv_logspace", "a1", "activations.py",
+      "    s = sigmoid(z)\n    return s * (1 - s)\n",
+      "    z = _as_float(z)\n    return np.exp(-np.logaddexp(0, z) - np.logaddexp(0, -z))\n",
+      "σ'(t) = exp(−ln(1 + e^t) − ln(1 + e^{−t})) in log space"),
+    A("s6_tanh_stable_exp", "a1", "activations.py", "    return np.tanh(_as_float(z))\n",
+      "    z = _as_float(z)\n    e = np.exp(-2 * np.abs(z))\n    return np.sign(z) * (1 - e) / (1 + e)\n",
+      "tanh = sgn(t)(1 − e^{−2|t|})/(1 + e^{−2|t|})"),
+    A("s6_relu_copy_mask", "a1", "activations.py", "    return np.maximum(z, 0).astype(z.dtype)\n",
+      "    out = z.copy()\n    out[out < 0] = 0\n    return out\n", "ReLU zeroing a copy with a mask"),
+    A("s6_relu_deriv_sign", "a1", "activations.py", "    return (z > 0).astype(z.dtype)\n",
+      "    return np.sign(np.maximum(z, 0))\n", "ReLU' as sgn(max(t, 0))"),
+    A("s6_leaky_max_min", "a1", "activations.py",
+      "    return np.where(z > 0, z, slope * z).astype(z.dtype)\n",
+      "    return (np.maximum(z, 0) + slope * np.minimum(z, 0)).astype(z.dtype)\n",
+      "Leaky ReLU as max(t, 0) + slope·min(t, 0)"),
+    A("s6_leaky_deriv_full_like", "a1", "activations.py",
+      "    return np.where(z > 0, 1.0, slope).astype(z.dtype)\n",
+      "    d = np.full_like(z, slope)\n    d[z > 0] = 1\n    return d\n",
+      "Leaky ReLU' filled with slope, then 1 where t > 0"),
+    A("s6_tlu_ones_times_w", "a1", "neurons.py",
+      "    s = X @ np.broadcast_to(np.asarray(w, dtype=float), X.shape[-1:])\n",
+      "    s = X @ (w * np.ones(X.shape[1]))\n", "TLU weights as w · ones(n) (scalar or vector w)"),
+    A("s6_perceptron_predict_loop", "a1", "neurons.py", "    return (X @ w + b >= 0).astype(float)\n",
+      "    return np.array([1.0 if np.dot(w, x) + b >= 0 else 0.0 for x in X])\n",
+      "perceptron output as a loop over samples"),
+    A("s6_perceptron_update_augmented", "a1", "neurons.py",
+      "    error = y - float(x @ w + b >= 0)\n    return w + lr * error * x, b + lr * error\n",
+      "    wa, xa = np.append(w, b), np.append(x, 1.0)\n"
+      "    wa = wa + lr * (y - float(xa @ wa >= 0)) * xa\n    return wa[:-1], wa[-1]\n",
+      "perceptron update on the augmented vectors (b as the weight of a constant input 1)"),
+    A("s6_logistic_J_shifted_softplus", "a1", "neurons.py", _LOGJ,
+      "    J = float(np.mean(np.logaddexp(0.0, -z) + (1 - y) * z))\n",
+      "J = mean[ln(1 + e^{−z}) + (1 − y) z]"),
+    A("s6_logistic_grad_via_forward", "a1", "neurons.py", "    dz = (sigmoid(z) - y) / X.shape[0]\n",
+      "    dz = (logistic_forward(X, w, b) - y) / len(y)\n", "a − y from the own logistic_forward"),
+    A("s6_dense_da_tensordot", "a2", "layers.py", "    da = dz @ W.T\n",
+      "    da = np.tensordot(dz, W, axes=(1, 1))\n", "∂J/∂a via np.tensordot"),
+    A("s6_dense_dW_tensordot", "a2", "layers.py", "    dW = a.T @ dz\n",
+      "    dW = np.tensordot(a, dz, axes=(0, 0))\n", "∂J/∂W via np.tensordot over the samples"),
+    A("s6_dense_db_einsum", "a2", "layers.py", "    db = dz.sum(axis=0)\n",
+      "    db = np.einsum('mi->i', dz)\n", "∂J/∂b via einsum"),
+    A("s6_mse_vdot", "a2", "losses.py", "    J = empirical_risk(0.5 * np.sum(diff * diff, axis=1))\n",
+      "    J = float(np.vdot(diff, diff)) / (2 * h.shape[0])\n", "MSE as vdot(diff, diff)/(2m)"),
+    A("s6_bce_logits_sig_logaddexp", "a2", "losses.py",
+      "    e = np.exp(-np.abs(z))\n    sig = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))\n",
+      "    sig = np.exp(-np.logaddexp(0.0, -z))\n", "σ(z) = exp(−ln(1 + e^{−z})) in the gradient"),
+    A("s6_softmax_eye_labels", "a2", "losses.py",
+      "    Y = one_hot_targets(y, z.shape[1]).astype(z.dtype, copy=False)\n",
+      "    y = np.asarray(y)\n    Y = np.eye(z.shape[1])[y] if y.ndim == 1 else y\n",
+      "integer labels one-hot via np.eye(K)[y]"),
+    A("s6_softmax_lse_unshifted", "a2", "losses.py",
+      "    log_sum = np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))\n    log_p = shifted - log_sum\n",
+      "    lse = z.max(axis=1, keepdims=True) + np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))\n"
+      "    log_p = z - lse\n", "log p = z − logsumexp(z) (max added back)"),
+    A("s6_backprop_append_reverse", "a2", "mlp.py",
+      "    n = len(caches)\n"
+      "    dWs: list[np.ndarray] = [None] * n  # type: ignore[list-item]\n"
+      "    dbs: list[np.ndarray] = [None] * n  # type: ignore[list-item]\n" + _BACKPROP
+      + "    return dWs, dbs\n",
+      "    dWs, dbs = [], []\n"
+      "    for l in reversed(range(len(caches))):\n"
+      "        da, dW, db = dense_backward(delta, caches[l][0])\n"
+      "        dWs.append(dW)\n        dbs.append(db)\n"
+      "        if l > 0:\n            delta = activation_backward(da, caches[l - 1][1])\n"
+      "    return dWs[::-1], dbs[::-1]\n",
+      "backprop appending output layer first, reversed at the end"),
+    A("s6_backprop_cached_derivative", "a2", "mlp.py",
+      "            delta = activation_backward(da, caches[l - 1][1])\n",
+      "            z_prev, _, f_prev = caches[l - 1][1]\n            delta = da * f_prev.derivative(z_prev)\n",
+      "δ^(l) = ∂J/∂a ⊙ f'(z) with the cached activation's derivative"),
+    A("s6_mlp_forward_list_caches", "a2", "mlp.py", "        caches.append((dense_cache, act_cache))\n",
+      "        caches.append([dense_cache, act_cache])\n", "each layer's cache as a list"),
+    A("s6_numgrad_basis_vector", "a2", "gradcheck.py",
+      "    flat_x, flat_g = x.reshape(-1), grad.reshape(-1)\n" + _NUMGRAD_LOOP,
+      "    for k in range(x.size):\n        e = np.zeros_like(x)\n        e.flat[k] = eps\n"
+      "        x += e\n        fp = f()\n        x -= 2 * e\n        fm = f()\n        x += e\n"
+      "        grad.flat[k] = (fp - fm) / (2 * eps)\n",
+      "perturb x by a basis vector ε e_k in place (+e, −2e, +e)"),
+    A("s6_numgrad_list_collect", "a2", "gradcheck.py",
+      "    grad = np.zeros(x.shape, dtype=np.float64)\n"
+      "    flat_x, flat_g = x.reshape(-1), grad.reshape(-1)\n" + _NUMGRAD_LOOP + "    return grad\n",
+      "    grads = []\n    for idx in np.ndindex(x.shape):\n        old = x[idx]\n"
+      "        x[idx] = old + eps\n        fp = f()\n        x[idx] = old - eps\n        fm = f()\n"
+      "        x[idx] = old\n        grads.append((fp - fm) / (2 * eps))\n"
+      "    return np.array(grads, dtype=np.float64).reshape(x.shape)\n",
+      "numerical gradient collected in a Python list"),
+    A("s6_my_samples_two", "a2", "exercise.py",
+      "    X = np.array([[0.1, 0.2], [0.2, 0.1], [0.8, 0.9], [0.9, 0.7]])\n"
+      "    y = np.array([0.0, 0.0, 1.0, 1.0])\n",
+      "    X = np.array([[0.0, 0.0], [1.0, 1.0]])\n    y = np.array([0.0, 1.0])\n",
+      "练习题 with the minimum m = 2 samples"),
+    A("s6_one_update_inplace_copy", "a2", "exercise.py",
+      "    weights, biases = unflatten(np.asarray(theta, dtype=float), SIZES)\n" + _ONE_UPDATE,
+      "    theta = np.array(theta, dtype=float)  # a copy: its views are updated in place\n"
+      "    weights, biases = unflatten(theta, SIZES)\n"
+      + _ONE_UPDATE.split("    params = ")[0]
+      + "    for W, b, dW, db in zip(weights, biases, dWs, dbs):\n"
+      "        W -= alpha * dW\n        b -= alpha * db\n    return theta\n",
+      "练习题 update in place through unflatten's views of a copy of θ"),
+    A("s6_mlp_forward_recursive", "a2", "mlp.py",
+      "    a = X\n    caches = []\n"
+      "    for W, b, f in zip(weights, biases, activations, strict=True):\n"
+      "        z, dense_cache = dense_forward(a, W, b)\n        a, act_cache = activation_forward(z, f)\n"
+      "        caches.append((dense_cache, act_cache))\n    return a, caches\n",
+      "    if len(weights) == 0:\n        return X, []\n"
+      "    z, dense_cache = dense_forward(X, weights[0], biases[0])\n"
+      "    a, act_cache = activation_forward(z, activations[0])\n"
+      "    out, rest = mlp_forward(a, weights[1:], biases[1:], activations[1:])\n"
+      "    return out, [(dense_cache, act_cache), *rest]\n", "mlp_forward as a recursion"),
+    A("s6_dense_forward_broadcast", "a2", "layers.py", "    z = a @ W + b\n",
+      "    z = (a[:, :, None] * W[None, :, :]).sum(axis=1) + b\n",
+      "z_i = Σ_j a_j w_ji by broadcasting and summing over j"),
+    A("s6_softmax_cs231n", "a2", "losses.py",
+      "    Y = one_hot_targets(y, z.shape[1]).astype(z.dtype, copy=False)\n"
+      "    shifted = z - z.max(axis=1, keepdims=True)\n"
+      "    log_sum = np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))\n"
+      "    log_p = shifted - log_sum\n"
+      "    J = empirical_risk(-np.sum(Y * log_p, axis=1))\n"
+      "    return J, (np.exp(log_p) - Y) / z.shape[0]\n",
+      "    y = np.asarray(y)\n    labels = y.argmax(axis=1) if y.ndim == 2 else y.astype(int)\n"
+      "    m = z.shape[0]\n    shifted = z - z.max(axis=1, keepdims=True)\n"
+      "    log_p = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))\n"
+      "    J = float(-np.mean(log_p[np.arange(m), labels]))\n"
+      "    dz = np.exp(log_p)\n    dz[np.arange(m), labels] -= 1\n    return J, dz / m\n",
+      "softmax-CE CS231n style: pick the label's log p, subtract 1 at the label"),
+    A("s6_numgrad_restore_copy", "a2", "gradcheck.py", _NUMGRAD_LOOP,
+      "    x0 = x.copy()\n    for k in range(flat_x.size):\n        flat_x[k] += eps\n"
+      "        f_plus = f()\n        np.copyto(x, x0)\n        flat_x[k] -= eps\n        f_minus = f()\n"
+      "        np.copyto(x, x0)\n        flat_g[k] = (f_plus - f_minus) / (2 * eps)\n",
+      "numerical gradient restoring x from a saved copy with np.copyto"),
+    A("s6_gd_overwrite_list_entries", "a2", "optim.py",
+      "    return [p - lr * g for p, g in zip(params, grads, strict=True)]\n",
+      "    for i in range(len(params)):\n        params[i] = params[i] - lr * grads[i]\n"
+      "    return params\n",
+      "new arrays written into the caller's list (the arrays themselves are not modified)"),
     # ---------------------------------------------------------------- session 5 (h34): a3/a4 alternatives
     A("zscore_fit_loop", "a3", "preprocessing.py", "    return X.mean(axis=0), X.std(axis=0)\n",
       "    n = X.shape[1]\n    mu, sd = np.zeros(n), np.zeros(n)\n    for j in range(n):\n"
