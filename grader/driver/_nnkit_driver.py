@@ -49,6 +49,19 @@ def _resolve(module: str, function: str) -> Any:
     return obj
 
 
+def _held(value: Any) -> Any:
+    """调用前记下的参数 / What to echo after the call: an array itself, or for a list/tuple of
+    arrays the array objects it holds now (a shallow copy of the container).
+
+    So the echo reports changes to the caller's *arrays* and not a new array put into the
+    caller's list: ``params[i] = params[i] - lr * g`` leaves every array it was given as it
+    was (the contract "inputs unchanged" is about the arrays).
+    """
+    if isinstance(value, list | tuple) and all(isinstance(v, np.ndarray) for v in value):
+        return list(value)
+    return value
+
+
 def _echo(value: Any) -> Any:
     """参数回显（只回显数组及其列表）/ Echo arrays (and lists/tuples of arrays); None otherwise."""
     if isinstance(value, np.ndarray):
@@ -79,13 +92,14 @@ def invoke(module: str, function: str, args: list[Any], kwargs: dict[str, Any]) 
     [overflow|invalid|divide|other, ...]}``.
     """
     fn = _resolve(module, function)
+    held = [_held(a) for a in args]  # the arrays as given: a list's entries may be replaced
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with np.errstate(over="warn", divide="warn", invalid="warn"):
             result = fn(*args, **kwargs)
     return {
         "result": result,
-        "args": [_echo(a) for a in args],
+        "args": [_echo(a) for a in held],
         "warnings": _classify([str(w.message) for w in caught]),
     }
 

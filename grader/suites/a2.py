@@ -26,7 +26,7 @@ from grader.suites.common import (
     run_case,
 )
 from grader.suites.replay import plain_caches, replay
-from grader.suites.spec import Cases, Draw, Mistake, Out, Spec, Values, no_inputs
+from grader.suites.spec import Cases, Draw, Mistake, Out, Review, Spec, Values, no_inputs
 from grader.text import Text
 from nncore import layers, losses
 from nncore.activations import get_activation
@@ -156,20 +156,23 @@ def _loss(
     rtol: float = 1e-6,
     n: int = 1,
     stable: bool = False,
+    kwargs: tuple[str, ...] = (),
+    review: Review | None = None,
     **more: Mistake,
 ) -> Cases:
     """一个损失函数的用例组：(J, ∂J/∂·) 与常见错误 / Cases of a loss returning (J, ∂J/∂·).
 
     Known mistakes: no 1/m (both outputs × m, the sample count named by ``m``), the sign of
-    the gradient, and ``more``.
+    the gradient, and ``more``. ``kwargs`` are passed by keyword to the stub and the oracle.
     """
     return Cases(
         function,
         label,
         inputs,
-        lambda v: oracle(v[args[0]], v[args[1]]),
+        lambda v: oracle(v[args[0]], v[args[1]], **{k: v[k] for k in kwargs}),
         (Out("J", pick=0, rtol=rtol, scalar=True), Out(what, pick=1, rtol=rtol)),
         args=args,
+        kwargs=kwargs,
         mistakes={
             "missing_1_over_m": lambda v: (v.want[0] * v[m], v.want[1] * v[m]),
             "sign_error": lambda v: (None, -v.want[1]),
@@ -177,6 +180,7 @@ def _loss(
         },
         n=n,
         stable=stable,
+        review=review,
     )
 
 
@@ -278,6 +282,37 @@ def _exact_probabilities(d: Draw) -> dict[str, Any]:
     return {"h2": h2, "y2": y2}
 
 
+def _exact_float32(d: Draw) -> dict[str, Any]:
+    """float32 的 h 恰为 0 或 1（h = y 处）/ float32 probabilities exactly 0 or 1 where h = y.
+
+    In float32 1 − 1e-12 rounds to 1.0, so a clip to [eps, 1 − eps] leaves h = 1 and gives
+    ln 0 and 0/0; the docstring's bound 1 − np.finfo(float32).epsneg does not. Where h = y the
+    result hardly depends on the bound (a student who works in float64 gets the same values
+    to rtol 1e-4), so only the rounding to 1.0 fails.
+    """
+    exact = _exact_probabilities(d)
+    return {"h4": exact["h2"].astype(np.float32), "y4": exact["y2"].astype(np.float32)}
+
+
+def _float32_bound(case: Case, reply: Reply, v: Values) -> Case:
+    """float32 用例失败且没认出别的错误：上界舍入为 1 / The float32 case failed with no known
+    mistake matched, at most NaN/inf or a warning (ln 0 and 0/0): name the bound that rounds
+    to 1 first."""
+    if not case.passed and reply.ok and set(case.hints) <= {"nonfinite", "unstable"}:
+        case.hints.insert(0, "bce_float32_bound")
+    return case
+
+
+def _given_eps(d: Draw) -> dict[str, Any]:
+    """给定 eps（1e-3 到 1e-2），h 有落在 [eps, 1 − eps] 之外的项 / A given eps with h outside
+    [eps, 1 − eps] for every student: one h = eps/10 with y = 1 and one 1 − eps/10 with y = 0."""
+    eps = float(d.rng.uniform(1e-3, 1e-2))
+    m = int(d.rng.integers(3, 6))
+    h5, y5 = d.rng.uniform(0.2, 0.8, (m, 2)), d.rng.integers(0, 2, (m, 2)).astype(float)
+    h5[0, 0], y5[0, 0], h5[1, 1], y5[1, 1] = eps / 10, 1.0, 1 - eps / 10, 0.0
+    return {"h5": h5, "y5": y5, "eps": eps, "m5": m}
+
+
 def _huge_logits(d: Draw) -> dict[str, Any]:
     """|z| = 50、1000（每个学生同样的几种值）/ The same kinds of huge logits for everyone."""
     z3 = d.rng.permutation(np.array([-1000.0, -50.0, 50.0, 1000.0]))[:, None]
@@ -342,6 +377,29 @@ LOSS_BCE = Spec(
             **_bce_mistakes("h2", "y2"),
         ),
         _loss(
+            "losses.binary_cross_entropy",
+            Text("概率形式，float32，h 恰为 0 或 1", "probabilities, float32, h exactly 0 or 1"),
+            _exact_float32,
+            losses.binary_cross_entropy,
+            ("h4", "y4"),
+            "∂J/∂h",
+            rtol=1e-4,
+            stable=True,
+            review=_float32_bound,
+            **_bce_mistakes("h4", "y4"),
+        ),
+        _loss(
+            "losses.binary_cross_entropy",
+            Text("概率形式，给定 eps", "probabilities, a given eps"),
+            _given_eps,
+            losses.binary_cross_entropy,
+            ("h5", "y5"),
+            "∂J/∂h",
+            m="m5",
+            kwargs=("eps",),
+            bce_eps_ignored=lambda v: losses.binary_cross_entropy(v.h5, v.y5),
+        ),
+        _loss(
             "losses.binary_cross_entropy_with_logits",
             Text("logit 形式，常规值", "logits, ordinary values"),
             lambda d: {"z": d.rng.uniform(-4, 4, (d.v.m, d.v.K))},
@@ -364,6 +422,17 @@ LOSS_BCE = Spec(
         ),
     ),
     hints={
+        "bce_float32_bound": Text(
+            "float32 中 1 − 1e-12 舍入为 1.0：裁剪后 h 仍可能等于 1，于是 ln 0 与 0/0。上界用 "
+            "min(1 − eps, 1 − np.finfo(dtype).epsneg)，dtype = np.result_type(h, 0.5)（见文档字符串）。",
+            "In float32 1 − 1e-12 rounds to 1.0: after the clip h can still be 1, giving ln 0 "
+            "and 0/0. Use the upper bound min(1 − eps, 1 − np.finfo(dtype).epsneg) with dtype = "
+            "np.result_type(h, 0.5) (see the docstring).",
+        ),
+        "bce_eps_ignored": Text(
+            "用传入的 eps 裁剪：h 裁剪到 [eps, 1 − eps]，不要写死 1e-12。",
+            "Clip with the eps passed in: h goes to [eps, 1 − eps]; do not hard-code 1e-12.",
+        ),
         "bce_mean_over_outputs": Text(
             "对 K 个输出求和、只对 m 个样本求平均：J = −(1/m) Σ_n Σ_k [y_k ln h_k + (1 − y_k) ln(1 − h_k)]，"
             "梯度除以 m（不是 m·K，不要用 np.mean 对整个数组求平均）。",
@@ -607,9 +676,16 @@ def mlp_forward_task(ctx: Context) -> list[Case]:
             "mlp.mlp_forward", (X, Ws, bs, acts), replays=_dense_forward_replays(X, Ws, bs, acts)
         )
         label = Text("随机网络", "random network").numbered(k + 1, 4)
+        # the dense cache holding the layer's output a^(l+1) instead of its input a^(l)
+        out_in_dense = [((act[1], dense[1]), act) for dense, act in caches]
         expects = [
             Expect("a^(L)", out, pick_item(0), mistakes),
-            Expect("caches", want_caches, _cache_arrays),
+            Expect(
+                "caches",
+                want_caches,
+                _cache_arrays,
+                {"cache_layout": _cache_arrays((out, out_in_dense))},
+            ),
         ]
         case = case_from_reply(reply, expects, label)
         # the layout hint only when the caches have the wrong structure; wrong values in
@@ -649,7 +725,9 @@ def _variant_grads(
     ``delta`` is δ^(L) (``backprop``) or ∂J/∂a^(L) (``mlp_backward``, then the output f' is
     applied first unless ``variant == "no_output_fprime"``). Variants: ``missing_fprime``
     (no hidden f'), ``fprime_wrong_layer`` (δ^(l) with layer l+1's f', where shapes allow),
-    ``no_output_fprime``; ``""`` is the right recursion. None if the variant cannot happen.
+    ``sigmoid_fprime`` (σ' = a(1 − a) for every hidden layer, whatever its activation),
+    ``sigmoid_or_tanh`` (a(1 − a) for sigmoid layers, 1 − a² for every other one);
+    ``""`` is the right recursion. None if the variant cannot happen.
     """
     zs, a_list = [], [X]
     for W, b, f in zip(Ws, bs, acts, strict=True):
@@ -668,6 +746,10 @@ def _variant_grads(
                 if zs[l].shape != da.shape:
                     return None
                 delta = get_activation(acts[l]).backward(da, zs[l], a_list[l + 1])
+            elif variant in ("sigmoid_fprime", "sigmoid_or_tanh"):
+                a = a_list[l]
+                sig = variant == "sigmoid_fprime" or acts[l - 1] == "sigmoid"
+                delta = da * (a * (1 - a) if sig else 1 - a * a)
             else:
                 delta = get_activation(acts[l - 1]).backward(da, zs[l - 1], a_list[l])
     return grads
@@ -732,6 +814,16 @@ def _backward_case(
     case = case_from_reply(reply, _grad_expects(arch, grad, wrong), label)
     if not case.passed and no_out is not None:
         _add_hint_if(case, reply, no_out, "missing_fprime")
+    if not case.passed:  # f' from a formula for sigmoid (or sigmoid and tanh) layers only
+        sig_out = dout * out * (1 - out)  # σ' = a(1 − a) at the output, whatever f^(L) is
+        right = _variant_grads(X, Ws, bs, acts, dL, "")
+        for dl, variant in ((sig_out, ""), (dL, "sigmoid_fprime"), (sig_out, "sigmoid_fprime"),
+                            (dL, "sigmoid_or_tanh")):  # fmt: skip
+            grads = _variant_grads(X, Ws, bs, acts, dl, variant)
+            if grads is not None and right is not None and not all(
+                matches(g, w) for g, w in zip(grads, right, strict=True)
+            ):  # only where the formula is wrong for this net (not an all-sigmoid one)
+                _add_hint_if(case, reply, grads, "fprime_of_layer")
     first = caches[0][1]
     if not case.passed and len(Ws) > 1 and first[0].shape == dout.shape:
         # δ^(L) = ∂J/∂a^(L) ⊙ f'(z^(2)): the output error with the first layer's f'
@@ -784,16 +876,23 @@ def _depth_hint(case: Case, reply: Reply, n_layers: int) -> Case:
     "a2.mlp_backward",
     ("mlp.mlp_backward", "mlp.backprop"),
     checked=Text(
-        "随机小网络（1–3 个隐含层、1–5 个单元）上 δ 递推得到的全部 ∂J/∂W^(l)、∂J/∂b^(l+1)，与 sympy 精确导数比较"
+        "随机小网络（1–3 个隐含层、1–5 个单元；sigmoid、tanh、ReLU 与 identity 层）上 δ 递推得到的全部 ∂J/∂W^(l)、∂J/∂b^(l+1)，与 sympy 精确导数比较"
         "（mlp_backward 从 ∂J/∂a^(L) 开始；backprop 从 δ^(L) 开始）；缓存由参考前向传播给出，对 dense_backward 的调用由参考答案作答，"
         "所以 mlp_forward 与 dense_backward 的错误不影响本题",
         "every ∂J/∂W^(l), ∂J/∂b^(l+1) from the δ recursion on random small networks (1–3 "
-        "hidden layers, 1–5 units) against sympy's exact derivatives (mlp_backward starts from "
+        "hidden layers, 1–5 units; sigmoid, tanh, ReLU and identity layers) against sympy's exact derivatives (mlp_backward starts from "
         "∂J/∂a^(L), backprop from δ^(L)); the caches come from the reference forward pass and the "
         "calls to dense_backward are answered by the reference, so a mistake in mlp_forward or "
         "dense_backward does not cost this task",
     ),
     hints={
+        "fprime_of_layer": Text(
+            "δ^(l) = ∂J/∂a^(l) ⊙ f'(z^(l)) 要用这一层自己的激活函数的导数：sigmoid 是 a(1 − a)，tanh 是 1 − a²，"
+            "ReLU 是 1[z > 0]，identity 是 1（输出层也一样）。用 activation_backward(da, cache)，它知道每层的 f。",
+            "δ^(l) = ∂J/∂a^(l) ⊙ f'(z^(l)) takes the derivative of this layer's own activation: "
+            "sigmoid a(1 − a), tanh 1 − a², ReLU 1[z > 0], identity 1 (the output layer too). "
+            "Use activation_backward(da, cache): it knows each layer's f.",
+        ),
         "layers_reversed": Text(
             "梯度列表要按层的顺序返回：dWs[0] = ∂J/∂W^(1)（输入层那一层）…… dWs[-1] 是输出层；"
             "你的顺序反了（反向传播是从输出层算起，但结果按层号存放）。",
@@ -809,9 +908,9 @@ def mlp_backward_task(ctx: Context) -> list[Case]:
     # every student: 2 hidden layers with K = 1, a square net (a wrong layer's f' fits the
     # shapes), 3 hidden layers, and a random cross-entropy net through backprop
     pools = (oracles.DEEP_K1, oracles.SQUARE, oracles.DEEPEST, oracles.BCE_POOL)
-    for k, pool in enumerate(pools):
+    for k, pool in enumerate((*pools, oracles.OTHER_ACTS)):
         arch, flat, X, Y = oracles.random_network(ctx.rng, pool)
-        label = Text("随机网络", "random network").numbered(k + 1, 4)
+        label = Text("随机网络", "random network").numbered(k + 1, 5)
         cases.append(_backward_case(ctx, arch, flat, X, Y, label))
     return cases
 
@@ -1169,6 +1268,12 @@ def _update_replays(
         "the reference, so only one_update itself is judged",
     ),
     hints={
+        "y_shape": Text(
+            "y 可以是 (m,) 也可以是 (m, 1)：用 y.reshape(-1, 1) 变成 (m, 1)。y[:, None] 会把 (m, 1) 变成 (m, 1, 1)，"
+            "之后的广播把结果撑大。",
+            "y may come as (m,) or as (m, 1): make it (m, 1) with y.reshape(-1, 1). y[:, None] "
+            "turns an (m, 1) y into (m, 1, 1), and broadcasting then blows up the result.",
+        ),
         "alpha_fixed": Text(
             "用传入的学习率 alpha，不要写死讲义的 α = 0.1：θ := θ − alpha · ∂J/∂θ。",
             "Use the learning rate alpha passed in, not the slide's α = 0.1 hard-coded: "
@@ -1211,7 +1316,8 @@ def exercise(ctx: Context) -> list[Case]:
         cases.append(Case(Text("你的样本 my_samples()", "your samples my_samples()"), True))
     theta0 = np.asarray(DEFAULT_THETA, dtype=float)
     hidden_X = rng.uniform(0, 1, (4, 2))
-    hidden_y = np.array([0.0, 1.0, 0.0, 1.0])
+    # y as (m, 1) here (the docstring allows (m,) or (m, 1)); the student's samples give (m,)
+    hidden_y = np.array([[0.0], [1.0], [0.0], [1.0]])
     runs = [
         (
             theta0,
@@ -1267,7 +1373,10 @@ def exercise(ctx: Context) -> list[Case]:
         mistakes["theta_layout"] = np.concatenate([p.ravel() for p in (*new_W, *new_b)])
         exp = Expect("θ − α∂J/∂θ", want, lambda r: r, mistakes)
         reply = ctx.call_with("exercise.one_update", (theta, X, y, alpha, loss), replays=replays)
-        cases.append(case_from_reply(reply, [exp], label))
+        case = case_from_reply(reply, [exp], label)
+        if not case.passed and reply.ok and np.ndim(y) == 2 and np.shape(reply.value) != (9,):
+            case.hints.insert(0, "y_shape")  # the (m, 1) y of the hidden run was mishandled
+        cases.append(case)
     return cases
 
 

@@ -29,6 +29,14 @@ POOL: tuple[symbolic.Arch, ...] = (
 )
 MSE_POOL = tuple(a for a in POOL if a.loss == "mse")
 BCE_POOL = tuple(a for a in POOL if a.loss == "bce")
+#: Networks whose output is not a sigmoid and with a ReLU or identity hidden layer (MSE):
+#: ``mlp_backward`` gives every student one, so f' taken as σ' = a(1 − a) at the output, or
+#: a formula right only for sigmoid and tanh layers, is caught.
+OTHER_ACTS: tuple[symbolic.Arch, ...] = (
+    symbolic.Arch((2, 3, 2), ("relu", "tanh"), "mse"),
+    symbolic.Arch((3, 4, 2, 1), ("tanh", "relu", "identity"), "mse"),
+    symbolic.Arch((2, 3, 3, 2), ("identity", "sigmoid", "tanh"), "mse"),
+)
 #: Sub-pools that every student gets a case from (same kinds of case for everyone).
 DEEP_K1 = tuple(a for a in MSE_POOL if len(a.sizes) >= 4 and a.sizes[-1] == 1)
 SQUARE = tuple(a for a in MSE_POOL if len(a.sizes) >= 4 and len(set(a.sizes)) == 1)
@@ -50,7 +58,7 @@ def warm() -> dict[str, float]:
     """推导全部 oracle 并计时 / Derive every oracle of the suites now; return seconds per item."""
     t_all = time.perf_counter()
     example1()
-    for arch in POOL:
+    for arch in (*POOL, *OTHER_ACTS):
         t0 = time.perf_counter()
         symbolic.SymbolicMLP.from_arch(arch)
         _timings.setdefault(f"{arch.sizes}/{arch.loss}", time.perf_counter() - t0)

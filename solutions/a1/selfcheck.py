@@ -191,6 +191,15 @@ def _snapshot(value: Any) -> Any:
     return copy.deepcopy(value) if isinstance(value, dict) else value
 
 
+def _hold(value: Any) -> Any:
+    """调用前的数组对象本身 / The array objects an argument holds now (lists copied, not the
+    arrays): after the call they show whether an *array* changed, not whether a new array was
+    put into the caller's list."""
+    if isinstance(value, list | tuple):
+        return [_hold(v) for v in value]
+    return value
+
+
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, np.ndarray):
         return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b, True)
@@ -204,12 +213,12 @@ def call(fn: Callable[..., Any], *args: Any, stable: bool = False, **kwargs: Any
     check that no argument was modified in place and, with ``stable``, that numpy raised no
     overflow/invalid/divide warning."""
     __tracebackhide__ = True  # pytest: show the test's line, not this helper
-    before = [_snapshot(a) for a in args]
+    before, held = [_snapshot(a) for a in args], [_hold(a) for a in args]
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
         result = fn(*args, **kwargs)
     name = getattr(fn, "__name__", "function")
-    for k, (old, new) in enumerate(zip(before, args, strict=True)):
+    for k, (old, new) in enumerate(zip(before, held, strict=True)):
         if not _same(old, new):
             fail(
                 f"{name} 就地修改了第 {k + 1} 个参数（调用后它的值变了）",

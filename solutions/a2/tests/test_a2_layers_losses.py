@@ -205,6 +205,61 @@ def test_bce_probabilities_exactly_0_or_1() -> None:
 
 
 @pytest.mark.task("a2.loss_bce")
+def test_bce_float32_exactly_0_or_1() -> None:
+    where = look(
+        "losses",
+        "binary_cross_entropy",
+        "float32 中 1 − 1e-12 = 1.0：上界用 min(1 − eps, 1 − np.finfo(dtype).epsneg) / "
+        "in float32 1 − 1e-12 is 1.0: bound min(1 − eps, 1 − np.finfo(dtype).epsneg)",
+    )
+    h = np.array([[1.0], [0.0], [0.4], [1.0]], dtype=np.float32)
+    y = np.array([[1.0], [0.0], [0.0], [1.0]], dtype=np.float32)
+    J, dh = sc.parts(
+        sc.call(binary_cross_entropy, h, y, stable=True), 2, "binary_cross_entropy", "(J, dJ/dh)"
+    )
+    what = "（float32，h 恰为 0 或 1 / float32, h exactly 0 or 1）"
+    sc.expect(J, 0.12770643830299377, "J" + what, where, scalar=True, rtol=1e-4)
+    sc.expect(dh, [[-0.25], [0.25], [0.416666666667], [-0.25]], "∂J/∂h" + what, where, rtol=1e-4)
+
+
+@pytest.mark.task("a2.loss_bce")
+def test_bce_given_eps() -> None:
+    where = look(
+        "losses",
+        "binary_cross_entropy",
+        "h 裁剪到 [eps, 1 − eps]，eps 是参数 / clip to [eps, 1 − eps]",
+    )
+    h = np.array([[0.0005, 0.3], [0.6, 0.9995], [0.2, 0.7]])
+    y = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    J, dh = sc.parts(
+        sc.call(binary_cross_entropy, h, y, eps=0.005), 2, "binary_cross_entropy", "(J, dJ/dh)"
+    )
+    ignored = (
+        "没有用传入的 eps（写死了 1e-12）",
+        "the eps passed in is ignored (1e-12 hard-coded)",
+    )
+    sc.expect(
+        J,
+        4.014651265351246,
+        "J（eps = 0.005）",
+        where,
+        scalar=True,
+        mistakes=[(5.549707994013981, *ignored)],
+    )
+    want = [[-66.666666666667, 0.47619047619], [-0.555555555556, 66.666666666667],
+            [0.416666666667, -0.47619047619]]  # fmt: skip
+    want_ignored = [[-666.666666666667, 0.47619047619], [-0.555555555556, 666.66666666674],
+                    [0.416666666667, -0.47619047619]]  # fmt: skip
+    sc.expect(
+        dh,
+        want,
+        "∂J/∂h（eps = 0.005）",
+        where,
+        mistakes=[(want_ignored, *ignored)],
+    )
+
+
+@pytest.mark.task("a2.loss_bce")
 def test_bce_with_logits() -> None:
     where = look(
         "losses",

@@ -391,6 +391,72 @@ def test_three_hidden_layers_one_output() -> None:
         )
 
 
+# 2-3-2-1，ReLU、tanh、线性输出 / ReLU, tanh and a linear (identity) output
+RTI_W = [
+    np.array([[-0.74, 0.0, 0.2], [-0.94, -0.7, 0.86]]),
+    np.array([[-0.86, -0.74], [0.9, 0.24], [-0.26, 0.02]]),
+    np.array([[0.33], [-0.45]]),
+]
+RTI_ACTS = ["relu", "tanh", "identity"]
+RTI_Z = [
+    [[-0.15, 1.28, -0.42], [-2.018, 0.44, 0.812], [-1.25, 0.02, 0.968]],
+    [[1.172, 0.9372], [0.20488, 0.75184], [-0.21368, 0.65416]],
+    [[0.041951131118], [-0.119630406678], [-0.227969141817]],
+]
+RTI_Y = np.array([[0.2], [-0.4], [0.1]])
+RTI_G = [
+    [[0.0, 0.036672515258, -0.015174774226], [0.0, -0.01199820719, 0.006060483011]],
+    [0.0, -0.004878584681, 0.001431749908],
+    [[0.0, 0.0], [0.005215922138, 0.003645149974], [-0.009354788633, 0.01158052342]],
+    [-0.010451745925, 0.01886661105],
+    [[-0.001563938961], [-0.0420066132]],
+    [-0.068549472459],
+]
+# σ' = a(1 − a) at the (linear) output / σ' for every hidden layer / 1 − a² for the ReLU layer
+RTI_SIG_OUT = [
+    [[0.0, -0.006131360887, 0.00245404091], [0.0, 0.004720903991, -0.001935762159]],
+    [0.0, 0.003615402569, -0.001596783604],
+    [[0.0, 0.0], [-0.001836104964, 0.001853313181], [0.006125647612, -0.006209266045]],
+    [0.005466351261, -0.005434639855],
+    [[-0.010717681264], [0.008062391415]],
+    [0.015968659512],
+]
+RTI_SIG_HIDDEN = [
+    [[0.0, 0.000930937085, -0.000320643295], [0.0, -0.000131344664, -9.8679315e-05]],
+    [0.0, 0.001157580259, -0.000293657734],
+    [[0.0, 0.0], [-0.000842344428, 0.0018836196], [0.012935510719, 0.003737875033]],
+    [0.011653480129, 0.006922324383],
+]
+RTI_TANH_FOR_RELU = [
+    [[-0.013611924068, 0.032628120073, -0.003536179132], [0.006141264893, -0.016679515269, -0.001736311366]],
+    [-0.004972790681, -0.00497011078, -0.000521498316],
+]  # fmt: skip
+FPRIME_OF_LAYER = (
+    "每层用它自己的激活函数的导数：sigmoid 是 a(1 − a)，tanh 是 1 − a²，ReLU 是 1[z > 0]，identity 是 1"
+    "（输出层也一样）；用 activation_backward(da, cache)",
+    "each layer takes its own activation's derivative: sigmoid a(1 − a), tanh 1 − a², "
+    "ReLU 1[z > 0], identity 1 (the output layer too); use activation_backward(da, cache)",
+)
+
+
+@pytest.mark.task("a2.mlp_backward")
+def test_relu_tanh_linear_output() -> None:
+    caches = caches_from(DEEP_X, RTI_W, RTI_Z, RTI_ACTS)
+    dout = (np.array(RTI_Z[-1]) - RTI_Y) / 3  # the output is linear: a^(4) = z^(4)
+    with sc.depends("test_dense_backward"):
+        got = sc.call(mlp_backward, dout, caches)
+        check_gradients(
+            got,
+            RTI_G,
+            "mlp_backward",
+            extra_mistakes=[(RTI_SIG_OUT, *FPRIME_OF_LAYER)],
+            lower_mistakes=[
+                (RTI_SIG_HIDDEN, *FPRIME_OF_LAYER),
+                (RTI_TANH_FOR_RELU, *FPRIME_OF_LAYER),
+            ],
+        )
+
+
 @pytest.mark.task("a2.mlp_backward")
 def test_backprop_from_delta() -> None:
     caches = caches_from(BCE_X, BCE_W, BCE_Z, BCE_ACTS)
@@ -414,6 +480,7 @@ def test_gradient_descent_update() -> None:
         np.array([[1.0], [-2.0]]),
         np.array([0.4]),
     ]
+    given = list(params)  # the arrays as given (a new array put into the list is allowed)
     new = sc.call(gradient_descent_update, params, grads, 0.5)
     if not isinstance(new, list | tuple) or len(new) != 4:
         sc.fail(
@@ -421,7 +488,7 @@ def test_gradient_descent_update() -> None:
             "must return a list of new parameters, as long as params",
             where,
         )
-    for k, (p, g) in enumerate(zip(params, grads, strict=True)):
+    for k, (p, g) in enumerate(zip(given, grads, strict=True)):
         sc.expect(
             new[k],
             p - 0.5 * g,
@@ -689,6 +756,28 @@ def test_one_update_cross_entropy() -> None:
                 ),
             ],
         )
+
+
+@pytest.mark.task("a2.exercise")
+def test_one_update_y_as_column() -> None:
+    """y 可为 (m,) 或 (m, 1)：两种形状结果相同 / y as (m,) or (m, 1) gives the same update."""
+    Xd = np.array([[0.1, 0.2], [0.2, 0.1], [0.8, 0.9], [0.9, 0.7]])
+    yd = np.array([0.0, 0.0, 1.0, 1.0])
+    with sc.depends("test_one_update_mse_slide_theta"):
+        want = np.asarray(sc.call(one_update, THETA0, Xd, yd, 0.1, "mse"), dtype=float)
+        got = sc.call(one_update, THETA0, Xd, yd.reshape(-1, 1), 0.1, "mse")
+        if np.shape(got) != (9,):
+            sc.fail(
+                f"y 为 (m, 1) 时 one_update 返回的形状是 {np.shape(got)}，应为 (9,)",
+                f"with y of shape (m, 1) one_update returned shape {np.shape(got)}, not (9,)",
+                EX_WHERE,
+                (
+                    "y 可以是 (m,) 或 (m, 1)：用 y.reshape(-1, 1)；y[:, None] 会把 (m, 1) 变成 (m, 1, 1)",
+                    "y may be (m,) or (m, 1): use y.reshape(-1, 1); y[:, None] turns (m, 1) "
+                    "into (m, 1, 1)",
+                ),
+            )
+        sc.expect(got, want, "θ − α∂J/∂θ（y 为 (m, 1) / y as (m, 1)）", EX_WHERE)
 
 
 def _loss(theta: np.ndarray, Xs: np.ndarray, ys: np.ndarray, loss: str) -> float:
