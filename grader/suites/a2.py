@@ -820,8 +820,10 @@ def _backward_case(
         for dl, variant in ((sig_out, ""), (dL, "sigmoid_fprime"), (sig_out, "sigmoid_fprime"),
                             (dL, "sigmoid_or_tanh")):  # fmt: skip
             grads = _variant_grads(X, Ws, bs, acts, dl, variant)
-            if grads is not None and right is not None and not all(
-                matches(g, w) for g, w in zip(grads, right, strict=True)
+            if (
+                grads is not None
+                and right is not None
+                and not all(matches(g, w) for g, w in zip(grads, right, strict=True))
             ):  # only where the formula is wrong for this net (not an all-sigmoid one)
                 _add_hint_if(case, reply, grads, "fprime_of_layer")
     first = caches[0][1]
