@@ -753,7 +753,7 @@ WRONG: tuple[Entry, ...] = (
       "    s = np.sum(X * w, axis=0)\n", "a1.tlu", "wrong_shape",
       "TLU sums over the samples (axis 0) instead of the inputs"),
     W("s6_perceptron_delta_rule", "a1", "neurons.py", "    error = y - float(x @ w + b >= 0)\n",
-      "    error = y - float(x @ w + b)\n", "a1.perceptron", "no_threshold delta_rule",
+      "    error = y - float(x @ w + b)\n", "a1.perceptron", "delta_rule",
       "perceptron error y − (wᵀx + b): the delta rule, no threshold"),
     W("s6_bce_clip_ignores_dtype", "a2", "losses.py",
       "    hi = min(1 - eps, 1 - float(np.finfo(np.result_type(h, 0.5)).epsneg))\n",
