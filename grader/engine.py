@@ -482,7 +482,7 @@ def summarise(task: Task, cases: list[Case], forbidden: set[str], seconds: float
             for comp in c.comparisons:
                 if not comp.ok:
                     hints += feedback.symptom_hints(comp)
-    hints = list(dict.fromkeys(hints))
+    hints = task.named(list(dict.fromkeys(hints)))  # a task may let one code supersede another
     if forbidden:
         points, status = 0.0, "forbidden"
         msg = checked + feedback.failure("forbidden", name=", ".join(sorted(forbidden)))

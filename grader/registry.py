@@ -130,7 +130,10 @@ class Task:
     the notebooks); ``functions`` are the stubs it calls as ``module.function``; ``checked``
     says what is checked (shown in every message); ``hints`` are the texts of the mistake codes
     only this task gives (codes shared by several tasks live in
-    :data:`grader.feedback.HINTS`).
+    :data:`grader.feedback.HINTS`). ``supersedes`` maps a code to codes it overrides in the
+    task's report: when the code is named anywhere in the task, the codes it supersedes are
+    dropped from the task's hints (a case where two mistakes give the same value names the
+    first in its table; a mistake that explains the other cases too is the better advice).
     """
 
     id: str
@@ -141,6 +144,7 @@ class Task:
     cpu_seconds: float = 10.0
     wall_seconds: float = 20.0
     hints: Mapping[str, Text] = field(default_factory=dict)
+    supersedes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def spec(self) -> manifest.Task:
@@ -160,6 +164,12 @@ class Task:
     def credit_rule(self) -> Text:
         """部分得分规则 / The partial-credit rule."""
         return CREDIT_RULES[self.credit]
+
+    def named(self, hints: list[str]) -> list[str]:
+        """去掉被取代的提示 / ``hints`` without the codes superseded by another named code
+        (order kept)."""
+        dropped = {old for code in hints for old in self.supersedes.get(code, ())}
+        return [h for h in hints if h not in dropped]
 
     def score(self, cases: list[Case]) -> float:
         """按规则计分 / Points earned for these case results under the task's rule."""
@@ -210,6 +220,11 @@ def _validate(t: Task) -> None:
         raise ValueError(f"unknown credit rule {t.credit!r} for {t.id}")
     if not isinstance(t.checked, Text):
         raise TypeError(f"{t.id}: checked must be a grader.text.Text")
+    for code, old in t.supersedes.items():
+        if not isinstance(old, tuple) or not all(isinstance(o, str) for o in old):
+            raise TypeError(f"{t.id}: supersedes[{code!r}] must be a tuple of hint codes")
+        if code in old or any(code in t.supersedes.get(o, ()) for o in old):
+            raise ValueError(f"{t.id}: {code!r} and a code it supersedes supersede each other")
     spec = manifest.get(t.assignment)
     spec.task(t.id)
     for f in t.functions:

@@ -96,6 +96,7 @@ def _pair(
 ) -> tuple[Cases, ...]:
     """激活函数及其导数 / An activation and its derivative: ordinary values, float32, extremes.
 
+    The float32 z is drawn once and used by f and f' (both must return float32).
     ``extreme``: the float32 case reaches past float32's exp overflow (±100 for every
     student) and two more cases take |z| up to 1e4 (stability, no warnings).
     """
@@ -116,6 +117,13 @@ def _pair(
             Text("float32 输入保持 float32", "float32 input stays float32"),
             float32,
             f_mistakes,
+            stable=extreme,
+        ),
+        _elementwise(
+            f"{name}_derivative",
+            Text("f'(z)，float32 输入保持 float32", "f'(z), float32 input stays float32"),
+            lambda d: {"z": d.prev.z},  # the same float32 z as f's case just before
+            df_mistakes,
             stable=extreme,
         ),
         _integer(name, f_mistakes),
@@ -140,22 +148,29 @@ def _pair(
 
 
 # ------------------------------------------------------------------------------------------
-def _threshold(fn: str, wrong: Mistake, **more: Mistake) -> tuple[Cases, Cases]:
-    """阈值函数：随机 z、含 0 的 z、整数 z / A threshold function on random z, on z with
-    zeros, and on an integer z (float64 out)."""
+def _threshold(fn: str, wrong: Mistake, **more: Mistake) -> tuple[Cases, Cases, Cases]:
+    """阈值函数：随机 z、含 0 的 z、整数 z、float32 z / A threshold function on random z, on z
+    with zeros, on an integer z (float64 out) and on a float32 z with zeros (float32 out)."""
     mistakes = {"threshold_at_zero": wrong, **more}
     return (
         _elementwise(fn, CASE, lambda d: {"z": _z(d.rng, zeros=d.k == 1)}, mistakes, n=2),
         _integer(fn, mistakes),
+        _elementwise(
+            fn,
+            Text("float32 输入保持 float32", "float32 input stays float32"),
+            lambda d: {"z": _z(d.rng, zeros=True).astype(np.float32)},
+            mistakes,
+        ),
     )
 
 
 THRESHOLD = Spec(
     "a1.threshold",
     checked=Text(
-        "单极性阈值 f(t) = 1[t ≥ 0] 与双极性 sgn（sgn(0) = 1），含 t 恰为 0，返回浮点数组（整数输入得到 float64）",
+        "单极性阈值 f(t) = 1[t ≥ 0] 与双极性 sgn（sgn(0) = 1），含 t 恰为 0，返回浮点数组（整数输入得到 float64，"
+        "float32 输入保持 float32）",
         "unipolar threshold f(t) = 1[t ≥ 0] and bipolar sgn (sgn(0) = 1), including t = 0 "
-        "exactly, as float arrays (integer input gives float64)",
+        "exactly, as float arrays (integer input gives float64, float32 input stays float32)",
     ),
     cases=(
         *_threshold("step", lambda v: (v.z > 0).astype(float)),
@@ -198,9 +213,10 @@ SIGMOID = Spec(
 TANH = Spec(
     "a1.tanh",
     checked=Text(
-        "tanh(t) 与 tanh'(t) = 1 − tanh²(t)（注意：2σ(t) − 1 = tanh(t/2)，不是 tanh(t)）；整数输入得到 float64",
+        "tanh(t) 与 tanh'(t) = 1 − tanh²(t)（注意：2σ(t) − 1 = tanh(t/2)，不是 tanh(t)）；整数输入得到 float64，"
+        "float32 输入保持 float32",
         "tanh(t) and tanh'(t) = 1 − tanh²(t) (note: 2σ(t) − 1 = tanh(t/2), not tanh(t)); "
-        "integer input gives float64",
+        "integer input gives float64, float32 input stays float32",
     ),
     cases=_pair(
         "tanh",
@@ -227,8 +243,9 @@ TANH = Spec(
 RELU = Spec(
     "a1.relu",
     checked=Text(
-        "ReLU f(t) = max(0, t) 与 f'(t) = 1[t > 0]（t = 0 处取 0）；整数输入得到 float64",
-        "ReLU f(t) = max(0, t) and f'(t) = 1[t > 0] (0 at t = 0); integer input gives float64",
+        "ReLU f(t) = max(0, t) 与 f'(t) = 1[t > 0]（t = 0 处取 0）；整数输入得到 float64，float32 输入保持 float32",
+        "ReLU f(t) = max(0, t) and f'(t) = 1[t > 0] (0 at t = 0); integer input gives float64, "
+        "float32 input stays float32",
     ),
     cases=_pair(
         "relu", {}, {"wrong_derivative": lambda v: (v.z >= 0).astype(float)}, extreme=False
@@ -238,9 +255,10 @@ RELU = Spec(
 LEAKY_RELU = Spec(
     "a1.leaky_relu",
     checked=Text(
-        "Leaky ReLU f(t) = t（t > 0）或 slope·t，及其导数；默认 slope = 0.01 与给定 slope；整数输入得到 float64",
+        "Leaky ReLU f(t) = t（t > 0）或 slope·t，及其导数；默认 slope = 0.01 与给定 slope；整数输入得到 float64，"
+        "float32 输入保持 float32",
         "Leaky ReLU f(t) = t (t > 0) else slope·t and its derivative; default slope 0.01 "
-        "and a given slope; integer input gives float64",
+        "and a given slope; integer input gives float64, float32 input stays float32",
     ),
     cases=(
         *_pair(
@@ -250,9 +268,19 @@ LEAKY_RELU = Spec(
             extreme=False,
         ),
         _elementwise(
-            "leaky_relu_derivative",
-            Text("给定 slope", "given slope"),
+            "leaky_relu",
+            Text("f(z)，给定 slope", "f(z), given slope"),
             lambda d: {"slope": float(d.rng.uniform(0.05, 0.3)), "z": _z(d.rng, zeros=True)},
+            {
+                "slope_ignored": lambda v: A.leaky_relu(v.z),
+                "leaky_constant": lambda v: np.where(v.z > 0, v.z, v.slope),
+            },
+            kwargs=("slope",),
+        ),
+        _elementwise(
+            "leaky_relu_derivative",
+            Text("f'(z)，给定 slope", "f'(z), given slope"),
+            lambda d: {"slope": d.prev.slope, "z": d.prev.z},  # f's case just before
             {
                 "slope_ignored": lambda v: A.leaky_relu_derivative(v.z),
                 "leaky_deriv_at_zero": lambda v: np.where(v.z >= 0, 1.0, v.slope),
@@ -364,7 +392,8 @@ def _update_inputs(d: Draw, tie: bool) -> dict[str, Any]:
     y = 0.0 if tie else {0: 1.0 - pred, 1: 1.0 - pred, 2: pred}[d.k]
     lr = float(d.rng.integers(1, 8)) / 8.0
     gt = y - float(x @ d.v.w + bk > 0)  # the error under the wrong rule ">"
-    return {"x": x, "bk": bk, "y": y, "lr": lr, "err": y - pred, "gt": gt}
+    dr = y - float(x @ d.v.w + bk)  # the error under the delta rule (no threshold)
+    return {"x": x, "bk": bk, "y": y, "lr": lr, "err": y - pred, "gt": gt, "dr": dr}
 
 
 def _update(label: Text, n: int, tie: bool) -> Cases:
@@ -383,6 +412,9 @@ def _update(label: Text, n: int, tie: bool) -> Cases:
             "threshold_at_zero": lambda v: (
                 (v.w + v.lr * v.gt * v.x, v.bk + v.lr * v.gt) if v.gt != v.err else None
             ),
+            # after threshold_at_zero: at a tie both leave w, b unchanged, and a genuine ">"
+            # fails only there; the task lets delta_rule supersede the tie's threshold_at_zero
+            "delta_rule": lambda v: (v.w + v.lr * v.dr * v.x, v.bk + v.lr * v.dr),
         },
         n=n,
     )
@@ -403,7 +435,14 @@ PERCEPTRON = Spec(
         _update(Text("更新", "update"), 3, tie=False),
         _update(Text("更新，wᵀx + b = 0 且 y = 0", "update, wᵀx + b = 0 with y = 0"), 1, True),
     ),
+    supersedes={"delta_rule": ("threshold_at_zero",)},
     hints={
+        "delta_rule": Text(
+            "感知机的误差用阈值化的输出：ŷ = 1[wᵀx + b ≥ 0]（0 或 1），不是 wᵀx + b 本身"
+            "（y − (wᵀx + b) 是 delta 规则，不是感知机规则）。",
+            "The perceptron's error uses the thresholded output ŷ = 1[wᵀx + b ≥ 0] (0 or 1), "
+            "not wᵀx + b itself (y − (wᵀx + b) is the delta rule, not the perceptron rule).",
+        ),
         "bias_not_updated": Text(
             "偏置也要更新：b := b + α(y − ŷ)（相当于输入恒为 1 的权重）。",
             "Update the bias too: b := b + α(y − ŷ) (a weight whose input is always 1).",

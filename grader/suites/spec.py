@@ -221,7 +221,8 @@ class Spec:
 
     ``cases`` run in order; ``setup`` draws the values shared by every case; ``functions``
     defaults to the stubs the groups call (give it when an ``args`` function calls more);
-    ``hints`` are the texts of the codes only this task gives.
+    ``hints`` are the texts of the codes only this task gives; ``supersedes`` maps a code to
+    the codes it overrides in the task's report (:attr:`grader.registry.Task.supersedes`).
     """
 
     id: str
@@ -231,6 +232,7 @@ class Spec:
     hints: Mapping[str, Text] = field(default_factory=dict)
     functions: tuple[str, ...] = ()
     credit: str = FRACTION
+    supersedes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def stubs(self) -> tuple[str, ...]:
         """任务调用的桩函数 / The stubs this task calls (every group's stub must be listed)."""
@@ -248,6 +250,7 @@ class Spec:
             credit=self.credit,
             checked=self.checked,
             hints=self.hints,
+            supersedes=self.supersedes,
         )
 
     def labels(self) -> list[Text]:

@@ -753,7 +753,7 @@ WRONG: tuple[Entry, ...] = (
       "    s = np.sum(X * w, axis=0)\n", "a1.tlu", "wrong_shape",
       "TLU sums over the samples (axis 0) instead of the inputs"),
     W("s6_perceptron_delta_rule", "a1", "neurons.py", "    error = y - float(x @ w + b >= 0)\n",
-      "    error = y - float(x @ w + b)\n", "a1.perceptron", "no_threshold delta_rule",
+      "    error = y - float(x @ w + b)\n", "a1.perceptron", "delta_rule",
       "perceptron error y − (wᵀx + b): the delta rule, no threshold"),
     W("bce_clip_symmetric", "a2", "losses.py", "    hc = np.clip(h, eps, hi)\n",
       "    hc = np.clip(h, eps, 1 - eps)\n", "a2.loss_bce", "bce_float32_bound",

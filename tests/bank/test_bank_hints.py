@@ -4,7 +4,9 @@ Issue 9: "Hints name the mistake … no message contradicts itself". Each entry 
 the hint that names its mistake plus one naming a different mistake (momentum written with
 ``+ α∂J/∂θ`` was also told it used the other convention θ − v; a perceptron predicting with
 ``> 0`` in the update was also told it forgot the bias; a step returning integers was also told
-its threshold at zero is wrong). Graded in process under two student ids, the intended task's
+its threshold at zero is wrong; a perceptron error y − (wᵀx + b), the delta rule, was also told
+to use ≥ at the tie, where it agrees with ">", until the task let ``delta_rule`` supersede
+``threshold_at_zero``). Graded in process under two student ids, the intended task's
 hints must now be exactly the one that names the mistake.
 
 ``minibatches_lists``: the docstring says int arrays, so batches yielded as Python lists cost
@@ -27,6 +29,8 @@ EXACT = {
     "perceptron_update_gt": ["threshold_at_zero"],
     "step_int": ["wrong_dtype"],
     "sign_int": ["wrong_dtype"],
+    # the delta rule agrees with ">" at the tie: the task's supersedes drops threshold_at_zero
+    "s6_perceptron_delta_rule": ["delta_rule"],
 }
 
 

@@ -290,6 +290,66 @@ def test_summary_message_uses_the_task_hint_text() -> None:
     assert "np.sign(0) = 0" in result.message_en and "np.sign(0) = 0" in result.message_zh
 
 
+def test_a_code_named_by_the_task_drops_the_codes_it_supersedes() -> None:
+    """任务级取代 / ``supersedes``: the perceptron's delta rule (y − (wᵀx + b)) agrees with the
+    ">" rule at a tie, so that case names ``threshold_at_zero`` (first in the table); once
+    ``delta_rule`` is named by another case, the task's hints drop ``threshold_at_zero``. A
+    genuine ">" (it fails only at ties) keeps its hint."""
+    task = registry.get("a1.perceptron")
+    assert task.supersedes == {"delta_rule": ("threshold_at_zero",)}
+
+    def hints(*codes: list[str]) -> list[str]:
+        cases = [Case(Text("用例", "case"), False, hints=list(c)) for c in codes]
+        return engine.summarise(task, cases, set(), 0.0).hints
+
+    assert hints(["delta_rule"], ["threshold_at_zero"]) == ["delta_rule"]
+    assert hints(["threshold_at_zero"], ["delta_rule"]) == ["delta_rule"]
+    assert hints(["threshold_at_zero"]) == ["threshold_at_zero"]  # a genuine ">"
+    assert hints(["sign_error"], ["threshold_at_zero"]) == ["sign_error", "threshold_at_zero"]
+    result = engine.summarise(
+        task,
+        [Case(Text("平局", "tie"), False, hints=["threshold_at_zero"]),
+         Case(Text("更新", "update"), False, hints=["delta_rule"])],
+        set(),
+        0.0,
+    )  # fmt: skip
+    text = registry.hint("delta_rule")
+    assert text.en in result.message_en and text.zh in result.message_zh
+    tie = registry.hint("threshold_at_zero")
+    assert tie.en not in result.message_en and tie.zh not in result.message_zh
+    assert task.named(["a", "threshold_at_zero", "b", "delta_rule"]) == ["a", "b", "delta_rule"]
+    assert registry.get("a1.tlu").named(["threshold_at_zero", "delta_rule"]) == [
+        "threshold_at_zero",
+        "delta_rule",
+    ]  # only the task that declares it
+
+
+def test_supersedes_is_validated() -> None:
+    """取代关系须是代码元组且不能互相取代 / ``supersedes`` maps a code to a tuple of codes,
+    and two codes may not supersede each other (both would vanish)."""
+    spec = _relu_spec()
+
+    def build(supersedes: Any) -> None:
+        bad = Spec(spec.id, Text(), spec.cases, supersedes=supersedes)
+        registry.build_table([SimpleNamespace(__name__="m", TASKS=(bad,))])
+
+    build({"a": ("b",)})
+    with pytest.raises(TypeError, match="tuple"):
+        build({"a": "b"})
+    with pytest.raises(ValueError, match="each other"):
+        build({"a": ("b",), "b": ("a",)})
+    with pytest.raises(ValueError, match="each other"):
+        build({"a": ("a",)})
+
+
+def test_every_superseded_code_has_a_hint_text() -> None:
+    """取代关系中的代码都有提示文本 / Every code in a task's ``supersedes`` is a known hint."""
+    known = registry.table().hints
+    for t in registry.all_tasks():
+        for code, old in t.supersedes.items():
+            assert code in known and set(old) <= set(known), t.id
+
+
 def test_a_mistake_that_explains_every_output_suppresses_partial_ones() -> None:
     """一个解释全部输出的错误压过只解释一部分的 / One code explaining every failed output is
     the only hint; a code that fits one output only would name another mistake."""

@@ -35,6 +35,24 @@ def look(name: str, formula: str) -> tuple[str, str]:
     return f"activations.py 中的 {name}：{formula}", f"{name} in activations.py: {formula}"
 
 
+KEEP_FLOAT32 = (
+    "float32 输入要返回 float32（模块文档字符串）：先 z = _as_float(z)（浮点保持原精度），返回前 "
+    ".astype(z.dtype)；.astype(float) 或没有 .astype 的 np.where(…, 1.0, …) 会得到 float64",
+    "float32 input must give float32 (the module's docstring): z = _as_float(z) first (floats "
+    "keep their dtype), then return ….astype(z.dtype); .astype(float), or np.where(…, 1.0, …) "
+    "without .astype, gives float64",
+)
+
+
+def expect_float32(fn, want, where: tuple[str, str], *args) -> None:
+    """float32 输入保持 float32 / A float32 z gives float32 (values at float32 tolerances)."""
+    __tracebackhide__ = True  # pytest: show the test's line, not this helper
+    z32 = T.astype(np.float32)
+    got = sc.call(fn, z32, *args)
+    what = f"{fn.__name__}(float32 z" + "".join(f", {a}" for a in args) + ")"
+    sc.expect(got, want, what, where, dtype=np.float32, otherwise=KEEP_FLOAT32)
+
+
 @pytest.mark.task("a1.threshold")
 def test_step() -> None:
     where = look("step", "f(t) = 1 若 t ≥ 0，否则 0 / 1 if t ≥ 0 else 0")
@@ -55,6 +73,7 @@ def test_step() -> None:
         where,
         mistakes=[(np.zeros((2, 3)), *at0)],
     )
+    expect_float32(step, (T >= 0) * 1.0, where)
 
 
 @pytest.mark.task("a1.threshold")
@@ -80,6 +99,7 @@ def test_sign() -> None:
             ),
         ],
     )
+    expect_float32(sign, np.where(T >= 0, 1.0, -1.0), where)
 
 
 @pytest.mark.task("a1.sigmoid")
@@ -133,6 +153,7 @@ def test_sigmoid_derivative() -> None:
         "sigmoid_derivative(极端 / extreme z)",
         look("sigmoid_derivative", "用你稳定的 sigmoid / use your stable sigmoid"),
     )
+    expect_float32(sigmoid_derivative, want, where)
 
 
 @pytest.mark.task("a1.tanh")
@@ -174,6 +195,7 @@ def test_tanh_derivative() -> None:
             )
         ],
     )
+    expect_float32(tanh_derivative, 1 - np.tanh(T) ** 2, where)
 
 
 @pytest.mark.task("a1.relu")
@@ -195,12 +217,32 @@ def test_relu_derivative() -> None:
         dtype=np.float64,  # float in, the same float out: not a boolean array
         mistakes=[((T >= 0) * 1.0, "t = 0 处导数取 0（用 t > 0）", "take 0 at t = 0 (use t > 0)")],
     )
+    expect_float32(relu_derivative, (T > 0) * 1.0, where)
 
 
 @pytest.mark.task("a1.leaky_relu")
 def test_leaky_relu() -> None:
     where = look("leaky_relu", "f(t) = t 若 t > 0，否则 slope·t / t if t > 0 else slope·t")
-    sc.expect(sc.call(leaky_relu, T, 0.1), np.where(T > 0, T, 0.1 * T), "leaky_relu(z, 0.1)", where)
+    sc.expect(
+        sc.call(leaky_relu, T, 0.1),
+        np.where(T > 0, T, 0.1 * T),
+        "leaky_relu(z, 0.1)",
+        where,
+        mistakes=[
+            (
+                np.where(T > 0, T, 0.01 * T),
+                "没有用传入的 slope（只在默认 0.01 时正确）：负半轴用 slope * t，不要写死 0.01",
+                "the slope argument is ignored (right only for the default 0.01): use slope * t "
+                "on the negative half-axis, not a hard-coded 0.01",
+            ),
+            (
+                np.where(T > 0, T, 0.1),
+                "负半轴是 slope·t（随 t 变化），不是常数 slope：np.where(t > 0, t, slope * t)",
+                "on the negative half-axis it is slope·t (it varies with t), not the constant "
+                "slope: np.where(t > 0, t, slope * t)",
+            ),
+        ],
+    )
     sc.expect(
         sc.call(leaky_relu, T),
         np.where(T > 0, T, 0.01 * T),
@@ -231,7 +273,13 @@ def test_leaky_relu_derivative() -> None:
                 np.where(T >= 0, 1.0, 0.2),
                 "t = 0 处导数取 slope（用 t > 0）",
                 "take slope at t = 0 (use t > 0)",
-            )
+            ),
+            (
+                np.where(T > 0, 1.0, 0.01),
+                "没有用传入的 slope（只在默认 0.01 时正确）：负半轴的导数是 slope，不要写死 0.01",
+                "the slope argument is ignored (right only for the default 0.01): the derivative "
+                "on the negative half-axis is slope, not a hard-coded 0.01",
+            ),
         ],
     )
     sc.expect(
@@ -240,6 +288,7 @@ def test_leaky_relu_derivative() -> None:
         "leaky_relu_derivative(z)（默认 / default slope 0.01）",
         where,
     )
+    expect_float32(leaky_relu_derivative, np.where(T > 0, 1.0, 0.2), where, 0.2)
 
 
 INTEGER_Z = np.array([[-2, 0, 3]])

@@ -108,13 +108,24 @@ def _update(w, b, x, y, lr, want_w, want_b, what, tie: bool = False) -> None:
         "sign error: w := w + α(y − ŷ)x (y − ŷ, not ŷ − y)",
     )
     no_lr = ("忘了学习率 α", "forgot the learning rate α")
-    tied = [(w, *AT_THRESHOLD)] if tie else []
+    delta = (
+        "ŷ 是阈值化的输出 1[wᵀx + b ≥ 0]（0 或 1），不是 wᵀx + b：y − (wᵀx + b) 是 delta 规则",
+        "ŷ is the thresholded output 1[wᵀx + b ≥ 0] (0 or 1), not wᵀx + b: y − (wᵀx + b) is "
+        "the delta rule",
+    )
+    d = y - float(x @ w + b)  # the error under the delta rule
+    tied = [(w, *AT_THRESHOLD)] if tie else []  # at the tie (y = 0) the delta rule agrees with >
     sc.expect(
         got[0],
         want_w,
         f"w（{what}）",
         where,
-        mistakes=[*tied, (2 * w - want_w, *sign), (w + (want_w - w) / lr, *no_lr)],
+        mistakes=[
+            *tied,
+            (2 * w - want_w, *sign),
+            (w + (want_w - w) / lr, *no_lr),
+            (w + lr * d * x, *delta),
+        ],
     )
     sc.expect(
         got[1],
@@ -122,7 +133,7 @@ def _update(w, b, x, y, lr, want_w, want_b, what, tie: bool = False) -> None:
         f"b（{what}）",
         where,
         scalar=True,
-        mistakes=[(2 * b - want_b, *sign), (b + (want_b - b) / lr, *no_lr)],
+        mistakes=[(2 * b - want_b, *sign), (b + (want_b - b) / lr, *no_lr), (b + lr * d, *delta)],
     )
 
 
