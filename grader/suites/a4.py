@@ -82,10 +82,13 @@ HINTS: dict[str, Text] = {
 # a4.gradient_norms
 # ------------------------------------------------------------------------------------------
 @functools.lru_cache(maxsize=16)
-def _norm_mistakes(depth: int, act: str, width: int, m: int, seed: int) -> dict[str, Any]:
+def _norm_mistakes(
+    depth: int, act: str, width: int, m: int, seed: int, init: str | None = None
+) -> dict[str, Any]:
     """常见错误的结果 / What the usual mistakes would return."""
     X, y, _ = V._probe(width, m, seed)
-    net = MLP([width] * depth + [1], act, "identity", init=V._default_init(act), seed=seed)
+    net = MLP([width] * depth + [1], act, "identity", init=init or V._default_init(act),
+              seed=seed)  # fmt: skip
     _, grads = net.loss(X, y, "mse")
     w = [float(np.linalg.norm(g)) for g in grads[0::2]]
     return {
@@ -118,9 +121,26 @@ def _norm_inputs(d: Draw) -> dict[str, Any]:
             "seed": int(rng.integers(2**31))}  # fmt: skip
 
 
+def _norm_init_inputs(d: Draw) -> dict[str, Any]:
+    """非默认的 init（每个学生都有）/ A case with a non-default ``init``, for every student.
+
+    The activation is random; ``init`` is one of the two initialisers that are not its
+    default (He for ReLU-like units, else Xavier), so ignoring ``init`` always shows.
+    """
+    rng = d.rng
+    act = str(rng.choice(V.ACTIVATIONS))
+    init = str(rng.choice([i for i in ("uniform", "xavier", "he") if i != V._default_init(act)]))
+    return {"act": act, "init": init, "depth": int(rng.integers(2, 8)),
+            "width": int(rng.integers(3, 13)), "m": int(rng.integers(5, 41)),
+            "seed": int(rng.integers(2**31))}  # fmt: skip
+
+
 def _norm_mistake(code: str) -> Mistake:
     """一个错误的范数列表 / The norms one mistake returns."""
-    return lambda v: _norm_mistakes(v.depth, v.act, v.width, v.m, v.seed)[code]
+    return lambda v: _norm_mistakes(v.depth, v.act, v.width, v.m, v.seed, v.get("init"))[code]
+
+
+_NORM_MISTAKES = ("norms_order", "norms_bias", "norms_squared", "norms_kind")
 
 
 def _shuffled_activations(rng: np.random.Generator) -> dict[str, Any]:
@@ -134,9 +154,10 @@ GRADIENT_NORMS = Spec(
     "a4.gradient_norms",
     checked=Text(
         "随机深度（2–7 层）、激活函数（sigmoid/tanh/ReLU/Leaky ReLU）、宽度、样本数与种子下的 "
-        "[‖∂J/∂W^(1)‖_F, …, ‖∂J/∂W^(L−1)‖_F]，与 nncore 比较",
+        "[‖∂J/∂W^(1)‖_F, …, ‖∂J/∂W^(L−1)‖_F]（另有一个用例给定非默认的 init），与 nncore 比较",
         "[‖∂J/∂W^(1)‖_F, …, ‖∂J/∂W^(L−1)‖_F] for random depths (2–7), activations "
-        "(sigmoid/tanh/ReLU/Leaky ReLU), widths, sample counts and seeds, against nncore",
+        "(sigmoid/tanh/ReLU/Leaky ReLU), widths, sample counts and seeds (and one case with a "
+        "non-default init), against nncore",
     ),
     setup=_shuffled_activations,
     cases=(
@@ -150,11 +171,26 @@ GRADIENT_NORMS = Spec(
             outputs=(Out("[‖∂J/∂W^(l)‖_F]"),),
             args=("depth", "act"),
             kwargs=("width", "m", "seed"),
-            mistakes={
-                c: _norm_mistake(c)
-                for c in ("norms_order", "norms_bias", "norms_squared", "norms_kind")
-            },
+            mistakes={c: _norm_mistake(c) for c in _NORM_MISTAKES},
             n=len(V.ACTIVATIONS),
+            review=fallback("norms_setup"),
+        ),
+        Cases(
+            "vanishing.layer_gradient_norms",
+            Text("给定 init", "given init"),
+            _norm_init_inputs,
+            oracle=lambda v: V.layer_gradient_norms(
+                v.depth, v.act, width=v.width, m=v.m, init=v.init, seed=v.seed
+            ),
+            outputs=(Out("[‖∂J/∂W^(l)‖_F]"),),
+            args=("depth", "act"),
+            kwargs=("width", "m", "init", "seed"),
+            mistakes={
+                **{c: _norm_mistake(c) for c in _NORM_MISTAKES},
+                "norms_init_ignored": lambda v: V.layer_gradient_norms(
+                    v.depth, v.act, width=v.width, m=v.m, seed=v.seed
+                ),
+            },
             review=fallback("norms_setup"),
         ),
     ),
@@ -178,6 +214,12 @@ GRADIENT_NORMS = Spec(
             "不是最大绝对值，也不是谱范数（np.linalg.norm(g, 2)）。",
             "Use the Frobenius norm ‖∂J/∂W^(l)‖_F = sqrt(Σ (∂J/∂w_ji)²) (np.linalg.norm(g)), "
             "not the largest absolute value or the spectral norm (np.linalg.norm(g, 2)).",
+        ),
+        "norms_init_ignored": Text(
+            "用传入的 init：MLP(..., init=init or _default_init(activation), ...)；只有 init 为 None 时才用默认的"
+            "初始化（ReLU 类用 He，否则 Xavier）。",
+            "Use the init passed in: MLP(..., init=init or _default_init(activation), ...); the "
+            "default initialiser (He for ReLU-like units, else Xavier) is only for init=None.",
         ),
         "norms_setup": Text(
             "网络与数据要严格按文档：MLP([width] * depth + [1], activation, 'identity', init=init or "
@@ -219,6 +261,12 @@ def _residual_forward_variant(v: Values, after_sum: bool) -> tuple[Any, None]:
     f = get_activation(v.act).forward
     z2 = f(v.a @ v.W1 + v.b1) @ v.W2 + v.b2
     return (f(v.a + z2) if after_sum else z2), None
+
+
+def _residual_output_activation(v: Values) -> tuple[Any, None]:
+    """第二层也激活后再求和 / The output a + f(z^(l+2)): the second layer activated before the sum."""
+    f = get_activation(v.act).forward
+    return v.a + f(f(v.a @ v.W1 + v.b1) @ v.W2 + v.b2), None
 
 
 def _residual_no_bias(v: Values) -> tuple[AnyOf, None]:
@@ -281,6 +329,7 @@ RESIDUAL = Spec(
             mistakes={
                 "residual_skip_forward": lambda v: _residual_forward_variant(v, False),
                 "residual_activation_after_sum": lambda v: _residual_forward_variant(v, True),
+                "residual_output_activation": _residual_output_activation,
                 "forgot_bias": _residual_no_bias,
                 "activation_ignored": lambda v: (
                     R.residual_forward(v.a, v.W1, v.b1, v.W2, v.b2, "relu")[0],
@@ -325,6 +374,12 @@ RESIDUAL = Spec(
             "这种恒等映射形式的残差块在求和之后没有激活函数：a^(l+2) = a^(l) + z^(l+2)。",
             "In this identity-mapping form there is no activation after the sum: a^(l+2) = "
             "a^(l) + z^(l+2).",
+        ),
+        "residual_output_activation": Text(
+            "第二个全连接层没有激活函数：z^(l+2) = a^(l+1) W2 + b2 直接加到 a^(l) 上，a^(l+2) = a^(l) + z^(l+2)，"
+            "不是 a^(l) + f(z^(l+2))。",
+            "The second dense layer has no activation: z^(l+2) = a^(l+1) W2 + b2 is added to "
+            "a^(l) as it is, a^(l+2) = a^(l) + z^(l+2), not a^(l) + f(z^(l+2)).",
         ),
         "residual_skip_backward": Text(
             "反向漏了跳跃连接：∂J/∂a^(l) = δ^(l+2)（直接经过跳跃路径）+ δ^(l+1) W1ᵀ（经过两层）。",

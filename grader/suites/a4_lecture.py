@@ -67,6 +67,13 @@ HINTS: dict[str, Text] = {
         "(hidden_layers - 1) // 2, K, activation=activation, seed=seed)); fit(..., loss='ce', "
         "optimizer='momentum', lr=lr, epochs=epochs, batch_size=batch_size, seed=seed).",
     ),
+    "degradation_activation": Text(
+        "把 activation 传给网络：MLP([N_1] + [width] * hidden_layers + [K], activation, 'softmax', …)，"
+        "ResidualNet(…, activation=activation, seed=seed)；你的网络用的是 sigmoid，不是传入的激活函数。",
+        "Pass activation on to the network: MLP([N_1] + [width] * hidden_layers + [K], "
+        "activation, 'softmax', …), ResidualNet(…, activation=activation, seed=seed); your "
+        "network used sigmoid, not the activation passed in.",
+    ),
     "degradation_residual_ignored": Text(
         "residual=True 时要建残差网络 ResidualNet(N_1, width, (hidden_layers - 1) // 2, K, "
         "activation=activation, seed=seed)，你返回的是同样参数下普通网络的 J。",
@@ -247,6 +254,25 @@ def _aux_without_head(v: Values) -> tuple[Any, ...]:
     return None, nW, nb, None, None
 
 
+def _aux_after_fprime(v: Values) -> tuple[Any, ...]:
+    """辅助误差在 f′ 之后加到 δ^(k) 上 / The head's error added to δ^(k) after f′ (nncore's
+    backward with ``delta = activation_backward(da, …) + da_aux``): the head's path skips f′."""
+    out, caches = AUX.mlp_forward(v.X, v.weights, v.biases, v.acts)
+    aux_out, aux_cache = AUX.mlp_forward(caches[v.k - 1][0][0], [v.V], [v.c], [v.out])
+    _, delta = AUX.output_delta(out, caches[-1], v.y, v.loss)
+    _, delta_aux = AUX.output_delta(aux_out, aux_cache[0], v.y, v.loss)
+    da_aux = AUX.dense_backward(v.lam * delta_aux, aux_cache[0][0])[0]
+    n = len(caches)
+    dWs, dbs = [np.empty(0)] * n, [np.empty(0)] * n
+    for l in range(n - 1, -1, -1):
+        da, dWs[l], dbs[l] = AUX.dense_backward(delta, caches[l][0])
+        if l > 0:
+            delta = AUX.activation_backward(da, caches[l - 1][1])
+        if l == v.k - 1:
+            delta = delta + da_aux
+    return None, dWs, dbs, None, None
+
+
 AUXILIARY = Spec(
     "a4.auxiliary",
     checked=Text(
@@ -267,6 +293,7 @@ AUXILIARY = Spec(
             mistakes={
                 "aux_backward_missing": _aux_without_head,
                 "aux_lambda": lambda v: _aux_loss(v, 1.0),
+                "aux_fprime": _aux_after_fprime,
             },
             n=len(AUX_SPECS),
             review=fallback("aux_layer"),
@@ -282,6 +309,13 @@ AUXILIARY = Spec(
             "λ_aux 要乘在辅助项上，J 与梯度都要：J = J_main + λ_aux J_aux，dV、dc 与回传到 a^(k) 的误差都带 λ_aux。",
             "λ_aux scales the auxiliary term in J *and* in its gradients: J = J_main + λ_aux "
             "J_aux; dV, dc and the error sent back to a^(k) all carry λ_aux.",
+        ),
+        "aux_fprime": Text(
+            "辅助头的误差 λ_aux δ_aux Vᵀ 是 ∂J/∂a^(k)，要在乘 f′(z^(k)) 之前加到 da 上（da = da + da_aux，"
+            "再 activation_backward）；你在 f′ 之后才把它加到 δ^(k) 上，跳过了 f′。",
+            "The head's error λ_aux δ_aux Vᵀ is a part of ∂J/∂a^(k): add it to da before the "
+            "f′(z^(k)) factor (da = da + da_aux, then activation_backward); you added it to δ^(k) "
+            "after f′, so the head's path skips f′.",
         ),
         "aux_layer": Text(
             "a^(k) 从 1 数起：a^(1) = x，a^(k) 是 weights[k − 2] 那层的输出（weights[k − 1] 的输入）；"
@@ -349,15 +383,22 @@ def _residual_run(
     return want, tables
 
 
+#: The hidden activations of the plain cases (one each) and the residual case's choices.
+DEGRADATION_PLAIN_ACTS = ("sigmoid", "tanh")
+DEGRADATION_RESIDUAL_ACTS = ("tanh", "relu")
+
+
 @task(
     "a4.degradation",
     ("degradation.training_error",),
     checked=Text(
-        "training_error（普通网络 1 或 3 个隐层、残差网络 3 或 5 个隐层，随机宽度、种子与 60 个数字）："
-        "训练后最终参数下的训练集 J，与 nncore 在同一数据与种子上的运行比较（给定的 fit 是确定性的）",
-        "training_error (plain networks with 1 or 3 hidden layers, a residual network with 3 or "
-        "5, random width, seed and 60 digits): J on the training set at the final parameters, "
-        "against nncore's run on the same data and seed (the given fit is deterministic)",
+        "training_error（普通网络 1 或 3 个隐层，激活 sigmoid 与 tanh；残差网络 3 或 5 个隐层，激活 tanh 或 ReLU；"
+        "随机宽度、种子与 60 个数字）：训练后最终参数下的训练集 J，与 nncore 在同一数据与种子上的运行比较"
+        "（给定的 fit 是确定性的）",
+        "training_error (plain networks with 1 or 3 hidden layers, sigmoid and tanh; a residual "
+        "network with 3 or 5, tanh or ReLU; random width, seed and 60 digits): J on the training "
+        "set at the final parameters, against nncore's run on the same data and seed (the given "
+        "fit is deterministic)",
     ),
     cpu_seconds=20.0,
     wall_seconds=40.0,
@@ -369,13 +410,21 @@ def degradation(ctx: Context) -> list[Case]:
     X_all, y_all = heldout.digits()
     labels = [Text("普通网络", "plain network").numbered(k, 2) for k in (1, 2)]
     labels.append(Text("残差网络（residual=True）", "residual network (residual=True)"))
+    # the activation is passed in every case, for every student: the plain networks get
+    # sigmoid and tanh (in a random order), the residual network tanh or ReLU (never its
+    # default sigmoid), so a network built without activation=activation always shows
+    plain_acts = list(DEGRADATION_PLAIN_ACTS)
+    ctx.rng.shuffle(plain_acts)
+    res_act = str(ctx.rng.choice(DEGRADATION_RESIDUAL_ACTS))
     for k, (depth, residual) in enumerate(((1, False), (3, False), (0, True))):
         rng = ctx.rng
         (idx,) = heldout.digit_split(rng, (60,))
         X, y = np.array(X_all[idx]), np.array(y_all[idx])
         width = int(rng.integers(6, 13))
         depth = depth or int(rng.choice((3, 5)))  # 1 or 2 residual blocks
-        kw = {"epochs": 3, "lr": 0.1, "batch_size": 16, "seed": int(rng.integers(2**20))}
+        act = res_act if residual else plain_acts[k]
+        kw = {"activation": act, "epochs": 3, "lr": 0.1, "batch_size": 16,
+              "seed": int(rng.integers(2**20))}  # fmt: skip
         tables: list[dict[str, Any]] = []
         if residual:
             want, tables = _residual_run(X, y, depth, width, kw)
@@ -383,14 +432,19 @@ def degradation(ctx: Context) -> list[Case]:
             want = DEG.training_error(X, y, depth, width, **kw)
         K = int(y.max()) + 1
         if residual:
-            net: Any = DEG.ResidualNet(64, width, (depth - 1) // 2, K, seed=kw["seed"])
+            net: Any = DEG.ResidualNet(64, width, (depth - 1) // 2, K, activation=act,
+                                       seed=kw["seed"])  # fmt: skip
             kw["residual"] = True
         else:
-            net = MLP([64] + [width] * depth + [K], "sigmoid", "softmax", init="xavier",
+            net = MLP([64] + [width] * depth + [K], act, "softmax", init="xavier",
                       seed=kw["seed"])  # fmt: skip
         h = fit(net, X, y, loss="ce", optimizer="momentum", lr=0.1, epochs=3, batch_size=16,
                 seed=kw["seed"], track_accuracy=False)  # fmt: skip
         mistakes = {"degradation_running": h.loss[-1]}
+        if act != "sigmoid":  # the activation ignored: the default sigmoid
+            mistakes["degradation_activation"] = DEG.training_error(
+                X, y, depth, width, **{**kw, "activation": "sigmoid"}
+            )
         if residual:
             plain = {k: v for k, v in kw.items() if k != "residual"}
             mistakes["degradation_residual_ignored"] = DEG.training_error(X, y, depth, width,
@@ -416,6 +470,13 @@ def _cd1_variant(V: np.ndarray, W: np.ndarray, b: np.ndarray, c: np.ndarray,
     h0 = (U < p_h0).astype(float)
     p_v1 = RBM.visible_probs(h0, W, b)
     return (V.T @ h0 - p_v1.T @ RBM.hidden_probs(p_v1, W, c)) / V.shape[0]
+
+
+def _cd1_dc_sampled(v: Values) -> np.ndarray:
+    """正相用采样 h0 的 Δc = mean(h0 − p_h1) / Δc with the sampled h0 (a mistake)."""
+    p_h0 = RBM.hidden_probs(v.V, v.W, v.c)
+    h0 = (v.U < p_h0).astype(float)
+    return v.want[2] + np.mean(h0 - p_h0, axis=0)
 
 
 def _cd1_reconstructed_from(v: Values, h: np.ndarray) -> tuple[Any, ...]:
@@ -483,7 +544,7 @@ CD1 = Spec(
                 "rbm_positive_sampled": lambda v: (
                     _cd1_variant(v.V, v.W, v.b, v.c, v.U),
                     None,
-                    None,
+                    _cd1_dc_sampled(v),
                     None,
                 ),
                 "rbm_sign": lambda v: (-v.want[0], -v.want[1], -v.want[2], None),
@@ -509,9 +570,10 @@ CD1 = Spec(
     ),
     hints={
         "rbm_positive_sampled": Text(
-            "正相统计用隐单元概率 p_h0 = σ(V W + c)，不是采样 h0：ΔW = (Vᵀ p_h0 − p_v1ᵀ p_h1)/m。",
+            "正相统计用隐单元概率 p_h0 = σ(V W + c)，不是采样 h0：ΔW = (Vᵀ p_h0 − p_v1ᵀ p_h1)/m，"
+            "Δc = mean_n(p_h0 − p_h1)。",
             "The positive statistics use the probabilities p_h0 = σ(V W + c), not the samples h0: "
-            "ΔW = (Vᵀ p_h0 − p_v1ᵀ p_h1)/m.",
+            "ΔW = (Vᵀ p_h0 − p_v1ᵀ p_h1)/m and Δc = mean_n(p_h0 − p_h1).",
         ),
         "rbm_sign": Text(
             "符号反了：CD-1 是上升方向，ΔW = 数据项 − 重构项 = (Vᵀ p_h0 − p_v1ᵀ p_h1)/m。",

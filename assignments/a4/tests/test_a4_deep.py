@@ -29,6 +29,13 @@ def test_layer_gradient_norms_values() -> None:
         sc.expect(np.asarray(got, dtype=float), want, f"layer_gradient_norms{args}", NORMS, rtol=1e-6,
                   mistakes=[(want[::-1], "顺序反了：第一个是第 1 层（输入层）的 ‖∂J/∂W^(1)‖", "reversed: the first entry is layer 1's ‖∂J/∂W^(1)‖"),
                             (np.square(want), "返回了范数的平方", "returned squared norms")])  # fmt: skip
+    # a given init (He for tanh): the default Xavier would give the second list
+    want = [1.422007394495, 2.137335967837, 0.844989887768, 0.80209379659]
+    ignored = [0.535532022783, 0.95169434274, 0.41204249328, 0.257885740738]
+    got = sc.call(layer_gradient_norms, 4, "tanh", width=5, m=12, init="he", seed=3)
+    sc.expect(np.asarray(got, dtype=float), want, "layer_gradient_norms(4, 'tanh', init='he')", NORMS,
+              rtol=1e-6, mistakes=[(ignored, "忽略了传入的 init：用 init or _default_init(activation)",
+                                    "the init argument was ignored: use init or _default_init(activation)")])  # fmt: skip
 
 
 @pytest.mark.task("a4.gradient_norms")
@@ -67,7 +74,14 @@ def test_residual_forward() -> None:
         want,
         "a^(l+2)（tanh）",
         RES,
-        mistakes=[(want - RA, "忘了恒等捷径 + a", "forgot the identity shortcut + a")],
+        mistakes=[
+            (want - RA, "忘了恒等捷径 + a", "forgot the identity shortcut + a"),
+            (
+                RA + np.tanh(want - RA),
+                "第二层求和前多了激活：a^(l+2) = a + z^(l+2)，不是 a + f(z^(l+2))",
+                "the second layer is not activated: a^(l+2) = a + z^(l+2), not a + f(z^(l+2))",
+            ),
+        ],
     )
     rng = np.random.default_rng(0)
     a, W1, b1, W2, b2 = (

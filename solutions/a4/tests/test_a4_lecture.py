@@ -52,6 +52,11 @@ def test_auxiliary_loss(loss: str, out: str, K: int) -> None:
     y = rng.uniform(size=(5, K)) if loss == "mse" else rng.integers(0, 2, (5, K)).astype(float)
     acts = ["sigmoid", "sigmoid", out]
     J, dWs, dbs, dV, _ = auxiliary_loss(X, y, Ws, bs, acts, V, c, 2, 0.5, loss, out)
+    # the known mistake: the head's error added to δ^(2) after f′ instead of to ∂J/∂a^(2)
+    a2 = _sig(X @ Ws[0] + bs[0])
+    h_aux = a2 @ V + c if out == "identity" else _sig(a2 @ V + c)
+    da_aux = 0.5 * (h_aux - y) / X.shape[0] @ V.T
+    after_fprime = X.T @ (da_aux * (1 - a2 * (1 - a2)))  # that mistake's dW^(1) − the right one
     eps = 1e-6
     for name, p, g in (("W^(1)", Ws[0], dWs[0]), ("V", V, dV)):
         num = np.zeros_like(p)
@@ -63,9 +68,15 @@ def test_auxiliary_loss(loss: str, out: str, K: int) -> None:
             fm = auxiliary_loss(X, y, Ws, bs, acts, V, c, 2, 0.5, loss, out)[0]
             p[i] = old
             num[i] = (fp - fm) / (2 * eps)
+        skipped = name == "W^(1)" and np.allclose(g, num + after_fprime, atol=1e-6)
         assert np.allclose(g, num, atol=1e-6), (
-            f"∂J/∂{name} 与数值梯度不符 / ∂J/∂{name} disagrees with numerical gradients"
-        )
+            f"∂J/∂{name} 与数值梯度不符"
+            + ("（辅助误差要在乘 f′ 之前加到 ∂J/∂a^(k) 上：da = da + da_aux，再 activation_backward）"
+               if skipped else "")
+            + f" / ∂J/∂{name} disagrees with numerical gradients"
+            + (" (add the head's error to ∂J/∂a^(k) before the f′ factor: da = da + da_aux, "
+               "then activation_backward)" if skipped else "")
+        )  # fmt: skip
     assert np.isfinite(J) and len(dWs) == 3 and len(dbs) == 3, "返回 (J, dWs, dbs, dV, dc)"
 
 
@@ -77,7 +88,18 @@ DEGRADATION = [
     (60, 3, 8, {"epochs": 2, "seed": 1, "batch_size": 16}, 2.2892523229847046, 2.3282950751790232),
     (60, 3, 8, {"epochs": 2, "seed": 1, "batch_size": 16, "residual": True}, 2.2614945901750967,
      2.3109901099859913),
+    (60, 3, 8, {"epochs": 2, "seed": 1, "batch_size": 16, "activation": "tanh"}, 1.693479982047553,
+     1.9381720910695786),
+    (60, 3, 8, {"epochs": 2, "seed": 1, "batch_size": 16, "residual": True, "activation": "tanh"},
+     1.7579213703588203, 2.030346487555323),
 ]  # fmt: skip
+
+
+def _twin(case: int, drop: str) -> float:
+    """去掉关键字 ``drop`` 的同一用例的参考值 / J of the same case without the keyword ``drop``."""
+    m, depth, width, kw = DEGRADATION[case][:4]
+    rest = {k: v for k, v in kw.items() if k != drop}
+    return next(c[4] for c in DEGRADATION if c[:4] == (m, depth, width, rest))
 
 
 @pytest.mark.task("a4.degradation")
@@ -94,8 +116,15 @@ def test_training_error(case: int) -> None:
         "you returned fit's running average; return J = net.loss(X, y, 'ce')[0] at the final "
         "parameters"
     )
+    if "activation" in kw:
+        assert not np.isclose(J, _twin(case, "activation"), rtol=1e-6, atol=0), (
+            "网络用了默认的 sigmoid：把 activation 传给 MLP(…, activation, 'softmax', …) 与 "
+            "ResidualNet(…, activation=activation, …) / the network used the default sigmoid: pass "
+            "activation on to MLP(…, activation, 'softmax', …) and ResidualNet(…, "
+            "activation=activation, …)"
+        )
     if kw.get("residual"):
-        plain = DEGRADATION[1][4]  # the same arguments without residual=True
+        plain = _twin(case, "residual")  # the same arguments without residual=True
         assert not np.isclose(J, plain, rtol=1e-6, atol=0), (
             "residual=True 要建 ResidualNet(N_1, width, (hidden_layers - 1) // 2, K, …) / "
             "residual=True must build ResidualNet(N_1, width, (hidden_layers - 1) // 2, K, …)"
@@ -153,9 +182,16 @@ def test_cd1_bias_gradients_and_error() -> None:
         + " / Δb must be mean(V − p_v1): data minus reconstruction, averaged over the samples"
         + (" (yours has the wrong sign)" if np.allclose(db, -want_db) else "")
     )
+    sampled = np.allclose(dc, np.mean(h0 - p_h1, axis=0))
     assert np.allclose(dc, want_dc), (
-        "Δc ≠ mean(p_h0 − p_h1)（数据项减重构项）/ Δc must be mean(p_h0 − p_h1) (data minus "
-        "reconstruction)"
+        "Δc ≠ mean(p_h0 − p_h1)（数据项减重构项）"
+        + ("（正相要用概率 p_h0，不是采样 h0）" if sampled else "")
+        + " / Δc must be mean(p_h0 − p_h1) (data minus reconstruction)"
+        + (
+            " (the positive term uses the probabilities p_h0, not the samples h0)"
+            if sampled
+            else ""
+        )
     )
     want_err = float(np.sum((V - p_v1) ** 2) / 5)
     per_unit = np.isclose(float(err), want_err / V.shape[1])
