@@ -887,6 +887,97 @@ WRONG: tuple[Entry, ...] = (
       "    return (np.asarray(X, dtype=np.float64) - data_min) / np.where(span > 0, span, 1.0)\n",
       "    return np.nan_to_num((np.asarray(X, dtype=np.float64) - data_min) / span)\n",
       "a3.normalise", "std_zero", "divides by a zero span, then np.nan_to_num (warnings; the docstring forbids /0)"),
+    # ---------------------------------------------------------------- session 6 (hunt a3/a4): wrong
+    W("s6_zscore_fit_no_cast", "a3", "preprocessing.py",
+      "    X = np.asarray(X, dtype=np.float64)\n    return X.mean(axis=0), X.std(axis=0)\n",
+      "    return X.mean(axis=0), X.std(axis=0)\n", "a3.normalise", "wrong_dtype",
+      "zscore_fit without the float64 cast: float32 data give float32 μ, σ"),
+    W("s6_minibatches_assert", "a3", "optim.py",
+      "    if batch_size < 1:\n        raise ValueError(\"batch_size 必须 ≥ 1\\nbatch_size must be >= 1\")\n",
+      "    assert batch_size >= 1, \"batch_size must be >= 1\"\n", "a3.minibatches",
+      "batch_size_check", "batch_size < 1 checked with assert (AssertionError, not ValueError)"),
+    W("s6_wd_norm_unsquared", "a3", "losses.py", "float(np.sum(W * W))", "float(np.linalg.norm(W))",
+      "a3.weight_decay", "weight_decay_norm", "R with ‖W‖_F instead of ‖W‖_F² (forgot the square)"),
+    W("s6_wd_mean_squares", "a3", "losses.py", "float(np.sum(W * W))", "float(np.mean(W * W))",
+      "a3.weight_decay", "weight_decay_mean", "R with the mean of w² instead of the sum"),
+    W("s6_sgd_plain_mean", "a3", "training.py",
+      "    total = 0.0\n    for idx in minibatches(m, batch_size, rng):\n"
+      "        J, grads = model.loss(X[idx], y[idx], loss, lam * idx.size / m)\n"
+      "        optimizer.step(model.params, grads)\n        total += J * idx.size\n"
+      "    return total / m\n",
+      "    losses = []\n    for idx in minibatches(m, batch_size, rng):\n"
+      "        J, grads = model.loss(X[idx], y[idx], loss, lam * idx.size / m)\n"
+      "        optimizer.step(model.params, grads)\n        losses.append(J)\n"
+      "    return float(np.mean(losses))\n", "a3.sgd_epoch", "epoch_loss_mean",
+      "epoch loss as the plain mean of the batch losses"),
+    W("s6_early_stop_relative", "a3", "training.py", "    if val_loss < best_loss - min_delta:\n",
+      "    if val_loss < best_loss * (1 - min_delta):\n", "a3.early_stopping",
+      "early_stop_min_delta early_stop_relative", "min_delta read as a relative improvement"),
+    W("s6_momentum_nesterov", "a3", "optim.py",
+      "    return [p + v for p, v in zip(params, new_v, strict=True)], new_v\n",
+      "    return [p + beta * nv - lr * g for p, nv, g in zip(params, new_v, grads)], new_v\n",
+      "a3.momentum", "momentum_nesterov", "Nesterov's look-ahead form θ + βv_new − αg"),
+    W("s6_residual_act_on_z2", "a4", "residual.py", "    return a + z2, (dense1, act1, dense2)\n",
+      "    return a + activation_forward(z2, activation)[0], (dense1, act1, dense2)\n",
+      "a4.residual", "residual_activation_after_sum residual_output_activation",
+      "a + f(z2): the second layer activated before the sum"),
+    W("s6_residual_dout_inplace", "a4", "residual.py",
+      "    return dout + da_dense, dW1, db1, dW2, db2\n",
+      "    dout += da_dense\n    return dout, dW1, db1, dW2, db2\n", "a4.residual", "inplace",
+      "∂J/∂a accumulated into the caller's dout"),
+    W("s6_pretrain_predict_codes", "a4", "autoencoder.py", "        codes = dae.encode(codes)\n",
+      "        codes = dae.predict(codes)\n", "a4.pretraining", "pretrain_codes pretrain_replay",
+      "the next layer trains on the reconstruction x̂, not the code"),
+    W("s6_aux_added_after_fprime", "a4", "auxiliary.py",
+      "        if l == aux_layer - 1:\n            da = da + da_aux\n"
+      "        if l > 0:\n            delta = activation_backward(da, caches[l - 1][1])\n",
+      "        if l > 0:\n            delta = activation_backward(da, caches[l - 1][1])\n"
+      "        if l == aux_layer - 1:\n            delta = delta + da_aux\n", "a4.auxiliary",
+      "aux_fprime missing_fprime", "head error added to δ^(k) after f′ (skips f′ on the head's path)"),
+    W("s6_cd1_dc_sampled", "a4", "rbm.py", "    dc = np.mean(p_h0 - p_h1, axis=0)\n",
+      "    dc = np.mean(h0 - p_h1, axis=0)\n", "a4.rbm", "rbm_positive_sampled",
+      "Δc from the sampled h0 instead of p_h0"),
+    W("s6_degradation_blocks_half", "a4", "degradation.py", "width, (hidden_layers - 1) // 2, n_out,",
+      "width, hidden_layers // 2, n_out,", "a4.degradation", "degradation_setup",
+      "hidden_layers // 2 residual blocks (one too many for an even count)"),
+    W("s6_degradation_sgd", "a4", "degradation.py",
+      "    fit(net, X, y, loss=\"ce\", optimizer=\"momentum\", lr=lr, epochs=epochs,\n",
+      "    fit(net, X, y, loss=\"ce\", optimizer=\"sgd\", lr=lr, epochs=epochs,\n", "a4.degradation",
+      "degradation_setup", "trained with plain SGD instead of momentum"),
+    W("s6_corrupt_mask_float64", "a4", "autoencoder.py",
+      "    mask = (rng.random(X.shape) >= noise).astype(X.dtype)\n",
+      "    mask = (rng.random(X.shape) >= noise) * 1.0\n", "a4.dae", "wrong_dtype mask_rule",
+      "mask as bool * 1.0: float64 for a float32 X"),
+    W("s6_norms_depth_plus_one", "a4", "vanishing.py", "    net = MLP([width] * depth + [1],",
+      "    net = MLP([width] * (depth + 1) + [1],", "a4.gradient_norms", "norms_setup",
+      "depth + 1 weight layers (off by one)"),
+    W("s6_norms_init_ignored", "a4", "vanishing.py", "init=init or _default_init(activation)",
+      "init=_default_init(activation)", "a4.gradient_norms", "norms_setup",
+      "the init argument is ignored (always the default initialiser)"),
+    W("s6_degradation_res_activation_default", "a4", "degradation.py",
+      "                          activation=activation, seed=seed)  # fmt: skip\n",
+      "                          seed=seed)  # fmt: skip\n", "a4.degradation", "degradation_setup",
+      "ResidualNet built without activation=activation (always its default sigmoid)"),
+    W("s6_pretrain_lam_ignored", "a4", "autoencoder.py",
+      "            batch_size=batch_size, lam=lam, seed=seed + l, track_accuracy=False)  # fmt: skip\n",
+      "            batch_size=batch_size, seed=seed + l, track_accuracy=False)  # fmt: skip\n",
+      "a4.pretraining", "pretrain_replay", "pre-training ignores λ (lam not passed to fit)"),
+    W("s6_pretrain_activation_ignored", "a4", "autoencoder.py",
+      "n_in, n_out, noise=noise, activation=activation, seed=seed + l, dtype=codes.dtype",
+      "n_in, n_out, noise=noise, seed=seed + l, dtype=codes.dtype", "a4.pretraining",
+      "pretrain_replay", "the DAEs always use their default sigmoid, not the activation argument"),
+    W("s6_dbn_same_seed", "a4", "rbm.py",
+      "        rbm = RBM(n_in, n_out, seed=seed + l)\n"
+      "        fit(rbm, codes, codes, loss=\"mse\", optimizer=\"momentum\", lr=lr, epochs=epochs,\n"
+      "            batch_size=batch_size, seed=seed + l, track_accuracy=False)  # fmt: skip\n",
+      "        rbm = RBM(n_in, n_out, seed=seed)\n"
+      "        fit(rbm, codes, codes, loss=\"mse\", optimizer=\"momentum\", lr=lr, epochs=epochs,\n"
+      "            batch_size=batch_size, seed=seed, track_accuracy=False)  # fmt: skip\n",
+      "a4.dbn", "dbn_replay dbn_codes", "every RBM (and its fit) with the same seed, not seed + l"),
+    W("s6_dbn_sgd", "a4", "rbm.py",
+      "        fit(rbm, codes, codes, loss=\"mse\", optimizer=\"momentum\", lr=lr, epochs=epochs,\n",
+      "        fit(rbm, codes, codes, loss=\"mse\", optimizer=\"sgd\", lr=lr, epochs=epochs,\n",
+      "a4.dbn", "dbn_replay", "RBMs trained with plain SGD instead of momentum"),
 )  # fmt: skip
 
 ALTERNATIVES: tuple[Entry, ...] = (
@@ -1627,4 +1718,158 @@ ALTERNATIVES: tuple[Entry, ...] = (
       "        J, grads = model.loss(X[idx], y[idx], loss, lam * idx.size / m)\n",
       "        idx = np.sort(idx)\n        J, grads = model.loss(X[idx], y[idx], loss, lam * idx.size / m)\n",
       "each batch's rows taken in sorted order"),
+    # ---------------------------------------------------------------- session 6 (hunt a3/a4): alternatives
+    A("s6_momentum_deepcopy", "a3", "optim.py",
+      "    new_v = [beta * v - lr * g for v, g in zip(velocities, grads, strict=True)]\n",
+      "    import copy\n\n    new_v = copy.deepcopy(list(velocities))\n"
+      "    for v, g in zip(new_v, grads):\n        v *= beta\n        v -= lr * g\n",
+      "velocities deep-copied, then updated in place"),
+    A("s6_momentum_zip_star", "a3", "optim.py",
+      "    new_v = [beta * v - lr * g for v, g in zip(velocities, grads, strict=True)]\n"
+      "    return [p + v for p, v in zip(params, new_v, strict=True)], new_v\n",
+      "    pairs = [(p + (beta * v - lr * g), beta * v - lr * g)\n"
+      "             for p, g, v in zip(params, grads, velocities)]\n"
+      "    new_p, new_v = map(list, zip(*pairs))\n    return new_p, new_v\n",
+      "(θ, v) pairs unzipped with zip(*…)"),
+    A("s6_minibatches_int32", "a3", "optim.py",
+      "    order = rng.permutation(m) if rng is not None else np.arange(m)\n",
+      "    order = (rng.permutation(m) if rng is not None else np.arange(m)).astype(np.int32)\n",
+      "indices as int32"),
+    A("s6_minibatches_consume", "a3", "optim.py",
+      "    for start in range(0, m, batch_size):\n        yield order[start : start + batch_size]\n",
+      "    while order.size:\n        yield order[:batch_size]\n        order = order[batch_size:]\n",
+      "batches cut off the front of the order until it is empty"),
+    A("s6_wd_ravel_dot", "a3", "losses.py", "float(np.sum(W * W))", "float(W.ravel() @ W.ravel())",
+      "Σ w² as a dot product of the flattened W"),
+    A("s6_wd_loop_accumulate", "a3", "losses.py",
+      "    value = lam / (2 * m) * sum(float(np.sum(W * W)) for W in weights)\n",
+      "    total = 0.0\n    for W in weights:\n        total += np.square(W).sum()\n"
+      "    value = float(total * lam / 2 / m)\n", "R accumulated in a loop, λ/2/m"),
+    A("s6_zscore_nan_funcs", "a3", "preprocessing.py", "    return X.mean(axis=0), X.std(axis=0)\n",
+      "    return np.nanmean(X, axis=0), np.nanstd(X, axis=0)\n", "μ, σ via np.nanmean/np.nanstd"),
+    A("s6_zscore_fit_dtype_kw", "a3", "preprocessing.py",
+      "    X = np.asarray(X, dtype=np.float64)\n    return X.mean(axis=0), X.std(axis=0)\n",
+      "    return np.mean(X, axis=0, dtype=np.float64), np.std(X, axis=0, dtype=np.float64)\n",
+      "μ, σ computed with dtype=np.float64 (no cast of X)"),
+    A("s6_zscore_divide_where", "a3", "preprocessing.py",
+      "    return (np.asarray(X, dtype=np.float64) - mean) / np.where(std > 0, std, 1.0)\n",
+      "    X = np.asarray(X, dtype=np.float64)\n"
+      "    return np.divide(X - mean, std, out=np.zeros(X.shape), where=std != 0)\n",
+      "z-score via np.divide(where=σ ≠ 0), constant features 0"),
+    A("s6_minmax_percentile", "a3", "preprocessing.py", "    return X.min(axis=0), X.max(axis=0)\n",
+      "    lo, hi = np.percentile(X, [0, 100], axis=0)\n    return lo, hi\n",
+      "min and max as the 0th and 100th percentiles"),
+    A("s6_minmax_reciprocal", "a3", "preprocessing.py",
+      "    return (np.asarray(X, dtype=np.float64) - data_min) / np.where(span > 0, span, 1.0)\n",
+      "    scale = 1.0 / np.where(span > 0, span, 1.0)\n"
+      "    return (np.asarray(X, dtype=np.float64) - data_min) * scale\n",
+      "min-max as a multiplication by 1/span"),
+    A("s6_early_stop_inverted_branch", "a3", "training.py",
+      "    if val_loss < best_loss - min_delta:\n        return val_loss, epoch, 0, False\n"
+      "    wait += 1\n    return best_loss, best_epoch, wait, wait >= patience\n",
+      "    if val_loss >= best_loss - min_delta:\n"
+      "        return best_loss, best_epoch, wait + 1, wait + 1 >= patience\n"
+      "    return val_loss, epoch, 0, False\n", "the no-improvement branch first (>=)"),
+    A("s6_early_stop_equal", "a3", "training.py",
+      "    return best_loss, best_epoch, wait, wait >= patience\n",
+      "    return best_loss, best_epoch, wait, wait == patience\n",
+      "stop when wait == patience (wait never passes patience in fit's loop)"),
+    A("s6_sgd_materialise", "a3", "training.py", "    for idx in minibatches(m, batch_size, rng):\n",
+      "    batches = list(minibatches(m, batch_size, rng))\n    for idx in batches:\n",
+      "batches listed before the loop"),
+    A("s6_sgd_params_once", "a3", "training.py",
+      "    total = 0.0\n    for idx in minibatches(m, batch_size, rng):\n"
+      "        J, grads = model.loss(X[idx], y[idx], loss, lam * idx.size / m)\n"
+      "        optimizer.step(model.params, grads)\n",
+      "    total, params = 0.0, model.params\n    for idx in minibatches(m, batch_size, rng):\n"
+      "        Xb, yb = X[idx], y[idx]\n"
+      "        J, grads = model.loss(Xb, yb, loss, lam * idx.size / m)\n"
+      "        optimizer.step(params, grads)\n", "model.params taken once before the loop"),
+    A("s6_sgd_running_mean", "a3", "training.py",
+      "    total = 0.0\n    for idx in minibatches(m, batch_size, rng):\n"
+      "        J, grads = model.loss(X[idx], y[idx], loss, lam * idx.size / m)\n"
+      "        optimizer.step(model.params, grads)\n        total += J * idx.size\n"
+      "    return total / m\n",
+      "    seen, mean = 0, 0.0\n    for idx in minibatches(m, batch_size, rng):\n"
+      "        J, grads = model.loss(X[idx], y[idx], loss, lam * idx.size / m)\n"
+      "        optimizer.step(model.params, grads)\n        seen += idx.size\n"
+      "        mean += (J - mean) * idx.size / seen\n    return mean\n",
+      "epoch loss as a running weighted mean"),
+    A("s6_sgd_inline_batches", "a3", "training.py",
+      "    for idx in minibatches(m, batch_size, rng):\n",
+      "    order = rng.permutation(m) if rng is not None else np.arange(m)\n"
+      "    for idx in (order[s : s + batch_size] for s in range(0, m, batch_size)):\n",
+      "batches cut inline (same order and slices as minibatches)"),
+    A("s6_residual_backward_manual", "a4", "residual.py",
+      "    dh, dW2, db2 = dense_backward(dout, dense2)\n",
+      "    h, W2 = dense2\n    dW2, db2, dh = h.T @ dout, dout.sum(axis=0), dout @ W2.T\n",
+      "second layer's backward written out from the cache"),
+    A("s6_corrupt_copy_imul", "a4", "autoencoder.py",
+      "    mask = (rng.random(X.shape) >= noise).astype(X.dtype)\n    return X * mask, mask\n",
+      "    keep = rng.random(X.shape) >= noise\n    Xt = X.copy()\n    Xt *= keep\n"
+      "    return Xt, keep.astype(X.dtype)\n", "x̃ as a copy multiplied in place by the bool mask"),
+    A("s6_dae_backward_layers", "a4", "autoencoder.py",
+      "    (dW1, dW2), (db1, db2) = mlp_backward(dxhat, cache)\n",
+      "    from layers import activation_backward, dense_backward\n\n"
+      "    (d1, a1), (d2, a2) = cache\n    da1, dW2, db2 = dense_backward(activation_backward(dxhat, a2), d2)\n"
+      "    _, dW1, db1 = dense_backward(activation_backward(da1, a1), d1)\n",
+      "dae_backward with the layer functions"),
+    A("s6_pretrain_encode_by_hand", "a4", "autoencoder.py", "        codes = dae.encode(codes)\n",
+      "        from activations import get_activation\n\n"
+      "        codes = get_activation(activation).forward(codes @ weights[-1] + biases[-1])\n",
+      "codes computed from the kept encoder by hand"),
+    A("s6_descend_gd_by_hand_stack", "a4", "momentum.py",
+      "            (theta,) = gradient_descent_update([theta], [g], lr)\n",
+      "            theta = theta - lr * g\n", "GD step written out"),
+    A("s6_descend_vstack", "a4", "momentum.py", "    return np.array(path), np.array(values)\n",
+      "    return np.vstack(path), np.fromiter(values, dtype=float)\n", "path via np.vstack, values via np.fromiter"),
+    A("s6_count_np_dot", "a4", "depth_width.py",
+      "    return sum((n_in + 1) * n_out for n_in, n_out in pairwise(sizes))\n",
+      "    s = list(sizes)\n    return int(np.dot(np.add(s[:-1], 1), s[1:]))\n",
+      "parameter count as a dot product"),
+    A("s6_norms_index_einsum", "a4", "vanishing.py",
+      "    return [float(np.linalg.norm(g)) for g in grads[0::2]]\n",
+      "    return [float(np.sqrt(np.einsum('ij,ij->', grads[2 * l], grads[2 * l]))) for l in range(depth)]\n",
+      "norms by index with einsum"),
+    A("s6_cd1_outer_loop", "a4", "rbm.py", "    dW = (V.T @ p_h0 - p_v1.T @ p_h1) / m\n",
+      "    dW = np.zeros_like(W)\n    for n in range(m):\n"
+      "        dW += np.outer(V[n], p_h0[n]) - np.outer(p_v1[n], p_h1[n])\n    dW /= m\n",
+      "ΔW as a loop of outer products"),
+    A("s6_cd1_db_split_means", "a4", "rbm.py", "    db = np.mean(V - p_v1, axis=0)\n",
+      "    db = V.mean(axis=0) - p_v1.mean(axis=0)\n", "Δb as a difference of means"),
+    A("s6_dbn_hidden_probs", "a4", "rbm.py", "        codes = rbm.transform(codes)\n",
+      "        codes = hidden_probs(codes, weights[-1], biases[-1])\n", "next codes via hidden_probs"),
+    A("s6_aux_scale_after", "a4", "auxiliary.py",
+      "    da_aux, dV, dc = dense_backward(lam_aux * delta_aux, aux_cache[0][0])\n",
+      "    da_aux, dV, dc = (lam_aux * t for t in dense_backward(delta_aux, aux_cache[0][0]))\n",
+      "λ_aux applied to all three head gradients afterwards"),
+    A("s6_degradation_evaluate", "a4", "degradation.py",
+      "    return float(net.loss(X, y, \"ce\")[0])\n",
+      "    from training import evaluate\n\n    return float(evaluate(net, X, y, loss=\"ce\")[0])\n",
+      "final J via the given evaluate"),
+    A("s6_degradation_optimizer_object", "a4", "degradation.py",
+      "    fit(net, X, y, loss=\"ce\", optimizer=\"momentum\", lr=lr, epochs=epochs,\n",
+      "    from optim import Momentum\n\n"
+      "    fit(net, X, y, loss=\"ce\", optimizer=Momentum(lr, 0.9), lr=lr, epochs=epochs,\n",
+      "a Momentum object passed to fit"),
+    A("s6_approx_multiply_outer", "a4", "approximation.py",
+      "    return sigmoid(np.outer(x, w) + b) @ v\n",
+      "    return np.dot(sigmoid(np.multiply.outer(x, w) + b), v)\n", "Φ via np.multiply.outer"),
+    A("s6_fit_lstsq_column", "a4", "approximation.py",
+      "    return np.linalg.lstsq(Phi, y, rcond=None)[0]\n",
+      "    return np.linalg.lstsq(Phi, np.reshape(y, (-1, 1)), rcond=None)[0][:, 0]\n",
+      "least squares on a column y, flattened back"),
+    A("s6_descend_optimizer_objects", "a4", "momentum.py",
+      "    theta = np.asarray(start, dtype=np.float64)\n    v = np.zeros_like(theta)\n"
+      "    path, values = [theta], []\n    for _ in range(steps):\n        f, g = objective(theta)\n"
+      "        values.append(f)\n        if optimizer == \"momentum\":\n"
+      "            (theta,), (v,) = momentum_update([theta], [g], [v], lr, beta)\n"
+      "        else:\n            (theta,) = gradient_descent_update([theta], [g], lr)\n"
+      "        path.append(theta)\n",
+      "    from optim import GradientDescent, Momentum\n\n"
+      "    opt = Momentum(lr, beta) if optimizer == \"momentum\" else GradientDescent(lr)\n"
+      "    theta = np.array(start, dtype=np.float64)\n    path, values = [theta.copy()], []\n"
+      "    for _ in range(steps):\n        f, g = objective(theta)\n        values.append(f)\n"
+      "        opt.step([theta], [g])\n        path.append(theta.copy())\n",
+      "descend with the given optimizer classes (in place on θ, copies recorded)"),
 )  # fmt: skip
