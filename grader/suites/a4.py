@@ -69,11 +69,24 @@ HINTS: dict[str, Text] = {
         "codes = dae.encode(codes).",
     ),
     "pretrain_codes": Text(
-        "逐层预训练：第 l 层的 DAE 在下一层的编码 codes = dae.encode(codes) 上训练，返回的是各层编码器的 "
-        "W^(l) (N_l, N_{l+1}) 与 b^(l+1)。",
+        "逐层预训练：第 l 层的 DAE 在下一层的编码 codes = dae.encode(codes) 上训练（隐层的编码，不是重构 "
+        "dae.predict），返回的是各层编码器的 W^(l) (N_l, N_{l+1}) 与 b^(l+1)。",
         "Greedy pre-training: layer l's DAE trains on the codes of the layer below "
-        "(codes = dae.encode(codes)); return each encoder's W^(l) (N_l, N_{l+1}) and "
-        "b^(l+1).",
+        "(codes = dae.encode(codes): the hidden code, not the reconstruction dae.predict); "
+        "return each encoder's W^(l) (N_l, N_{l+1}) and b^(l+1).",
+    ),
+    "pretrain_lam": Text(
+        "pretrain_layers 没有把 lam 传给 fit：第 2 步是 fit(dae, codes, codes, …, lam=lam, seed=seed + l, …)，"
+        "λ > 0 时编码器的权重衰减不能省。",
+        "pretrain_layers does not pass lam to fit: step 2 is fit(dae, codes, codes, …, "
+        "lam=lam, seed=seed + l, …); with λ > 0 the encoders' weight decay must not be dropped.",
+    ),
+    "pretrain_activation": Text(
+        "pretrain_layers 没有把 activation 传给 DenoisingAutoencoder：第 1 步是 DenoisingAutoencoder(n_in, "
+        "n_out, noise=noise, activation=activation, seed=seed + l, dtype=codes.dtype)，否则隐层总是默认的 sigmoid。",
+        "pretrain_layers does not pass activation to DenoisingAutoencoder: step 1 is "
+        "DenoisingAutoencoder(n_in, n_out, noise=noise, activation=activation, seed=seed + l, "
+        "dtype=codes.dtype); without it the hidden layer is always the default sigmoid.",
     ),
 }
 
@@ -717,6 +730,11 @@ def pretrain_score(setup: dict[str, Any], value: Any) -> tuple[float | None, lis
         f"measures accuracy on {PRETRAIN_SPLIT[2]} digits it never sent: ≥ "
         f"{PRETRAIN_MIN_ACCURACY} required (untrained encoders reach about 0.1–0.4)",
     ),
+    # the exact replay names the dropped argument; generic advice is then dropped
+    supersedes={
+        "pretrain_lam": ("pretrain_replay", "training_poor"),
+        "pretrain_activation": ("pretrain_replay", "training_poor"),
+    },
     cpu_seconds=30.0,
     wall_seconds=60.0,
 )
@@ -728,7 +746,10 @@ def pretraining(ctx: Context) -> list[Case]:
     reply = ctx.run("pretrain", setup["X"], setup["sizes"], setup["kwargs"])
     if not reply.ok:
         heldout.attribute(reply, "autoencoder.pretrain_layers")
-        return [Case(label, False, reply=reply)]
+        case = Case(label, False, reply=reply)
+        if _codes_fault(ctx, reply, setup["X"]):
+            case.hints.append("pretrain_codes")
+        return [case]
     acc, bad = pretrain_score(setup, reply.value)
     if acc is None:
         case = heldout.failed_params_case(label, bad)
@@ -744,22 +765,42 @@ def pretraining(ctx: Context) -> list[Case]:
     failed = [c for c in cases if not c.passed]
     bad_dae = failing_dae_functions(ctx) if failed else []
     for c in failed if bad_dae else []:  # the cause is a4.dae's, not pretrain_layers' steps
-        c.hints = [h for h in c.hints if h not in ("pretrain_replay", "training_poor")]
+        c.hints = [
+            h for h in c.hints if h not in ("pretrain_replay", "training_poor", *REPLAY_DROPPED)
+        ]
         blocked_by(c, ", ".join(bad_dae), "a4.dae")
     return cases
 
 
-#: The small exact-replay run of pretrain_layers (a few seconds' worth of work).
-REPLAY = {"sizes": [64, 12, 6], "noise": 0.3, "epochs": 2, "lr": 0.1, "batch_size": 16}
+#: The small exact-replay run of pretrain_layers (a few seconds' worth of work): tanh hidden
+#: units and λ > 0, so pre-training that drops the activation or lam argument differs too.
+REPLAY = {"sizes": [64, 12, 6], "noise": 0.3, "epochs": 2, "lr": 0.1, "batch_size": 16,
+          "lam": 0.05, "activation": "tanh"}  # fmt: skip
 REPLAY_SAMPLES = 96
+#: Mistake code → the argument that mistake leaves out (its result: the replay without it).
+REPLAY_DROPPED = {"pretrain_lam": "lam", "pretrain_activation": "activation"}
+
+
+def _codes_fault(ctx: Context, reply: Reply, unlabelled: np.ndarray) -> bool:
+    """错在层与层之间 / Whether pretrain_layers' ValueError comes from what it hands the next
+    layer: the same call with ONE hidden layer (a few samples, one epoch) runs, so the DAE and
+    its training work and the array passed on to layer 2 is not the codes (e.g. dae.predict's
+    reconstruction, of the input's width). NotImplementedError, a missing function or an
+    error the one-layer run raises too are left as they are."""
+    if reply.kind != "exception" or not reply.error.startswith("ValueError"):
+        return False
+    kwargs = {k: v for k, v in PRETRAIN.items() if k != "sizes"} | {"epochs": 1, "seed": 0}
+    one = ctx.run("pretrain", unlabelled[:REPLAY_SAMPLES], PRETRAIN["sizes"][:2], kwargs)
+    return one.ok
 
 
 def _pretrain_replay_case(ctx: Context, unlabelled: np.ndarray) -> Case:
     """按文档复现 pretrain_layers / pretrain_layers replayed exactly (nncore, same seed/data).
 
     The docstring fixes every step (DAE per layer with seed + l, fit on (codes, codes) with
-    momentum, codes = encode(codes)), so the encoders must equal nncore's; a DAE that learns
-    to reconstruct its noisy input, or trains on the wrong codes, does not.
+    momentum, activation and lam passed on, codes = encode(codes)), so the encoders must equal
+    nncore's; a DAE that learns to reconstruct its noisy input, trains on the wrong codes, or
+    drops the activation or lam argument (named: the replay runs tanh units with λ > 0), does not.
     """
     rng = ctx.rng
     X = unlabelled  # a part of the unlabelled digits that are sent anyway (never held-out ones)
@@ -772,14 +813,20 @@ def _pretrain_replay_case(ctx: Context, unlabelled: np.ndarray) -> Case:
     if not reply.ok:
         heldout.attribute(reply, "autoencoder.pretrain_layers")
         return Case(label, False, reply=reply)
+    dropped = {  # what pre-training that ignores one argument returns
+        code: greedy.pretrain_daes(X[idx], REPLAY["sizes"], **{k: v for k, v in kwargs.items() if k != arg})
+        for code, arg in REPLAY_DROPPED.items()
+    }  # fmt: skip
     expects = [
-        Expect(f"W^({l + 1})", w, pick_item("weights", l), rtol=1e-6, atol_scale=1e-3)
+        Expect(f"W^({l + 1})", w, pick_item("weights", l), rtol=1e-6, atol_scale=1e-3,
+               mistakes={code: run[0][l] for code, run in dropped.items()})
         for l, w in enumerate(W)
-    ]
-    expects += [Expect(f"b^({l + 2})", v, pick_item("biases", l), rtol=1e-6, atol_scale=1e-3)
+    ]  # fmt: skip
+    expects += [Expect(f"b^({l + 2})", v, pick_item("biases", l), rtol=1e-6, atol_scale=1e-3,
+                       mistakes={code: run[1][l] for code, run in dropped.items()})
                 for l, v in enumerate(b)]  # fmt: skip
     case = case_from_reply(reply, expects, label)
-    if not case.passed:
+    if not case.passed and not set(case.hints) & set(REPLAY_DROPPED):  # else the named argument
         case.hints.insert(0, "pretrain_replay")
     return case
 

@@ -926,7 +926,7 @@ WRONG: tuple[Entry, ...] = (
       "    dout += da_dense\n    return dout, dW1, db1, dW2, db2\n", "a4.residual", "inplace",
       "∂J/∂a accumulated into the caller's dout"),
     W("s6_pretrain_predict_codes", "a4", "autoencoder.py", "        codes = dae.encode(codes)\n",
-      "        codes = dae.predict(codes)\n", "a4.pretraining", "pretrain_codes pretrain_replay",
+      "        codes = dae.predict(codes)\n", "a4.pretraining", "pretrain_codes",
       "the next layer trains on the reconstruction x̂, not the code"),
     W("s6_aux_added_after_fprime", "a4", "auxiliary.py",
       "        if l == aux_layer - 1:\n            da = da + da_aux\n"
@@ -958,11 +958,11 @@ WRONG: tuple[Entry, ...] = (
     W("s6_pretrain_lam_ignored", "a4", "autoencoder.py",
       "            batch_size=batch_size, lam=lam, seed=seed + l, track_accuracy=False)  # fmt: skip\n",
       "            batch_size=batch_size, seed=seed + l, track_accuracy=False)  # fmt: skip\n",
-      "a4.pretraining", "pretrain_replay", "pre-training ignores λ (lam not passed to fit)"),
+      "a4.pretraining", "pretrain_lam", "pre-training ignores λ (lam not passed to fit)"),
     W("s6_pretrain_activation_ignored", "a4", "autoencoder.py",
       "n_in, n_out, noise=noise, activation=activation, seed=seed + l, dtype=codes.dtype",
       "n_in, n_out, noise=noise, seed=seed + l, dtype=codes.dtype", "a4.pretraining",
-      "pretrain_replay", "the DAEs always use their default sigmoid, not the activation argument"),
+      "pretrain_activation", "the DAEs always use their default sigmoid, not the activation argument"),
     W("s6_dbn_same_seed", "a4", "rbm.py",
       "        rbm = RBM(n_in, n_out, seed=seed + l)\n"
       "        fit(rbm, codes, codes, loss=\"mse\", optimizer=\"momentum\", lr=lr, epochs=epochs,\n"
@@ -970,11 +970,11 @@ WRONG: tuple[Entry, ...] = (
       "        rbm = RBM(n_in, n_out, seed=seed)\n"
       "        fit(rbm, codes, codes, loss=\"mse\", optimizer=\"momentum\", lr=lr, epochs=epochs,\n"
       "            batch_size=batch_size, seed=seed, track_accuracy=False)  # fmt: skip\n",
-      "a4.dbn", "dbn_replay dbn_codes", "every RBM (and its fit) with the same seed, not seed + l"),
+      "a4.dbn", "dbn_seed", "every RBM (and its fit) with the same seed, not seed + l"),
     W("s6_dbn_sgd", "a4", "rbm.py",
       "        fit(rbm, codes, codes, loss=\"mse\", optimizer=\"momentum\", lr=lr, epochs=epochs,\n",
       "        fit(rbm, codes, codes, loss=\"mse\", optimizer=\"sgd\", lr=lr, epochs=epochs,\n",
-      "a4.dbn", "dbn_replay", "RBMs trained with plain SGD instead of momentum"),
+      "a4.dbn", "dbn_optimizer", "RBMs trained with plain SGD instead of momentum"),
 )  # fmt: skip
 
 ALTERNATIVES: tuple[Entry, ...] = (

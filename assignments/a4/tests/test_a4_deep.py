@@ -346,3 +346,35 @@ def test_momentum_escapes_the_saddle_sooner() -> None:
 
     if not first(mvalues) < first(values):
         sc.fail("从鞍点附近出发，冲量法应比梯度下降更早到达 f < −0.249", "starting near the saddle, momentum must reach f < −0.249 before plain GD", where)  # fmt: skip
+
+
+@pytest.mark.task("a4.pretraining")
+def test_pretrain_layers_passes_activation_and_lam() -> None:
+    """activation 与 lam 要传下去 / activation goes to every DAE, lam to every fit (tanh units,
+    λ > 0: equal to the given DenoisingAutoencoder + fit with both)."""
+    from autoencoder import DenoisingAutoencoder
+    from training import fit
+
+    where = ("autoencoder.py 中的 pretrain_layers：DenoisingAutoencoder(…, activation=activation, seed=seed + l, …)，fit(…, lam=lam, seed=seed + l, …)",
+             "pretrain_layers in autoencoder.py: DenoisingAutoencoder(…, activation=activation, seed=seed + l, …), fit(…, lam=lam, seed=seed + l, …)")  # fmt: skip
+    Xd = np.random.default_rng(1).uniform(size=(48, 10))
+    Ws, bs = sc.parts(
+        sc.call(pretrain_layers, Xd, [10, 6], activation="tanh", epochs=3, lam=0.5, seed=4),
+        2,
+        "pretrain_layers",
+        "(weights, biases)",
+    )
+
+    def one_layer(activation: str, lam: float) -> tuple[np.ndarray, np.ndarray]:
+        dae = DenoisingAutoencoder(10, 6, noise=0.3, activation=activation, seed=4)
+        fit(dae, Xd, Xd, loss="mse", optimizer="momentum", lr=0.1, epochs=3, lam=lam, seed=4,
+            track_accuracy=False)  # fmt: skip
+        return dae.weights[0], dae.biases[0]
+
+    W, b = one_layer("tanh", 0.5)
+    no_lam, sigmoid_units = one_layer("tanh", 0.0), one_layer("sigmoid", 0.5)
+    for k, (got, want, what) in enumerate(((Ws[0], W, "W^(1)"), (bs[0], b, "b^(2)"))):
+        sc.expect(got, want, what, where,
+                  mistakes=[(no_lam[k], "lam 没有传给 fit（没有权重衰减）", "lam was not passed to fit (no weight decay)"),
+                            (sigmoid_units[k], "activation 没有传给 DenoisingAutoencoder（总是默认的 sigmoid）",
+                             "activation was not passed to DenoisingAutoencoder (always the default sigmoid)")])  # fmt: skip

@@ -5,6 +5,7 @@ import itertools
 
 import numpy as np
 import pytest
+import selfcheck as sc
 from approximation import approximation_curve, fit_output_weights, sigmoid_sum, staircase_units
 from auxiliary import auxiliary_loss
 from data import load_digits
@@ -210,3 +211,34 @@ def test_pretrain_rbms_shapes() -> None:
     Ws, bs = pretrain_rbms(X, [8, 5, 3], epochs=1)
     assert [W.shape for W in Ws] == [(8, 5), (5, 3)], "W^(l) 形状 / shapes of W^(l)"
     assert [b.shape for b in bs] == [(5,), (3,)], "返回隐偏置 c / return the hidden biases c"
+
+
+@pytest.mark.task("a4.dbn")
+def test_pretrain_rbms_follows_the_steps() -> None:
+    """与给定的 RBM + fit 逐层训练的结果相同 / Equal to greedy training with the given RBM and fit
+    (RBM l with seed + l, momentum, the next RBM on rbm.transform(codes))."""
+    from rbm import RBM
+    from training import fit
+
+    where = ("rbm.py 中的 pretrain_rbms：RBM(n_in, n_out, seed=seed + l)，fit(rbm, codes, codes, loss='mse', optimizer='momentum', …, seed=seed + l, …)，codes = rbm.transform(codes)",
+             "pretrain_rbms in rbm.py: RBM(n_in, n_out, seed=seed + l), fit(rbm, codes, codes, loss='mse', optimizer='momentum', …, seed=seed + l, …), codes = rbm.transform(codes)")  # fmt: skip
+    X = np.random.default_rng(2).uniform(size=(48, 8))
+    Ws, bs = sc.parts(sc.call(pretrain_rbms, X, [8, 5, 3], epochs=2, batch_size=16, seed=3), 2,
+                      "pretrain_rbms", "(weights, biases)")  # fmt: skip
+
+    def rbms(optimizer: str, step: int) -> list[np.ndarray]:
+        out, codes = [], X
+        for l, (n_in, n_out) in enumerate(itertools.pairwise([8, 5, 3])):
+            rbm = RBM(n_in, n_out, seed=3 + step * l)
+            fit(rbm, codes, codes, loss="mse", optimizer=optimizer, lr=0.1, epochs=2,
+                batch_size=16, seed=3 + step * l, track_accuracy=False)  # fmt: skip
+            out += [rbm.W, rbm.c]
+            codes = rbm.transform(codes)
+        return out
+
+    want, sgd, same_seed = rbms("momentum", 1), rbms("sgd", 1), rbms("momentum", 0)
+    got = [Ws[0], bs[0], Ws[1], bs[1]]
+    for k, what in enumerate(("W^(1)", "c^(2)", "W^(2)", "c^(3)")):
+        sc.expect(got[k], want[k], what, where,
+                  mistakes=[(sgd[k], "RBM 用普通 SGD 训练了：fit(…, optimizer='momentum', …)", "the RBMs were trained with plain SGD: fit(…, optimizer='momentum', …)"),
+                            (same_seed[k], "每个 RBM 用了同一个种子：第 l 个是 seed + l", "every RBM got the same seed: RBM l's is seed + l")])  # fmt: skip
