@@ -890,7 +890,7 @@ WRONG: tuple[Entry, ...] = (
     # ---------------------------------------------------------------- session 6 (hunt a3/a4): wrong
     W("s6_zscore_fit_no_cast", "a3", "preprocessing.py",
       "    X = np.asarray(X, dtype=np.float64)\n    return X.mean(axis=0), X.std(axis=0)\n",
-      "    return X.mean(axis=0), X.std(axis=0)\n", "a3.normalise", "wrong_dtype",
+      "    return X.mean(axis=0), X.std(axis=0)\n", "a3.normalise", "stats_float64",
       "zscore_fit without the float64 cast: float32 data give float32 μ, σ"),
     W("s6_minibatches_assert", "a3", "optim.py",
       "    if batch_size < 1:\n        raise ValueError(\"batch_size 必须 ≥ 1\\nbatch_size must be >= 1\")\n",
