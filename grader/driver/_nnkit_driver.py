@@ -343,6 +343,27 @@ def batches(m: int, batch_size: int, seed: int | None) -> dict[str, Any]:
     return {"first": first, "second": second, "arrays": all(kinds)}
 
 
+def batch_size_error(m: int, batch_size: int) -> dict[str, Any]:
+    """用 batch_size < 1 调用 ``optim.minibatches`` / Call ``optim.minibatches`` with a
+    batch_size < 1 and take its batches (a generator checks on the first ``next``).
+
+    Returns ``raised``: ``"ValueError"`` (a ValueError or a subclass), the name of another
+    built-in exception, ``"other"`` for an exception class of the submission's own, or ``None``
+    when nothing was raised. ``NotImplementedError`` propagates (the stub is not implemented).
+    """
+    fn = _resolve("optim", "minibatches")
+    try:
+        _take_batches(fn(int(m), int(batch_size), None))
+    except NotImplementedError:
+        raise
+    except ValueError:
+        return {"raised": "ValueError"}
+    except Exception as exc:  # any other exception is reported by its name
+        name = type(exc).__name__
+        return {"raised": name if type(exc).__module__ == "builtins" else "other"}
+    return {"raised": None}
+
+
 def _model(spec: dict[str, Any], params: list[np.ndarray]) -> Any:
     """用学生的 mlp.MLP 建网络并载入参数 / A student ``mlp.MLP`` holding ``params``."""
     MLP = _resolve("mlp", "MLP")

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import Comparison, matches
+from grader.compare import BAD_DTYPE, Comparison, matches
 from grader.registry import ALL, Case, Context, Reply, task
 from grader.suites import heldout
 from grader.suites import settings as S
@@ -294,14 +294,23 @@ def batch_problems(value: Any, m: int, batch_size: int, shuffled: bool) -> list[
     ("optim.minibatches",),
     checked=Text(
         "minibatches(m, batch_size, rng)：每个样本恰好一次、批大小 batch_size（最后一个可以较小）、"
-        "rng 为 None 时按顺序、给定 rng 时打乱且同一种子结果相同、batch_size ≥ m 时一个批次",
+        "rng 为 None 时按顺序、给定 rng 时打乱且同一种子结果相同、batch_size ≥ m 时一个批次、"
+        "batch_size < 1 时 ValueError",
         "minibatches(m, batch_size, rng): every sample exactly once, batches of batch_size "
         "(the last may be smaller), in order for rng = None, shuffled and reproducible for a seeded "
-        "rng, one batch when batch_size >= m",
+        "rng, one batch when batch_size >= m, ValueError for batch_size < 1",
     ),
+    hints={
+        "batch_size_check": Text(
+            "batch_size < 1 时要抛出 ValueError（文档字符串）：在函数开头写 if batch_size < 1: "
+            "raise ValueError(...)；不要用 assert（它抛出 AssertionError，且 python -O 时会被跳过）。",
+            "batch_size < 1 must raise ValueError (the docstring): start with if batch_size < 1: "
+            "raise ValueError(...); not assert (it raises AssertionError and python -O skips it).",
+        ),
+    },
 )
 def minibatches_task(ctx: Context) -> list[Case]:
-    """4 个用例，按比例给分 / 4 cases; fraction credit."""
+    """5 个用例，按比例给分 / 5 cases; fraction credit."""
     rng = ctx.rng
     bs1 = int(rng.integers(3, 7))
     bs2 = int(rng.integers(5, 12))
@@ -325,6 +334,25 @@ def minibatches_task(ctx: Context) -> list[Case]:
         cases.append(
             heldout.property_case(label, batch_problems(reply.value, m, bs, seed is not None))
         )
+    # batch_size < 1 raises ValueError (the docstring); negative, so that a missing check is
+    # never rescued by range(0, m, 0) raising a ValueError of its own
+    label = Text("batch_size < 1：ValueError", "batch_size < 1: ValueError")
+    reply = ctx.run("batch_size_error", int(rng.integers(5, 20)), -int(rng.integers(1, 4)))
+    if not reply.ok:
+        cases.append(Case(label, False, reply=_as_call(reply, "optim.minibatches")))
+    else:
+        raised = reply.value.get("raised") if isinstance(reply.value, dict) else "?"
+        problems = []
+        if raised != "ValueError":
+            what = (
+                Text("没有抛出异常", "nothing was raised")
+                if raised is None
+                else Text(f"抛出的是 {raised}", f"raised {raised}")
+            )
+            problems.append(
+                ("batch_size_check", Text("应抛出 ValueError，", "must raise ValueError; ") + what)
+            )
+        cases.append(heldout.property_case(label, problems))
     return cases
 
 
@@ -374,6 +402,11 @@ _MOMENTUM_MISTAKES: dict[str, Mistake] = {
         v, [v.b * u + v.lr * g for u, g in zip(v.vel, v.grads, strict=True)], 1
     ),
     "momentum_velocity_kept": lambda v: (None, list(v.vel)),
+    # Nesterov's look-ahead form θ := θ + β v_new − α ∂J/∂θ (the velocity itself is right)
+    "momentum_nesterov": lambda v: (
+        [p + v.b * nv - v.lr * g for p, nv, g in zip(v.params, v.want[1], v.grads, strict=True)],
+        None,
+    ),
 }
 
 
@@ -444,6 +477,13 @@ MOMENTUM = Spec(
             "Return the new velocity v := β v − α ∂J/∂θ: the caller passes it to the next call; "
             "returning the old v restarts from the old velocity every time.",
         ),
+        "momentum_nesterov": Text(
+            "你用了 Nesterov 冲量的形式 θ := θ + β v − α ∂J/∂θ（用新的 v）。本作业是普通冲量法："
+            "先 v := β v − α ∂J/∂θ，再 θ := θ + v（梯度只通过 v 进入一次）。",
+            "You used Nesterov's form θ := θ + β v − α ∂J/∂θ (with the new v). This assignment "
+            "uses plain momentum: first v := β v − α ∂J/∂θ, then θ := θ + v (the gradient enters "
+            "once, through v).",
+        ),
     },
 )
 
@@ -498,6 +538,15 @@ WEIGHT_DECAY = Spec(
                 ),
                 # lam / 2 * m: R multiplied by m² (the gradient's (λ/m) W may be right)
                 "weight_decay_precedence": lambda v: (v.want[0] * v.m**2, None),
+                # ‖W‖_F instead of ‖W‖_F² (1×1 weights only: the same as L1, named first)
+                "weight_decay_norm": lambda v: (
+                    v.lam / (2 * v.m) * sum(float(np.linalg.norm(W)) for W in v.weights),
+                    None,
+                ),
+                "weight_decay_mean": lambda v: (
+                    v.lam / (2 * v.m) * sum(float(np.mean(W * W)) for W in v.weights),
+                    None,
+                ),
             },
             n=3,
         ),
@@ -522,7 +571,21 @@ WEIGHT_DECAY = Spec(
             "L2 weight decay penalises the squared weights Σ w², not their absolute values "
             "Σ |w| (that is L1).",
         ),
+        "weight_decay_norm": Text(
+            "R 用的是范数的平方 ‖W‖_F² = Σ_ji (w_ji)²（np.sum(W * W)），不是 ‖W‖_F 本身（np.linalg.norm(W) 少了平方）。",
+            "R uses the squared norm ‖W‖_F² = Σ_ji (w_ji)² (np.sum(W * W)), not ‖W‖_F itself "
+            "(np.linalg.norm(W) misses the square).",
+        ),
+        "weight_decay_mean": Text(
+            "对每个权重的平方求和 Σ_ji (w_ji)²（np.sum(W * W)），不是取平均（np.mean 多除了元素个数）；"
+            "前面的 1/m 是样本数，已在 λ/(2m) 里。",
+            "Sum the squared weights, Σ_ji (w_ji)² (np.sum(W * W)), do not average them (np.mean "
+            "also divides by the number of entries); the 1/m is the number of samples, already in "
+            "λ/(2m).",
+        ),
     },
+    # with 1×1 weights only, ‖W‖_F = |w| and the L1 hint (first in the table) names the case
+    supersedes={"weight_decay_norm": ("weight_decay_l1",)},
 )
 
 
@@ -548,15 +611,27 @@ def _features(
     ),
     checked=Text(
         "z-score：训练集上的 μ、σ（总体标准差），用训练集统计量变换测试数据，常数特征（σ = 0）变为 0 且无除零；"
-        "最小-最大：训练集上的 min、max，用它们变换测试数据（可超出 [0, 1]，不裁剪），常数特征变为 0",
+        "最小-最大：训练集上的 min、max，用它们变换测试数据（可超出 [0, 1]，不裁剪），常数特征变为 0；"
+        "float32 训练数据的统计量为 float64",
         "z-score: μ and σ (population std) of the training set, test data transformed "
         "with the training statistics, a constant feature (σ = 0) maps to 0 without dividing by "
         "zero; min-max: min and max of the training set, test data transformed with them (may leave "
-        "[0, 1], not clipped), a constant feature maps to 0",
+        "[0, 1], not clipped), a constant feature maps to 0; float32 training data give float64 "
+        "statistics",
     ),
+    hints={
+        "stats_float64": Text(
+            "zscore_fit / minmax_fit 要返回 float64 的统计量（文档字符串），float32 或整数数据也一样："
+            "先 X = np.asarray(X, dtype=np.float64) 再求 mean/std 或 min/max。",
+            "zscore_fit / minmax_fit return float64 statistics (the docstring), also for float32 "
+            "or integer data: cast first, X = np.asarray(X, dtype=np.float64), then take the "
+            "mean/std or min/max.",
+        ),
+    },
+    supersedes={"stats_float64": ("wrong_dtype",)},
 )
 def normalise(ctx: Context) -> list[Case]:
-    """5 个用例，按比例给分 / 5 cases; fraction credit."""
+    """7 个用例，按比例给分 / 7 cases; fraction credit."""
     rng = ctx.rng
     cases = []
     m, n = int(rng.integers(15, 40)), int(rng.integers(3, 6))
@@ -678,6 +753,34 @@ def normalise(ctx: Context) -> list[Case]:
     if not mm.passed and _has_nonfinite(mm):
         mm.hints = ["std_zero", *(h for h in mm.hints if h not in _NUMERIC_HINTS)]
     cases.append(mm)
+    # float32 training data: the docstrings promise float64 statistics (cast X first). The
+    # values are checked at float32-sized tolerance (float64 cases above check the values; the
+    # features are O(1), so a μ near 0 is judged on an absolute 1e-6), so statistics computed
+    # in float32 and then cast to float64 keep the marks.
+    X32 = (rng.uniform(-3, 3, (int(rng.integers(15, 40)), n)) * rng.uniform(0.5, 4, n)).astype(
+        np.float32
+    )
+    for function, stats, names in (
+        ("preprocessing.zscore_fit", P.zscore_fit, ("μ", "σ")),
+        ("preprocessing.minmax_fit", P.minmax_fit, ("min", "max")),
+    ):
+        want32 = stats(X32)
+        c32 = run_case(
+            ctx,
+            function,
+            (X32,),
+            [
+                Expect(name, want32[i], pick_item(i), rtol=1e-4, atol_scale=1e-2, dtype=np.float64)
+                for i, name in enumerate(names)
+            ],
+            Text(
+                f"{function.split('.')[1]}：float32 训练数据，统计量为 float64",
+                f"{function.split('.')[1]}: float32 training data, float64 statistics",
+            ),
+        )
+        if not c32.passed and any(c.kind == BAD_DTYPE for c in c32.comparisons):
+            c32.hints = ["stats_float64", *(h for h in c32.hints if h != "stats_float64")]
+        cases.append(c32)
     return cases
 
 
@@ -709,6 +812,7 @@ class StopVariant:
     best_follows: bool = False
     best_not_updated: bool = False
     best_lowered: bool = False
+    relative: bool = False
 
 
 def stop_run(
@@ -726,6 +830,8 @@ def stop_run(
         else:
             delta = 0.0 if v.no_min_delta else -min_delta if v.min_delta_sign else min_delta
             better = x <= best - delta if v.ties else x < best - delta
+            if v.relative:  # min_delta read as a relative improvement
+                better = x < best * (1 - min_delta)
             if better:
                 best, wait = (best if v.best_not_updated else float(x)), (wait if v.no_reset else 0)
                 best_epoch = epoch + 1 if v.best_epoch_next else epoch
@@ -754,6 +860,7 @@ STOP_MISTAKES = {
     "early_stop_not_restoring": StopVariant(best_always_current=True),
     "early_stop_ties": StopVariant(ties=True),
     "early_stop_min_delta": StopVariant(no_min_delta=True),
+    "early_stop_relative": StopVariant(relative=True),
     "early_stop_wait_reset": StopVariant(no_reset=True),
     "early_stop_min_delta_sign": StopVariant(min_delta_sign=True),
     "early_stop_best_epoch": StopVariant(best_epoch_next=True),
@@ -779,7 +886,9 @@ def _val_curve(rng: np.random.Generator, min_delta: float) -> np.ndarray:
     k = int(rng.integers(2, turn))
     curve_[k + 1] = curve_[k]  # an exact tie
     if min_delta > 0:
-        curve_[k + 2] = curve_[k] - np.floor(min_delta / 2 * GRID) / GRID  # better by < min_delta
+        # better by less than min_delta, but by more than best·min_delta (best < 0.6 here), so
+        # that a relative threshold best·(1 − min_delta) always decides otherwise
+        curve_[k + 2] = curve_[k] - np.floor(min_delta * 0.75 * GRID) / GRID
     return curve_
 
 
@@ -844,6 +953,8 @@ def _stop_review(case: Case, reply: Reply, v: Values) -> Case:
                 for n, w in _stop_variant(code)(v).items()
             )
         ]
+        if "early_stop_min_delta" in full:  # its text covers a relative threshold too
+            full = [c for c in full if c != "early_stop_relative"]
         case.hints = full + [h for h in case.hints if h not in STOP_MISTAKES]
     return case
 
@@ -893,8 +1004,17 @@ EARLY_STOPPING = Spec(
             "improvement.",
         ),
         "early_stop_min_delta": Text(
-            "忘了 min_delta：只有 val_loss < best_loss − min_delta 才算改进。",
-            "Forgot min_delta: only val_loss < best_loss − min_delta counts as an improvement.",
+            "min_delta 没有按文档起作用：只有 val_loss < best_loss − min_delta（比最好值低 min_delta 以上，"
+            "绝对差值）才算改进。",
+            "min_delta is not applied as documented: only val_loss < best_loss − min_delta (lower "
+            "than the best by more than min_delta, an absolute difference) counts as an "
+            "improvement.",
+        ),
+        "early_stop_relative": Text(
+            "min_delta 是绝对改进量：条件是 val_loss < best_loss − min_delta，不是相对的 "
+            "val_loss < best_loss·(1 − min_delta)。",
+            "min_delta is an absolute improvement: the test is val_loss < best_loss − min_delta, "
+            "not the relative val_loss < best_loss·(1 − min_delta).",
         ),
         "early_stop_wait_reset": Text(
             "有改进时等待计数要清零（wait = 0）。",

@@ -890,7 +890,7 @@ WRONG: tuple[Entry, ...] = (
     # ---------------------------------------------------------------- session 6 (hunt a3/a4): wrong
     W("s6_zscore_fit_no_cast", "a3", "preprocessing.py",
       "    X = np.asarray(X, dtype=np.float64)\n    return X.mean(axis=0), X.std(axis=0)\n",
-      "    return X.mean(axis=0), X.std(axis=0)\n", "a3.normalise", "wrong_dtype",
+      "    return X.mean(axis=0), X.std(axis=0)\n", "a3.normalise", "stats_float64",
       "zscore_fit without the float64 cast: float32 data give float32 μ, σ"),
     W("s6_minibatches_assert", "a3", "optim.py",
       "    if batch_size < 1:\n        raise ValueError(\"batch_size 必须 ≥ 1\\nbatch_size must be >= 1\")\n",
@@ -1753,6 +1753,14 @@ ALTERNATIVES: tuple[Entry, ...] = (
       "    X = np.asarray(X, dtype=np.float64)\n"
       "    return np.divide(X - mean, std, out=np.zeros(X.shape), where=std != 0)\n",
       "z-score via np.divide(where=σ ≠ 0), constant features 0"),
+    A("s6_zscore_fit_float32_then_cast", "a3", "preprocessing.py",
+      "    X = np.asarray(X, dtype=np.float64)\n    return X.mean(axis=0), X.std(axis=0)\n",
+      "    X = np.asarray(X)\n    return X.mean(axis=0).astype(np.float64), X.std(axis=0).astype(np.float64)\n",
+      "μ, σ computed in X's own dtype, then cast to float64 (float64 statistics as documented)"),
+    A("s6_minmax_fit_cast_after", "a3", "preprocessing.py",
+      "    X = np.asarray(X, dtype=np.float64)\n    return X.min(axis=0), X.max(axis=0)\n",
+      "    X = np.asarray(X)\n    return X.min(axis=0).astype(float), X.max(axis=0).astype(float)\n",
+      "min, max taken in X's own dtype, then cast to float64"),
     A("s6_minmax_percentile", "a3", "preprocessing.py", "    return X.min(axis=0), X.max(axis=0)\n",
       "    lo, hi = np.percentile(X, [0, 100], axis=0)\n    return lo, hi\n",
       "min and max as the 0th and 100th percentiles"),

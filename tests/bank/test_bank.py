@@ -99,9 +99,6 @@ ALSO = {
     "minibatches_drop_last": {"batches_sizes": "one batch fewer: the count is wrong too"},
     "minibatches_short_slice": {"batches_sizes": "every batch one short: the sizes are wrong"},
     "minibatches_empty_tail": {"batches_sizes": "one batch too many (the empty one)"},
-    "early_stop_best_min": {
-        "early_stop_best_loss": "best_loss changes without an improvement: the advice holds"
-    },
     "early_stop_best_loss_current": {
         "early_stop_best_lowered": "best_loss changes without an improvement: the advice holds"
     },

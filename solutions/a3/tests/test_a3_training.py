@@ -63,6 +63,22 @@ def test_minibatches_shuffled() -> None:
                 "use only the rng passed in", MB)  # fmt: skip
 
 
+@pytest.mark.task("a3.minibatches")
+def test_minibatches_batch_size_below_1() -> None:
+    for size in (0, -2):
+        try:
+            list(minibatches(5, size))
+        except ValueError:
+            continue
+        except Exception as exc:  # any other exception: the mistake named below
+            sc.fail(f"minibatches(5, {size}) 抛出了 {type(exc).__name__}，应抛出 ValueError",
+                    f"minibatches(5, {size}) raised {type(exc).__name__}, must raise ValueError", MB,
+                    ("if batch_size < 1: raise ValueError(...)（不要用 assert）", "if batch_size < 1: raise ValueError(...) (not assert)"))  # fmt: skip
+        sc.fail(f"minibatches(5, {size}) 应抛出 ValueError（batch_size < 1），但没有抛出",
+                f"minibatches(5, {size}) must raise ValueError (batch_size < 1), nothing was raised", MB,
+                ("if batch_size < 1: raise ValueError(...)", "if batch_size < 1: raise ValueError(...)"))  # fmt: skip
+
+
 @pytest.mark.task("a3.momentum")
 def test_momentum_update() -> None:
     where = ("optim.py 中的 momentum_update：v := β v − α g，θ := θ + v", "momentum_update in optim.py: v := β v − α g, θ := θ + v")  # fmt: skip
@@ -77,7 +93,9 @@ def test_momentum_update() -> None:
             new_v[k], want_v[k], f"v_{k + 1}", where, mistakes=[(0.5 * v[k] + 0.1 * g[k], *sign)]
         )
         sc.expect(new_p[k], p[k] + want_v[k], f"θ_{k + 1}", where,
-                  mistakes=[(p[k] - want_v[k], "θ := θ + v（v 已含负号）", "θ := θ + v (v already carries the minus)")])  # fmt: skip
+                  mistakes=[(p[k] - want_v[k], "θ := θ + v（v 已含负号）", "θ := θ + v (v already carries the minus)"),
+                            (p[k] + 0.5 * want_v[k] - 0.1 * g[k], "这是 Nesterov 的形式 θ + β v − α g：本作业是普通冲量法，θ := θ + v",
+                             "that is Nesterov's form θ + β v − α g: this assignment uses plain momentum, θ := θ + v")])  # fmt: skip
     _, v9 = sc.parts(
         sc.call(momentum_update, p, g, v, 0.1), 2, "momentum_update", "(params, velocities)"
     )
@@ -90,8 +108,14 @@ def test_weight_decay() -> None:
     Ws = [np.array([[1.0, 2.0], [0.0, -2.0]]), np.array([[0.5], [-1.5]])]
     R, dWs = sc.parts(sc.call(weight_decay, Ws, lam=0.5, m=2), 2, "weight_decay", "(R, dWs)")
     sq = 9.0 + 2.5
+    norms = 3.0 + np.sqrt(2.5)  # ‖W‖_F of each W, not squared
+    means = 9.0 / 4 + 2.5 / 2  # np.mean(W * W) of each W
     sc.expect(R, 0.5 / 4 * sq, "R", where, scalar=True,
-              mistakes=[(0.5 / 2 * sq, "少了 ½：R = λ/(2m) Σ w²", "missing ½: R = λ/(2m) Σ w²")])  # fmt: skip
+              mistakes=[(0.5 / 2 * sq, "少了 ½：R = λ/(2m) Σ w²", "missing ½: R = λ/(2m) Σ w²"),
+                        (0.5 / 4 * norms, "少了平方：Σ w² = ‖W‖_F²（np.sum(W * W)），不是 np.linalg.norm(W)",
+                         "missing square: Σ w² = ‖W‖_F² (np.sum(W * W)), not np.linalg.norm(W)"),
+                        (0.5 / 4 * means, "对 w² 求和（np.sum），不是取平均（np.mean）",
+                         "sum the w² (np.sum), do not average them (np.mean)")])  # fmt: skip
     for k, W in enumerate(Ws):
         sc.expect(dWs[k], 0.25 * W, f"∂R/∂W^({k + 1})", where)
 
@@ -102,6 +126,8 @@ X_TR = np.array(
 X_TE = np.array([[3.0, 0.0, 7.5], [10.0, 2.0, 7.5]])
 MU, SD = np.array([3.0, 2.0, 7.5]), np.array([np.sqrt(5.0), np.sqrt(1.5), 0.0])
 ZS = ("preprocessing.py 中的 zscore_fit / zscore_transform", "zscore_fit / zscore_transform in preprocessing.py")  # fmt: skip
+F64 = ("统计量总是 float64（文档字符串）：先 X = np.asarray(X, dtype=np.float64)",
+       "the statistics are always float64 (the docstring): cast first, X = np.asarray(X, dtype=np.float64)")  # fmt: skip
 
 
 @pytest.mark.task("a3.normalise")
@@ -110,6 +136,9 @@ def test_zscore_fit() -> None:
     sc.expect(mu, MU, "μ", ZS)
     sc.expect(sd, SD, "σ", ZS, mistakes=[(X_TR.std(axis=0, ddof=1), "用总体标准差（ddof=0）", "use the population std (ddof=0)"),
                                          (SD**2, "返回了方差而不是标准差", "returned the variance, not the std")])  # fmt: skip
+    mu32, sd32 = sc.parts(sc.call(zscore_fit, X_TR.astype(np.float32)), 2, "zscore_fit", "(μ, σ)")
+    for got, want, what in ((mu32, MU, "μ"), (sd32, SD, "σ")):
+        sc.expect(got, want, f"{what}（float32 数据 / float32 data）", ZS, dtype=np.float64, otherwise=F64)  # fmt: skip
 
 
 @pytest.mark.task("a3.normalise")
@@ -130,6 +159,9 @@ def test_minmax() -> None:
     lo, hi = sc.parts(sc.call(minmax_fit, X_TR), 2, "minmax_fit", "(min, max)")
     sc.expect(lo, [0.0, 1.0, 7.5], "min", where)
     sc.expect(hi, [6.0, 4.0, 7.5], "max", where)
+    lo32, hi32 = sc.parts(sc.call(minmax_fit, X_TR.astype(np.float32)), 2, "minmax_fit", "(min, max)")  # fmt: skip
+    sc.expect(lo32, [0.0, 1.0, 7.5], "min（float32 数据 / float32 data）", where, dtype=np.float64, otherwise=F64)  # fmt: skip
+    sc.expect(hi32, [6.0, 4.0, 7.5], "max（float32 数据 / float32 data）", where, dtype=np.float64, otherwise=F64)  # fmt: skip
     got = sc.call(
         minmax_transform, X_TE, np.array([0.0, 1.0, 7.5]), np.array([6.0, 4.0, 7.5]), stable=True
     )
@@ -191,6 +223,9 @@ def test_early_stopping() -> None:
         ((1.0, 0, 0, 1.2, 1), {"patience": 2}, (1.0, 0, 1, False), "变差 / worse"),
         ((1.0, 0, 1, 1.0, 2), {"patience": 2}, (1.0, 0, 2, True), "相等不算改进 / a tie is no improvement"),
         ((1.0, 0, 0, 0.995, 3), {"patience": 3, "min_delta": 0.01}, (1.0, 0, 1, False), "改进小于 min_delta / below min_delta"),
+        ((0.5, 0, 0, 0.493, 3), {"patience": 3, "min_delta": 0.01}, (0.5, 0, 1, False),
+         "改进 0.007 < min_delta：min_delta 是绝对差值，不是相对的 best_loss·(1 − min_delta) / "
+         "improved by 0.007 < min_delta: an absolute difference, not the relative best_loss·(1 − min_delta)"),
         ((1.0, 0, 2, 0.5, 4), {"patience": 3}, (0.5, 4, 0, False), "改进 / improvement"),
     ]  # fmt: skip
     for args, kw, want, what in steps:
