@@ -294,22 +294,31 @@ def _exact_float32(d: Draw) -> dict[str, Any]:
     return {"h4": exact["h2"].astype(np.float32), "y4": exact["y2"].astype(np.float32)}
 
 
-def _float32_bound(case: Case, reply: Reply, v: Values) -> Case:
-    """float32 用例失败且没认出别的错误：上界舍入为 1 / The float32 case failed with no known
-    mistake matched, at most NaN/inf or a warning (ln 0 and 0/0): name the bound that rounds
-    to 1 first."""
-    if not case.passed and reply.ok and set(case.hints) <= {"nonfinite", "unstable"}:
-        case.hints.insert(0, "bce_float32_bound")
-    return case
+def _symptoms_only(code: str) -> Review:
+    """只有症状时点名原因 / A review naming ``code`` first when a case failed with no known
+    mistake matched, at most NaN/inf or a warning (ln 0 and 0/0 of an h that reached 0 or 1):
+    ``bce_clip`` on the float64 case (no clip, or the unclipped h somewhere), and
+    ``bce_float32_bound`` on the float32 one (the clip works in float64 but its upper bound
+    rounds to 1.0; ``bce_clip`` supersedes it when the float64 case failed too)."""
+
+    def review(case: Case, reply: Reply, v: Values) -> Case:
+        if not case.passed and reply.ok and set(case.hints) <= {"nonfinite", "unstable"}:
+            case.hints.insert(0, code)
+        return case
+
+    return review
 
 
 def _given_eps(d: Draw) -> dict[str, Any]:
     """给定 eps（1e-3 到 1e-2），h 有落在 [eps, 1 − eps] 之外的项 / A given eps with h outside
-    [eps, 1 − eps] for every student: one h = eps/10 with y = 1 and one 1 − eps/10 with y = 0."""
+    [eps, 1 − eps] for every student: h = eps/10 and 0 with y = 1, 1 − eps/10 and 1 with y = 0."""
     eps = float(d.rng.uniform(1e-3, 1e-2))
     m = int(d.rng.integers(3, 6))
     h5, y5 = d.rng.uniform(0.2, 0.8, (m, 2)), d.rng.integers(0, 2, (m, 2)).astype(float)
+    # eps/10 and 1 − eps/10 (only the given eps clips them), and an exact 0 and 1 (so that
+    # no clip at all gives ln 0 here, not the value of a hard-coded 1e-12)
     h5[0, 0], y5[0, 0], h5[1, 1], y5[1, 1] = eps / 10, 1.0, 1 - eps / 10, 0.0
+    h5[2, 0], y5[2, 0], h5[2, 1], y5[2, 1] = 0.0, 1.0, 1.0, 0.0
     return {"h5": h5, "y5": y5, "eps": eps, "m5": m}
 
 
@@ -374,6 +383,7 @@ LOSS_BCE = Spec(
             ("h2", "y2"),
             "∂J/∂h",
             rtol=1e-4,
+            review=_symptoms_only("bce_clip"),
             **_bce_mistakes("h2", "y2"),
         ),
         _loss(
@@ -385,7 +395,7 @@ LOSS_BCE = Spec(
             "∂J/∂h",
             rtol=1e-4,
             stable=True,
-            review=_float32_bound,
+            review=_symptoms_only("bce_float32_bound"),
             **_bce_mistakes("h4", "y4"),
         ),
         _loss(
@@ -421,7 +431,13 @@ LOSS_BCE = Spec(
             stable=True,
         ),
     ),
+    supersedes={"bce_clip": ("bce_float32_bound", "bce_eps_ignored")},
     hints={
+        "bce_clip": Text(
+            "h 为 0 或 1 时出现 ln 0 或 0/0：先把 h 裁剪到 [eps, 上界]，J 与梯度都用裁剪后的 h。",
+            "h = 0 or 1 gives ln 0 or 0/0: clip h to [eps, upper bound] first, and use the "
+            "clipped h in J and in the gradient.",
+        ),
         "bce_float32_bound": Text(
             "float32 中 1 − 1e-12 舍入为 1.0：裁剪后 h 仍可能等于 1，于是 ln 0 与 0/0。上界用 "
             "min(1 − eps, 1 − np.finfo(dtype).epsneg)，dtype = np.result_type(h, 0.5)（见文档字符串）。",
@@ -816,15 +832,16 @@ def _backward_case(
         _add_hint_if(case, reply, no_out, "missing_fprime")
     if not case.passed:  # f' from a formula for sigmoid (or sigmoid and tanh) layers only
         sig_out = dout * out * (1 - out)  # σ' = a(1 − a) at the output, whatever f^(L) is
-        right = _variant_grads(X, Ws, bs, acts, dL, "")
+        # the formula must differ from the right gradients (an all-sigmoid net) and from the
+        # other named mistakes (with every ReLU unit dead, 1 − a² = 1 is "no f'" exactly)
+        others = [g for g in (_variant_grads(X, Ws, bs, acts, dL, ""), no_out, *wrong.values())
+                  if g is not None]  # fmt: skip
         for dl, variant in ((sig_out, ""), (dL, "sigmoid_fprime"), (sig_out, "sigmoid_fprime"),
                             (dL, "sigmoid_or_tanh")):  # fmt: skip
             grads = _variant_grads(X, Ws, bs, acts, dl, variant)
-            if (
-                grads is not None
-                and right is not None
-                and not all(matches(g, w) for g, w in zip(grads, right, strict=True))
-            ):  # only where the formula is wrong for this net (not an all-sigmoid one)
+            if grads is not None and not any(
+                all(matches(g, w) for g, w in zip(grads, other, strict=True)) for other in others
+            ):
                 _add_hint_if(case, reply, grads, "fprime_of_layer")
     first = caches[0][1]
     if not case.passed and len(Ws) > 1 and first[0].shape == dout.shape:

@@ -197,7 +197,7 @@ WRONG: tuple[Entry, ...] = (
     W("mse_sign", "a2", "losses.py", "    diff = h - y\n", "    diff = y - h\n", "a2.loss_mse",
       "sign_error", "MSE gradient y − h"),
     W("bce_no_clip", "a2", "losses.py", "    hc = np.clip(h, eps, hi)\n", "    hc = h\n",
-      "a2.loss_bce", "unstable nonfinite", "BCE on probabilities without clipping"),
+      "a2.loss_bce", "bce_clip unstable nonfinite", "BCE on probabilities without clipping"),
     W("bce_logits_naive", "a2", "losses.py",
       "    per_sample = np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))), axis=1)\n",
       "    s = 1.0 / (1.0 + np.exp(-z))\n"
@@ -481,7 +481,7 @@ WRONG: tuple[Entry, ...] = (
       "MSE gradient divided by m·K"),
     W("bce_grad_unclipped", "a2", "losses.py",
       "(hc - y) / (hc * (1 - hc)) / h.shape[0]", "(h - y) / (h * (1 - h)) / h.shape[0]",
-      "a2.loss_bce", "unstable nonfinite", "BCE gradient on the unclipped h"),
+      "a2.loss_bce", "bce_clip unstable nonfinite", "BCE gradient on the unclipped h"),
     W("bce_logits_grad_z", "a2", "losses.py", "(sig - y) / z.shape[0]", "(z - y) / z.shape[0]",
       "a2.loss_bce", "logits_not_probabilities", "BCE-with-logits gradient z − y"),
     W("softmax_J_sum", "a2", "losses.py", "    J = empirical_risk(-np.sum(Y * log_p, axis=1))\n",
